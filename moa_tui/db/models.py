@@ -1,0 +1,236 @@
+"""Peewee models. Money is integer cents; event instants are naive UTC datetimes;
+appointment times are the clinic's local wall time (time zone in ClinicSettings).
+
+A schema change here needs a migration in db/migrations/ (see README, "Schema changes").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .database import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class ClinicSettings(BaseModel):
+    """One row: the practice itself."""
+
+    name = CharField(max_length=120)
+    time_zone = CharField(max_length=64, default="America/New_York")
+    address = CharField(max_length=200, default="")
+    npi = CharField(max_length=10, default="")
+    tax_id = CharField(max_length=10, default="")
+    version = IntegerField(default=1)
+
+
+class StaffMember(BaseModel):
+    ROLES = ("front_desk", "billing", "clinician", "manager", "admin", "kiosk")
+
+    username = CharField(max_length=32, unique=True)
+    full_name = CharField(max_length=80)
+    role = CharField(max_length=16, default="front_desk")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def short_name(self) -> str:
+        parts = self.full_name.split()
+        if len(parts) >= 2:
+            return f"{parts[0][0]}. {parts[-1]}"
+        return self.full_name
+
+
+class Provider(BaseModel):
+    full_name = CharField(max_length=80)
+    short_name = CharField(max_length=24)
+    credentials = CharField(max_length=16, default="MD")
+    npi = CharField(max_length=10, default="")
+    active = BooleanField(default=True)
+
+
+class AppointmentType(BaseModel):
+    name = CharField(max_length=40, unique=True)
+    default_minutes = IntegerField(default=15)
+
+
+class Patient(BaseModel):
+    mrn = CharField(max_length=12, unique=True)
+    last_name = CharField(max_length=60)
+    first_name = CharField(max_length=60)
+    # Lower-cased copies, so "smi jo" is an index range scan on any database.
+    last_key = CharField(max_length=60)
+    first_key = CharField(max_length=60)
+    dob = DateField(index=True)
+    sex = CharField(max_length=1, default="U")
+    phone_home = CharField(max_length=10, default="", index=True)
+    phone_mobile = CharField(max_length=10, default="", index=True)
+    email = CharField(max_length=120, default="")
+    address1 = CharField(max_length=120, default="")
+    city = CharField(max_length=60, default="")
+    state = CharField(max_length=2, default="")
+    zip = CharField(max_length=10, default="")
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=utcnow)
+    updated_by = ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("last_key", "first_key"), False),)
+
+
+class Payer(BaseModel):
+    name = CharField(max_length=80, unique=True)
+    payer_code = CharField(max_length=20, default="")
+
+
+class Coverage(BaseModel):
+    patient = ForeignKeyField(Patient, backref="coverages", on_delete="CASCADE")
+    payer = ForeignKeyField(Payer, backref="coverages")
+    priority = IntegerField(default=1)  # 1 primary, 2 secondary, ...
+    member_id = CharField(max_length=40)
+    group_id = CharField(max_length=40, default="")
+    copay_cents = IntegerField(default=0)
+    effective = DateField(null=True)
+    ends = DateField(null=True)
+
+
+class Appointment(BaseModel):
+    STATUSES = (
+        "booked",
+        "arrived",
+        "roomed",
+        "with_provider",
+        "checked_out",
+        "no_show",
+        "cancelled",
+    )
+
+    patient = ForeignKeyField(Patient, backref="appointments")
+    provider = ForeignKeyField(Provider, backref="appointments")
+    appt_type = ForeignKeyField(AppointmentType)
+    starts_at = DateTimeField()  # clinic local wall time
+    minutes = IntegerField(default=15)
+    status = CharField(max_length=16, default="booked")
+    booked_at = DateTimeField(default=utcnow)
+    arrived_at = DateTimeField(null=True)
+    roomed_at = DateTimeField(null=True)
+    with_provider_at = DateTimeField(null=True)
+    checked_out_at = DateTimeField(null=True)
+    no_show_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+    note = CharField(max_length=200, default="")
+    version = IntegerField(default=1)
+    updated_by = ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = (
+            (("starts_at", "provider"), False),
+            (("status", "starts_at"), False),
+        )
+
+
+class Claim(BaseModel):
+    STATUSES = ("draft", "ready", "submitted", "accepted", "denied", "paid", "void")
+
+    patient = ForeignKeyField(Patient, backref="claims")
+    payer = ForeignKeyField(Payer, backref="claims")
+    provider = ForeignKeyField(Provider)
+    appointment = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    service_date = DateField(index=True)
+    status = CharField(max_length=12, default="draft", index=True)
+    total_cents = IntegerField(default=0)
+    paid_cents = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    status_changed_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+
+
+class ClaimLine(BaseModel):
+    claim = ForeignKeyField(Claim, backref="lines", on_delete="CASCADE")
+    line_no = IntegerField()
+    procedure_code = CharField(max_length=8)
+    modifier = CharField(max_length=8, default="")
+    diagnosis_codes = CharField(max_length=40, default="")  # comma-separated ICD-10-CM
+    units = IntegerField(default=1)
+    charge_cents = IntegerField()
+
+
+class ClaimStatusChange(BaseModel):
+    claim = ForeignKeyField(Claim, backref="history", on_delete="CASCADE")
+    from_status = CharField(max_length=12)
+    to_status = CharField(max_length=12)
+    note = CharField(max_length=500)
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
+
+
+class SupplyItem(BaseModel):
+    sku = CharField(max_length=20, unique=True)
+    name = CharField(max_length=80)
+    unit = CharField(max_length=20, default="each")
+    on_hand = IntegerField(default=0)
+    reorder_point = IntegerField(default=0)
+    reorder_qty = IntegerField(default=0)
+    version = IntegerField(default=1)
+
+
+class StockMovement(BaseModel):
+    KINDS = ("receive", "use", "adjust")
+
+    item = ForeignKeyField(SupplyItem, backref="movements")
+    kind = CharField(max_length=8)
+    quantity = IntegerField()  # signed change in on-hand
+    on_hand_after = IntegerField()
+    reason = CharField(max_length=200)
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
+
+
+class AuditEvent(BaseModel):
+    id = AutoField()
+    at = DateTimeField(default=utcnow, index=True)
+    staff = ForeignKeyField(StaffMember, null=True)
+    action = CharField(max_length=40)
+    patient_id = IntegerField(null=True, index=True)  # plain id: the trail outlives records
+    entity = CharField(max_length=24, default="")
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+    outcome = CharField(max_length=8, default="ok")
+
+
+MODELS = [
+    ClinicSettings,
+    StaffMember,
+    Provider,
+    AppointmentType,
+    Patient,
+    Payer,
+    Coverage,
+    Appointment,
+    Claim,
+    ClaimLine,
+    ClaimStatusChange,
+    SupplyItem,
+    StockMovement,
+    AuditEvent,
+]

@@ -1,0 +1,313 @@
+"""The demo clinic: a deterministic, clearly fictitious practice built around today.
+
+Names are invented, phone numbers are in the 555-01xx range kept for fiction, e-mail is at
+example.com, and procedure codes are public HCPCS Level II (no AMA CPT codes are shipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from ..db.database import db, write_transaction
+from ..db.models import (
+    Appointment,
+    AppointmentType,
+    Claim,
+    ClaimLine,
+    ClaimStatusChange,
+    ClinicSettings,
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    StaffMember,
+    StockMovement,
+    SupplyItem,
+)
+from . import clock
+
+FIRST = (
+    "Ada Basil Cora Dex Ember Flint Greta Hollis Iris Jasper Kit Linden Mabel Nico Opal Perrin "
+    "Quill Rosa Sage Tobin Una Vesper Wren Xavi Yara Zeke Alba Bram Clover Dorian Elsie Fenn "
+    "Gwen Hugo Ines Jonah Kestrel Lark Milo Nell Orson Pippa Reed Sunny Thea Ulric Violet "
+    "Willa Yusuf Zora Arlo Bea Cyrus Delphine Ezra Fern Gideon Hazel Ivo June"
+).split()
+LAST = (
+    "Applewood Brightwater Cobblestone Dapplegrey Elderberry Fernsby Gumdrop Hollyhock "
+    "Inkwell Juniper Kettleby Lanternfield Marigold Nutmeg Oakhaven Pebbleton Quackenbush "
+    "Rosehip Saltmarsh Thistledown Umberfield Vellichor Willowisp Yarrowby Zephyrine "
+    "Acornfield Bramblewood Candlewick Dewberry Everbright Foxglove Gingersnap Honeydew "
+    "Ironbark Jellybean Kindlewood Lemonbalm Moonpenny Nettlefield Orchardly Puddingstone "
+    "Quillfeather Riverstone Snapdragon Tumbleweed Underhill Valerian Whistledown Yellowfin "
+    "Zestwood Smithwick Smithers Smallbrook Jonesbury Johnsonia Brownstone Greenleaf"
+).split()
+STREETS = "Maple Oak Cedar Elm Birch Willow Aspen Spruce Poplar Chestnut".split()
+PROVIDERS = (
+    ("Dr. Avery Quillfeather", "Dr Quillfeather", "MD"),
+    ("Dr. Blake Moonpenny", "Dr Moonpenny", "DO"),
+    ("Dr. Casey Everbright", "Dr Everbright", "MD"),
+    ("Jordan Saltmarsh, NP", "NP Saltmarsh", "NP"),
+)
+TYPES = (("Follow-up", 15), ("Sick visit", 15), ("New patient", 30), ("Physical", 30),
+         ("Procedure", 30))
+PAYERS = (
+    ("Acme Health Plan (demo)", "DEMO1"),
+    ("Blue Demo Shield", "DEMO2"),
+    ("Medicare (demo)", "DEMO3"),
+    ("Medicaid (demo)", "DEMO4"),
+    ("Sunrise Mutual (demo)", "DEMO5"),
+)
+STAFF = (
+    ("desk", "Morgan Deskworth", "front_desk"),
+    ("desk2", "Riley Frontley", "front_desk"),
+    ("billing", "Sam Ledgerly", "billing"),
+    ("nurse", "Pat Carewell", "clinician"),
+    ("manager", "Dana Officer", "manager"),
+    ("admin", "Alex Keyholder", "admin"),
+)
+# Public HCPCS Level II codes with demo charges in cents.
+HCPCS = (
+    ("G0438", 17500), ("G0439", 12500), ("G0008", 3500), ("J3420", 2500), ("J1100", 1500),
+    ("Q0091", 4500), ("G0442", 2000), ("G0444", 2200), ("A4550", 1200), ("J0696", 1800),
+)
+ICD10 = ("Z00.00", "I10", "E11.9", "J06.9", "M54.50", "Z23", "E78.5", "R05.9", "F41.1", "K21.9")
+SUPPLIES = (
+    ("Exam gloves nitrile M", "box of 100"), ("Exam gloves nitrile L", "box of 100"),
+    ("Exam gloves nitrile S", "box of 100"), ("Exam table paper", "roll"),
+    ("Alcohol prep pads", "box of 200"), ("Cotton balls", "bag of 300"),
+    ("Gauze pads 2x2", "pack of 200"), ("Gauze pads 4x4", "pack of 100"),
+    ("Adhesive bandages", "box of 100"), ("Tongue depressors", "box of 500"),
+    ("Syringe 3 mL", "box of 100"), ("Syringe 1 mL TB", "box of 100"),
+    ("Needle 25G 1in", "box of 100"), ("Needle 22G 1.5in", "box of 100"),
+    ("Sharps container 1 qt", "each"), ("Sharps container 1 gal", "each"),
+    ("Specimen cups", "case of 100"), ("Urine dipsticks", "bottle of 100"),
+    ("Glucose test strips", "box of 50"), ("Lancets", "box of 200"),
+    ("Thermometer probe covers", "box of 500"), ("Otoscope specula 2.5mm", "box of 250"),
+    ("Otoscope specula 4mm", "box of 250"), ("Face masks", "box of 50"),
+    ("N95 respirators", "box of 20"), ("Isolation gowns", "pack of 10"),
+    ("Hand sanitizer 16 oz", "bottle"), ("Disinfectant wipes", "canister"),
+    ("Biohazard bags", "box of 100"), ("Paper gowns", "case of 50"),
+    ("Drape sheets", "case of 100"), ("Blood pressure cuff adult", "each"),
+    ("Blood pressure cuff large", "each"), ("Pulse oximeter", "each"),
+    ("ECG electrodes", "pack of 100"), ("Ultrasound gel", "bottle"),
+    ("Suture kit", "each"), ("Skin stapler", "each"), ("Lidocaine 1% 20 mL", "vial"),
+    ("Saline flush 10 mL", "box of 30"), ("Tourniquets", "pack of 25"),
+    ("Vacutainer tubes lavender", "box of 100"), ("Vacutainer tubes red", "box of 100"),
+    ("Butterfly needles 23G", "box of 50"), ("Cold packs", "case of 24"),
+    ("Elastic bandage 3in", "each"), ("Finger splints", "each"),
+    ("Cotton-tipped applicators", "box of 1000"), ("Printer paper", "case"),
+    ("Toner cartridge", "each"), ("Patient labels", "roll"), ("Clipboard", "each"),
+    ("Pens", "box of 12"), ("File folders", "box of 100"), ("Envelopes #10", "box of 500"),
+    ("Flu vaccine syringes", "box of 10"), ("Tetanus vaccine", "vial"),
+    ("Pregnancy tests", "box of 25"), ("Strep A tests", "kit of 25"),
+    ("COVID antigen tests", "kit of 25"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    patients: int = 2000
+    days_each_side: int = 30
+    claims: int = 300
+
+
+def _phone(rng: random.Random) -> str:
+    return f"{rng.choice((201, 212, 315, 516, 607, 718, 845, 914))}5550{rng.randint(100, 199)}"
+
+
+def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
+    """Fill an empty, migrated database with the demo clinic, in one transaction."""
+    rng = random.Random(seed)
+    today = clock.today()
+    now_local = clock.now_local().naive
+    with db.connection_context(), write_transaction():
+        if Patient.select().exists():
+            raise RuntimeError("The demo clinic can only be built in an empty database.")
+        ClinicSettings.delete().execute()
+        ClinicSettings.create(
+            name="Demo Family Practice",
+            time_zone="America/New_York",
+            address="100 Example Way, Springfield, NY 12345",
+            npi="1234567893",
+            tax_id="000000000",
+        )
+        for username, name, role in STAFF:
+            StaffMember.get_or_create(
+                username=username, defaults={"full_name": name, "role": role}
+            )
+        desk = StaffMember.get(StaffMember.username == "desk")
+        providers = [
+            Provider.create(full_name=f, short_name=s, credentials=c, npi="")
+            for f, s, c in PROVIDERS
+        ]
+        types = [AppointmentType.create(name=n, default_minutes=m) for n, m in TYPES]
+        payers = [Payer.create(name=n, payer_code=c) for n, c in PAYERS]
+
+        patients = []
+        for i in range(size.patients):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            dob = today - dt.timedelta(days=rng.randint(365, 365 * 92))
+            patients.append(
+                {
+                    "mrn": str(100001 + i),
+                    "last_name": last,
+                    "first_name": first,
+                    "last_key": last.casefold(),
+                    "first_key": first.casefold(),
+                    "dob": dob,
+                    "sex": rng.choice("FFMMX") if rng.random() < 0.02 else rng.choice("FM"),
+                    "phone_mobile": _phone(rng),
+                    "phone_home": _phone(rng) if rng.random() < 0.4 else "",
+                    "email": f"{first}.{last}{i}@example.com".lower(),
+                    "address1": f"{rng.randint(1, 999)} {rng.choice(STREETS)} St",
+                    "city": "Springfield",
+                    "state": "NY",
+                    "zip": f"12{rng.randint(300, 399)}",
+                    "updated_by": desk.id,
+                }
+            )
+        for batch in range(0, len(patients), 500):
+            Patient.insert_many(patients[batch : batch + 500]).execute()
+        patient_ids = [p.id for p in Patient.select(Patient.id).order_by(Patient.id)]
+
+        coverages = []
+        for pid in patient_ids:
+            if rng.random() < 0.9:
+                coverages.append(
+                    {
+                        "patient": pid,
+                        "payer": rng.choice(payers).id,
+                        "priority": 1,
+                        "member_id": f"DM{rng.randint(10**8, 10**9 - 1)}",
+                        "group_id": f"G{rng.randint(1000, 9999)}",
+                        "copay_cents": rng.choice((0, 1500, 2000, 2500, 4000)),
+                        "effective": today - dt.timedelta(days=rng.randint(30, 2000)),
+                    }
+                )
+        for batch in range(0, len(coverages), 500):
+            Coverage.insert_many(coverages[batch : batch + 500]).execute()
+
+        _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
+        _build_claims(rng, today, size, providers, payers, patient_ids, desk)
+        _build_supplies(rng, desk)
+
+
+def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk):
+    appts = []
+    for offset in range(-size.days_each_side, size.days_each_side + 1):
+        day = today + dt.timedelta(days=offset)
+        # Open every day (a walk-in friendly practice), so the demo always has a today.
+        for prov in providers:
+            t = dt.datetime.combine(day, dt.time(8, 0))
+            while t.time() < dt.time(17, 0):
+                if dt.time(12, 0) <= t.time() < dt.time(13, 0):
+                    t = t.replace(hour=13, minute=0)
+                    continue
+                kind = rng.choices(types, weights=(40, 25, 12, 15, 8))[0]
+                if rng.random() < 0.25:  # an open slot
+                    t += dt.timedelta(minutes=15)
+                    continue
+                appts.append(_appointment(rng, t, kind, prov, patient_ids, now_local, desk))
+                t += dt.timedelta(minutes=kind.default_minutes)
+    for batch in range(0, len(appts), 500):
+        Appointment.insert_many(appts[batch : batch + 500]).execute()
+
+
+def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
+    row = {
+        "patient": rng.choice(patient_ids),
+        "provider": prov.id,
+        "appt_type": kind.id,
+        "starts_at": start,
+        "minutes": kind.default_minutes,
+        "status": "booked",
+        "booked_at": clock.local_to_utc(start - dt.timedelta(days=rng.randint(1, 40))),
+        "updated_by": desk.id,
+    }
+    minutes_ago = (now_local - start).total_seconds() / 60
+    roll = rng.random()
+    if minutes_ago < -10 or (start.date() == now_local.date() and roll > 0.8):
+        return row  # still to come, or today's and not here yet
+    if roll < 0.06:
+        row.update(status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20)))
+        return row
+    if roll < 0.12 and minutes_ago > 0:
+        row.update(
+            status="cancelled", cancelled_at=clock.local_to_utc(start - dt.timedelta(hours=20))
+        )
+        return row
+    # Walk the visit along the flow as far as the clock allows.
+    arrived = start - dt.timedelta(minutes=rng.randint(0, 15))
+    when = start - dt.timedelta(minutes=rng.randint(0, 15))
+    for status, (low, high) in (
+        ("arrived", (0, 0)), ("roomed", (3, 25)), ("with_provider", (2, 15)),
+        ("checked_out", (8, 30)),
+    ):
+        when += dt.timedelta(minutes=rng.randint(low, high))
+        if when > now_local:
+            break
+        row["status"] = status
+        row[f"{status}_at"] = clock.local_to_utc(when)
+    return row
+
+
+def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
+    by_age = (
+        (30, ("draft", "ready", "submitted", "submitted", "accepted")),
+        (60, ("submitted", "accepted", "denied", "paid", "paid")),
+        (90, ("accepted", "denied", "paid", "paid")),
+        (150, ("denied", "paid", "submitted", "accepted")),
+    )
+    for _ in range(size.claims):
+        age = rng.randint(1, 150)
+        statuses = next(s for limit, s in by_age if age <= limit)
+        status = rng.choice(statuses)
+        lines = []
+        for _n in range(rng.randint(1, 3)):
+            code, charge = rng.choice(HCPCS)
+            units = rng.choice((1, 1, 1, 2))
+            lines.append((code, ",".join(rng.sample(ICD10, rng.randint(1, 2))), units, charge * units))
+        total = sum(line[3] for line in lines)
+        paid = total if status == "paid" else 0
+        service_date = today - dt.timedelta(days=age)
+        changed = clock.local_to_utc(dt.datetime.combine(service_date, dt.time(17)))
+        claim = Claim.create(
+            patient=rng.choice(patient_ids),
+            payer=rng.choice(payers),
+            provider=rng.choice(providers),
+            service_date=service_date,
+            status=status,
+            total_cents=total,
+            paid_cents=paid,
+            created_at=changed,
+            status_changed_at=changed,
+        )
+        ClaimLine.insert_many(
+            [
+                {"claim": claim.id, "line_no": n, "procedure_code": code,
+                 "diagnosis_codes": dx, "units": units, "charge_cents": charge}
+                for n, (code, dx, units, charge) in enumerate(lines, start=1)
+            ]
+        ).execute()
+        if status != "draft":
+            ClaimStatusChange.create(
+                claim=claim, from_status="draft", to_status=status,
+                note="Demo history", staff=desk, at=changed,
+            )
+
+
+def _build_supplies(rng, desk):
+    for n, (name, unit) in enumerate(SUPPLIES, start=1):
+        reorder = rng.choice((2, 4, 5, 10, 20))
+        # About one item in five is at or below its reorder point.
+        on_hand = rng.randint(0, reorder) if rng.random() < 0.2 else rng.randint(reorder + 1, reorder * 5)
+        item = SupplyItem.create(
+            sku=f"SUP-{n:04d}", name=name, unit=unit, on_hand=on_hand,
+            reorder_point=reorder, reorder_qty=reorder * 3,
+        )
+        StockMovement.create(
+            item=item, kind="adjust", quantity=on_hand, on_hand_after=on_hand,
+            reason="Opening count", staff=desk, at=clock.now_utc(),
+        )

@@ -1,0 +1,270 @@
+"""Patient lookup, the chart summary, registration and edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from ..db.models import Appointment, AppointmentType, Coverage, Patient, Payer, Provider
+from ..db.models import StaffMember
+from . import clock
+from .core import audit, get_or_refuse, reader, writer
+from .errors import Conflict, ValidationError
+from .schedule import STATUS_LABELS
+from .validate import (
+    clean_name,
+    clean_text,
+    format_money,
+    format_phone,
+    parse_dob,
+    parse_email,
+    parse_phone,
+    parse_state,
+    parse_zip,
+)
+
+SEARCH_LIMIT = 50
+SEXES = {"F": "Female", "M": "Male", "X": "Non-binary", "U": "Unknown"}
+# The fields a registration form edits, in form order.
+FORM_FIELDS = (
+    "last_name",
+    "first_name",
+    "dob",
+    "sex",
+    "phone_mobile",
+    "phone_home",
+    "email",
+    "address1",
+    "city",
+    "state",
+    "zip",
+)
+
+
+@dataclass(frozen=True)
+class PatientHit:
+    id: int
+    mrn: str
+    name: str
+    dob: dt.date
+    sex: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CoverageInfo:
+    priority: int
+    payer: str
+    member_id: str
+    group_id: str
+    copay: str
+
+
+@dataclass(frozen=True)
+class UpcomingVisit:
+    starts_at: dt.datetime
+    provider: str
+    appt_type: str
+    status: str
+
+
+@dataclass
+class PatientChart:
+    id: int
+    version: int
+    mrn: str
+    values: dict[str, str]  # FORM_FIELDS as the form shows them
+    dob: dt.date
+    coverages: list[CoverageInfo] = field(default_factory=list)
+    upcoming: list[UpcomingVisit] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.values['last_name']}, {self.values['first_name']}"
+
+    def age(self, today: dt.date) -> int:
+        years = today.year - self.dob.year
+        return years - ((today.month, today.day) < (self.dob.month, self.dob.day))
+
+
+def name_key(name: str) -> str:
+    return name.casefold()
+
+
+def _prefix(column, text: str):
+    # An index range instead of LIKE, so it is a range scan on SQLite and PostgreSQL alike.
+    return (column >= text) & (column < text + "\uffff")
+
+
+@reader
+def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) -> list[PatientHit]:
+    """Find patients by "last first" prefixes ("smi jo", "smith, john"), a date of birth,
+    a 10-digit phone number or an MRN. At most *limit* hits, in name order."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    query = Patient.select()
+    digits = re.sub(r"[\s().\-]", "", text)
+    if digits.isdigit() and len(digits) in (10, 11):
+        phone = digits[-10:]
+        query = query.where((Patient.phone_mobile == phone) | (Patient.phone_home == phone))
+    elif digits.isdigit() and len(digits) <= 8 and "/" not in text and "-" not in text:
+        query = query.where(Patient.mrn == digits)
+    elif re.search(r"\d", text):
+        try:
+            dob = parse_dob("q", text, today=clock.today())
+        except ValidationError:
+            return []
+        query = query.where(Patient.dob == dob)
+    else:
+        parts = [p for p in re.split(r"[\s,]+", name_key(text)) if p]
+        query = query.where(_prefix(Patient.last_key, parts[0]))
+        if len(parts) > 1:
+            query = query.where(_prefix(Patient.first_key, " ".join(parts[1:])))
+    query = query.order_by(Patient.last_key, Patient.first_key, Patient.dob).limit(limit)
+    return [
+        PatientHit(
+            p.id,
+            p.mrn,
+            f"{p.last_name}, {p.first_name}",
+            p.dob,
+            p.sex,
+            format_phone(p.phone_mobile or p.phone_home),
+        )
+        for p in query
+    ]
+
+
+def _chart(p: Patient) -> PatientChart:
+    values = {name: str(getattr(p, name) or "") for name in FORM_FIELDS}
+    values["dob"] = f"{p.dob:%m/%d/%Y}"
+    values["phone_mobile"] = format_phone(p.phone_mobile)
+    values["phone_home"] = format_phone(p.phone_home)
+    chart = PatientChart(id=p.id, version=p.version, mrn=p.mrn, values=values, dob=p.dob)
+    today = clock.today()
+    coverages = (
+        Coverage.select(Coverage, Payer)
+        .join(Payer)
+        .where(
+            (Coverage.patient == p.id)
+            & ((Coverage.ends.is_null()) | (Coverage.ends >= today))
+        )
+        .order_by(Coverage.priority)
+    )
+    chart.coverages = [
+        CoverageInfo(c.priority, c.payer.name, c.member_id, c.group_id, format_money(c.copay_cents))
+        for c in coverages
+    ]
+    visits = (
+        Appointment.select(Appointment, Provider, AppointmentType)
+        .join_from(Appointment, Provider)
+        .join_from(Appointment, AppointmentType)
+        .where(
+            (Appointment.patient == p.id)
+            & (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min))
+        )
+        .order_by(Appointment.starts_at)
+        .limit(10)
+    )
+    chart.upcoming = [
+        UpcomingVisit(a.starts_at, a.provider.short_name, a.appt_type.name, STATUS_LABELS[a.status])
+        for a in visits
+    ]
+    return chart
+
+
+@writer
+def open_patient(actor: StaffMember, patient_id: int) -> PatientChart:
+    """The chart summary: demographics, active coverage, next visits. Every opening is
+    recorded in the audit trail."""
+    p = get_or_refuse(Patient, patient_id, "patient")
+    audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id)
+    return _chart(p)
+
+
+def clean_patient(data: dict[str, str]) -> dict:
+    """Check every field of a registration form; all problems are reported at once."""
+    today = clock.today()
+    checks = {
+        "last_name": lambda v: clean_name("last_name", v, "Last name"),
+        "first_name": lambda v: clean_name("first_name", v, "First name"),
+        "dob": lambda v: parse_dob("dob", v, today=today),
+        "sex": _parse_sex,
+        "phone_mobile": lambda v: parse_phone("phone_mobile", v, label="Mobile phone"),
+        "phone_home": lambda v: parse_phone("phone_home", v, label="Home phone"),
+        "email": lambda v: parse_email("email", v),
+        "address1": lambda v: clean_text("address1", v, max_len=120, label="Address"),
+        "city": lambda v: clean_text("city", v, max_len=60, label="City"),
+        "state": lambda v: parse_state("state", v),
+        "zip": lambda v: parse_zip("zip", v),
+    }
+    clean, errors = {}, {}
+    for name, check in checks.items():
+        try:
+            clean[name] = check(data.get(name, ""))
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    clean["last_key"] = name_key(clean["last_name"])
+    clean["first_key"] = name_key(clean["first_name"])
+    return clean
+
+
+def _parse_sex(value: str | None) -> str:
+    text = (value or "U").strip().upper()[:1] or "U"
+    if text not in SEXES:
+        raise ValidationError.one("sex", "Sex is F, M, X or U (unknown).")
+    return text
+
+
+def _next_mrn() -> str:
+    top = Patient.select(fn.MAX(Patient.mrn)).scalar()
+    return str(int(top) + 1 if top else 100001)
+
+
+@writer
+def create_patient(actor: StaffMember, data: dict[str, str]) -> PatientChart:
+    """Register a new patient. Refuses bad fields (all named at once); writes nothing then."""
+    clean = clean_patient(data)
+    p = Patient.create(
+        mrn=_next_mrn(), updated_by=actor, updated_at=clock.now_utc(), **clean
+    )
+    audit(actor, "patient.create", patient_id=p.id, entity="patient", entity_id=p.id)
+    return _chart(p)
+
+
+@writer
+def update_patient(
+    actor: StaffMember, patient_id: int, version: int, data: dict[str, str]
+) -> PatientChart:
+    """Save edits to demographics. Refuses the edit if someone else saved the patient
+    since it was opened (nothing is silently overwritten)."""
+    clean = clean_patient(data)
+    p = get_or_refuse(Patient, patient_id, "patient")
+    if p.version != version:
+        who = p.updated_by.short_name if p.updated_by else "another user"
+        at = clock.utc_to_local(p.updated_at)
+        raise Conflict(
+            f"{p.first_name} {p.last_name} was changed by {who} at {at:%H:%M} on "
+            f"{at:%m/%d}. Your edits were not saved; the record has been reloaded."
+        )
+    changed = sorted(k for k in FORM_FIELDS if getattr(p, k) != clean[k])
+    for key, value in clean.items():
+        setattr(p, key, value)
+    p.version += 1
+    p.updated_by = actor
+    p.updated_at = clock.now_utc()
+    p.save()
+    audit(
+        actor,
+        "patient.update",
+        patient_id=p.id,
+        entity="patient",
+        entity_id=p.id,
+        detail="changed: " + ", ".join(changed),
+    )
+    return _chart(p)

@@ -1,0 +1,209 @@
+"""The day's schedule, check-in, and the check-in queue (patient flow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..db.models import Appointment, AppointmentType, Patient, Provider, StaffMember
+from . import clock
+from .core import audit, get_or_refuse, reader, writer
+from .errors import Conflict, ServiceError
+
+STATUS_LABELS = {
+    "booked": "Booked",
+    "arrived": "Arrived",
+    "roomed": "Roomed",
+    "with_provider": "With provider",
+    "checked_out": "Checked out",
+    "no_show": "No-show",
+    "cancelled": "Cancelled",
+}
+# The patient's path through the office once they are checked in.
+FLOW = ("arrived", "roomed", "with_provider", "checked_out")
+IN_OFFICE = FLOW[:-1]
+STATUS_TIME = {
+    "arrived": "arrived_at",
+    "roomed": "roomed_at",
+    "with_provider": "with_provider_at",
+    "checked_out": "checked_out_at",
+    "no_show": "no_show_at",
+    "cancelled": "cancelled_at",
+}
+
+SCHEDULE_LIMIT = 1000  # a day of a large practice; never the whole table
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    id: int
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    id: int
+    version: int
+    starts_at: dt.datetime
+    minutes: int
+    provider_id: int
+    provider: str
+    patient_id: int
+    patient: str
+    appt_type: str
+    status: str
+    status_at: dt.datetime | None  # UTC instant of the current status, if any
+    arrived_at: dt.datetime | None  # UTC
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def patient_display(last: str, first: str) -> str:
+    return f"{last}, {first}"
+
+
+def _row(a: Appointment) -> ScheduleRow:
+    field = STATUS_TIME.get(a.status)
+    return ScheduleRow(
+        id=a.id,
+        version=a.version,
+        starts_at=a.starts_at,
+        minutes=a.minutes,
+        provider_id=a.provider.id,
+        provider=a.provider.short_name,
+        patient_id=a.patient.id,
+        patient=patient_display(a.patient.last_name, a.patient.first_name),
+        appt_type=a.appt_type.name,
+        status=a.status,
+        status_at=getattr(a, field) if field else None,
+        arrived_at=a.arrived_at,
+    )
+
+
+def _appointments():
+    return Appointment.select(Appointment, Patient, Provider, AppointmentType).join_from(
+        Appointment, Patient
+    ).join_from(Appointment, Provider).join_from(Appointment, AppointmentType)
+
+
+@reader
+def list_providers(actor: StaffMember) -> list[ProviderInfo]:
+    query = Provider.select().where(Provider.active).order_by(Provider.full_name)
+    return [ProviderInfo(p.id, p.full_name, p.short_name) for p in query]
+
+
+@reader
+def day_schedule(
+    actor: StaffMember, day: dt.date, provider_id: int | None = None
+) -> list[ScheduleRow]:
+    """Appointments on *day*, by provider then time (optionally one provider only)."""
+    start = dt.datetime.combine(day, dt.time.min)
+    query = _appointments().where(
+        (Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1))
+    )
+    if provider_id is not None:
+        query = query.where(Appointment.provider == provider_id)
+    query = query.order_by(Provider.full_name, Appointment.starts_at, Appointment.id)
+    return [_row(a) for a in query.limit(SCHEDULE_LIMIT)]
+
+
+def _who_when(a: Appointment) -> str:
+    field = STATUS_TIME.get(a.status)
+    when = getattr(a, field) if field else None
+    who = a.updated_by.short_name if a.updated_by else "another user"
+    at = f" at {clock.utc_to_local(when):%H:%M}" if when else ""
+    return f"{who}{at}"
+
+
+def _check_version(a: Appointment, version: int | None) -> None:
+    if version is not None and a.version != version:
+        raise Conflict(
+            f"{a.patient.first_name} {a.patient.last_name}'s appointment was changed by "
+            f"{_who_when(a)} (now {STATUS_LABELS[a.status].lower()}). The list has been "
+            "refreshed."
+        )
+
+
+def _set_status(actor: StaffMember, a: Appointment, status: str, action: str) -> ScheduleRow:
+    now = clock.now_utc()
+    setattr(a, STATUS_TIME[status], now)
+    a.status = status
+    a.version += 1
+    a.updated_by = actor
+    a.save()
+    audit(
+        actor,
+        action,
+        patient_id=a.patient.id,
+        entity="appointment",
+        entity_id=a.id,
+        detail=f"{a.starts_at:%Y-%m-%d %H:%M} with {a.provider.short_name}",
+    )
+    return _row(a)
+
+
+@writer
+def check_in(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
+    """Mark the patient arrived. Refuses other days' appointments and ones already in the
+    office, cancelled or no-show."""
+    a = get_or_refuse(Appointment, appointment_id, "appointment")
+    _check_version(a, version)
+    if a.status != "booked":
+        if a.status in FLOW:
+            raise Conflict(
+                f"{a.patient.first_name} {a.patient.last_name} is already checked in "
+                f"({STATUS_LABELS[a.status].lower()}, by {_who_when(a)})."
+            )
+        raise ServiceError(
+            f"This appointment is {STATUS_LABELS[a.status].lower()}; it cannot be checked in."
+        )
+    if a.starts_at.date() != clock.today():
+        raise ServiceError(
+            f"Only today's appointments can be checked in; this one is on "
+            f"{a.starts_at:%m/%d/%Y}."
+        )
+    return _set_status(actor, a, "arrived", "appointment.check_in")
+
+
+@writer
+def advance(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
+    """Move a checked-in patient one step: arrived -> roomed -> with provider -> checked
+    out. Refuses a stale row (someone else moved them) and a finished visit."""
+    a = get_or_refuse(Appointment, appointment_id, "appointment")
+    _check_version(a, version)
+    if a.status not in IN_OFFICE:
+        raise ServiceError(
+            f"{a.patient.first_name} {a.patient.last_name} is "
+            f"{STATUS_LABELS[a.status].lower()}; there is no next step."
+        )
+    nxt = FLOW[FLOW.index(a.status) + 1]
+    return _set_status(actor, a, nxt, f"appointment.{nxt}")
+
+
+@reader
+def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
+    """Today's checked-in patients: those still in the office first, longest in their
+    current status first, then those checked out, latest first. No-shows and cancellations
+    are not in it."""
+    today = clock.today()
+    start = dt.datetime.combine(today, dt.time.min)
+    query = (
+        _appointments()
+        .where(
+            (Appointment.starts_at >= start)
+            & (Appointment.starts_at < start + dt.timedelta(days=1))
+            & Appointment.status.in_(FLOW)
+        )
+        .order_by(Appointment.arrived_at, Appointment.id)
+        .limit(SCHEDULE_LIMIT)
+    )
+    rows = [_row(a) for a in query]
+    waiting = sorted((r for r in rows if r.status in IN_OFFICE), key=lambda r: r.status_at)
+    done = sorted(
+        (r for r in rows if r.status == "checked_out"), key=lambda r: r.status_at, reverse=True
+    )
+    return waiting + done
+

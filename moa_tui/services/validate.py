@@ -1,0 +1,200 @@
+"""Input boundaries: every value typed or imported is checked here before it is stored.
+
+Each parser takes raw text and returns a clean value or raises ValidationError naming the
+field, so the screen can show the message beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from .errors import ValidationError
+
+_NAME_EXTRA = set(" '-.")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
+_RELATIVE = re.compile(r"^t(?:oday)?\s*(?:([+-])\s*(\d{1,4})\s*([dwm]?))?$")
+_MONEY = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$")
+
+
+def has_control(text: str) -> bool:
+    """True if *text* holds a control or format character (ESC, NUL, bidi overrides...)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text)
+
+
+def clean_text(
+    field: str, value: str | None, *, max_len: int, required: bool = False, label: str = ""
+) -> str:
+    """Trimmed single-line text; refuses control characters and over-long values."""
+    label = label or field.replace("_", " ").capitalize()
+    text = (value or "").strip()
+    if has_control(text):
+        raise ValidationError.one(field, f"{label} contains control characters.")
+    if required and not text:
+        raise ValidationError.one(field, f"{label} is required.")
+    if len(text) > max_len:
+        raise ValidationError.one(field, f"{label} is too long ({len(text)} of {max_len}).")
+    return text
+
+
+def clean_name(field: str, value: str | None, label: str) -> str:
+    text = clean_text(field, value, max_len=60, required=True, label=label)
+    text = " ".join(text.split())
+    if not all(ch.isalpha() or ch in _NAME_EXTRA for ch in text) or not any(
+        ch.isalpha() for ch in text
+    ):
+        raise ValidationError.one(
+            field, f"{label} may hold letters, spaces, hyphens, apostrophes and periods."
+        )
+    return text
+
+
+def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise ValidationError.one(field, f"{label}: there is no such date.") from None
+
+
+def parse_date(
+    field: str, value: str | None, *, today: dt.date, label: str = "Date"
+) -> dt.date:
+    """A date as the desk types it: t, t+1, t-3, t+2w, 12/24, 12/24/2026, 2026-12-24."""
+    text = (value or "").strip().lower()
+    if not text:
+        raise ValidationError.one(field, f"{label} is required.")
+    if m := _RELATIVE.match(text):
+        sign, num, unit = m.groups()
+        if not sign:
+            return today
+        n = int(num) * (1 if sign == "+" else -1)
+        if unit == "w":
+            return today + dt.timedelta(weeks=n)
+        if unit == "m":
+            month = today.month - 1 + n
+            y, mo = today.year + month // 12, month % 12 + 1
+            for day in (today.day, 30, 29, 28):
+                try:
+                    return dt.date(y, mo, day)
+                except ValueError:
+                    continue
+        return today + dt.timedelta(days=n)
+    if m := _ISO.match(text):
+        return _make_date(field, label, *map(int, m.groups()))
+    if m := _US.match(text):
+        mo, d, y = m.groups()
+        if y is None:
+            year = today.year
+        elif len(y) == 2:
+            year = 2000 + int(y)
+        else:
+            year = int(y)
+        return _make_date(field, label, year, int(mo), int(d))
+    if re.fullmatch(r"\d{8}", text):
+        return _make_date(field, label, int(text[4:]), int(text[:2]), int(text[2:4]))
+    raise ValidationError.one(
+        field, f"{label}: type a date like 12/24/2026, 2026-12-24, t or t+7."
+    )
+
+
+def parse_dob(field: str, value: str | None, *, today: dt.date) -> dt.date:
+    """Date of birth: not in the future, not before 1900. A two-digit year is the most
+    recent one that is not in the future (1/2/85 -> 1985)."""
+    text = (value or "").strip()
+    if m := _US.match(text):
+        mo, d, y = m.groups()
+        if y is None:
+            raise ValidationError.one(field, "Date of birth needs a year.")
+        if len(y) == 2:
+            year = 2000 + int(y)
+            if year > today.year:
+                year -= 100
+            text = f"{year:04d}-{int(mo):02d}-{int(d):02d}"
+    if text.lower().startswith("t"):
+        raise ValidationError.one(field, "Date of birth: type the full date, e.g. 04/17/1962.")
+    dob = parse_date(field, text, today=today, label="Date of birth")
+    if dob > today:
+        raise ValidationError.one(field, "Date of birth is in the future.")
+    if dob.year < 1900:
+        raise ValidationError.one(field, "Date of birth is before 1900.")
+    return dob
+
+
+def parse_phone(field: str, value: str | None, *, label: str = "Phone") -> str:
+    """A US phone number as 10 digits, or '' when left blank."""
+    text = clean_text(field, value, max_len=25, label=label)
+    if not text:
+        return ""
+    digits = re.sub(r"[\s().\-+]", "", text)
+    if not digits.isdigit():
+        raise ValidationError.one(field, f"{label}: digits only, e.g. 555-201-3344.")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01":
+        raise ValidationError.one(field, f"{label} needs 10 digits with the area code.")
+    return digits
+
+
+def format_phone(digits: str) -> str:
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return digits
+
+
+def parse_email(field: str, value: str | None) -> str:
+    text = clean_text(field, value, max_len=120, label="E-mail")
+    if text and not _EMAIL.match(text):
+        raise ValidationError.one(field, "E-mail should look like name@example.com.")
+    return text
+
+
+def parse_zip(field: str, value: str | None) -> str:
+    text = clean_text(field, value, max_len=10, label="ZIP")
+    if text and not re.fullmatch(r"\d{5}(-\d{4})?", text):
+        raise ValidationError.one(field, "ZIP is 5 digits (or ZIP+4, 12345-6789).")
+    return text
+
+
+def parse_state(field: str, value: str | None) -> str:
+    text = clean_text(field, value, max_len=2, label="State").upper()
+    if text and not re.fullmatch(r"[A-Z]{2}", text):
+        raise ValidationError.one(field, "State is the two-letter code, e.g. NY.")
+    return text
+
+
+def parse_quantity(field: str, value: str | int | None, *, allow_zero: bool = False) -> int:
+    """A whole count of units: refuses blanks, fractions, signs and absurd sizes."""
+    text = str(value if value is not None else "").strip().replace(",", "")
+    if not text:
+        raise ValidationError.one(field, "Quantity is required.")
+    if not text.isdigit() or not text.isascii():
+        if text.startswith("-") and text[1:].isdigit():
+            raise ValidationError.one(field, "Quantity cannot be negative.")
+        raise ValidationError.one(field, "Quantity must be a whole number, e.g. 12.")
+    qty = int(text)
+    if qty == 0 and not allow_zero:
+        raise ValidationError.one(field, "Quantity must be more than zero.")
+    if qty > 1_000_000:
+        raise ValidationError.one(field, "Quantity is too large.")
+    return qty
+
+
+def parse_money(field: str, value: str | None, *, label: str = "Amount") -> int:
+    """'$1,234.50' -> 123450 cents. Never a float."""
+    text = (value or "").strip()
+    if text.startswith("-"):
+        raise ValidationError.one(field, f"{label} cannot be negative.")
+    m = _MONEY.match(text)
+    if not m:
+        raise ValidationError.one(field, f"{label}: type an amount like 25 or 1,234.50.")
+    whole, frac = m.groups()
+    return int(whole.replace(",", "")) * 100 + int((frac or "0").ljust(2, "0"))
+
+
+def format_money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
