@@ -1,0 +1,68 @@
+"""Command line: `moa-tui [--db PATH | --demo] [--user NAME]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from . import __version__
+from .db.database import DatabaseError, open_database, resolve_path
+from .services import clock
+from .services.errors import ServiceError
+
+
+def demo_path() -> Path:
+    """The demo clinic is built for one day; each day gets a fresh one."""
+    return Path(platformdirs.user_data_dir("moa-tui")) / "demo" / f"demo-{clock.today()}.db"
+
+
+def prepare_demo(path: Path) -> Path:
+    from .services.demo import build_demo
+    from .services.staff import load_clinic
+
+    fresh = not path.exists()
+    open_database(path)
+    if fresh:
+        load_clinic()
+        build_demo()
+        # Yesterday's demo clinics are of no more use.
+        for old in path.parent.glob("demo-*.db*"):
+            if not old.name.startswith(path.name):
+                old.unlink(missing_ok=True)
+    return path
+
+
+def make_app(db_path: Path, username: str | None, demo: bool = False):
+    """The one app factory, used by the CLI and the tests."""
+    from .app import MoaApp
+    from .services.staff import load_clinic, resolve_staff
+
+    clinic = load_clinic()
+    actor = resolve_staff(username or ("desk" if demo else None))
+    return MoaApp(actor, db_path, clinic_name=clinic.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="moa-tui", description="Front desk of a medical office, by keyboard."
+    )
+    parser.add_argument("--db", help="SQLite database file (default: $MOA_DB or per-user data)")
+    parser.add_argument("--demo", action="store_true", help="open (building if needed) the demo clinic")
+    parser.add_argument("--user", help="staff username (default: $MOA_USER or your login)")
+    parser.add_argument("--version", action="version", version=f"moa-tui {__version__}")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.demo:
+            path = prepare_demo(Path(args.db) if args.db else demo_path())
+        else:
+            path = open_database(resolve_path(args.db))
+        app = make_app(path, args.user, demo=args.demo)
+    except (DatabaseError, ServiceError) as exc:
+        print(f"moa-tui: {exc}", file=sys.stderr)
+        return 2
+    app.run(mouse=False)
+    return app.return_code or 0

@@ -1,0 +1,117 @@
+"""What every area screen shares: the title bar, the message line, calling services in a
+worker, and refetching when another terminal changes the data."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..services.errors import ServiceError
+from ..widgets.areabar import AreaBar
+from ..widgets.text import plain
+
+
+class DataChanged(Message):
+    """Posted by the app's change watcher when any terminal committed a change."""
+
+
+class ServiceResult(Message):
+    """A service call finished in a worker thread; ``then`` runs on the UI thread."""
+
+    def __init__(self, then: Callable[[Any], None], value: Any) -> None:
+        super().__init__()
+        self.then = then
+        self.value = value
+
+
+class ServiceCaller:
+    """Mixin for screens: run a service off the UI thread and handle its answer.
+
+    Only the newest call of a *group* is delivered, so a slow search can never overwrite
+    the answer to a newer one.
+    """
+
+    _serial = itertools.count(1)
+
+    def call_service(
+        self,
+        service: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], None],
+        failed: Callable[[ServiceError], None] | None = None,
+        group: str = "default",
+        **kwargs: Any,
+    ) -> None:
+        actor = self.app.actor
+        ticket = next(self._serial)
+        latest = self.__dict__.setdefault("_latest_call", {})
+        latest[group] = ticket
+        on_error = failed or self.show_error
+
+        def job() -> None:
+            try:
+                value = service(actor, *args, **kwargs)
+                done = then
+            except ServiceError as exc:
+                value, done = exc, on_error
+            except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working
+                self.app.log.error(repr(exc))
+                value, done = ServiceError(f"Unexpected error: {exc}"), on_error
+            if latest.get(group) == ticket:
+                self.post_message(ServiceResult(done, value))
+
+        self.run_worker(job, thread=True, group=group, exit_on_error=False)
+
+    def on_service_result(self, message: ServiceResult) -> None:
+        message.stop()
+        message.then(message.value)
+
+    def show_error(self, error: ServiceError) -> None:
+        self.notify(str(error), severity="error", timeout=8)
+
+
+class AreaScreen(ServiceCaller, Screen):
+    """One top-level area (a mode). Subclasses fill ``compose_body`` and ``reload``."""
+
+    AREA_TITLE = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="titlebar")
+        yield from self.compose_body()
+        yield Static(id="message")
+        yield AreaBar(self.app.area_keys(), self.app.current_mode)
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.set_title()
+
+    def set_title(self, extra: str = "") -> None:
+        app = self.app
+        parts = [self.AREA_TITLE, extra, app.clinic_name, app.actor.short_name]
+        self.query_one("#titlebar", Static).update(plain(" · ".join(p for p in parts if p)))
+
+    def say(self, text: str, style: str = "") -> None:
+        """Show a line of feedback above the footer (errors in the error style)."""
+        self.query_one("#message", Static).update(plain(text, style))
+
+    def show_error(self, error: ServiceError) -> None:
+        self.say(str(error), "bold red")
+        self.app.bell()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch what the screen shows again (after a change here or elsewhere)."""

@@ -1,0 +1,47 @@
+"""The help screen: every key of the screen it was opened from."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+def describe_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(key, what it does) for every binding active on *screen*, area keys last."""
+    seen, rows = set(), []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or binding.system or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        rows.append((screen.app.get_key_display(binding), binding.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, title: str, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._title = title
+        self._keys = keys
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column(style="bold", no_wrap=True, width=12)
+        table.add_column()
+        for key, description in self._keys:
+            table.add_row(key, description)
+        table.add_row("", "")
+        table.add_row("Ctrl+P", "Command palette: search every action of this screen")
+        table.add_row("Esc", "Back out / close")
+        with VerticalScroll(id="help-body"):
+            yield Static(f"Keys: {self._title}", classes="dialog-title", markup=False)
+            yield Static(table)
+            yield Static("Esc, F1 or ? closes this help.", classes="hint", markup=False)

@@ -1,0 +1,298 @@
+"""Patient lookup as you type, the chart summary, and registration / edit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..services import clock
+from ..services.errors import Conflict, ServiceError, ValidationError
+from ..services.patients import (
+    FORM_FIELDS,
+    SEXES,
+    PatientChart,
+    PatientHit,
+    create_patient,
+    open_patient,
+    search_patients,
+    update_patient,
+)
+from ..widgets.form import FieldSpec, Form
+from ..widgets.paged_table import PagedTable
+from ..widgets.text import plain, plain_lines
+from .base import AreaScreen, ServiceCaller
+
+LABELS = {
+    "last_name": "Last name",
+    "first_name": "First name",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "phone_mobile": "Mobile phone",
+    "phone_home": "Home phone",
+    "email": "E-mail",
+    "address1": "Address",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP",
+}
+PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344", "state": "NY"}
+
+
+class PatientsScreen(AreaScreen):
+    AREA_TITLE = "Patients"
+    BINDINGS = [
+        Binding("ctrl+n", "new_patient", "New patient"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("e", "edit_patient", "Edit"),
+        Binding("down", "to_results", "Results", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: dict[str, PatientHit] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(
+            placeholder="Last first (smi jo) · DOB 04/17/1962 · phone · MRN",
+            id="search",
+            compact=True,
+            max_length=60,
+        )
+        yield Static(
+            "Type to search. Down: results · Enter: open · Ctrl+N: new patient",
+            id="search-hint",
+            classes="toolbar",
+        )
+        yield PagedTable(id="patient-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        table.add_column("MRN", width=7)
+        table.add_column("Name", width=28)
+        table.add_column("DOB", width=10)
+        table.add_column("Sex", width=3)
+        table.add_column("Phone", width=12)
+        self.query_one("#search", Input).focus()
+
+    def reload(self) -> None:
+        self.call_service(
+            search_patients, self.query_one("#search", Input).value, then=self._show, group="search"
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search" and self.hits:
+            self.action_to_results()
+
+    def _show(self, hits: list[PatientHit]) -> None:
+        table = self.query_one(PagedTable)
+        table.reset()
+        self.hits = {str(h.id): h for h in hits}
+        table.add_page(
+            [
+                (h.mrn, plain(h.name), f"{h.dob:%m/%d/%Y}", h.sex, h.phone)
+                for h in hits
+            ],
+            list(self.hits),
+            has_more=False,
+        )
+        text = self.query_one("#search", Input).value.strip()
+        if not text:
+            hint = "Type to search. Down: results · Enter: open · Ctrl+N: new patient"
+        elif not hits:
+            hint = "No patient matches. Ctrl+N registers a new patient."
+        elif len(hits) >= 50:
+            hint = "First 50 matches; type more to narrow. Enter on a row opens it."
+        else:
+            hint = f"{len(hits)} match{'es' if len(hits) != 1 else ''}. Enter on a row opens it."
+        self.query_one("#search-hint", Static).update(plain(hint))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_to_results(self) -> None:
+        table = self.query_one(PagedTable)
+        if self.focused is self.query_one("#search", Input) and table.row_count:
+            table.focus()
+
+    def selected(self) -> PatientHit | None:
+        return self.hits.get(self.query_one(PagedTable).selected_key() or "")
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        hit = self.selected()
+        if hit:
+            self.app.open_patient(hit.id)
+
+    def action_new_patient(self) -> None:
+        self.app.push_screen(PatientFormScreen(None), self._registered)
+
+    def _registered(self, chart: PatientChart | None) -> None:
+        if chart is not None:
+            self.app.open_patient(chart.id)
+
+    def action_edit_patient(self) -> None:
+        hit = self.selected()
+        if hit and self.focused is self.query_one(PagedTable):
+            self.app.open_patient(hit.id, edit=True)
+
+
+class PatientChartScreen(ServiceCaller, Screen):
+    """The chart summary of one patient (opening it is audited)."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("e", "edit", "Edit"),
+    ]
+    AREA_TITLE = "Patient"
+
+    def __init__(self, patient_id: int, edit: bool = False) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.edit_on_open = edit
+        self.chart: PatientChart | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Patient", id="titlebar")
+        with VerticalScroll(classes="chart"):
+            yield Static("Loading…", id="chart-body")
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
+
+    def _failed(self, error: ServiceError) -> None:
+        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+
+    def _show(self, chart: PatientChart) -> None:
+        first_time = self.chart is None
+        self.chart = chart
+        v = chart.values
+        self.query_one("#titlebar", Static).update(
+            plain(f"Patient · {chart.name} · MRN {chart.mrn}")
+        )
+        lines = [
+            f"{chart.name}   MRN {chart.mrn}",
+            f"DOB {v['dob']} (age {chart.age(clock.today())})   Sex {SEXES.get(v['sex'], v['sex'])}",
+            f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
+            f"E-mail {v['email'] or '-'}",
+            f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",
+            "",
+            "Coverage",
+        ]
+        lines += [
+            f"  {c.priority}. {c.payer}  member {c.member_id}  group {c.group_id or '-'}  "
+            f"co-pay {c.copay}"
+            for c in chart.coverages
+        ] or ["  none on file (self-pay)"]
+        lines += ["", "Upcoming appointments"]
+        lines += [
+            f"  {u.starts_at:%a %m/%d/%Y %H:%M}  {u.provider:<16} {u.appt_type:<12} {u.status}"
+            for u in chart.upcoming
+        ] or ["  none booked"]
+        self.query_one("#chart-body", Static).update(plain_lines(lines))
+        if first_time and self.edit_on_open:
+            self.action_edit()
+
+    def action_edit(self) -> None:
+        if self.chart is not None:
+            self.app.push_screen(PatientFormScreen(self.chart), self._edited)
+
+    def _edited(self, chart: PatientChart | bool | None) -> None:
+        if isinstance(chart, PatientChart):
+            self._show(chart)
+            self.query_one("#message", Static).update(plain("Saved.", "green"))
+        elif chart is False:  # someone else saved first: show what is stored now
+            self.reload()
+
+
+class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
+    """Register a new patient (chart None) or edit one; field messages beside each field.
+
+    Closes with the saved chart, None when cancelled, or False when another terminal saved
+    the patient first (the caller reloads)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, chart: PatientChart | None) -> None:
+        super().__init__()
+        self.chart = chart
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit patient · {self.chart.name}" if self.chart else "New patient"
+        yield Static(plain(title), id="titlebar")
+        values = self.chart.values if self.chart else {}
+        specs = []
+        for name in FORM_FIELDS:
+            options = None
+            if name == "sex":
+                options = [(f"{label} ({code})", code) for code, label in SEXES.items()]
+            specs.append(
+                FieldSpec(
+                    name, LABELS[name], values.get(name, "U" if name == "sex" else ""),
+                    options=options, placeholder=PLACEHOLDERS.get(name, ""),
+                )
+            )
+        with Vertical(classes="chart"):
+            yield Form(specs)
+            yield Static(
+                "Tab/Enter: next field · Ctrl+S: save · Esc: cancel", classes="hint"
+            )
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        values = self.query_one(Form).values()
+        if self.chart is None:
+            self.call_service(create_patient, values, then=self._saved, failed=self._failed)
+        else:
+            self.call_service(
+                update_patient, self.chart.id, self.chart.version, values,
+                then=self._saved, failed=self._failed,
+            )
+
+    def _saved(self, chart: PatientChart) -> None:
+        self._busy = False
+        self.dismiss(chart)
+
+    def _failed(self, error: ServiceError) -> None:
+        self._busy = False
+        form = self.query_one(Form)
+        message = self.query_one("#message", Static)
+        self.app.bell()
+        if isinstance(error, ValidationError):
+            form.show_errors(error.errors)
+            count = len(error.errors)
+            message.update(plain(f"{count} field{'s' if count > 1 else ''} to correct.", "red"))
+            return
+        form.show_errors({})
+        message.update(plain(str(error), "bold red"))
+        if isinstance(error, Conflict):
+            # Someone else saved first: show their version rather than overwrite it.
+            self.dismiss(False)
+            self.app.notify(str(error), severity="warning", timeout=10)

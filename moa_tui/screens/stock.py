@@ -1,0 +1,140 @@
+"""Stock levels: on hand against reorder point; receive, use and adjust with a reason."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ..services.inventory import (
+    StockPage,
+    StockRow,
+    adjust_stock,
+    low_stock_count,
+    receive_stock,
+    stock_page,
+    use_stock,
+)
+from ..widgets.form import FieldSpec, FormDialog
+from ..widgets.paged_table import PagedTable
+from ..widgets.text import plain
+from .base import AreaScreen
+
+PAGE = 100
+CHANGES = {
+    # action: (service, dialog title, quantity label, default reason)
+    "receive": (receive_stock, "Receive", "Quantity in", "Delivery received"),
+    "use": (use_stock, "Use", "Quantity out", "Used in clinic"),
+    "adjust": (adjust_stock, "Adjust count of", "Counted on hand", ""),
+}
+
+
+class StockScreen(AreaScreen):
+    AREA_TITLE = "Stock"
+    BINDINGS = [
+        Binding("r", "change('receive')", "Receive"),
+        Binding("u", "change('use')", "Use"),
+        Binding("a", "change('adjust')", "Adjust"),
+        Binding("l", "toggle_low", "Low only"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.low_only = False
+        self.rows: dict[str, StockRow] = {}
+        self.next_after: tuple | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="stock-summary", classes="toolbar")
+        yield PagedTable(id="stock-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        table.add_column("SKU", width=8)
+        table.add_column("Item", width=26)
+        table.add_column("Unit", width=12)
+        table.add_column("On hand", width=7)
+        table.add_column("Reorder", width=7)
+        table.add_column("", width=4)
+        table.focus()
+
+    def reload(self) -> None:
+        self.call_service(stock_page, self.low_only, None, PAGE, then=self._show, group="page")
+        self.call_service(low_stock_count, then=self._summary, group="summary")
+
+    def _cells(self, r: StockRow) -> tuple:
+        style = "bold red" if r.low else ""
+        return (
+            plain(r.sku),
+            plain(r.name, style),
+            plain(r.unit),
+            plain(str(r.on_hand).rjust(7), style),
+            str(r.reorder_point).rjust(7),
+            plain("LOW" if r.low else "", style),
+        )
+
+    def _show(self, page: StockPage) -> None:
+        table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
+        self.rows = {}
+        self._append(page)
+        table.move_to_key(keep)
+
+    def _append(self, page: StockPage) -> None:
+        keys = [str(r.id) for r in page.rows]
+        self.rows.update(zip(keys, page.rows, strict=True))
+        self.next_after = page.next_after
+        self.query_one(PagedTable).add_page(
+            [self._cells(r) for r in page.rows], keys, page.next_after is not None
+        )
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        if self.next_after is not None:
+            self.call_service(
+                stock_page, self.low_only, self.next_after, PAGE, then=self._append, group="page"
+            )
+
+    def _summary(self, low: int) -> None:
+        shown = "low items only" if self.low_only else "all items"
+        self.query_one("#stock-summary", Static).update(
+            plain(f"{low} item{'s' if low != 1 else ''} at or below reorder point · showing {shown}")
+        )
+
+    def action_toggle_low(self) -> None:
+        self.low_only = not self.low_only
+        self.reload()
+
+    def selected(self) -> StockRow | None:
+        return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+
+    def action_change(self, kind: str) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        service, verb, qty_label, reason = CHANGES[kind]
+
+        def submit(actor, values):
+            return service(actor, row.id, values["quantity"], values["reason"])
+
+        self.app.push_screen(
+            FormDialog(
+                f"{verb} {row.name} ({row.on_hand} {row.unit} on hand)",
+                [
+                    FieldSpec("quantity", qty_label, placeholder="whole number", max_length=9),
+                    FieldSpec("reason", "Reason", reason, max_length=200),
+                ],
+                submit,
+            ),
+            self._changed,
+        )
+
+    def _changed(self, row: StockRow | None) -> None:
+        if row:
+            self.say(f"{row.name}: {row.on_hand} {row.unit} on hand.", "green")
+            self.reload()
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_change("receive")

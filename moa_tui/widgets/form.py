@@ -1,0 +1,147 @@
+"""Form fields with the error shown beside the field, and a dialog that submits a form
+to a service and stays open, marking the fields, until the service accepts it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from ..screens.base import ServiceCaller
+from ..services.errors import ServiceError, ValidationError
+from .text import plain, visible
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    value: str = ""
+    options: list[tuple[str, str]] | None = None  # (label, value): a Select
+    placeholder: str = ""
+    max_length: int = 0
+    restrict: str | None = None  # a regex of what may be typed
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FormField(Horizontal):
+    """Label, input (or choice) and its message on one line."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__(classes="field", id=f"field-{spec.name}")
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        yield Label(spec.label)
+        if spec.options is not None:
+            yield Select(
+                spec.options, value=spec.value or spec.options[0][1], allow_blank=False,
+                compact=True, id=spec.name,
+            )
+        else:
+            yield Input(
+                visible(spec.value), placeholder=spec.placeholder, compact=True, id=spec.name,
+                max_length=spec.max_length, restrict=spec.restrict,
+            )
+        yield Static("", classes="error", id=f"error-{spec.name}")
+
+    @property
+    def value(self) -> str:
+        widget = self.query_one(f"#{self.spec.name}")
+        return str(widget.value) if widget.value is not Select.BLANK else ""
+
+    def set_error(self, message: str) -> None:
+        self.query_one(f"#error-{self.spec.name}", Static).update(plain(message))
+
+
+class Form(Vertical):
+    def __init__(self, specs: Iterable[FieldSpec], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.specs = list(specs)
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            yield FormField(spec)
+
+    def values(self) -> dict[str, str]:
+        return {f.spec.name: f.value for f in self.query(FormField)}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Mark each field with its message (clearing the others) and focus the first."""
+        first = None
+        for f in self.query(FormField):
+            message = errors.get(f.spec.name, "")
+            f.set_error(message)
+            if message and first is None:
+                first = f
+        if first is not None:
+            first.query_one(f"#{first.spec.name}").focus()
+
+
+class FormDialog(ServiceCaller, ModalScreen[Any]):
+    """Collects *specs*, calls ``submit(actor, values)`` in a worker, and closes with what
+    it returns. Bad fields are marked beside the field; other refusals show below."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save"),
+    ]
+
+    def __init__(
+        self, title: str, specs: list[FieldSpec], submit: Callable[..., Any], hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.specs = specs
+        self.submit = submit
+        self.hint = hint or "Enter: next field / save on the last · Ctrl+S save · Esc cancel"
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Form(self.specs)
+            yield Static("", id="dialog-message", classes="error")
+            yield Static(self.hint, classes="hint", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = [w for w in self.query("Input, Select")]
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.query_one("#dialog-message", Static).update("Saving…")
+        self.call_service(self.submit, self.query_one(Form).values(), then=self._done,
+                          failed=self._failed)
+
+    def _done(self, result: Any) -> None:
+        self._busy = False
+        self.dismiss(result)
+
+    def _failed(self, error: ServiceError) -> None:
+        self._busy = False
+        form = self.query_one(Form)
+        message = self.query_one("#dialog-message", Static)
+        if isinstance(error, ValidationError) and set(error.errors) & {s.name for s in self.specs}:
+            form.show_errors(error.errors)
+            message.update("")
+        else:
+            form.show_errors({})
+            message.update(plain(str(error)))
+        self.app.bell()
