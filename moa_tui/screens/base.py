@@ -24,20 +24,37 @@ class DataChanged(Message):
 class ServiceResult(Message):
     """A service call finished in a worker thread; ``then`` runs on the UI thread."""
 
-    def __init__(self, then: Callable[[Any], None], value: Any) -> None:
+    def __init__(self, then: Callable[[Any], None], value: Any, group: str) -> None:
         super().__init__()
         self.then = then
         self.value = value
+        self.group = group
+
+
+class _Calls:
+    """Per-screen bookkeeping of service calls in flight."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, int] = {}  # group -> ticket of the newest call
+        self.writing: set[str] = set()  # write groups with a call in flight
 
 
 class ServiceCaller:
     """Mixin for screens: run a service off the UI thread and handle its answer.
 
     Only the newest call of a *group* is delivered, so a slow search can never overwrite
-    the answer to a newer one.
+    the answer to a newer one. In a write group a second call while one is in flight is
+    dropped (with a bell), so a repeated key cannot act on a row that is about to change.
     """
 
     _serial = itertools.count(1)
+    WRITE_GROUPS = frozenset({"write"})
+
+    @property
+    def _calls(self) -> _Calls:
+        if "_calls_state" not in self.__dict__:
+            self.__dict__["_calls_state"] = _Calls()
+        return self.__dict__["_calls_state"]
 
     def call_service(
         self,
@@ -48,28 +65,33 @@ class ServiceCaller:
         group: str = "default",
         **kwargs: Any,
     ) -> None:
+        calls = self._calls
+        if group in self.WRITE_GROUPS:
+            if group in calls.writing:
+                self.app.bell()
+                return
+            calls.writing.add(group)
+        ticket = calls.latest[group] = next(self._serial)
         actor = self.app.actor
-        ticket = next(self._serial)
-        latest = self.__dict__.setdefault("_latest_call", {})
-        latest[group] = ticket
         on_error = failed or self.show_error
 
         def job() -> None:
             try:
-                value = service(actor, *args, **kwargs)
-                done = then
+                value, done = service(actor, *args, **kwargs), then
             except ServiceError as exc:
                 value, done = exc, on_error
             except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working
-                self.app.log.error(repr(exc))
-                value, done = ServiceError(f"Unexpected error: {exc}"), on_error
-            if latest.get(group) == ticket:
-                self.post_message(ServiceResult(done, value))
+                value, done = ServiceError(f"Unexpected error: {exc!r}"), on_error
+            if calls.latest.get(group) == ticket:
+                self.post_message(ServiceResult(done, value, group))
+            else:
+                calls.writing.discard(group)
 
         self.run_worker(job, thread=True, group=group, exit_on_error=False)
 
     def on_service_result(self, message: ServiceResult) -> None:
         message.stop()
+        self._calls.writing.discard(message.group)
         message.then(message.value)
 
     def show_error(self, error: ServiceError) -> None:

@@ -87,13 +87,13 @@ class ClaimsScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("Claim", width=6)
-        table.add_column("Patient", width=20)
-        table.add_column("Payer", width=14)
+        table.add_column("Claim", width=5)
+        table.add_column("Patient", width=17)
+        table.add_column("Payer", width=12)
         table.add_column("DOS", width=8)
-        table.add_column("Age", width=4)
+        table.add_column("Age", width=3)
         table.add_column("Status", width=9)
-        table.add_column("Amount", width=10)
+        table.add_column("Amount", width=9)
         table.focus()
         self.call_service(list_payers, then=self._got_payers, group="payers")
 
@@ -113,7 +113,7 @@ class ClaimsScreen(AreaScreen):
             f"{r.service_date:%m/%d/%y}",
             str(r.age_days),
             plain(STATUS_LABELS[r.status], STATUS_STYLE.get(r.status, "")),
-            plain(format_money(r.total_cents).rjust(10)),
+            plain(format_money(r.total_cents).rjust(9)),
         )
 
     def _show(self, page: ClaimPage) -> None:
@@ -148,7 +148,7 @@ class ClaimsScreen(AreaScreen):
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else event.value
+        value = None if event.value is Select.NULL else event.value
         field = {"f-status": "status", "f-payer": "payer_id", "f-age": "age"}.get(
             event.select.id or ""
         )
@@ -164,7 +164,7 @@ class ClaimsScreen(AreaScreen):
             "payer": [p.id for p in self.payers],
             "age": list(AGE_BUCKETS),
         }[which]
-        values = [Select.BLANK, *choices]
+        values = [Select.NULL, *choices]
         try:
             index = values.index(select.value)
         except ValueError:

@@ -62,7 +62,7 @@ class PatientsScreen(AreaScreen):
             max_length=60,
         )
         yield Static(
-            "Type to search. Down: results · Enter: open · Ctrl+N: new patient",
+            "Type to search. Enter opens the highlighted match · Down: choose · Ctrl+N: new",
             id="search-hint",
             classes="toolbar",
         )
@@ -88,8 +88,10 @@ class PatientsScreen(AreaScreen):
             self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search" and self.hits:
-            self.action_to_results()
+        # Enter from the search box opens the highlighted match (the first, unless the
+        # cursor was moved): the quickest path when the search found the patient.
+        if event.input.id == "search":
+            self._open_selected()
 
     def _show(self, hits: list[PatientHit]) -> None:
         table = self.query_one(PagedTable)
@@ -105,13 +107,13 @@ class PatientsScreen(AreaScreen):
         )
         text = self.query_one("#search", Input).value.strip()
         if not text:
-            hint = "Type to search. Down: results · Enter: open · Ctrl+N: new patient"
+            hint = "Type to search. Enter opens the highlighted match · Down: choose · Ctrl+N: new"
         elif not hits:
             hint = "No patient matches. Ctrl+N registers a new patient."
         elif len(hits) >= 50:
-            hint = "First 50 matches; type more to narrow. Enter on a row opens it."
+            hint = "First 50 matches; type more to narrow. Enter opens the highlighted one."
         else:
-            hint = f"{len(hits)} match{'es' if len(hits) != 1 else ''}. Enter on a row opens it."
+            hint = f"{len(hits)} match{'es' if len(hits) != 1 else ''}. Enter opens the highlighted one."
         self.query_one("#search-hint", Static).update(plain(hint))
 
     def action_focus_search(self) -> None:
@@ -127,6 +129,9 @@ class PatientsScreen(AreaScreen):
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
+        self._open_selected()
+
+    def _open_selected(self) -> None:
         hit = self.selected()
         if hit:
             self.app.open_patient(hit.id)

@@ -55,7 +55,7 @@ class FormField(Horizontal):
     @property
     def value(self) -> str:
         widget = self.query_one(f"#{self.spec.name}")
-        return str(widget.value) if widget.value is not Select.BLANK else ""
+        return str(widget.value) if widget.value is not Select.NULL else ""
 
     def set_error(self, message: str) -> None:
         self.query_one(f"#error-{self.spec.name}", Static).update(plain(message))
@@ -117,6 +117,12 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
         if event.input is inputs[-1]:
             self.action_submit()
         else:
+            self.focus_next()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # A choice made by keyboard moves on to the next field, as Enter does in an input.
+        event.stop()
+        if event.select.has_focus:
             self.focus_next()
 
     def action_cancel(self) -> None:

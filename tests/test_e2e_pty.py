@@ -1,0 +1,209 @@
+"""End to end: the installed `moa-tui` console script in a real 80x24 pseudo-terminal.
+
+What the terminal shows is rendered with pyte, so the assertions are about what a person at
+the desk would see, not about widgets. Nothing touches the real user's files: HOME and the
+XDG directories point into the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+pyte = pytest.importorskip("pyte")
+
+COLUMNS, LINES = 80, 24
+START_DEADLINE = 20.0  # seconds for the first screen to appear (cold imports, building the demo)
+EXIT_DEADLINE = 5.0  # seconds for a clean exit after Ctrl+Q
+POLL = 0.05
+
+
+def moa_tui_script() -> str:
+    """The installed console script: next to this interpreter, else on PATH."""
+    beside = Path(sys.executable).with_name("moa-tui")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("moa-tui")
+    if not found:
+        pytest.skip("the moa-tui console script is not installed")
+    return found
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """The environment of a new user on a plain xterm, with no way to reach real data."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MOA_", "TEXTUAL", "XDG_")) and key not in ("COLUMNS", "LINES")
+    }
+    home.mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+    )
+    return env
+
+
+class PtyApp:
+    """A program running in a pseudo-terminal, with a pyte screen of what it shows."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+        self.master, slave = os.openpty()
+        # The size is set before the program starts, so its first look sees 80x24.
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                close_fds=True,
+            )
+        finally:
+            os.close(slave)
+        self.output = bytearray()
+
+    def pump(self, timeout: float = POLL) -> bool:
+        """Feed whatever the program wrote to the screen; False once the terminal closed."""
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.master, 65536)
+        except OSError as exc:
+            if exc.errno == errno.EIO:  # every writer closed the terminal
+                return False
+            raise
+        if not data:
+            return False
+        self.output += data
+        self.stream.feed(data)
+        return True
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, predicate, deadline: float) -> bool:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if not self.pump():
+                return predicate(self.text())
+            if predicate(self.text()):
+                return True
+            if self.proc.poll() is not None:
+                # Drain what is left, then give the verdict.
+                while self.pump(0):
+                    pass
+                return predicate(self.text())
+        return predicate(self.text())
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def wait_exit(self, deadline: float) -> int | None:
+        """Keep reading (a full terminal would block the program) until it exits."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            code = self.proc.poll()
+            if code is not None:
+                return code
+            self.pump()
+        return self.proc.poll()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        os.close(self.master)
+
+
+@pytest.fixture
+def pty_app(tmp_path: Path):
+    started: list[PtyApp] = []
+
+    def start(*args: str) -> PtyApp:
+        app = PtyApp([moa_tui_script(), *args], isolated_env(tmp_path / "home"), tmp_path)
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
+        app.close()
+
+
+def schedule_is_up(text: str) -> bool:
+    return "Schedule" in text and "Check in" in text and "08:00" in text
+
+
+def test_demo_starts_in_a_real_terminal_and_quits_cleanly(pty_app, tmp_path: Path):
+    db_path = tmp_path / "demo.db"
+    app = pty_app("--demo", "--db", str(db_path))
+
+    shown = app.wait_for(schedule_is_up, START_DEADLINE)
+    assert shown, (
+        f"the schedule did not appear within {START_DEADLINE:.0f} s; the terminal shows:\n"
+        f"{app.text()}\n(exit status {app.proc.poll()})"
+    )
+    lines = app.screen.display
+    assert len(lines) == LINES and all(len(line) == COLUMNS for line in lines)
+    # The footer (last line) offers the check-in key.
+    assert "Check in" in lines[-1], app.text()
+
+    app.send(b"\x11")  # Ctrl+Q
+    code = app.wait_exit(EXIT_DEADLINE)
+    assert code == 0, (
+        f"moa-tui did not exit cleanly after Ctrl+Q (status {code}); output tail:\n"
+        f"{bytes(app.output[-2000:])!r}"
+    )
+    assert db_path.exists()
+    # The demo went where it was told, and nothing was written under the user's data dir.
+    assert not list((tmp_path / "home").rglob("*.db"))
+
+
+def test_unknown_user_is_refused_with_exit_status_2(tmp_path: Path):
+    from moa_tui.db.database import db, open_database
+    from moa_tui.services.staff import resolve_staff
+
+    db_path = tmp_path / "x.db"
+    open_database(db_path)
+    try:
+        # A new clinic's first user becomes its admin; after that, strangers are refused.
+        assert resolve_staff("admin").role == "admin"
+    finally:
+        db.close()
+
+    result = subprocess.run(
+        [moa_tui_script(), "--db", str(db_path), "--user", "nobody"],
+        env=isolated_env(tmp_path / "home"),
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "nobody" in result.stderr
+    assert result.stderr.startswith("moa-tui:")

@@ -1,0 +1,31 @@
+"""Helpers for driving the app with Pilot: wait for workers instead of sleeping."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let every service call finish and its answer reach the screen."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def static_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+def table_rows(app, selector: str = DataTable) -> list[list[str]]:
+    """Every row of the screen's table as the plain text of its cells."""
+    table = app.screen.query_one(selector)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def move_to_row(app, predicate, selector=DataTable) -> int:
+    """Put the table cursor on the first row whose cells satisfy *predicate*."""
+    for index, row in enumerate(table_rows(app, selector)):
+        if predicate(row):
+            app.screen.query_one(selector).move_cursor(row=index)
+            return index
+    raise AssertionError("no such row on screen")
