@@ -11,15 +11,17 @@ from textual.widgets import Static
 
 
 def describe_keys(screen: Screen) -> list[tuple[str, str]]:
-    """(key, what it does) for every binding active on *screen*, area keys last."""
+    """(key, what it does) for every binding active on *screen*: the screen's own keys
+    first, then the areas and other global keys, then those of the focused widget."""
     seen, rows = set(), []
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or binding.system or binding.action in seen:
             continue
         seen.add(binding.action)
-        rows.append((screen.app.get_key_display(binding), binding.description))
-    return rows
+        rank = 0 if active.node is screen else 1 if active.node is screen.app else 2
+        rows.append((rank, screen.app.get_key_display(binding), binding.description))
+    return [(key, description) for _rank, key, description in sorted(rows, key=lambda r: r[0])]
 
 
 class HelpScreen(ModalScreen[None]):
