@@ -173,9 +173,9 @@ def test_check_in_refuses_stale_version(desk):
     desk2 = resolve_staff("desk2")
     appt = _first(TODAY, "booked")
     # Another terminal edited the appointment (say, its note) since this one read it.
-    Appointment.update(
-        note="Needs interpreter", version=appt.version + 1, updated_by=desk2
-    ).where(Appointment.id == appt.id).execute()
+    Appointment.update(note="Needs interpreter", version=appt.version + 1, updated_by=desk2).where(
+        Appointment.id == appt.id
+    ).execute()
     before, audits = _snapshot(appt.id), _audit_count()
 
     with pytest.raises(Conflict, match="R. Frontley"):

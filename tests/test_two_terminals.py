@@ -8,7 +8,6 @@ process (multiprocessing, "spawn") calling the same services, as another moa-tui
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import multiprocessing
 import queue
 import time
@@ -23,7 +22,6 @@ from moa_tui.services.schedule import ScheduleRow, day_schedule
 from moa_tui.services.staff import resolve_staff
 from moa_tui.widgets.paged_table import PagedTable
 
-TODAY = dt.date(2026, 11, 18)
 SPEC_SECONDS = 2.0  # the requirement under test
 SEE_DEADLINE = 3.0  # how long to keep looking after the other terminal's commit
 CHILD_DEADLINE = 60.0  # a spawned interpreter has to import everything first
@@ -117,23 +115,29 @@ def drawn_row(table: PagedTable, row: ScheduleRow) -> str | None:
     return None
 
 
-async def wait_for_schedule(pilot, deadline: float = 10.0) -> ScheduleScreen:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        screen = pilot.app.screen
-        if isinstance(screen, ScheduleScreen) and screen.rows:
-            return screen
-        await pilot.pause(POLL)
-    raise AssertionError("the schedule never loaded")
-
-
-def first_booked_on_screen(screen: ScheduleScreen, booked: dict[int, ScheduleRow]) -> ScheduleRow:
-    """A booked appointment of today that is drawn without scrolling."""
+def first_booked_drawn(screen, booked: dict[int, ScheduleRow]) -> ScheduleRow | None:
+    """A booked appointment of today that is drawn without scrolling, if any."""
+    if not isinstance(screen, ScheduleScreen) or not screen.rows:
+        return None
     table = screen.query_one(PagedTable)
     for row in booked.values():
         if str(row.id) in screen.rows and drawn_row(table, row):
             return row
-    raise AssertionError("no booked appointment is visible on the first screen of today")
+    return None
+
+
+async def wait_for_booked_row(
+    pilot, booked: dict[int, ScheduleRow], deadline: float = 10.0
+) -> tuple[ScheduleScreen, ScheduleRow]:
+    """Wait for the schedule to load and draw a booked appointment on its first screen."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        screen = pilot.app.screen
+        target = first_booked_drawn(screen, booked)
+        if target is not None:
+            return screen, target
+        await pilot.pause(POLL)
+    raise AssertionError("the schedule never showed a booked appointment of today")
 
 
 # --- the tests ------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ def first_booked_on_screen(screen: ScheduleScreen, booked: dict[int, ScheduleRow
 
 def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
     desk = resolve_staff("desk")
-    booked = {r.id: r for r in day_schedule(desk, TODAY) if r.status == "booked"}
+    booked = {r.id: r for r in day_schedule(desk, clock.today()) if r.status == "booked"}
     assert booked, "the demo clinic has no booked appointment left today"
 
     results = results_queue()
@@ -149,9 +153,8 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
     async def scenario() -> None:
         app = make_app(demo_db, "desk")
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await wait_for_schedule(pilot)
+            screen, target = await wait_for_booked_row(pilot, booked)
             table = screen.query_one(PagedTable)
-            target = first_booked_on_screen(screen, booked)
             key = str(target.id)
             assert "Booked" in drawn_row(table, target)
 
@@ -176,7 +179,7 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
                     shown = screen.rows.get(key)
                     line = drawn_row(table, target)
                     if shown and shown.status == "arrived" and line and "Arrived" in line:
-                        seen_at = time.monotonic()
+                        seen_at = seen_at or time.monotonic()  # the first time it showed
                         if committed_at is not None:
                             break
             finally:
@@ -208,15 +211,14 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
 
 def test_check_in_here_is_seen_by_another_terminal(demo_db: Path):
     desk = resolve_staff("desk")
-    booked = {r.id: r for r in day_schedule(desk, TODAY) if r.status == "booked"}
+    booked = {r.id: r for r in day_schedule(desk, clock.today()) if r.status == "booked"}
     assert booked, "the demo clinic has no booked appointment left today"
 
     async def scenario() -> ScheduleRow:
         app = make_app(demo_db, "desk")
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await wait_for_schedule(pilot)
+            screen, target = await wait_for_booked_row(pilot, booked)
             table = screen.query_one(PagedTable)
-            target = first_booked_on_screen(screen, booked)
             key = str(target.id)
 
             # Walk the cursor to the appointment with the keyboard, as the desk would.

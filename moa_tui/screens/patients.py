@@ -256,14 +256,14 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         with Vertical(classes="chart"):
             yield Form(specs)
             yield Static(
-                "Tab/Enter: next field · Ctrl+S: save · Esc: cancel", classes="hint"
+                "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel", classes="hint"
             )
         yield Static(id="message")
         yield Footer(compact=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_form_done(self, event: Form.Done) -> None:
         event.stop()
-        self.focus_next()
+        self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -107,7 +107,7 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
     if not text:
         return []
     query = Patient.select()
-    digits = re.sub(r"[\s().\-]", "", text)
+    digits = re.sub(r"[\s().+\-]", "", text)
     if digits.isdigit() and len(digits) in (10, 11):
         phone = digits[-10:]
         query = query.where((Patient.phone_mobile == phone) | (Patient.phone_home == phone))
@@ -222,7 +222,8 @@ def _parse_sex(value: str | None) -> str:
 
 
 def _next_mrn() -> str:
-    top = Patient.select(fn.MAX(Patient.mrn)).scalar()
+    # Numerically: as text, "999999" would sort after "1000000".
+    top = Patient.select(fn.MAX(Patient.mrn.cast("INTEGER"))).scalar()
     return str(int(top) + 1 if top else 100001)
 
 

@@ -110,7 +110,7 @@ def parse_dob(field: str, value: str | None, *, today: dt.date) -> dt.date:
             raise ValidationError.one(field, "Date of birth needs a year.")
         if len(y) == 2:
             year = 2000 + int(y)
-            if year > today.year:
+            if (year, int(mo), int(d)) > (today.year, today.month, today.day):
                 year -= 100
             text = f"{year:04d}-{int(mo):02d}-{int(d):02d}"
     if text.lower().startswith("t"):
@@ -170,10 +170,12 @@ def parse_quantity(field: str, value: str | int | None, *, allow_zero: bool = Fa
     text = str(value if value is not None else "").strip().replace(",", "")
     if not text:
         raise ValidationError.one(field, "Quantity is required.")
+    if text.startswith("-") and text[1:].isdigit():
+        raise ValidationError.one(field, "Quantity cannot be negative.")
     if not text.isdigit() or not text.isascii():
-        if text.startswith("-") and text[1:].isdigit():
-            raise ValidationError.one(field, "Quantity cannot be negative.")
         raise ValidationError.one(field, "Quantity must be a whole number, e.g. 12.")
+    if len(text) > 9:  # also keeps int() away from pasted walls of digits
+        raise ValidationError.one(field, "Quantity is too large.")
     qty = int(text)
     if qty == 0 and not allow_zero:
         raise ValidationError.one(field, "Quantity must be more than zero.")
@@ -187,7 +189,7 @@ def parse_money(field: str, value: str | None, *, label: str = "Amount") -> int:
     text = (value or "").strip()
     if text.startswith("-"):
         raise ValidationError.one(field, f"{label} cannot be negative.")
-    m = _MONEY.match(text)
+    m = _MONEY.match(text) if len(text) <= 32 else None
     if not m:
         raise ValidationError.one(field, f"{label}: type an amount like 25 or 1,234.50.")
     whole, frac = m.groups()

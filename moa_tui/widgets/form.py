@@ -10,7 +10,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from ..screens.base import ServiceCaller
@@ -30,6 +32,17 @@ class FieldSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class FieldInput(Input):
+    """An input whose Enter moves to the next field (or saves on the last) at once.
+
+    Done in the key handler itself, not in a later message, so keys typed ahead (a fast
+    typist, a barcode scanner) land in the field they were meant for.
+    """
+
+    async def action_submit(self) -> None:
+        self.query_ancestor(Form).advance(self)
+
+
 class FormField(Horizontal):
     """Label, input (or choice) and its message on one line."""
 
@@ -46,7 +59,7 @@ class FormField(Horizontal):
                 compact=True, id=spec.name,
             )
         else:
-            yield Input(
+            yield FieldInput(
                 visible(spec.value), placeholder=spec.placeholder, compact=True, id=spec.name,
                 max_length=spec.max_length, restrict=spec.restrict,
             )
@@ -62,9 +75,23 @@ class FormField(Horizontal):
 
 
 class Form(Vertical):
+    """The fields of a form. Enter in the last field posts ``Form.Done``."""
+
+    class Done(Message):
+        pass
+
     def __init__(self, specs: Iterable[FieldSpec], **kwargs) -> None:
         super().__init__(**kwargs)
         self.specs = list(specs)
+
+    def advance(self, widget: Widget) -> None:
+        fields = list(self.query("FieldInput, Select"))
+        index = fields.index(widget)
+        if index + 1 < len(fields):
+            # set_focus at once (widget.focus() waits for the next idle moment).
+            self.screen.set_focus(fields[index + 1])
+        else:
+            self.post_message(self.Done())
 
     def compose(self) -> ComposeResult:
         for spec in self.specs:
@@ -72,6 +99,11 @@ class Form(Vertical):
 
     def values(self) -> dict[str, str]:
         return {f.spec.name: f.value for f in self.query(FormField)}
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # A choice made by keyboard moves on to the next field, as Enter does in an input.
+        if event.select.has_focus:
+            self.advance(event.select)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Mark each field with its message (clearing the others) and focus the first."""
@@ -111,19 +143,9 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
             yield Static("", id="dialog-message", classes="error")
             yield Static(self.hint, classes="hint", markup=False)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_form_done(self, event: Form.Done) -> None:
         event.stop()
-        inputs = [w for w in self.query("Input, Select")]
-        if event.input is inputs[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        # A choice made by keyboard moves on to the next field, as Enter does in an input.
-        event.stop()
-        if event.select.has_focus:
-            self.focus_next()
+        self.action_submit()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
