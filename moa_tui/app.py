@@ -95,7 +95,7 @@ class MoaApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers what this screen's keys do, then the areas, then Quit."""
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
                 continue
@@ -106,9 +106,7 @@ class MoaApp(App):
             def run(action=binding.action, node=namespace) -> None:
                 self.call_later(self.run_action, action, node)
 
-            yield SystemCommand(
-                binding.description, f"Key: {self.get_key_display(binding)}", run
-            )
+            yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}", run)
         for name, (key, label, _s) in AREAS.items():
             yield SystemCommand(
                 f"Go to {label}", f"Key: {key.upper()}", lambda n=name: self.action_area(n)

@@ -14,21 +14,27 @@ from .services import clock
 from .services.errors import ServiceError
 
 
+def demo_dir() -> Path:
+    return Path(platformdirs.user_data_dir("moa-tui")) / "demo"
+
+
 def demo_path() -> Path:
     """The demo clinic is built for one day; each day gets a fresh one."""
-    return Path(platformdirs.user_data_dir("moa-tui")) / "demo" / f"demo-{clock.today()}.db"
+    return demo_dir() / f"demo-{clock.today()}.db"
 
 
 def prepare_demo(path: Path) -> Path:
-    from .services.demo import build_demo
+    """Open the demo clinic at *path*, building it if it has no patients yet (a build
+    that was interrupted left nothing behind: it is one transaction)."""
+    from .services.demo import build_demo, is_empty
     from .services.staff import load_clinic
 
-    fresh = not path.exists()
     open_database(path)
-    if fresh:
+    if is_empty():
         load_clinic()
         build_demo()
-        # Yesterday's demo clinics are of no more use.
+    if path.parent == demo_dir():
+        # Earlier days' demo clinics in the demo folder are of no more use.
         for old in path.parent.glob("demo-*.db*"):
             if not old.name.startswith(path.name):
                 old.unlink(missing_ok=True)
@@ -50,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="moa-tui", description="Front desk of a medical office, by keyboard."
     )
     parser.add_argument("--db", help="SQLite database file (default: $MOA_DB or per-user data)")
-    parser.add_argument("--demo", action="store_true", help="open (building if needed) the demo clinic")
+    parser.add_argument(
+        "--demo", action="store_true", help="open (building if needed) the demo clinic"
+    )
     parser.add_argument("--user", help="staff username (default: $MOA_USER or your login)")
     parser.add_argument("--version", action="version", version=f"moa-tui {__version__}")
     args = parser.parse_args(argv)

@@ -162,9 +162,12 @@ async def test_change_claim_status_with_note(demo_db):
         assert "now" in static_text(app, "#message")
     claim = Claim.get_by_id(first.id)
     assert claim.status in ("submitted", "accepted") and claim.status != first.status
-    change = ClaimStatusChange.select().where(ClaimStatusChange.claim == first.id).order_by(
-        ClaimStatusChange.id.desc()
-    ).first()
+    change = (
+        ClaimStatusChange.select()
+        .where(ClaimStatusChange.claim == first.id)
+        .order_by(ClaimStatusChange.id.desc())
+        .first()
+    )
     assert change.note == "Sent to clearinghouse"
 
 
@@ -210,9 +213,12 @@ async def test_receive_a_box_of_gloves(demo_db):
         await settle(pilot)
         assert "on hand" in static_text(app, "#message")
     assert SupplyItem.get_by_id(gloves.id).on_hand == gloves.on_hand + 1
-    last = StockMovement.select().where(StockMovement.item == gloves.id).order_by(
-        StockMovement.id.desc()
-    ).first()
+    last = (
+        StockMovement.select()
+        .where(StockMovement.item == gloves.id)
+        .order_by(StockMovement.id.desc())
+        .first()
+    )
     assert (last.kind, last.quantity, last.reason) == ("receive", 1, "Delivery received")
 
 

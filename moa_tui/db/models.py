@@ -164,6 +164,10 @@ class Claim(BaseModel):
     status_changed_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
+    class Meta:
+        # The worklist's two sort orders, so a page is an index walk at any table size.
+        indexes = ((("total_cents", "id"), False), (("service_date", "id"), False))
+
 
 class ClaimLine(BaseModel):
     claim = ForeignKeyField(Claim, backref="lines", on_delete="CASCADE")
@@ -192,6 +196,9 @@ class SupplyItem(BaseModel):
     reorder_point = IntegerField(default=0)
     reorder_qty = IntegerField(default=0)
     version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("name", "id"), False),)
 
 
 class StockMovement(BaseModel):

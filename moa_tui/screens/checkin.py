@@ -77,21 +77,20 @@ class QueueScreen(AreaScreen):
             rows = [r for r in rows if r.status != "checked_out"]
         self.rows = {str(r.id): r for r in rows}
         now = clock.now_utc()
-        table.add_page(
-            [
+        cells = []
+        for r in rows:
+            wait, total = self._cells(r, now)
+            cells.append(
                 (
-                    self._cells(r, now)[0],
+                    wait,
                     plain(r.patient),
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
                     status_cell(r),
-                    self._cells(r, now)[1],
+                    total,
                 )
-                for r in rows
-            ],
-            list(self.rows),
-            has_more=False,
-        )
+            )
+        table.add_page(cells, list(self.rows), has_more=False)
         table.move_to_key(keep)
         counts = {s: sum(r.status == s for r in rows) for s in FLOW}
         summary = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items())

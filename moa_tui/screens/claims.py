@@ -74,11 +74,15 @@ class ClaimsScreen(AreaScreen):
         with Horizontal(classes="filters"):
             yield Select(
                 [(label, key) for key, label in STATUS_LABELS.items()],
-                prompt="Any status", compact=True, id="f-status",
+                prompt="Any status",
+                compact=True,
+                id="f-status",
             )
             yield Select([], prompt="Any payer", compact=True, id="f-payer")
             yield Select(
-                [(f"{k} days", k) for k in AGE_BUCKETS], prompt="Any age", compact=True,
+                [(f"{k} days", k) for k in AGE_BUCKETS],
+                prompt="Any age",
+                compact=True,
                 id="f-age",
             )
         yield PagedTable(id="claims-table")
@@ -195,9 +199,7 @@ class ClaimsScreen(AreaScreen):
 
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
-            self.say(
-                f"Claim {detail.row.id} is now {STATUS_LABELS[detail.row.status]}.", "green"
-            )
+            self.say(f"Claim {detail.row.id} is now {STATUS_LABELS[detail.row.status]}.", "green")
             self.reload()
 
 
@@ -244,8 +246,9 @@ class ClaimScreen(ServiceCaller, Screen):
         ]
         lines += ["", "History"]
         lines += [
-            f"  {clock.utc_to_local(h.at):%m/%d/%Y %H:%M} {h.staff}: {STATUS_LABELS.get(h.from_status, h.from_status)}"
-            f" -> {STATUS_LABELS.get(h.to_status, h.to_status)}: {h.note}"
+            f"  {clock.utc_to_local(h.at):%m/%d/%Y %H:%M} {h.staff}: "
+            f"{STATUS_LABELS.get(h.from_status, h.from_status)} -> "
+            f"{STATUS_LABELS.get(h.to_status, h.to_status)}: {h.note}"
             for h in d.history
         ] or ["  no status changes yet"]
         self.query_one("#claim-body", Static).update(plain_lines(lines))

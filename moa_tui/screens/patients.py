@@ -98,10 +98,7 @@ class PatientsScreen(AreaScreen):
         table.reset()
         self.hits = {str(h.id): h for h in hits}
         table.add_page(
-            [
-                (h.mrn, plain(h.name), f"{h.dob:%m/%d/%Y}", h.sex, h.phone)
-                for h in hits
-            ],
+            [(h.mrn, plain(h.name), f"{h.dob:%m/%d/%Y}", h.sex, h.phone) for h in hits],
             list(self.hits),
             has_more=False,
         )
@@ -113,7 +110,8 @@ class PatientsScreen(AreaScreen):
         elif len(hits) >= 50:
             hint = "First 50 matches; type more to narrow. Enter opens the highlighted one."
         else:
-            hint = f"{len(hits)} match{'es' if len(hits) != 1 else ''}. Enter opens the highlighted one."
+            matches = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+            hint = f"{matches}. Enter opens the highlighted one."
         self.query_one("#search-hint", Static).update(plain(hint))
 
     def action_focus_search(self) -> None:
@@ -189,7 +187,8 @@ class PatientChartScreen(ServiceCaller, Screen):
         )
         lines = [
             f"{chart.name}   MRN {chart.mrn}",
-            f"DOB {v['dob']} (age {chart.age(clock.today())})   Sex {SEXES.get(v['sex'], v['sex'])}",
+            f"DOB {v['dob']} (age {chart.age(clock.today())})   "
+            f"Sex {SEXES.get(v['sex'], v['sex'])}",
             f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
             f"E-mail {v['email'] or '-'}",
             f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",
@@ -249,14 +248,18 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
                 options = [(f"{label} ({code})", code) for code, label in SEXES.items()]
             specs.append(
                 FieldSpec(
-                    name, LABELS[name], values.get(name, "U" if name == "sex" else ""),
-                    options=options, placeholder=PLACEHOLDERS.get(name, ""),
+                    name,
+                    LABELS[name],
+                    values.get(name, "U" if name == "sex" else ""),
+                    options=options,
+                    placeholder=PLACEHOLDERS.get(name, ""),
                 )
             )
         with Vertical(classes="chart"):
             yield Form(specs)
             yield Static(
-                "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel", classes="hint"
+                "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
+                classes="hint",
             )
         yield Static(id="message")
         yield Footer(compact=True)
@@ -277,8 +280,12 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
             self.call_service(create_patient, values, then=self._saved, failed=self._failed)
         else:
             self.call_service(
-                update_patient, self.chart.id, self.chart.version, values,
-                then=self._saved, failed=self._failed,
+                update_patient,
+                self.chart.id,
+                self.chart.version,
+                values,
+                then=self._saved,
+                failed=self._failed,
             )
 
     def _saved(self, chart: PatientChart) -> None:

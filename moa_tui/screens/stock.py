@@ -99,7 +99,9 @@ class StockScreen(AreaScreen):
     def _summary(self, low: int) -> None:
         shown = "low items only" if self.low_only else "all items"
         self.query_one("#stock-summary", Static).update(
-            plain(f"{low} item{'s' if low != 1 else ''} at or below reorder point · showing {shown}")
+            plain(
+                f"{low} item{'s' if low != 1 else ''} at or below reorder point · showing {shown}"
+            )
         )
 
     def action_toggle_low(self) -> None:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from ..db.models import Claim, ClaimLine, ClaimStatusChange, Patient, Payer, Provider
-from ..db.models import StaffMember
+from ..db.models import Claim, ClaimLine, ClaimStatusChange, Patient, Payer, Provider, StaffMember
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
@@ -142,10 +141,7 @@ def claims_page(
     """One page of the worklist, by keyset: pass the previous page's ``next_after``.
     Cost does not grow with the size of the table."""
     query = (
-        _filtered(f)
-        .select(Claim, Patient, Payer)
-        .join_from(Claim, Patient)
-        .join_from(Claim, Payer)
+        _filtered(f).select(Claim, Patient, Payer).join_from(Claim, Patient).join_from(Claim, Payer)
     )
     if f.sort == "amount":
         if after:
@@ -190,7 +186,11 @@ def claim_totals(actor: StaffMember, f: ClaimFilter) -> ClaimTotals:
 def _detail(c: Claim) -> ClaimDetail:
     lines = [
         ClaimLineInfo(
-            ln.line_no, ln.procedure_code, ln.modifier, ln.diagnosis_codes, ln.units,
+            ln.line_no,
+            ln.procedure_code,
+            ln.modifier,
+            ln.diagnosis_codes,
+            ln.units,
             ln.charge_cents,
         )
         for ln in c.lines.order_by(ClaimLine.line_no)
@@ -200,7 +200,9 @@ def _detail(c: Claim) -> ClaimDetail:
         for h in c.history.order_by(ClaimStatusChange.at.desc(), ClaimStatusChange.id.desc())
     ]
     provider = Provider.get_by_id(c.provider_id)
-    return ClaimDetail(_to_row(c, clock.today()), provider.short_name, c.patient.mrn, lines, history)
+    return ClaimDetail(
+        _to_row(c, clock.today()), provider.short_name, c.patient.mrn, lines, history
+    )
 
 
 @writer
@@ -223,7 +225,11 @@ def change_claim_status(
     c = get_or_refuse(Claim, claim_id, "claim")
     if c.version != version:
         last = c.history.order_by(ClaimStatusChange.id.desc()).first()
-        who = f"{last.staff.short_name} at {clock.utc_to_local(last.at):%H:%M}" if last else "another user"
+        who = (
+            f"{last.staff.short_name} at {clock.utc_to_local(last.at):%H:%M}"
+            if last
+            else "another user"
+        )
         raise Conflict(f"Claim {c.id} was changed by {who}; it has been reloaded.")
     if status == c.status:
         raise ValidationError.one("status", f"The claim is already {STATUS_LABELS[status]}.")

@@ -50,8 +50,13 @@ PROVIDERS = (
     ("Dr. Casey Everbright", "Dr Everbright", "MD"),
     ("Jordan Saltmarsh, NP", "NP Saltmarsh", "NP"),
 )
-TYPES = (("Follow-up", 15), ("Sick visit", 15), ("New patient", 30), ("Physical", 30),
-         ("Procedure", 30))
+TYPES = (
+    ("Follow-up", 15),
+    ("Sick visit", 15),
+    ("New patient", 30),
+    ("Physical", 30),
+    ("Procedure", 30),
+)
 PAYERS = (
     ("Acme Health Plan (demo)", "DEMO1"),
     ("Blue Demo Shield", "DEMO2"),
@@ -69,39 +74,78 @@ STAFF = (
 )
 # Public HCPCS Level II codes with demo charges in cents.
 HCPCS = (
-    ("G0438", 17500), ("G0439", 12500), ("G0008", 3500), ("J3420", 2500), ("J1100", 1500),
-    ("Q0091", 4500), ("G0442", 2000), ("G0444", 2200), ("A4550", 1200), ("J0696", 1800),
+    ("G0438", 17500),
+    ("G0439", 12500),
+    ("G0008", 3500),
+    ("J3420", 2500),
+    ("J1100", 1500),
+    ("Q0091", 4500),
+    ("G0442", 2000),
+    ("G0444", 2200),
+    ("A4550", 1200),
+    ("J0696", 1800),
 )
 ICD10 = ("Z00.00", "I10", "E11.9", "J06.9", "M54.50", "Z23", "E78.5", "R05.9", "F41.1", "K21.9")
 SUPPLIES = (
-    ("Exam gloves nitrile M", "box of 100"), ("Exam gloves nitrile L", "box of 100"),
-    ("Exam gloves nitrile S", "box of 100"), ("Exam table paper", "roll"),
-    ("Alcohol prep pads", "box of 200"), ("Cotton balls", "bag of 300"),
-    ("Gauze pads 2x2", "pack of 200"), ("Gauze pads 4x4", "pack of 100"),
-    ("Adhesive bandages", "box of 100"), ("Tongue depressors", "box of 500"),
-    ("Syringe 3 mL", "box of 100"), ("Syringe 1 mL TB", "box of 100"),
-    ("Needle 25G 1in", "box of 100"), ("Needle 22G 1.5in", "box of 100"),
-    ("Sharps container 1 qt", "each"), ("Sharps container 1 gal", "each"),
-    ("Specimen cups", "case of 100"), ("Urine dipsticks", "bottle of 100"),
-    ("Glucose test strips", "box of 50"), ("Lancets", "box of 200"),
-    ("Thermometer probe covers", "box of 500"), ("Otoscope specula 2.5mm", "box of 250"),
-    ("Otoscope specula 4mm", "box of 250"), ("Face masks", "box of 50"),
-    ("N95 respirators", "box of 20"), ("Isolation gowns", "pack of 10"),
-    ("Hand sanitizer 16 oz", "bottle"), ("Disinfectant wipes", "canister"),
-    ("Biohazard bags", "box of 100"), ("Paper gowns", "case of 50"),
-    ("Drape sheets", "case of 100"), ("Blood pressure cuff adult", "each"),
-    ("Blood pressure cuff large", "each"), ("Pulse oximeter", "each"),
-    ("ECG electrodes", "pack of 100"), ("Ultrasound gel", "bottle"),
-    ("Suture kit", "each"), ("Skin stapler", "each"), ("Lidocaine 1% 20 mL", "vial"),
-    ("Saline flush 10 mL", "box of 30"), ("Tourniquets", "pack of 25"),
-    ("Vacutainer tubes lavender", "box of 100"), ("Vacutainer tubes red", "box of 100"),
-    ("Butterfly needles 23G", "box of 50"), ("Cold packs", "case of 24"),
-    ("Elastic bandage 3in", "each"), ("Finger splints", "each"),
-    ("Cotton-tipped applicators", "box of 1000"), ("Printer paper", "case"),
-    ("Toner cartridge", "each"), ("Patient labels", "roll"), ("Clipboard", "each"),
-    ("Pens", "box of 12"), ("File folders", "box of 100"), ("Envelopes #10", "box of 500"),
-    ("Flu vaccine syringes", "box of 10"), ("Tetanus vaccine", "vial"),
-    ("Pregnancy tests", "box of 25"), ("Strep A tests", "kit of 25"),
+    ("Exam gloves nitrile M", "box of 100"),
+    ("Exam gloves nitrile L", "box of 100"),
+    ("Exam gloves nitrile S", "box of 100"),
+    ("Exam table paper", "roll"),
+    ("Alcohol prep pads", "box of 200"),
+    ("Cotton balls", "bag of 300"),
+    ("Gauze pads 2x2", "pack of 200"),
+    ("Gauze pads 4x4", "pack of 100"),
+    ("Adhesive bandages", "box of 100"),
+    ("Tongue depressors", "box of 500"),
+    ("Syringe 3 mL", "box of 100"),
+    ("Syringe 1 mL TB", "box of 100"),
+    ("Needle 25G 1in", "box of 100"),
+    ("Needle 22G 1.5in", "box of 100"),
+    ("Sharps container 1 qt", "each"),
+    ("Sharps container 1 gal", "each"),
+    ("Specimen cups", "case of 100"),
+    ("Urine dipsticks", "bottle of 100"),
+    ("Glucose test strips", "box of 50"),
+    ("Lancets", "box of 200"),
+    ("Thermometer probe covers", "box of 500"),
+    ("Otoscope specula 2.5mm", "box of 250"),
+    ("Otoscope specula 4mm", "box of 250"),
+    ("Face masks", "box of 50"),
+    ("N95 respirators", "box of 20"),
+    ("Isolation gowns", "pack of 10"),
+    ("Hand sanitizer 16 oz", "bottle"),
+    ("Disinfectant wipes", "canister"),
+    ("Biohazard bags", "box of 100"),
+    ("Paper gowns", "case of 50"),
+    ("Drape sheets", "case of 100"),
+    ("Blood pressure cuff adult", "each"),
+    ("Blood pressure cuff large", "each"),
+    ("Pulse oximeter", "each"),
+    ("ECG electrodes", "pack of 100"),
+    ("Ultrasound gel", "bottle"),
+    ("Suture kit", "each"),
+    ("Skin stapler", "each"),
+    ("Lidocaine 1% 20 mL", "vial"),
+    ("Saline flush 10 mL", "box of 30"),
+    ("Tourniquets", "pack of 25"),
+    ("Vacutainer tubes lavender", "box of 100"),
+    ("Vacutainer tubes red", "box of 100"),
+    ("Butterfly needles 23G", "box of 50"),
+    ("Cold packs", "case of 24"),
+    ("Elastic bandage 3in", "each"),
+    ("Finger splints", "each"),
+    ("Cotton-tipped applicators", "box of 1000"),
+    ("Printer paper", "case"),
+    ("Toner cartridge", "each"),
+    ("Patient labels", "roll"),
+    ("Clipboard", "each"),
+    ("Pens", "box of 12"),
+    ("File folders", "box of 100"),
+    ("Envelopes #10", "box of 500"),
+    ("Flu vaccine syringes", "box of 10"),
+    ("Tetanus vaccine", "vial"),
+    ("Pregnancy tests", "box of 25"),
+    ("Strep A tests", "kit of 25"),
     ("COVID antigen tests", "kit of 25"),
 )
 
@@ -115,6 +159,12 @@ class DemoSize:
 
 def _phone(rng: random.Random) -> str:
     return f"{rng.choice((201, 212, 315, 516, 607, 718, 845, 914))}5550{rng.randint(100, 199)}"
+
+
+def is_empty() -> bool:
+    """True if the open database has no patients yet (a demo can be built in it)."""
+    with db.connection_context():
+        return not Patient.select().exists()
 
 
 def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
@@ -134,9 +184,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             tax_id="000000000",
         )
         for username, name, role in STAFF:
-            StaffMember.get_or_create(
-                username=username, defaults={"full_name": name, "role": role}
-            )
+            StaffMember.get_or_create(username=username, defaults={"full_name": name, "role": role})
         desk = StaffMember.get(StaffMember.username == "desk")
         providers = [
             Provider.create(full_name=f, short_name=s, credentials=c, npi="")
@@ -231,7 +279,9 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
     if minutes_ago < -10 or (start.date() == now_local.date() and roll > 0.8):
         return row  # still to come, or today's and not here yet
     if roll < 0.06:
-        row.update(status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20)))
+        row.update(
+            status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20))
+        )
         return row
     if roll < 0.12 and minutes_ago > 0:
         row.update(
@@ -239,10 +289,11 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
         )
         return row
     # Walk the visit along the flow as far as the clock allows.
-    arrived = start - dt.timedelta(minutes=rng.randint(0, 15))
     when = start - dt.timedelta(minutes=rng.randint(0, 15))
     for status, (low, high) in (
-        ("arrived", (0, 0)), ("roomed", (3, 25)), ("with_provider", (2, 15)),
+        ("arrived", (0, 0)),
+        ("roomed", (3, 25)),
+        ("with_provider", (2, 15)),
         ("checked_out", (8, 30)),
     ):
         when += dt.timedelta(minutes=rng.randint(low, high))
@@ -268,7 +319,9 @@ def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
         for _n in range(rng.randint(1, 3)):
             code, charge = rng.choice(HCPCS)
             units = rng.choice((1, 1, 1, 2))
-            lines.append((code, ",".join(rng.sample(ICD10, rng.randint(1, 2))), units, charge * units))
+            lines.append(
+                (code, ",".join(rng.sample(ICD10, rng.randint(1, 2))), units, charge * units)
+            )
         total = sum(line[3] for line in lines)
         paid = total if status == "paid" else 0
         service_date = today - dt.timedelta(days=age)
@@ -286,15 +339,25 @@ def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
         )
         ClaimLine.insert_many(
             [
-                {"claim": claim.id, "line_no": n, "procedure_code": code,
-                 "diagnosis_codes": dx, "units": units, "charge_cents": charge}
+                {
+                    "claim": claim.id,
+                    "line_no": n,
+                    "procedure_code": code,
+                    "diagnosis_codes": dx,
+                    "units": units,
+                    "charge_cents": charge,
+                }
                 for n, (code, dx, units, charge) in enumerate(lines, start=1)
             ]
         ).execute()
         if status != "draft":
             ClaimStatusChange.create(
-                claim=claim, from_status="draft", to_status=status,
-                note="Demo history", staff=desk, at=changed,
+                claim=claim,
+                from_status="draft",
+                to_status=status,
+                note="Demo history",
+                staff=desk,
+                at=changed,
             )
 
 
@@ -302,12 +365,23 @@ def _build_supplies(rng, desk):
     for n, (name, unit) in enumerate(SUPPLIES, start=1):
         reorder = rng.choice((2, 4, 5, 10, 20))
         # About one item in five is at or below its reorder point.
-        on_hand = rng.randint(0, reorder) if rng.random() < 0.2 else rng.randint(reorder + 1, reorder * 5)
+        on_hand = (
+            rng.randint(0, reorder) if rng.random() < 0.2 else rng.randint(reorder + 1, reorder * 5)
+        )
         item = SupplyItem.create(
-            sku=f"SUP-{n:04d}", name=name, unit=unit, on_hand=on_hand,
-            reorder_point=reorder, reorder_qty=reorder * 3,
+            sku=f"SUP-{n:04d}",
+            name=name,
+            unit=unit,
+            on_hand=on_hand,
+            reorder_point=reorder,
+            reorder_qty=reorder * 3,
         )
         StockMovement.create(
-            item=item, kind="adjust", quantity=on_hand, on_hand_after=on_hand,
-            reason="Opening count", staff=desk, at=clock.now_utc(),
+            item=item,
+            kind="adjust",
+            quantity=on_hand,
+            on_hand_after=on_hand,
+            reason="Opening count",
+            staff=desk,
+            at=clock.now_utc(),
         )

@@ -79,7 +79,12 @@ def _move(actor: StaffMember, item_id: int, kind: str, delta: int, reason: str) 
         SupplyItem.id == item.id
     ).execute()
     StockMovement.create(
-        item=item, kind=kind, quantity=delta, on_hand_after=after, reason=reason, staff=actor,
+        item=item,
+        kind=kind,
+        quantity=delta,
+        on_hand_after=after,
+        reason=reason,
+        staff=actor,
         at=clock.now_utc(),
     )
     audit(

@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from ..db.models import Appointment, AppointmentType, Coverage, Patient, Payer, Provider
-from ..db.models import StaffMember
+from ..db.models import (
+    Appointment,
+    AppointmentType,
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    StaffMember,
+)
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
@@ -148,10 +155,7 @@ def _chart(p: Patient) -> PatientChart:
     coverages = (
         Coverage.select(Coverage, Payer)
         .join(Payer)
-        .where(
-            (Coverage.patient == p.id)
-            & ((Coverage.ends.is_null()) | (Coverage.ends >= today))
-        )
+        .where((Coverage.patient == p.id) & ((Coverage.ends.is_null()) | (Coverage.ends >= today)))
         .order_by(Coverage.priority)
     )
     chart.coverages = [
@@ -231,9 +235,7 @@ def _next_mrn() -> str:
 def create_patient(actor: StaffMember, data: dict[str, str]) -> PatientChart:
     """Register a new patient. Refuses bad fields (all named at once); writes nothing then."""
     clean = clean_patient(data)
-    p = Patient.create(
-        mrn=_next_mrn(), updated_by=actor, updated_at=clock.now_utc(), **clean
-    )
+    p = Patient.create(mrn=_next_mrn(), updated_by=actor, updated_at=clock.now_utc(), **clean)
     audit(actor, "patient.create", patient_id=p.id, entity="patient", entity_id=p.id)
     return _chart(p)
 

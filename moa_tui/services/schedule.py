@@ -84,9 +84,12 @@ def _row(a: Appointment) -> ScheduleRow:
 
 
 def _appointments():
-    return Appointment.select(Appointment, Patient, Provider, AppointmentType).join_from(
-        Appointment, Patient
-    ).join_from(Appointment, Provider).join_from(Appointment, AppointmentType)
+    return (
+        Appointment.select(Appointment, Patient, Provider, AppointmentType)
+        .join_from(Appointment, Patient)
+        .join_from(Appointment, Provider)
+        .join_from(Appointment, AppointmentType)
+    )
 
 
 @reader
@@ -162,8 +165,7 @@ def check_in(actor: StaffMember, appointment_id: int, version: int | None = None
         )
     if a.starts_at.date() != clock.today():
         raise ServiceError(
-            f"Only today's appointments can be checked in; this one is on "
-            f"{a.starts_at:%m/%d/%Y}."
+            f"Only today's appointments can be checked in; this one is on {a.starts_at:%m/%d/%Y}."
         )
     return _set_status(actor, a, "arrived", "appointment.check_in")
 
@@ -206,4 +208,3 @@ def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
         (r for r in rows if r.status == "checked_out"), key=lambda r: r.status_at, reverse=True
     )
     return waiting + done
-

@@ -59,9 +59,7 @@ def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
         raise ValidationError.one(field, f"{label}: there is no such date.") from None
 
 
-def parse_date(
-    field: str, value: str | None, *, today: dt.date, label: str = "Date"
-) -> dt.date:
+def parse_date(field: str, value: str | None, *, today: dt.date, label: str = "Date") -> dt.date:
     """A date as the desk types it: t, t+1, t-3, t+2w, 12/24, 12/24/2026, 2026-12-24."""
     text = (value or "").strip().lower()
     if not text:
@@ -95,9 +93,7 @@ def parse_date(
         return _make_date(field, label, year, int(mo), int(d))
     if re.fullmatch(r"\d{8}", text):
         return _make_date(field, label, int(text[4:]), int(text[:2]), int(text[2:4]))
-    raise ValidationError.one(
-        field, f"{label}: type a date like 12/24/2026, 2026-12-24, t or t+7."
-    )
+    raise ValidationError.one(field, f"{label}: type a date like 12/24/2026, 2026-12-24, t or t+7.")
 
 
 def parse_dob(field: str, value: str | None, *, today: dt.date) -> dt.date:

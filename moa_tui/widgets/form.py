@@ -55,13 +55,20 @@ class FormField(Horizontal):
         yield Label(spec.label)
         if spec.options is not None:
             yield Select(
-                spec.options, value=spec.value or spec.options[0][1], allow_blank=False,
-                compact=True, id=spec.name,
+                spec.options,
+                value=spec.value or spec.options[0][1],
+                allow_blank=False,
+                compact=True,
+                id=spec.name,
             )
         else:
             yield FieldInput(
-                visible(spec.value), placeholder=spec.placeholder, compact=True, id=spec.name,
-                max_length=spec.max_length, restrict=spec.restrict,
+                visible(spec.value),
+                placeholder=spec.placeholder,
+                compact=True,
+                id=spec.name,
+                max_length=spec.max_length,
+                restrict=spec.restrict,
             )
         yield Static("", classes="error", id=f"error-{spec.name}")
 
@@ -155,8 +162,9 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
             return
         self._busy = True
         self.query_one("#dialog-message", Static).update("Saving…")
-        self.call_service(self.submit, self.query_one(Form).values(), then=self._done,
-                          failed=self._failed)
+        self.call_service(
+            self.submit, self.query_one(Form).values(), then=self._done, failed=self._failed
+        )
 
     def _done(self, result: Any) -> None:
         self._busy = False

@@ -8,8 +8,10 @@ from rich.text import Text
 # controls and bidi/format characters become a visible replacement mark.
 _PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
 _PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
-_PICTURES |= {code: 0xFFFD for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F),
-                                         *range(0x2066, 0x206A), 0xFEFF)}
+_PICTURES |= {
+    code: 0xFFFD
+    for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
+}
 
 
 def visible(value: object) -> str:
