@@ -13,6 +13,9 @@ from .db.database import DatabaseError, open_database, resolve_path
 from .services import clock
 from .services.errors import ServiceError
 
+# Each module adds its subcommands with register(subparsers); args.run(args) runs one.
+COMMAND_MODULES: list = []
+
 
 def demo_dir() -> Path:
     return Path(platformdirs.user_data_dir("moa-tui")) / "demo"
@@ -51,7 +54,7 @@ def make_app(db_path: Path, username: str | None, demo: bool = False):
     return MoaApp(actor, db_path, clinic_name=clinic.name)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moa-tui", description="Front desk of a medical office, by keyboard."
     )
@@ -61,9 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--user", help="staff username (default: $MOA_USER or your login)")
     parser.add_argument("--version", action="version", version=f"moa-tui {__version__}")
-    args = parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
+        if args.command:
+            return args.run(args)
         if args.demo:
             path = prepare_demo(Path(args.db) if args.db else demo_path())
         else:
