@@ -49,7 +49,7 @@ from moa_tui.services.claims import ClaimFilter, claim_totals, claims_page
 from moa_tui.services.inventory import stock_page
 from moa_tui.services.patients import search_patients
 from moa_tui.services.schedule import day_schedule
-from moa_tui.services.staff import load_clinic, resolve_staff
+from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
 
 SIZES = (100, 10_000, 100_000)
 NOW = "2026-11-18T10:30:00"  # the clinic clock is frozen, so every run sees the same data
@@ -91,7 +91,9 @@ def build_clinic(path: Path, n: int, seed: int = 2026) -> None:
     open_database(path)
     load_clinic()
     clock.freeze(NOW)
-    staff = resolve_staff("bench")
+    staff = create_first_admin(
+        {"username": "bench", "full_name": "Bench Mark", "password": "bench-password-2026"}
+    )
     today = clock.today()
     with db.connection_context(), db.atomic():
         bulk(
@@ -262,7 +264,7 @@ def measure(path: Path) -> dict[str, float | None]:
     open_database(path, migrate=False)
     load_clinic()
     clock.freeze(NOW)
-    actor = resolve_staff("bench")
+    actor = find_staff("bench")
     today = clock.today()
     everything = ClaimFilter()
     deep = keyset_after(actor, everything, 50)

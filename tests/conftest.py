@@ -11,10 +11,12 @@ import pytest
 from moa_tui.db.database import db, open_database
 from moa_tui.services import clock
 from moa_tui.services.demo import DemoSize, build_demo
-from moa_tui.services.staff import load_clinic, resolve_staff
+from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
 
 # Wednesday 18 November 2026, 10:30 in the clinic: mid-morning, some patients already in.
 FROZEN_NOW = "2026-11-18T10:30:00"
+ADMIN_PASSWORD = "correct horse battery"
+DEMO_PASSWORD = "demo-password-2026"
 SMALL_DEMO = DemoSize(patients=200, days_each_side=3, claims=60)
 
 
@@ -60,11 +62,13 @@ def demo_db(_demo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def desk(demo_db):
     """The front-desk staff member of the demo clinic."""
-    return resolve_staff("desk")
+    return find_staff("desk")
 
 
 @pytest.fixture
 def admin(empty_db):
     """The first (admin) user of an empty clinic."""
     load_clinic()
-    return resolve_staff("admin")
+    return create_first_admin(
+        {"username": "admin", "full_name": "Ada Admin", "password": ADMIN_PASSWORD}
+    )

@@ -188,13 +188,15 @@ def test_demo_starts_in_a_real_terminal_and_quits_cleanly(pty_app, tmp_path: Pat
 
 def test_unknown_user_is_refused_with_exit_status_2(tmp_path: Path):
     from moa_tui.db.database import db, open_database
-    from moa_tui.services.staff import resolve_staff
+    from moa_tui.services.staff import create_first_admin, find_staff
 
     db_path = tmp_path / "x.db"
     open_database(db_path)
     try:
-        # A new clinic's first user becomes its admin; after that, strangers are refused.
-        assert resolve_staff("admin").role == "admin"
+        create_first_admin(
+            {"username": "admin", "full_name": "Ada Admin", "password": "correct horse 2026"}
+        )
+        assert find_staff("admin").role == "admin"
     finally:
         db.close()
 

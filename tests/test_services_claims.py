@@ -17,7 +17,7 @@ from moa_tui.services.claims import (
     open_claim,
 )
 from moa_tui.services.errors import Conflict, ValidationError
-from moa_tui.services.staff import resolve_staff
+from moa_tui.services.staff import find_staff
 
 TODAY = dt.date(2026, 11, 18)
 
@@ -63,7 +63,9 @@ def _claim_state(claim_id: int) -> dict:
 
 
 def _counts() -> tuple[int, int]:
-    return ClaimStatusChange.select().count(), AuditEvent.select().count()
+    return ClaimStatusChange.select().count(), AuditEvent.select().where(
+        AuditEvent.outcome == "ok"
+    ).count()
 
 
 # --- filters -------------------------------------------------------------------------
@@ -319,7 +321,7 @@ def test_change_claim_status_refuses_unknown_status(desk, status):
 
 
 def test_change_claim_status_refuses_stale_version(desk):
-    desk2 = resolve_staff("desk2")
+    desk2 = find_staff("desk2")
     claim = _submitted()
     clock.freeze("2026-11-18T10:42:00")
     change_claim_status(desk2, claim.id, claim.version, "accepted", "277CA accepted")
@@ -336,11 +338,11 @@ def test_change_claim_status_refuses_stale_version(desk):
 
 def test_open_claim_is_audited_and_lists_lines(desk):
     claim = _submitted()
-    audits = AuditEvent.select().count()
+    audits = AuditEvent.select().where(AuditEvent.outcome == "ok").count()
     detail = open_claim(desk, claim.id)
     assert detail.row.id == claim.id
     assert sum(ln.charge_cents for ln in detail.lines) == claim.total_cents
     assert [ln.line_no for ln in detail.lines] == list(range(1, len(detail.lines) + 1))
-    assert AuditEvent.select().count() == audits + 1
+    assert AuditEvent.select().where(AuditEvent.outcome == "ok").count() == audits + 1
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.patient_id) == ("claim.open", claim.patient_id)

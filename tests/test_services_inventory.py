@@ -30,7 +30,9 @@ def item(desk) -> SupplyItem:
 
 
 def _counts() -> tuple[int, int]:
-    return StockMovement.select().count(), AuditEvent.select().count()
+    return StockMovement.select().count(), AuditEvent.select().where(
+        AuditEvent.outcome == "ok"
+    ).count()
 
 
 def _state(item_id: int) -> dict:

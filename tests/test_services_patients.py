@@ -17,7 +17,7 @@ from moa_tui.services.patients import (
     search_patients,
     update_patient,
 )
-from moa_tui.services.staff import resolve_staff
+from moa_tui.services.staff import find_staff
 
 # Demo phone numbers are 555-0100..555-0199; 555-0042 belongs to nobody else.
 JOHN = {
@@ -36,7 +36,7 @@ JOHN = {
 
 
 def _counts() -> tuple[int, int]:
-    return Patient.select().count(), AuditEvent.select().count()
+    return Patient.select().count(), AuditEvent.select().where(AuditEvent.outcome == "ok").count()
 
 
 @pytest.fixture
@@ -129,14 +129,14 @@ def test_search_limit(desk):
 
 
 def test_open_patient_writes_audit_event(desk, john):
-    before = AuditEvent.select().count()
+    before = AuditEvent.select().where(AuditEvent.outcome == "ok").count()
 
     chart = open_patient(desk, john.id)
 
     assert chart.id == john.id
     assert chart.name == "Smith, John"
     assert chart.values["dob"] == "04/17/1962"
-    assert AuditEvent.select().count() == before + 1
+    assert AuditEvent.select().where(AuditEvent.outcome == "ok").count() == before + 1
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert event.action == "patient.open"
     assert event.patient_id == john.id
@@ -165,10 +165,10 @@ def test_open_patient_shows_active_coverage_and_upcoming_visits(desk):
 
 
 def test_open_patient_unknown(desk):
-    before = AuditEvent.select().count()
+    before = AuditEvent.select().where(AuditEvent.outcome == "ok").count()
     with pytest.raises(ServiceError, match="no longer exists"):
         open_patient(desk, 10_000_000)
-    assert AuditEvent.select().count() == before
+    assert AuditEvent.select().where(AuditEvent.outcome == "ok").count() == before
 
 
 # --- create_patient ------------------------------------------------------------------
@@ -286,14 +286,14 @@ def test_create_patient_mrn_after_a_million(desk):
 def test_update_patient_saves_and_audits_the_changed_fields(desk, john):
     chart = open_patient(desk, john.id)
     values = dict(chart.values, city="Shelbyville", phone_home="315 555 0044")
-    audits = AuditEvent.select().count()
+    audits = AuditEvent.select().where(AuditEvent.outcome == "ok").count()
 
     saved = update_patient(desk, john.id, chart.version, values)
 
     assert saved.version == chart.version + 1
     p = Patient.get_by_id(john.id)
     assert (p.city, p.phone_home, p.version) == ("Shelbyville", "3155550044", 2)
-    assert AuditEvent.select().count() == audits + 1
+    assert AuditEvent.select().where(AuditEvent.outcome == "ok").count() == audits + 1
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert event.action == "patient.update"
     assert event.patient_id == john.id
@@ -301,7 +301,7 @@ def test_update_patient_saves_and_audits_the_changed_fields(desk, john):
 
 
 def test_update_patient_refuses_stale_version_naming_other_staff(desk, john):
-    desk2 = resolve_staff("desk2")
+    desk2 = find_staff("desk2")
     mine = open_patient(desk, john.id)
     theirs = open_patient(desk2, john.id)
     clock.freeze("2026-11-18T10:42:00")

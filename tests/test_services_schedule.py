@@ -22,7 +22,7 @@ from moa_tui.services.schedule import (
     checkin_queue,
     day_schedule,
 )
-from moa_tui.services.staff import resolve_staff
+from moa_tui.services.staff import find_staff
 
 TODAY = dt.date(2026, 11, 18)
 
@@ -50,7 +50,7 @@ def _snapshot(appt_id: int) -> dict:
 
 
 def _audit_count() -> int:
-    return AuditEvent.select().count()
+    return AuditEvent.select().where(AuditEvent.outcome == "ok").count()
 
 
 def test_frozen_clock_is_the_demo_day(desk):
@@ -147,7 +147,7 @@ def test_check_in_refuses_another_days_appointment(desk):
 
 
 def test_check_in_refuses_already_arrived_naming_who(desk):
-    desk2 = resolve_staff("desk2")
+    desk2 = find_staff("desk2")
     appt = _first(TODAY, "booked")
     check_in(desk2, appt.id, appt.version)
     fresh = Appointment.get_by_id(appt.id)
@@ -170,7 +170,7 @@ def test_check_in_refuses_already_arrived_naming_who(desk):
 
 
 def test_check_in_refuses_stale_version(desk):
-    desk2 = resolve_staff("desk2")
+    desk2 = find_staff("desk2")
     appt = _first(TODAY, "booked")
     # Another terminal edited the appointment (say, its note) since this one read it.
     Appointment.update(note="Needs interpreter", version=appt.version + 1, updated_by=desk2).where(
@@ -259,7 +259,7 @@ def test_advance_refuses_patients_not_in_the_office(desk, status):
 
 
 def test_advance_refuses_stale_version(desk):
-    desk2 = resolve_staff("desk2")
+    desk2 = find_staff("desk2")
     appt = _first(TODAY, "arrived")
     advance(desk2, appt.id, appt.version)
     before, audits = _snapshot(appt.id), _audit_count()

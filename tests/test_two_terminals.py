@@ -19,7 +19,7 @@ from moa_tui.screens.checkin import QueueScreen
 from moa_tui.screens.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.schedule import ScheduleRow, day_schedule
-from moa_tui.services.staff import resolve_staff
+from moa_tui.services.staff import find_staff
 from moa_tui.widgets.paged_table import PagedTable
 
 SPEC_SECONDS = 2.0  # the requirement under test
@@ -55,7 +55,7 @@ def other_terminal_checks_in(db_path: str, clock_at, appointment_id: int, result
         from moa_tui.services.schedule import check_in
 
         _open_as_other_terminal(db_path, *clock_at)
-        row = check_in(resolve_staff("desk2"), appointment_id)
+        row = check_in(find_staff("desk2"), appointment_id)
         # check_in has returned, so its transaction is committed.
         results.put(("committed", time.monotonic(), row.status))
     except BaseException:  # noqa: BLE001 - reported to the test, which fails with it
@@ -66,7 +66,7 @@ def other_terminal_reads(db_path: str, clock_at, appointment_id: int, results) -
     """Read today's schedule as desk2 and report the appointment's status and version."""
     try:
         _open_as_other_terminal(db_path, *clock_at)
-        rows = {r.id: r for r in day_schedule(resolve_staff("desk2"), clock.today())}
+        rows = {r.id: r for r in day_schedule(find_staff("desk2"), clock.today())}
         row = rows[appointment_id]
         results.put(("read", row.status, row.version))
     except BaseException:  # noqa: BLE001 - reported to the test, which fails with it
@@ -144,7 +144,7 @@ async def wait_for_booked_row(
 
 
 def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
-    desk = resolve_staff("desk")
+    desk = find_staff("desk")
     booked = {r.id: r for r in day_schedule(desk, clock.today()) if r.status == "booked"}
     assert booked, "the demo clinic has no booked appointment left today"
 
@@ -210,7 +210,7 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
 
 
 def test_check_in_here_is_seen_by_another_terminal(demo_db: Path):
-    desk = resolve_staff("desk")
+    desk = find_staff("desk")
     booked = {r.id: r for r in day_schedule(desk, clock.today()) if r.status == "booked"}
     assert booked, "the demo clinic has no booked appointment left today"
 

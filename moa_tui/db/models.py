@@ -41,6 +41,7 @@ class ClinicSettings(BaseModel):
     address = CharField(max_length=200, default="")
     npi = CharField(max_length=10, default="")
     tax_id = CharField(max_length=10, default="")
+    idle_lock_minutes = IntegerField(default=10)
     version = IntegerField(default=1)
 
 
@@ -52,6 +53,13 @@ class StaffMember(BaseModel):
     role = CharField(max_length=16, default="front_desk")
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    password_hash = CharField(max_length=200, default="")  # argon2id; "" = no password yet
+    must_change_password = BooleanField(default=True)
+    password_changed_at = DateTimeField(null=True)
+    failed_attempts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)  # UTC
+    os_login = CharField(max_length=32, null=True, unique=True)  # signs in without a password
+    version = IntegerField(default=1)
 
     @property
     def short_name(self) -> str:
@@ -90,6 +98,7 @@ class Patient(BaseModel):
     city = CharField(max_length=60, default="")
     state = CharField(max_length=2, default="")
     zip = CharField(max_length=10, default="")
+    restricted = BooleanField(default=False)  # opening needs a stated reason
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=utcnow)
     updated_by = ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")
@@ -160,6 +169,7 @@ class Claim(BaseModel):
     status = CharField(max_length=12, default="draft", index=True)
     total_cents = IntegerField(default=0)
     paid_cents = IntegerField(default=0)
+    adjusted_cents = IntegerField(default=0)  # sum of ClaimAdjustment rows
     created_at = DateTimeField(default=utcnow)
     status_changed_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
@@ -184,6 +194,16 @@ class ClaimStatusChange(BaseModel):
     from_status = CharField(max_length=12)
     to_status = CharField(max_length=12)
     note = CharField(max_length=500)
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
+
+
+class ClaimAdjustment(BaseModel):
+    """A posted write-off: never edited or deleted; reversed by a negative row."""
+
+    claim = ForeignKeyField(Claim, backref="adjustments")
+    cents = IntegerField()
+    reason = CharField(max_length=200)
     staff = ForeignKeyField(StaffMember)
     at = DateTimeField(default=utcnow)
 
@@ -222,7 +242,10 @@ class AuditEvent(BaseModel):
     entity = CharField(max_length=24, default="")
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
-    outcome = CharField(max_length=8, default="ok")
+    outcome = CharField(max_length=8, default="ok")  # ok, refused, emergency
+    # sha256 over the previous event's hash and this event's fields: an edited or deleted
+    # event breaks the chain (moa-tui audit verify).
+    hash = CharField(max_length=64, default="")
 
 
 MODELS = [
@@ -237,6 +260,7 @@ MODELS = [
     Claim,
     ClaimLine,
     ClaimStatusChange,
+    ClaimAdjustment,
     SupplyItem,
     StockMovement,
     AuditEvent,

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from ..db.models import Claim, ClaimLine, ClaimStatusChange, Patient, Payer, Provider, StaffMember
+from ..db.models import Claim, ClaimAdjustment, ClaimLine, ClaimStatusChange, Patient, Payer
+from ..db.models import Provider, StaffMember
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
-from .validate import clean_text
+from .validate import clean_text, format_money
 
 STATUS_LABELS = {
     "draft": "Draft",
@@ -125,16 +126,16 @@ def _to_row(c: Claim, today: dt.date) -> ClaimRow:
         age_days=(today - c.service_date).days,
         status=c.status,
         total_cents=c.total_cents,
-        balance_cents=c.total_cents - c.paid_cents,
+        balance_cents=c.total_cents - c.paid_cents - c.adjusted_cents,
     )
 
 
-@reader
+@reader("claims.read")
 def list_payers(actor: StaffMember) -> list[PayerInfo]:
     return [PayerInfo(p.id, p.name) for p in Payer.select().order_by(Payer.name)]
 
 
-@reader
+@reader("claims.read")
 def claims_page(
     actor: StaffMember, f: ClaimFilter, after: tuple | None = None, limit: int = 100
 ) -> ClaimPage:
@@ -171,16 +172,20 @@ def claims_page(
     return ClaimPage(rows, next_after)
 
 
-@reader
+@reader("claims.read")
 def claim_totals(actor: StaffMember, f: ClaimFilter) -> ClaimTotals:
     """Count, charges and open balance of every claim the filter shows."""
-    count, total, paid = (
+    count, total, settled = (
         _filtered(f)
-        .select(fn.COUNT(Claim.id), fn.SUM(Claim.total_cents), fn.SUM(Claim.paid_cents))
+        .select(
+            fn.COUNT(Claim.id),
+            fn.SUM(Claim.total_cents),
+            fn.SUM(Claim.paid_cents + Claim.adjusted_cents),
+        )
         .tuples()
         .get()
     )
-    return ClaimTotals(count or 0, total or 0, (total or 0) - (paid or 0))
+    return ClaimTotals(count or 0, total or 0, (total or 0) - (settled or 0))
 
 
 def _detail(c: Claim) -> ClaimDetail:
@@ -205,7 +210,7 @@ def _detail(c: Claim) -> ClaimDetail:
     )
 
 
-@writer
+@writer("claims.read")
 def open_claim(actor: StaffMember, claim_id: int) -> ClaimDetail:
     """A claim with its lines and status history (recorded as a chart access)."""
     c = get_or_refuse(Claim, claim_id, "claim")
@@ -213,7 +218,7 @@ def open_claim(actor: StaffMember, claim_id: int) -> ClaimDetail:
     return _detail(c)
 
 
-@writer
+@writer("claims.write")
 def change_claim_status(
     actor: StaffMember, claim_id: int, version: int, status: str, note: str
 ) -> ClaimDetail:
@@ -249,4 +254,25 @@ def change_claim_status(
     c.status_changed_at = now
     c.version += 1
     c.save()
+    return _detail(c)
+
+
+@writer("billing.writeoff")
+def write_off_balance(actor: StaffMember, claim_id: int, version: int, reason: str) -> ClaimDetail:
+    """Write off a claim's whole open balance as a posted adjustment (never edited later;
+    a mistake is reversed by another entry). Refuses a claim with nothing open, a blank
+    reason and a stale version."""
+    reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
+    c = get_or_refuse(Claim, claim_id, "claim")
+    if c.version != version:
+        raise Conflict(f"Claim {c.id} was changed meanwhile; it has been reloaded.")
+    balance = c.total_cents - c.paid_cents - c.adjusted_cents
+    if balance <= 0:
+        raise ValidationError.one("reason", f"Claim {c.id} has no open balance to write off.")
+    ClaimAdjustment.create(claim=c, cents=balance, reason=reason, staff=actor, at=clock.now_utc())
+    c.adjusted_cents += balance
+    c.version += 1
+    c.save()
+    audit(actor, "claim.write_off", patient_id=c.patient_id, entity="claim", entity_id=c.id,
+          detail=f"{format_money(balance)}: {reason}")
     return _detail(c)

@@ -1,11 +1,13 @@
-"""What every service shares: one transaction per job, the acting staff member, the audit
-event, and turning database trouble into a sentence for the desk."""
+"""What every service shares: one transaction per job, the acting staff member and what
+their role allows, the audit event (hash-chained), and turning database trouble into a
+sentence for the desk."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any
 
 from peewee import IntegrityError, OperationalError
 
@@ -13,20 +15,29 @@ from ..db.database import db, write_transaction
 from ..db.models import AuditEvent, StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
+from .security import PermissionDenied, require
 
-P = ParamSpec("P")
-R = TypeVar("R")
+GENESIS = "0" * 64
 
 
-def _run(fn: Callable[..., R], write: bool, actor: StaffMember, *args, **kwargs) -> R:
+def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwargs):
     if not isinstance(actor, StaffMember) or not actor.active:
         raise ServiceError("No active staff member is signed in.")
     opened_here = db.is_closed()
     if opened_here:
         db.connect()
     try:
-        with write_transaction() if write else db.atomic():
-            return fn(actor, *args, **kwargs)
+        try:
+            with write_transaction() if write else db.atomic():
+                if permission:
+                    require(actor, permission)
+                return fn(actor, *args, **kwargs)
+        except ServiceError as exc:
+            if write or isinstance(exc, PermissionDenied):
+                # The job's own transaction is gone; the refusal is still recorded.
+                with write_transaction():
+                    audit(actor, fn.__name__, detail=str(exc), outcome="refused")
+            raise
     except IntegrityError as exc:
         raise ServiceError(f"The change was refused by the database ({exc}).") from exc
     except OperationalError as exc:
@@ -39,28 +50,49 @@ def _run(fn: Callable[..., R], write: bool, actor: StaffMember, *args, **kwargs)
             db.close()
 
 
-def reader(fn: Callable[P, R]) -> Callable[P, R]:
-    """A service that only reads: one consistent snapshot."""
+def _service(write: bool, permission: str | Callable | None):
+    if callable(permission):  # used bare: @reader
+        return _service(write, None)(permission)
 
-    @functools.wraps(fn)
-    def wrapper(actor, *args, **kwargs):
-        return _run(fn, False, actor, *args, **kwargs)
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(actor, *args, **kwargs):
+            return _run(fn, write, permission, actor, *args, **kwargs)
 
-    return wrapper
+        wrapper.permission = permission
+        return wrapper
+
+    return decorate
 
 
-def writer(fn: Callable[P, R]) -> Callable[P, R]:
-    """A service that writes: one IMMEDIATE transaction, all or nothing."""
+def reader(permission: str | Callable | None = None):
+    """A service that only reads, in one consistent snapshot: ``@reader("claims.read")``."""
+    return _service(False, permission)
 
-    @functools.wraps(fn)
-    def wrapper(actor, *args, **kwargs):
-        return _run(fn, True, actor, *args, **kwargs)
 
-    return wrapper
+def writer(permission: str | Callable | None = None):
+    """A service that writes, in one IMMEDIATE transaction, all or nothing; a refusal is
+    recorded in the audit trail: ``@writer("claims.write")``."""
+    return _service(True, permission)
+
+
+def _chain(prev: str, row: dict[str, Any]) -> str:
+    fields = (
+        prev,
+        row["at"].isoformat(),
+        str(row["staff"] or ""),
+        row["action"],
+        str(row["patient_id"] or ""),
+        row["entity"],
+        str(row["entity_id"] or ""),
+        row["detail"],
+        row["outcome"],
+    )
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
 def audit(
-    actor: StaffMember,
+    actor: StaffMember | None,
     action: str,
     *,
     patient_id: int | None = None,
@@ -69,17 +101,21 @@ def audit(
     detail: str = "",
     outcome: str = "ok",
 ) -> None:
-    """Record who did what to which record; runs inside the caller's transaction."""
-    AuditEvent.insert(
-        at=clock.now_utc(),
-        staff=actor.id,
-        action=action,
-        patient_id=patient_id,
-        entity=entity,
-        entity_id=entity_id,
-        detail=detail[:2000],
-        outcome=outcome,
-    ).execute()
+    """Record who did what to which record, chained to the event before; runs inside the
+    caller's (write) transaction, so the chain cannot fork."""
+    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar()
+    row = {
+        "at": clock.now_utc(),
+        "staff": actor.id if actor else None,
+        "action": action,
+        "patient_id": patient_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "detail": detail[:2000],
+        "outcome": outcome,
+    }
+    row["hash"] = _chain(last or GENESIS, row)
+    AuditEvent.insert(**row).execute()
 
 
 def get_or_refuse(model, record_id: int, what: str):

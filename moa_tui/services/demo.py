@@ -27,6 +27,7 @@ from ..db.models import (
     SupplyItem,
 )
 from . import clock
+from .security import hash_password
 
 FIRST = (
     "Ada Basil Cora Dex Ember Flint Greta Hollis Iris Jasper Kit Linden Mabel Nico Opal Perrin "
@@ -71,7 +72,9 @@ STAFF = (
     ("nurse", "Pat Carewell", "clinician"),
     ("manager", "Dana Officer", "manager"),
     ("admin", "Alex Keyholder", "admin"),
+    ("kiosk", "Waiting Room Kiosk", "kiosk"),
 )
+DEMO_PASSWORD = "demo-password-2026"
 # Public HCPCS Level II codes with demo charges in cents.
 HCPCS = (
     ("G0438", 17500),
@@ -183,8 +186,18 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             npi="1234567893",
             tax_id="000000000",
         )
+        # One known password for every demo account (README lists them); hashed once.
+        password_hash = hash_password(DEMO_PASSWORD)
         for username, name, role in STAFF:
-            StaffMember.get_or_create(username=username, defaults={"full_name": name, "role": role})
+            StaffMember.get_or_create(
+                username=username,
+                defaults={
+                    "full_name": name,
+                    "role": role,
+                    "password_hash": password_hash,
+                    "must_change_password": False,
+                },
+            )
         desk = StaffMember.get(StaffMember.username == "desk")
         providers = [
             Provider.create(full_name=f, short_name=s, credentials=c, npi="")

@@ -39,7 +39,7 @@ def _row(i: SupplyItem) -> StockRow:
     )
 
 
-@reader
+@reader("stock.read")
 def stock_page(
     actor: StaffMember, low_only: bool = False, after: tuple | None = None, limit: int = 100
 ) -> StockPage:
@@ -58,7 +58,7 @@ def stock_page(
     return StockPage(rows[:limit], next_after)
 
 
-@reader
+@reader("stock.read")
 def low_stock_count(actor: StaffMember) -> int:
     return SupplyItem.select().where(SupplyItem.on_hand <= SupplyItem.reorder_point).count()
 
@@ -97,19 +97,19 @@ def _move(actor: StaffMember, item_id: int, kind: str, delta: int, reason: str) 
     return _row(SupplyItem.get_by_id(item.id))
 
 
-@writer
+@writer("stock.write")
 def receive_stock(actor: StaffMember, item_id: int, quantity: str | int, reason: str) -> StockRow:
     """Add a delivery to stock. Refuses a quantity that is not a positive whole number."""
     return _move(actor, item_id, "receive", parse_quantity("quantity", quantity), reason)
 
 
-@writer
+@writer("stock.write")
 def use_stock(actor: StaffMember, item_id: int, quantity: str | int, reason: str) -> StockRow:
     """Take units out of stock. Refuses taking more than is on hand."""
     return _move(actor, item_id, "use", -parse_quantity("quantity", quantity), reason)
 
 
-@writer
+@writer("stock.write")
 def adjust_stock(actor: StaffMember, item_id: int, counted: str | int, reason: str) -> StockRow:
     """Set the on-hand count to what was counted on the shelf; the difference is recorded
     as an adjustment."""

@@ -19,7 +19,7 @@ from ..db.models import (
 )
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
-from .errors import Conflict, ValidationError
+from .errors import Conflict, ServiceError, ValidationError
 from .schedule import STATUS_LABELS
 from .validate import (
     clean_name,
@@ -59,6 +59,7 @@ class PatientHit:
     dob: dt.date
     sex: str
     phone: str
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class PatientChart:
     mrn: str
     values: dict[str, str]  # FORM_FIELDS as the form shows them
     dob: dt.date
+    restricted: bool = False
     coverages: list[CoverageInfo] = field(default_factory=list)
     upcoming: list[UpcomingVisit] = field(default_factory=list)
 
@@ -106,7 +108,7 @@ def _prefix(column, text: str):
     return (column >= text) & (column < text + "\uffff")
 
 
-@reader
+@reader("patient.read")
 def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) -> list[PatientHit]:
     """Find patients by "last first" prefixes ("smi jo", "smith, john"), a date of birth,
     a 10-digit phone number or an MRN. At most *limit* hits, in name order."""
@@ -140,6 +142,7 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
             p.dob,
             p.sex,
             format_phone(p.phone_mobile or p.phone_home),
+            p.restricted,
         )
         for p in query
     ]
@@ -150,7 +153,9 @@ def _chart(p: Patient) -> PatientChart:
     values["dob"] = f"{p.dob:%m/%d/%Y}"
     values["phone_mobile"] = format_phone(p.phone_mobile)
     values["phone_home"] = format_phone(p.phone_home)
-    chart = PatientChart(id=p.id, version=p.version, mrn=p.mrn, values=values, dob=p.dob)
+    chart = PatientChart(
+        id=p.id, version=p.version, mrn=p.mrn, values=values, dob=p.dob, restricted=p.restricted
+    )
     today = clock.today()
     coverages = (
         Coverage.select(Coverage, Payer)
@@ -180,13 +185,56 @@ def _chart(p: Patient) -> PatientChart:
     return chart
 
 
-@writer
-def open_patient(actor: StaffMember, patient_id: int) -> PatientChart:
+class ReasonRequired(ServiceError):
+    """The record is restricted: opening it needs a stated reason ("break the glass")."""
+
+
+@writer("patient.read")
+def open_patient(actor: StaffMember, patient_id: int, reason: str | None = None) -> PatientChart:
     """The chart summary: demographics, active coverage, next visits. Every opening is
-    recorded in the audit trail."""
+    recorded in the audit trail. A restricted record opens only with a stated reason,
+    and that opening is flagged as emergency access in the audit report."""
     p = get_or_refuse(Patient, patient_id, "patient")
-    audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id)
+    if p.restricted:
+        if not (reason or "").strip():
+            raise ReasonRequired(
+                f"{p.first_name} {p.last_name}'s record is restricted. State why you need "
+                "to open it; the reason is recorded and reviewed."
+            )
+        reason = clean_text("reason", reason, max_len=300, required=True, label="Reason")
+        audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id,
+              detail=f"emergency access: {reason}", outcome="emergency")
+    else:
+        audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id)
     return _chart(p)
+
+
+@writer("patient.restrict")
+def set_patient_restricted(
+    actor: StaffMember, patient_id: int, version: int, restricted: bool
+) -> PatientChart:
+    """Mark a record restricted (a staff member's own chart, a public figure...) or lift
+    it. Refuses a stale version."""
+    p = get_or_refuse(Patient, patient_id, "patient")
+    _check_version(p, version)
+    p.restricted = restricted
+    p.version += 1
+    p.updated_by = actor
+    p.updated_at = clock.now_utc()
+    p.save()
+    audit(actor, "patient.restrict" if restricted else "patient.unrestrict",
+          patient_id=p.id, entity="patient", entity_id=p.id)
+    return _chart(p)
+
+
+def _check_version(p: Patient, version: int) -> None:
+    if p.version != version:
+        who = p.updated_by.short_name if p.updated_by else "another user"
+        at = clock.utc_to_local(p.updated_at)
+        raise Conflict(
+            f"{p.first_name} {p.last_name} was changed by {who} at {at:%H:%M} on "
+            f"{at:%m/%d}. Your edits were not saved; the record has been reloaded."
+        )
 
 
 def clean_patient(data: dict[str, str]) -> dict:
@@ -231,7 +279,7 @@ def _next_mrn() -> str:
     return str(int(top) + 1 if top else 100001)
 
 
-@writer
+@writer("patient.write")
 def create_patient(actor: StaffMember, data: dict[str, str]) -> PatientChart:
     """Register a new patient. Refuses bad fields (all named at once); writes nothing then."""
     clean = clean_patient(data)
@@ -240,7 +288,7 @@ def create_patient(actor: StaffMember, data: dict[str, str]) -> PatientChart:
     return _chart(p)
 
 
-@writer
+@writer("patient.write")
 def update_patient(
     actor: StaffMember, patient_id: int, version: int, data: dict[str, str]
 ) -> PatientChart:
@@ -248,13 +296,7 @@ def update_patient(
     since it was opened (nothing is silently overwritten)."""
     clean = clean_patient(data)
     p = get_or_refuse(Patient, patient_id, "patient")
-    if p.version != version:
-        who = p.updated_by.short_name if p.updated_by else "another user"
-        at = clock.utc_to_local(p.updated_at)
-        raise Conflict(
-            f"{p.first_name} {p.last_name} was changed by {who} at {at:%H:%M} on "
-            f"{at:%m/%d}. Your edits were not saved; the record has been reloaded."
-        )
+    _check_version(p, version)
     changed = sorted(k for k in FORM_FIELDS if getattr(p, k) != clean[k])
     for key, value in clean.items():
         setattr(p, key, value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..db.models import Appointment, AppointmentType, Patient, Provider, StaffMember
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
-from .errors import Conflict, ServiceError
+from .errors import Conflict, ServiceError, ValidationError
 
 STATUS_LABELS = {
     "booked": "Booked",
@@ -92,13 +92,13 @@ def _appointments():
     )
 
 
-@reader
+@reader("schedule.read")
 def list_providers(actor: StaffMember) -> list[ProviderInfo]:
     query = Provider.select().where(Provider.active).order_by(Provider.full_name)
     return [ProviderInfo(p.id, p.full_name, p.short_name) for p in query]
 
 
-@reader
+@reader("schedule.read")
 def day_schedule(
     actor: StaffMember, day: dt.date, provider_id: int | None = None
 ) -> list[ScheduleRow]:
@@ -148,7 +148,7 @@ def _set_status(actor: StaffMember, a: Appointment, status: str, action: str) ->
     return _row(a)
 
 
-@writer
+@writer("checkin")
 def check_in(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
     """Mark the patient arrived. Refuses other days' appointments and ones already in the
     office, cancelled or no-show."""
@@ -170,7 +170,7 @@ def check_in(actor: StaffMember, appointment_id: int, version: int | None = None
     return _set_status(actor, a, "arrived", "appointment.check_in")
 
 
-@writer
+@writer("checkin")
 def advance(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
     """Move a checked-in patient one step: arrived -> roomed -> with provider -> checked
     out. Refuses a stale row (someone else moved them) and a finished visit."""
@@ -185,7 +185,7 @@ def advance(actor: StaffMember, appointment_id: int, version: int | None = None)
     return _set_status(actor, a, nxt, f"appointment.{nxt}")
 
 
-@reader
+@reader("schedule.read")
 def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
     """Today's checked-in patients: those still in the office first, longest in their
     current status first, then those checked out, latest first. No-shows and cancellations
@@ -208,3 +208,55 @@ def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
         (r for r in rows if r.status == "checked_out"), key=lambda r: r.status_at, reverse=True
     )
     return waiting + done
+
+
+ACTIVE = ("booked", *FLOW)  # statuses that hold a slot
+
+
+@writer("schedule.write")
+def book_appointment(
+    actor: StaffMember,
+    patient_id: int,
+    provider_id: int,
+    type_id: int,
+    starts_at: dt.datetime,
+    minutes: int | None = None,
+) -> ScheduleRow:
+    """Book a patient with a provider. Refuses a slot in the past, an unknown patient,
+    provider or type, and any overlap with the provider's other appointments (checked
+    inside the write lock, so two terminals cannot both take one slot)."""
+    patient = get_or_refuse(Patient, patient_id, "patient")
+    provider = get_or_refuse(Provider, provider_id, "provider")
+    kind = get_or_refuse(AppointmentType, type_id, "appointment type")
+    length = minutes or kind.default_minutes
+    if not 5 <= length <= 480:
+        raise ValidationError.one("minutes", "An appointment lasts 5 minutes to 8 hours.")
+    if starts_at < clock.now_local().naive.replace(second=0, microsecond=0):
+        raise ValidationError.one("starts_at", "That time has already passed.")
+    ends_at = starts_at + dt.timedelta(minutes=length)
+    day = dt.datetime.combine(starts_at.date(), dt.time.min)
+    taken = (
+        Appointment.select(Appointment, Patient)
+        .join(Patient)
+        .where(
+            (Appointment.provider == provider.id)
+            & (Appointment.starts_at >= day - dt.timedelta(hours=8))
+            & (Appointment.starts_at < ends_at)
+            & Appointment.status.in_(ACTIVE)
+        )
+    )
+    for other in taken:
+        other_end = other.starts_at + dt.timedelta(minutes=other.minutes)
+        if other_end > starts_at:
+            raise Conflict(
+                f"{provider.short_name} is already booked {other.starts_at:%H:%M}-"
+                f"{other_end:%H:%M} with {other.patient.first_name[:1]}. "
+                f"{other.patient.last_name}."
+            )
+    a = Appointment.create(
+        patient=patient, provider=provider, appt_type=kind, starts_at=starts_at,
+        minutes=length, booked_at=clock.now_utc(), updated_by=actor,
+    )
+    audit(actor, "appointment.book", patient_id=patient.id, entity="appointment",
+          entity_id=a.id, detail=f"{starts_at:%Y-%m-%d %H:%M} with {provider.short_name}")
+    return _row(a)

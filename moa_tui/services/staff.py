@@ -1,36 +1,189 @@
-"""Who is at the keyboard, and the clinic's own settings."""
+"""Staff accounts (never deleted, only deactivated) and the clinic's own settings."""
 
 from __future__ import annotations
 
-import getpass
-import os
+from dataclasses import dataclass
 
 from ..db.database import db, write_transaction
 from ..db.models import ClinicSettings, StaffMember
 from . import clock
-from .errors import ServiceError
+from .core import audit, get_or_refuse, reader, writer
+from .errors import ServiceError, ValidationError
+from .security import ROLE_LABELS, check_password_rules, hash_password, stale
+from .validate import clean_name, clean_text
+
+USERNAME_HELP = "2-32 characters: lower-case letters, digits, '.', '-' or '_'."
 
 
-def resolve_staff(username: str | None = None) -> StaffMember:
-    """The staff account for *username* (default: $MOA_USER, then the OS login).
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    version: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    os_login: str
+    locked: bool
+    must_change_password: bool
 
-    A brand-new clinic database has no staff yet: its first user becomes its admin, so
-    the person who installed it can start work. Sign-in with passwords is a later issue;
-    until then the OS login (one SSH account per person) is the identification.
-    """
-    name = (username or os.environ.get("MOA_USER") or getpass.getuser()).strip().lower()
-    with db.connection_context(), write_transaction():
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def _row(s: StaffMember) -> StaffRow:
+    return StaffRow(
+        s.id,
+        s.version,
+        s.username,
+        s.full_name,
+        s.role,
+        s.active,
+        s.os_login or "",
+        bool(s.locked_until and s.locked_until > clock.now_utc()),
+        s.must_change_password,
+    )
+
+
+def find_staff(username: str) -> StaffMember:
+    """The active account named *username*, for trusted callers only (the CLI after an
+    operating-system login, tests). Raises a readable error if there is none."""
+    name = (username or "").strip().lower()
+    with db.connection_context():
         staff = StaffMember.get_or_none(StaffMember.username == name)
-        if staff is None and not StaffMember.select().exists():
-            staff = StaffMember.create(username=name, full_name=name, role="admin")
     if staff is None:
-        raise ServiceError(
-            f"There is no staff account '{name}' in this clinic. "
-            "Start with --user USERNAME, or ask the office manager to add you."
-        )
+        raise ServiceError(f"There is no staff account '{name}' in this clinic.")
     if not staff.active:
         raise ServiceError(f"The staff account '{name}' is deactivated.")
     return staff
+
+
+
+
+def clean_username(value: str) -> str:
+    name = clean_text("username", value, max_len=32, required=True, label="Username").lower()
+    if len(name) < 2 or not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name):
+        raise ValidationError.one("username", USERNAME_HELP)
+    return name
+
+
+def _clean_account(data: dict[str, str]) -> dict:
+    clean, errors = {}, {}
+    checks = {
+        "username": clean_username,
+        "full_name": lambda v: clean_name("full_name", v, "Full name"),
+        "role": _clean_role,
+    }
+    for name, check in checks.items():
+        try:
+            clean[name] = check(data.get(name, ""))
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    try:
+        check_password_rules(data.get("password", ""), clean.get("username", ""))
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _clean_role(value: str) -> str:
+    if value not in ROLE_LABELS:
+        raise ValidationError.one("role", "Choose a role from the list.")
+    return value
+
+
+def _create(data: dict[str, str], must_change: bool) -> StaffMember:
+    clean = _clean_account(data)
+    if StaffMember.select().where(StaffMember.username == clean["username"]).exists():
+        raise ValidationError.one("username", f"'{clean['username']}' is already taken.")
+    return StaffMember.create(
+        **clean,
+        password_hash=hash_password(data["password"]),
+        must_change_password=must_change,
+        password_changed_at=None if must_change else clock.now_utc(),
+    )
+
+
+def create_first_admin(data: dict[str, str]) -> StaffMember:
+    """The first account of a new clinic (from `moa-tui staff add`): only while there is
+    no staff account at all."""
+    with db.connection_context(), write_transaction():
+        if StaffMember.select().exists():
+            raise ServiceError("This clinic already has staff; an admin must add accounts.")
+        staff = _create({**data, "role": "admin"}, must_change=False)
+        audit(staff, "staff.create", entity="staff", entity_id=staff.id, detail="first admin")
+        return staff
+
+
+@reader("staff.admin")
+def list_staff(actor: StaffMember) -> list[StaffRow]:
+    return [_row(s) for s in StaffMember.select().order_by(StaffMember.username).limit(500)]
+
+
+@writer("staff.admin")
+def create_staff(actor: StaffMember, data: dict[str, str]) -> StaffRow:
+    """A new account with a temporary password, to be changed at first sign-in."""
+    staff = _create(data, must_change=True)
+    audit(actor, "staff.create", entity="staff", entity_id=staff.id,
+          detail=f"{staff.username} as {staff.role}")
+    return _row(staff)
+
+
+@writer("staff.admin")
+def set_staff_active(actor: StaffMember, staff_id: int, version: int, active: bool) -> StaffRow:
+    """Deactivate (or reactivate) an account. Accounts are never deleted: the audit trail
+    keeps pointing at them. You cannot deactivate yourself."""
+    staff = get_or_refuse(StaffMember, staff_id, "staff account")
+    stale(staff, version)
+    if staff.id == actor.id and not active:
+        raise ServiceError("You cannot deactivate your own account.")
+    staff.active = active
+    staff.version += 1
+    staff.save()
+    audit(actor, "staff.activate" if active else "staff.deactivate", entity="staff",
+          entity_id=staff.id, detail=staff.username)
+    return _row(staff)
+
+
+@writer("staff.admin")
+def reset_password(actor: StaffMember, staff_id: int, version: int, temporary: str) -> StaffRow:
+    """Give an account a temporary password (changed at its next sign-in) and unlock it."""
+    staff = get_or_refuse(StaffMember, staff_id, "staff account")
+    stale(staff, version)
+    check_password_rules(temporary, staff.username)
+    staff.password_hash = hash_password(temporary)
+    staff.must_change_password = True
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    staff.version += 1
+    staff.save()
+    audit(actor, "staff.reset_password", entity="staff", entity_id=staff.id,
+          detail=staff.username)
+    return _row(staff)
+
+
+@writer("staff.admin")
+def set_os_login(actor: StaffMember, staff_id: int, version: int, login: str) -> StaffRow:
+    """Map an operating-system login (the person's SSH account) to this staff account, so
+    they sign in once, at SSH; blank removes the mapping."""
+    staff = get_or_refuse(StaffMember, staff_id, "staff account")
+    stale(staff, version)
+    login = clean_text("os_login", login, max_len=32, label="OS login").lower() or None
+    if login and StaffMember.select().where(
+        (StaffMember.os_login == login) & (StaffMember.id != staff.id)
+    ).exists():
+        raise ValidationError.one("os_login", f"'{login}' is mapped to another account.")
+    if staff.role == "kiosk" and login:
+        raise ValidationError.one("os_login", "The kiosk account always needs its password.")
+    staff.os_login = login
+    staff.version += 1
+    staff.save()
+    audit(actor, "staff.os_login", entity="staff", entity_id=staff.id,
+          detail=f"{staff.username} <- {login or '(none)'}")
+    return _row(staff)
 
 
 def load_clinic() -> ClinicSettings:
