@@ -9,12 +9,13 @@ from pathlib import Path
 import platformdirs
 
 from . import __version__
-from .db.database import DatabaseError, open_database, resolve_path
+from .commands import backup as backup_commands
+from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
 from .services import clock
 from .services.errors import ServiceError
 
 # Each module adds its subcommands with register(subparsers); args.run(args) runs one.
-COMMAND_MODULES: list = []
+COMMAND_MODULES: list = [backup_commands]
 
 
 def demo_dir() -> Path:
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open (building if needed) the demo clinic"
     )
     parser.add_argument("--user", help="staff username (default: $MOA_USER or your login)")
+    parser.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help="key of an encrypted database (default: $MOA_KEY_FILE, else asked for); "
+        "a new database is created encrypted with it",
+    )
     parser.add_argument("--version", action="version", version=f"moa-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -72,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    use_cli_keys(args.key_file)
     try:
         if args.command:
             return args.run(args)

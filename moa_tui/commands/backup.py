@@ -1,0 +1,177 @@
+"""`moa-tui backup FILE`, `restore FILE`, `verify-backup FILE` and `rekey`.
+
+The global --db names the database and --key-file (or $MOA_KEY_FILE, or a prompt on a
+terminal) its key; an encrypted database's backups use the same key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..db import crypto
+from ..db.backup import BackupReport, RestoreRefused, check_backup, make_backup, restore_backup
+from ..db.database import DatabaseError, key_for, open_database, resolve_path
+
+
+def register(subparsers) -> None:
+    backup = subparsers.add_parser(
+        "backup",
+        help="copy the database to FILE while others keep working",
+        description="Copy the database to FILE: one consistent moment, taken while other "
+        "terminals keep working; checked before it is put in place. An encrypted "
+        "database's backup is encrypted with the same key. The file is readable by its "
+        "owner only.",
+    )
+    backup.add_argument("file", help="the backup file to write")
+    backup.add_argument(
+        "--overwrite", action="store_true", help="replace FILE if it exists (after the check)"
+    )
+    backup.set_defaults(run=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore",
+        help="check a backup, then put it in place of the database",
+        description="Check FILE as verify-backup does and, only if it passes, replace the "
+        "database with it. The database as it was is kept next to it as "
+        "DB.before-restore-TIMESTAMP. Best done with everyone signed out.",
+    )
+    restore.add_argument("file", help="the backup file to restore")
+    restore.set_defaults(run=run_restore)
+
+    verify = subparsers.add_parser(
+        "verify-backup",
+        help="check a backup file and say what is in it (exit 0 if good, 1 if not)",
+    )
+    verify.add_argument("file", help="the backup file to check")
+    verify.set_defaults(run=run_verify)
+
+    rekey = subparsers.add_parser(
+        "rekey",
+        help="change the database's key, or encrypt a plain database",
+        description="Give the database a new key: the one in --new-key-file (a file that "
+        "does not exist yet is created with a new random key, readable by its owner only), "
+        "or a passphrase typed twice. A plain database is encrypted. Everyone must have "
+        "closed the database first.",
+    )
+    rekey.add_argument(
+        "--new-key-file", metavar="PATH", help="the new key (created if it does not exist)"
+    )
+    rekey.set_defaults(run=run_rekey)
+
+
+def _say(*lines: str) -> None:
+    for line in lines:
+        print(line)
+
+
+def describe(report: BackupReport) -> list[str]:
+    """What a check found, for people."""
+    lines = [f"{report.path}: {'OK' if report.ok else 'NOT USABLE'}"]
+    for problem in report.problems:
+        lines.append(f"  problem:    {problem}")
+    if report.size_bytes:
+        lines.append(f"  size:       {report.size_bytes:,} bytes")
+    if report.integrity:  # it opened, so what it is is known
+        lines.append(f"  encrypted:  {'yes (SQLCipher)' if report.encrypted else 'no'}")
+    if report.integrity:
+        lines.append(f"  integrity:  {'ok' if report.integrity == ['ok'] else 'FAILED'}")
+    if report.applied or report.unknown:
+        schema = f"{len(report.applied) + len(report.unknown)} migrations"
+        last = (report.applied + report.unknown)[-1]
+        detail = f"{schema}, the last {last}"
+        if report.unknown:
+            detail += f"; newer than this moa-tui: {', '.join(report.unknown)}"
+        elif report.pending:
+            detail += f"; {len(report.pending)} to apply when restored"
+        else:
+            detail += "; current"
+        lines.append(f"  schema:     {detail}")
+    if report.clinic_name is not None or report.counts:
+        lines.append(f"  clinic:     {report.clinic_name or '(not set up yet)'}")
+    if report.counts:
+        lines.append(
+            "  records:    " + ", ".join(f"{n:,} {label}" for label, n in report.counts.items())
+        )
+    return lines
+
+
+def _backup_key(path: Path) -> crypto.Key | None:
+    """The key for a backup file: none for a plain one, else as for the database."""
+    if not path.is_file() or not crypto.looks_encrypted(path):
+        return None
+    return key_for(path)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    db_path = resolve_path(args.db)
+    if crypto.is_new(db_path):
+        raise DatabaseError(f"There is no database at {db_path} to back up.")
+    key = key_for(db_path)
+    report = make_backup(db_path, args.file, key, overwrite=args.overwrite)
+    _say(f"Backed up {db_path}", *describe(report))
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    try:
+        key = _backup_key(path)
+    except DatabaseError as exc:
+        _say(f"{path}: NOT USABLE", f"  problem:    {exc}")
+        return 1
+    report = check_backup(path, key)
+    _say(*describe(report))
+    return 0 if report.ok else 1
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    db_path = resolve_path(args.db)
+    backup_path = Path(args.file).expanduser()
+    key = _backup_key(backup_path)
+    try:
+        result = restore_backup(db_path, backup_path, key)
+    except RestoreRefused as refused:
+        _say(*describe(refused.report))
+        print(f"moa-tui: not restored; {db_path} was not changed.", file=sys.stderr)
+        return 1
+    open_database(db_path, key=key)  # applies the migrations an older backup lacks
+    _say(*describe(result.report), f"Restored {backup_path} into {db_path}.")
+    if result.previous:
+        _say(f"The database as it was is kept as {result.previous}.")
+    return 0
+
+
+def run_rekey(args: argparse.Namespace) -> int:
+    db_path = resolve_path(args.db)
+    if crypto.is_new(db_path):
+        raise DatabaseError(f"There is no database at {db_path}.")
+    old = key_for(db_path)  # None for a plain file; a key for one is refused below
+    created: Path | None = None
+    if args.new_key_file:
+        new_path = Path(args.new_key_file).expanduser()
+        if new_path.exists():
+            new = crypto.Key.from_file(new_path)
+        else:
+            # Written before the database changes, so the key is never only in memory.
+            new = crypto.Key.generate(source=f"key file {new_path}")
+            created = new.write_new_file(new_path)
+    else:
+        new = crypto.prompt_key(f"the new key of {db_path}", confirm=True, instead="--new-key-file")
+    try:
+        crypto.change_key(db_path, old, new)
+    except BaseException:
+        if created:
+            created.unlink(missing_ok=True)
+        raise
+    what = "encrypted" if old is None else "re-keyed"
+    _say(f"{db_path} is {what}.")
+    if created:
+        _say(f"Its new key is in {created} (readable by you only).")
+    _say(
+        "Keep a copy of the key somewhere safe: without it the database cannot be opened.",
+        "Backups made before keep the key they had"
+        + (" (they are not encrypted)." if old is None else "."),
+    )
+    return 0
