@@ -92,7 +92,7 @@ def build_clinic(path: Path, n: int, seed: int = 2026) -> None:
     load_clinic()
     clock.freeze(NOW)
     staff = create_first_admin(
-        {"username": "bench", "full_name": "Bench Mark", "password": "bench-password-2026"}
+        {"username": "bench", "full_name": "Bench Mark", "password": "quiet lake 2026"}
     )
     today = clock.today()
     with db.connection_context(), db.atomic():

@@ -1,31 +1,43 @@
-"""MoaApp: the areas (modes), global keys, command palette and the change watcher."""
+"""MoaApp: sign-in, the areas (modes), global keys, command palette, the idle lock and
+the change watcher."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from .db.database import ChangeWatcher
 from .db.models import StaffMember
+from .screens.audit import AuditScreen
 from .screens.base import DataChanged
 from .screens.checkin import QueueScreen
 from .screens.claims import ClaimsScreen
 from .screens.help import HelpScreen, describe_keys
 from .screens.patients import PatientsScreen
 from .screens.schedule import ScheduleScreen
+from .screens.signin import ChangePasswordScreen, LockScreen, LoginScreen
+from .screens.staff import StaffScreen
 from .screens.stock import StockScreen
+from .services.security import can
 
+# name: (key, label, screen, permission needed to see it)
 AREAS = {
-    "schedule": ("f2", "Schedule", ScheduleScreen),
-    "queue": ("f3", "Queue", QueueScreen),
-    "patients": ("f4", "Patients", PatientsScreen),
-    "claims": ("f5", "Claims", ClaimsScreen),
-    "stock": ("f6", "Stock", StockScreen),
+    "schedule": ("f2", "Schedule", ScheduleScreen, "schedule.read"),
+    "queue": ("f3", "Queue", QueueScreen, "schedule.read"),
+    "patients": ("f4", "Patients", PatientsScreen, "patient.read"),
+    "claims": ("f5", "Claims", ClaimsScreen, "claims.read"),
+    "stock": ("f6", "Stock", StockScreen, "stock.read"),
+    "audit": ("f7", "Audit", AuditScreen, "audit.read"),
+    "staff": ("f8", "Staff", StaffScreen, "staff.admin"),
 }
+# Keys that do nothing until someone is signed in and the screen is unlocked.
+SIGNED_IN_ACTIONS = {"area", "help", "command_palette", "lock", "change_password"}
 
 
 class MoaApp(App):
@@ -33,14 +45,16 @@ class MoaApp(App):
 
     TITLE = "moa-tui"
     CSS_PATH = "styles/app.tcss"
-    MODES = {name: screen for name, (_key, _label, screen) in AREAS.items()}
+    MODES = {name: area[2] for name, area in AREAS.items()}
     BINDINGS = [
         *(
             Binding(key, f"area('{name}')", label, priority=True, show=False)
-            for name, (key, label, _s) in AREAS.items()
+            for name, (key, label, _s, _p) in AREAS.items()
         ),
         Binding("f1", "help", "Help", priority=True, show=False),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("f12", "lock", "Lock screen", priority=True, show=False),
+        Binding("ctrl+o", "change_password", "Change my password", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
     # How often to look for other terminals' changes; about twice a second.
@@ -48,38 +62,103 @@ class MoaApp(App):
 
     def __init__(
         self,
-        actor: StaffMember,
+        actor: StaffMember | None,
         db_path: str | Path,
         clinic_name: str = "",
+        username: str = "",
+        idle_minutes: float = 10,
         start_area: str = "schedule",
     ) -> None:
         super().__init__()
         self.actor = actor
         self.db_path = Path(db_path)
         self.clinic_name = clinic_name
+        self.username = username
+        self.idle_seconds = idle_minutes * 60
         self.start_area = start_area
+        self.locked = False
+        self._last_input = time.monotonic()
         self._watcher: ChangeWatcher | None = None
+
+    # --- sign-in and the idle lock -------------------------------------------------
 
     def on_mount(self) -> None:
         self._watcher = ChangeWatcher(self.db_path)
         self.set_interval(self.WATCH_SECONDS, self._look_for_changes)
-        self.switch_mode(self.start_area)
+        self.set_interval(5, self._check_idle)
+        if self.actor is None:
+            self.push_screen(LoginScreen(self.clinic_name, self.username), self._signed_in)
+        else:
+            self._signed_in(self.actor)
 
-    def on_unmount(self) -> None:
-        if self._watcher:
-            self._watcher.close()
+    def _signed_in(self, staff: StaffMember) -> None:
+        self.actor = staff
+        self._last_input = time.monotonic()
+        if staff.must_change_password:
+            self.push_screen(ChangePasswordScreen(forced=True), self._signed_in)
+            return
+        areas = [n for n in (self.start_area, *AREAS) if can(staff, AREAS[n][3])]
+        if not areas:
+            self.exit(message="This account has no area it may use here.")
+            return
+        self.switch_mode(areas[0])
+
+    @property
+    def signed_in(self) -> bool:
+        return self.actor is not None and not self.actor.must_change_password
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if (
+            self.signed_in
+            and not self.locked
+            and time.monotonic() - self._last_input >= self.idle_seconds
+        ):
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover the screen (no patient data stays visible) until the same user's password."""
+        if self.locked or not self.signed_in:
+            return
+        self.locked = True
+        self.push_screen(LockScreen(), self._unlocked)
+
+    def _unlocked(self, staff: StaffMember) -> None:
+        self.locked = False
+        self.actor = staff
+        self._last_input = time.monotonic()
+
+    def action_change_password(self) -> None:
+        self.push_screen(ChangePasswordScreen(), lambda staff: None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SIGNED_IN_ACTIONS and (not self.signed_in or self.locked):
+            return False
+        if action == "area":
+            return can(self.actor, AREAS[str(parameters[0])][3])
+        return True
+
+    # --- areas, help and the palette --------------------------------------------------
 
     def _look_for_changes(self) -> None:
         if self._watcher and self._watcher.changed():
             # Only the visible screen refetches now; the others do when they come back.
             self.screen.post_message(DataChanged())
 
+    def area_keys(self) -> dict[str, tuple[str, str]]:
+        return {
+            name: (key, label)
+            for name, (key, label, _s, permission) in AREAS.items()
+            if can(self.actor, permission)
+        }
+
     def action_area(self, name: str) -> None:
         if self.current_mode != name:
             self.switch_mode(name)
-
-    def area_keys(self) -> dict[str, tuple[str, str]]:
-        return {name: (key, label) for name, (key, label, _s) in AREAS.items()}
 
     def open_patient(self, patient_id: int, edit: bool = False) -> None:
         """Open a patient's chart over the current area; Esc comes back."""
@@ -107,7 +186,7 @@ class MoaApp(App):
                 self.call_later(self.run_action, action, node)
 
             yield SystemCommand(binding.description, f"Key: {self.get_key_display(binding)}", run)
-        for name, (key, label, _s) in AREAS.items():
+        for name, (key, label) in self.area_keys().items():
             yield SystemCommand(
                 f"Go to {label}", f"Key: {key.upper()}", lambda n=name: self.action_area(n)
             )

@@ -9,13 +9,15 @@ from pathlib import Path
 import platformdirs
 
 from . import __version__
+from .commands import audit as audit_commands
 from .commands import backup as backup_commands
+from .commands import staff as staff_commands
 from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
 from .services import clock
 from .services.errors import ServiceError
 
 # Each module adds its subcommands with register(subparsers); args.run(args) runs one.
-COMMAND_MODULES: list = [backup_commands]
+COMMAND_MODULES: list = [audit_commands, backup_commands, staff_commands]
 
 
 def demo_dir() -> Path:
@@ -45,14 +47,30 @@ def prepare_demo(path: Path) -> Path:
     return path
 
 
-def make_app(db_path: Path, username: str | None, demo: bool = False):
-    """The one app factory, used by the CLI and the tests."""
+def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bool = False):
+    """The one app factory, used by the CLI and the tests.
+
+    The app starts at the sign-in screen (username filled in from --user, $MOA_USER or
+    the login name), unless *actor* is given or the operating-system login is mapped to
+    a staff account (one SSH account per person: they signed in at SSH).
+    """
     from .app import MoaApp
-    from .services.staff import load_clinic, resolve_staff
+    from .services.security import resolve_username, staff_for_os_login
+    from .services.staff import has_staff, load_clinic
 
     clinic = load_clinic()
-    actor = resolve_staff(username or ("desk" if demo else None))
-    return MoaApp(actor, db_path, clinic_name=clinic.name)
+    if not has_staff():
+        raise ServiceError(
+            "This clinic has no staff accounts yet. Create its administrator with\n"
+            "  moa-tui staff add USERNAME --name 'Full Name'"
+        )
+    if actor is None and not demo:
+        actor = staff_for_os_login()
+    name = "desk" if demo and not username else resolve_username(username)
+    return MoaApp(
+        actor, db_path, clinic_name=clinic.name, username=name,
+        idle_minutes=clinic.idle_lock_minutes,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

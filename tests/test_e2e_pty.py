@@ -155,6 +155,8 @@ def pty_app(tmp_path: Path):
         app.close()
 
 
+DEMO_PASSWORD = "demo-password-2026"  # README documents it
+
 # A table row that starts with an appointment time, like " 08:00  Dr Quillfeather  ...".
 APPOINTMENT_ROW = re.compile(r"^\s*(?:[01]\d|2[0-3]):[0-5]\d\s", re.MULTILINE)
 
@@ -168,6 +170,13 @@ def schedule_is_up(text: str) -> bool:
 def test_demo_starts_in_a_real_terminal_and_quits_cleanly(pty_app, tmp_path: Path):
     db_path = tmp_path / "demo.db"
     app = pty_app("--demo", "--db", str(db_path))
+
+    # It starts at the sign-in screen with the demo's front-desk user filled in.
+    signin = app.wait_for(lambda text: "sign in" in text and "desk" in text, START_DEADLINE)
+    assert signin, f"no sign-in screen; the terminal shows:\n{app.text()}"
+    app.send(b"wrong-password\r")
+    assert app.wait_for(lambda text: "Wrong username or password" in text, START_DEADLINE)
+    app.send(DEMO_PASSWORD.encode() + b"\r")
 
     shown = app.wait_for(schedule_is_up, START_DEADLINE)
     assert shown, (
@@ -186,29 +195,57 @@ def test_demo_starts_in_a_real_terminal_and_quits_cleanly(pty_app, tmp_path: Pat
     assert not list((tmp_path / "home").rglob("*.db"))
 
 
-def test_unknown_user_is_refused_with_exit_status_2(tmp_path: Path):
-    from moa_tui.db.database import db, open_database
-    from moa_tui.services.staff import create_first_admin, find_staff
-
+def test_a_clinic_without_staff_says_how_to_add_the_first_admin(tmp_path: Path):
+    """A new database has nobody who could sign in: the program says what to do, exit 2.
+    Then `moa-tui staff add` creates the administrator, and the same start gets past it."""
     db_path = tmp_path / "x.db"
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [moa_tui_script(), "--db", str(db_path), *args],
+            env=isolated_env(tmp_path / "home"),
+            cwd=tmp_path,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    result = run("--user", "nobody")
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert result.stderr.startswith("moa-tui:")
+    assert "moa-tui staff add" in result.stderr
+
+    weak = run("staff", "add", "ada", "--name", "Ada Admin", "--password-stdin", stdin="short\n")
+    assert weak.returncode == 2 and "at least 10 characters" in weak.stderr
+
+    added = run(
+        "staff",
+        "add",
+        "ada",
+        "--name",
+        "Ada Admin",
+        "--password-stdin",
+        stdin="correct horse 2026\n",
+    )
+    assert added.returncode == 0, added.stderr
+    again = run(
+        "staff",
+        "add",
+        "bob",
+        "--name",
+        "Bob Other",
+        "--password-stdin",
+        stdin="another horse 2026\n",
+    )
+    assert again.returncode == 2 and "already has staff" in again.stderr
+
+    from moa_tui.db.database import db, open_database
+    from moa_tui.services.security import authenticate
+
     open_database(db_path)
     try:
-        create_first_admin(
-            {"username": "admin", "full_name": "Ada Admin", "password": "correct horse 2026"}
-        )
-        assert find_staff("admin").role == "admin"
+        assert authenticate("ada", "correct horse 2026").role == "admin"
     finally:
         db.close()
-
-    result = subprocess.run(
-        [moa_tui_script(), "--db", str(db_path), "--user", "nobody"],
-        env=isolated_env(tmp_path / "home"),
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "nobody" in result.stderr
-    assert result.stderr.startswith("moa-tui:")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from moa_tui.cli import make_app
+from moa_tui.services.staff import find_staff
 
 from .ui_helpers import settle
 
@@ -26,7 +27,7 @@ from .ui_helpers import settle
     ],
 )
 def test_screen_snapshot(snap_compare, demo_db, keys):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
 
     async def run_before(pilot) -> None:
         await settle(pilot)

@@ -151,7 +151,7 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
     results = results_queue()
 
     async def scenario() -> None:
-        app = make_app(demo_db, "desk")
+        app = make_app(demo_db, actor=find_staff("desk"))
         async with app.run_test(size=(80, 24)) as pilot:
             screen, target = await wait_for_booked_row(pilot, booked)
             table = screen.query_one(PagedTable)
@@ -215,7 +215,7 @@ def test_check_in_here_is_seen_by_another_terminal(demo_db: Path):
     assert booked, "the demo clinic has no booked appointment left today"
 
     async def scenario() -> ScheduleRow:
-        app = make_app(demo_db, "desk")
+        app = make_app(demo_db, actor=find_staff("desk"))
         async with app.run_test(size=(80, 24)) as pilot:
             screen, target = await wait_for_booked_row(pilot, booked)
             table = screen.query_one(PagedTable)

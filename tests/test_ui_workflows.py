@@ -18,6 +18,7 @@ from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
 from moa_tui.screens.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.claims import STATUS_LABELS
+from moa_tui.services.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows
@@ -28,7 +29,7 @@ SIZE = (80, 24)
 async def test_find_patient_and_open_chart(demo_db):
     target = Patient.select().order_by(Patient.id).first()
     query = f"{target.last_name[:3]} {target.first_name[:2]}".lower()
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await pilot.press(*query)
@@ -52,7 +53,7 @@ async def test_find_patient_and_open_chart(demo_db):
 
 
 async def test_check_in_then_walk_through_queue(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)
@@ -85,7 +86,7 @@ async def test_check_in_then_walk_through_queue(demo_db):
 
 
 async def test_queue_leaves_out_no_shows_and_cancellations(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
         await settle(pilot)
@@ -97,7 +98,7 @@ async def test_queue_leaves_out_no_shows_and_cancellations(demo_db):
 
 
 async def test_schedule_day_navigation(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         today = clock.today()
@@ -123,7 +124,7 @@ async def test_schedule_day_navigation(demo_db):
 
 
 async def test_check_in_refuses_a_future_day(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right")
         await settle(pilot)
@@ -136,7 +137,7 @@ async def test_check_in_refuses_a_future_day(demo_db):
 
 
 async def test_change_claim_status_with_note(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5")
         await settle(pilot)
@@ -153,7 +154,9 @@ async def test_change_claim_status_with_note(demo_db):
         target = "submitted" if first.status != "submitted" else "accepted"
         options = [key for key in STATUS_LABELS if key != first.status]
         app.screen.query_one("#status").focus()
-        await pilot.press("enter", *["down"] * options.index(target), "enter")
+        await pilot.press("down")  # opens the list on the current choice
+        await settle(pilot)
+        await pilot.press(*["down"] * options.index(target), "enter")
         await settle(pilot)
         assert app.screen.query_one("#note").has_focus
         await pilot.press(*"Sent to clearinghouse", "enter")
@@ -172,7 +175,7 @@ async def test_change_claim_status_with_note(demo_db):
 
 
 async def test_claims_filters_and_open(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5")
         await settle(pilot)
@@ -197,7 +200,7 @@ async def test_claims_filters_and_open(demo_db):
 
 async def test_receive_a_box_of_gloves(demo_db):
     gloves = SupplyItem.get(SupplyItem.name == "Exam gloves nitrile M")
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")
         await settle(pilot)
@@ -224,7 +227,7 @@ async def test_receive_a_box_of_gloves(demo_db):
 
 async def test_register_patient_refuses_bad_fields_then_saves(demo_db):
     before = Patient.select().count()
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4", "ctrl+n")
         await settle(pilot)
@@ -248,7 +251,7 @@ async def test_register_patient_refuses_bad_fields_then_saves(demo_db):
 
 
 async def test_help_lists_the_screen_keys(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f1")
@@ -261,7 +264,7 @@ async def test_help_lists_the_screen_keys(demo_db):
 
 
 async def test_command_palette_offers_screen_actions(demo_db):
-    app = make_app(demo_db, "desk")
+    app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")
         await settle(pilot)

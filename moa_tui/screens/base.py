@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.message import Message
@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..services.errors import ServiceError
+from ..services.security import can
 from ..widgets.areabar import AreaBar
 from ..widgets.text import plain
 
@@ -49,6 +50,13 @@ class ServiceCaller:
 
     _serial = itertools.count(1)
     WRITE_GROUPS = frozenset({"write"})
+    # action name -> permission: keys the signed-in role may not use are hidden. (The
+    # services refuse them anyway; this only keeps the screen honest.)
+    ACTION_PERMISSIONS: ClassVar[dict[str, str]] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        permission = self.ACTION_PERMISSIONS.get(action)
+        return permission is None or can(self.app.actor, permission)
 
     @property
     def _calls(self) -> _Calls:
@@ -63,6 +71,7 @@ class ServiceCaller:
         then: Callable[[Any], None],
         failed: Callable[[ServiceError], None] | None = None,
         group: str = "default",
+        with_actor: bool = True,
         **kwargs: Any,
     ) -> None:
         calls = self._calls
@@ -72,12 +81,13 @@ class ServiceCaller:
                 return
             calls.writing.add(group)
         ticket = calls.latest[group] = next(self._serial)
-        actor = self.app.actor
+        if with_actor:
+            args = (self.app.actor, *args)
         on_error = failed or self.show_error
 
         def job() -> None:
             try:
-                value, done = service(actor, *args, **kwargs), then
+                value, done = service(*args, **kwargs), then
             except ServiceError as exc:
                 value, done = exc, on_error
             except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working

@@ -28,6 +28,7 @@ def duration(minutes: int) -> str:
 
 class QueueScreen(AreaScreen):
     AREA_TITLE = "Check-in queue"
+    ACTION_PERMISSIONS = {"advance": "checkin"}
     BINDINGS = [
         Binding("a,space", "advance", "Next step"),
         Binding("h", "toggle_done", "Hide/show out"),

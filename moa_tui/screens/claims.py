@@ -25,6 +25,7 @@ from ..services.claims import (
     claims_page,
     list_payers,
     open_claim,
+    write_off_balance,
 )
 from ..services.validate import format_money
 from ..widgets.form import FieldSpec, FormDialog
@@ -52,10 +53,23 @@ def status_dialog(claim_id: int, version: int, current: str) -> FormDialog:
     )
 
 
+def write_off_dialog(row: ClaimRow) -> FormDialog:
+    def submit(actor, values):
+        return write_off_balance(actor, row.id, row.version, values["reason"])
+
+    return FormDialog(
+        f"Write off {format_money(row.balance_cents)} open on claim {row.id}",
+        [FieldSpec("reason", "Reason", placeholder="e.g. small balance, hardship", max_length=200)],
+        submit,
+    )
+
+
 class ClaimsScreen(AreaScreen):
     AREA_TITLE = "Claims"
+    ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
     BINDINGS = [
         Binding("u", "change_status", "Status"),
+        Binding("w", "write_off", "Write off"),
         Binding("o", "toggle_sort", "Sort"),
         Binding("s", "cycle('status')", "Filter status"),
         Binding("y", "cycle('payer')", "Filter payer"),
@@ -197,6 +211,16 @@ class ClaimsScreen(AreaScreen):
         if row:
             self.app.push_screen(status_dialog(row.id, row.version, row.status), self._changed)
 
+    def action_write_off(self) -> None:
+        row = self.selected()
+        if row:
+            self.app.push_screen(write_off_dialog(row), self._written_off)
+
+    def _written_off(self, detail: ClaimDetail | None) -> None:
+        if detail:
+            self.say(f"Claim {detail.row.id}: balance written off.", "green")
+            self.reload()
+
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
             self.say(f"Claim {detail.row.id} is now {STATUS_LABELS[detail.row.status]}.", "green")
@@ -209,8 +233,10 @@ class ClaimScreen(ServiceCaller, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("u", "change_status", "Status"),
+        Binding("w", "write_off", "Write off"),
     ]
     AREA_TITLE = "Claim"
+    ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
 
     def __init__(self, claim_id: int) -> None:
         super().__init__()
@@ -235,7 +261,9 @@ class ClaimScreen(ServiceCaller, Screen):
             f"({r.age_days} days)",
             f"Patient {r.patient} (MRN {d.mrn})   Provider {d.provider}",
             f"Payer {r.payer}",
-            f"Charges {format_money(r.total_cents)}   Balance {format_money(r.balance_cents)}",
+            f"Charges {format_money(r.total_cents)}   Paid {format_money(d.paid_cents)}   "
+            f"Written off {format_money(d.adjusted_cents)}   "
+            f"Balance {format_money(r.balance_cents)}",
             "",
             "Ln Code   Mod Diagnoses        Units     Charge",
         ]
@@ -258,9 +286,17 @@ class ClaimScreen(ServiceCaller, Screen):
             r = self.detail.row
             self.app.push_screen(status_dialog(r.id, r.version, r.status), self._changed)
 
+    def action_write_off(self) -> None:
+        if self.detail:
+            self.app.push_screen(write_off_dialog(self.detail.row), self._changed)
+
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
             self._show(detail)
             self.query_one("#message", Static).update(
-                plain(f"Status changed to {STATUS_LABELS[detail.row.status]}.", "green")
+                plain(
+                    f"Saved: {STATUS_LABELS[detail.row.status]}, balance "
+                    f"{format_money(detail.row.balance_cents)}.",
+                    "green",
+                )
             )

@@ -15,12 +15,14 @@ from ..services.patients import (
     SEXES,
     PatientChart,
     PatientHit,
+    ReasonRequired,
     create_patient,
     open_patient,
     search_patients,
+    set_patient_restricted,
     update_patient,
 )
-from ..widgets.form import FieldSpec, Form
+from ..widgets.form import FieldSpec, Form, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines
 from .base import AreaScreen, ServiceCaller
@@ -43,6 +45,7 @@ PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344", "state": "N
 
 class PatientsScreen(AreaScreen):
     AREA_TITLE = "Patients"
+    ACTION_PERMISSIONS = {"new_patient": "patient.write", "edit_patient": "patient.write"}
     BINDINGS = [
         Binding("ctrl+n", "new_patient", "New patient"),
         Binding("slash", "focus_search", "Search"),
@@ -98,7 +101,16 @@ class PatientsScreen(AreaScreen):
         table.reset()
         self.hits = {str(h.id): h for h in hits}
         table.add_page(
-            [(h.mrn, plain(h.name), f"{h.dob:%m/%d/%Y}", h.sex, h.phone) for h in hits],
+            [
+                (
+                    h.mrn,
+                    plain(h.name + (" (restricted)" if h.restricted else "")),
+                    f"{h.dob:%m/%d/%Y}",
+                    h.sex,
+                    h.phone,
+                )
+                for h in hits
+            ],
             list(self.hits),
             has_more=False,
         )
@@ -153,8 +165,10 @@ class PatientChartScreen(ServiceCaller, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "edit", "Edit"),
+        Binding("r", "toggle_restricted", "Restrict/lift"),
     ]
     AREA_TITLE = "Patient"
+    ACTION_PERMISSIONS = {"edit": "patient.write", "toggle_restricted": "patient.restrict"}
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
         super().__init__()
@@ -176,7 +190,56 @@ class PatientChartScreen(ServiceCaller, Screen):
         self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
 
     def _failed(self, error: ServiceError) -> None:
+        if isinstance(error, ReasonRequired):
+            self._break_the_glass(error)
+            return
         self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+
+    def _break_the_glass(self, error: ReasonRequired) -> None:
+        """A restricted record: ask for the reason; without one, go back."""
+        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+
+        def submit(actor, values):
+            return open_patient(actor, self.patient_id, values["reason"])
+
+        def answered(chart: PatientChart | None) -> None:
+            if chart is None:
+                self.app.pop_screen()
+            else:
+                self._show(chart)
+
+        self.app.push_screen(
+            FormDialog(
+                "Restricted record: emergency access",
+                [FieldSpec("reason", "Reason", placeholder="why you need it now", max_length=300)],
+                submit,
+                hint=str(error) + " · Enter: open · Esc: go back",
+            ),
+            answered,
+        )
+
+    def action_toggle_restricted(self) -> None:
+        if self.chart is not None:
+            self.call_service(
+                set_patient_restricted,
+                self.chart.id,
+                self.chart.version,
+                not self.chart.restricted,
+                then=self._restricted,
+                failed=lambda e: self._say(str(e), "bold red"),
+            )
+
+    def _restricted(self, chart: PatientChart) -> None:
+        self._show(chart)
+        state = (
+            "restricted: opening it now needs a reason"
+            if chart.restricted
+            else "no longer restricted"
+        )
+        self._say(f"The record is {state}.", "green")
+
+    def _say(self, text: str, style: str) -> None:
+        self.query_one("#message", Static).update(plain(text, style))
 
     def _show(self, chart: PatientChart) -> None:
         first_time = self.chart is None
@@ -186,7 +249,8 @@ class PatientChartScreen(ServiceCaller, Screen):
             plain(f"Patient · {chart.name} · MRN {chart.mrn}")
         )
         lines = [
-            f"{chart.name}   MRN {chart.mrn}",
+            f"{chart.name}   MRN {chart.mrn}"
+            + ("   RESTRICTED RECORD" if chart.restricted else ""),
             f"DOB {v['dob']} (age {chart.age(clock.today())})   "
             f"Sex {SEXES.get(v['sex'], v['sex'])}",
             f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
@@ -216,7 +280,7 @@ class PatientChartScreen(ServiceCaller, Screen):
     def _edited(self, chart: PatientChart | bool | None) -> None:
         if isinstance(chart, PatientChart):
             self._show(chart)
-            self.query_one("#message", Static).update(plain("Saved.", "green"))
+            self._say("Saved.", "green")
         elif chart is False:  # someone else saved first: show what is stored now
             self.reload()
 

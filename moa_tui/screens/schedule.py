@@ -33,6 +33,7 @@ def status_cell(row: ScheduleRow):
 
 class ScheduleScreen(AreaScreen):
     AREA_TITLE = "Schedule"
+    ACTION_PERMISSIONS = {"check_in": "checkin"}
     BINDINGS = [
         Binding("c", "check_in", "Check in"),
         Binding("enter", "open_patient", "Patient", show=False),

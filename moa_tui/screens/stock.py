@@ -31,6 +31,7 @@ CHANGES = {
 
 class StockScreen(AreaScreen):
     AREA_TITLE = "Stock"
+    ACTION_PERMISSIONS = {"change": "stock.write"}
     BINDINGS = [
         Binding("r", "change('receive')", "Receive"),
         Binding("u", "change('use')", "Use"),

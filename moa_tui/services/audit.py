@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import JOIN
+
 from ..db.database import db
 from ..db.models import AuditEvent, Patient, StaffMember
 from . import clock
@@ -68,7 +70,9 @@ def verify_chain(batch: int = 5000) -> ChainReport:
                 expected = _chain(prev, {k: row[k] for k in fields})
                 if row["hash"] != expected:
                     return ChainReport(
-                        False, count, row["id"],
+                        False,
+                        count,
+                        row["id"],
                         f"Audit event {row['id']} does not match the chain: it or an event "
                         "before it was edited or removed.",
                     )
@@ -93,7 +97,7 @@ def _subject(patient_ref: str, username: str) -> tuple[Patient | None, StaffMemb
 
 def _query(patient: Patient | None, staff: StaffMember | None):
     query = AuditEvent.select(AuditEvent, StaffMember).join(
-        StaffMember, on=(AuditEvent.staff == StaffMember.id), join_type="LEFT OUTER"
+        StaffMember, JOIN.LEFT_OUTER, on=(AuditEvent.staff == StaffMember.id)
     )
     if patient is not None:
         query = query.where(AuditEvent.patient_id == patient.id)
@@ -104,17 +108,27 @@ def _query(patient: Patient | None, staff: StaffMember | None):
 
 def _rows(events) -> list[AuditRow]:
     ids = {e.patient_id for e in events if e.patient_id}
-    names = {
-        p.id: f"{p.last_name}, {p.first_name} ({p.mrn})"
-        for p in Patient.select().where(Patient.id.in_(list(ids)))
-    } if ids else {}
+    names = (
+        {
+            p.id: f"{p.last_name}, {p.first_name} ({p.mrn})"
+            for p in Patient.select().where(Patient.id.in_(list(ids)))
+        }
+        if ids
+        else {}
+    )
     rows = []
     for e in events:
         staff = e.staff.username if e.staff_id and e.staff else "-"
         rows.append(
             AuditRow(
-                e.id, clock.utc_to_local(e.at), staff, e.action,
-                names.get(e.patient_id, ""), e.patient_id, e.detail, e.outcome,
+                e.id,
+                clock.utc_to_local(e.at),
+                staff,
+                e.action,
+                names.get(e.patient_id, ""),
+                e.patient_id,
+                e.detail,
+                e.outcome,
             )
         )
     return rows
@@ -148,8 +162,7 @@ def audit_page(
     events = events[:limit]
     subject = _describe(patient, staff)
     if after is None:
-        audit(actor, "audit.report", patient_id=patient.id if patient else None,
-              detail=subject)
+        audit(actor, "audit.report", patient_id=patient.id if patient else None, detail=subject)
     return AuditPage(_rows(events), events[-1].id if more else None, subject)
 
 
@@ -181,10 +194,23 @@ def export_audit_csv(
             if not events:
                 break
             for row in _rows(events):
-                out.writerow([row.id, f"{row.at:%Y-%m-%d %H:%M:%S}", row.staff, row.action,
-                              _cell(row.patient), row.outcome, _cell(row.detail)])
+                out.writerow(
+                    [
+                        row.id,
+                        f"{row.at:%Y-%m-%d %H:%M:%S}",
+                        row.staff,
+                        row.action,
+                        _cell(row.patient),
+                        row.outcome,
+                        _cell(row.detail),
+                    ]
+                )
                 count += 1
             last = events[-1].id
-    audit(actor, "audit.export", patient_id=patient.id if patient else None,
-          detail=f"{count} events about {_describe(patient, staff)} to {target}")
+    audit(
+        actor,
+        "audit.export",
+        patient_id=patient.id if patient else None,
+        detail=f"{count} events about {_describe(patient, staff)} to {target}",
+    )
     return count

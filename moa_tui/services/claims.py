@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from ..db.models import Claim, ClaimAdjustment, ClaimLine, ClaimStatusChange, Patient, Payer
-from ..db.models import Provider, StaffMember
+from ..db.models import (
+    Claim,
+    ClaimAdjustment,
+    ClaimLine,
+    ClaimStatusChange,
+    Patient,
+    Payer,
+    Provider,
+    StaffMember,
+)
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
@@ -93,6 +101,8 @@ class ClaimDetail:
     mrn: str
     lines: list[ClaimLineInfo]
     history: list[StatusChangeInfo]
+    paid_cents: int = 0
+    adjusted_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,13 @@ def _detail(c: Claim) -> ClaimDetail:
     ]
     provider = Provider.get_by_id(c.provider_id)
     return ClaimDetail(
-        _to_row(c, clock.today()), provider.short_name, c.patient.mrn, lines, history
+        _to_row(c, clock.today()),
+        provider.short_name,
+        c.patient.mrn,
+        lines,
+        history,
+        c.paid_cents,
+        c.adjusted_cents,
     )
 
 
@@ -273,6 +289,12 @@ def write_off_balance(actor: StaffMember, claim_id: int, version: int, reason: s
     c.adjusted_cents += balance
     c.version += 1
     c.save()
-    audit(actor, "claim.write_off", patient_id=c.patient_id, entity="claim", entity_id=c.id,
-          detail=f"{format_money(balance)}: {reason}")
+    audit(
+        actor,
+        "claim.write_off",
+        patient_id=c.patient_id,
+        entity="claim",
+        entity_id=c.id,
+        detail=f"{format_money(balance)}: {reason}",
+    )
     return _detail(c)

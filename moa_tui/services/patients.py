@@ -202,8 +202,15 @@ def open_patient(actor: StaffMember, patient_id: int, reason: str | None = None)
                 "to open it; the reason is recorded and reviewed."
             )
         reason = clean_text("reason", reason, max_len=300, required=True, label="Reason")
-        audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id,
-              detail=f"emergency access: {reason}", outcome="emergency")
+        audit(
+            actor,
+            "patient.open",
+            patient_id=p.id,
+            entity="patient",
+            entity_id=p.id,
+            detail=f"emergency access: {reason}",
+            outcome="emergency",
+        )
     else:
         audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id)
     return _chart(p)
@@ -222,8 +229,13 @@ def set_patient_restricted(
     p.updated_by = actor
     p.updated_at = clock.now_utc()
     p.save()
-    audit(actor, "patient.restrict" if restricted else "patient.unrestrict",
-          patient_id=p.id, entity="patient", entity_id=p.id)
+    audit(
+        actor,
+        "patient.restrict" if restricted else "patient.unrestrict",
+        patient_id=p.id,
+        entity="patient",
+        entity_id=p.id,
+    )
     return _chart(p)
 
 

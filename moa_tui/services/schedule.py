@@ -254,9 +254,20 @@ def book_appointment(
                 f"{other.patient.last_name}."
             )
     a = Appointment.create(
-        patient=patient, provider=provider, appt_type=kind, starts_at=starts_at,
-        minutes=length, booked_at=clock.now_utc(), updated_by=actor,
+        patient=patient,
+        provider=provider,
+        appt_type=kind,
+        starts_at=starts_at,
+        minutes=length,
+        booked_at=clock.now_utc(),
+        updated_by=actor,
     )
-    audit(actor, "appointment.book", patient_id=patient.id, entity="appointment",
-          entity_id=a.id, detail=f"{starts_at:%Y-%m-%d %H:%M} with {provider.short_name}")
+    audit(
+        actor,
+        "appointment.book",
+        patient_id=patient.id,
+        entity="appointment",
+        entity_id=a.id,
+        detail=f"{starts_at:%Y-%m-%d %H:%M} with {provider.short_name}",
+    )
     return _row(a)

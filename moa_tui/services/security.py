@@ -134,51 +134,64 @@ def _verify(stored: str, password: str) -> bool:
 def _record(staff: StaffMember | None, action: str, detail: str, outcome: str) -> None:
     from .core import audit  # core imports this module
 
-    audit(staff, action, entity="staff", entity_id=staff.id if staff else None,
-          detail=detail, outcome=outcome)
+    audit(
+        staff,
+        action,
+        entity="staff",
+        entity_id=staff.id if staff else None,
+        detail=detail,
+        outcome=outcome,
+    )
 
 
 def authenticate(username: str, password: str) -> StaffMember:
     """Sign in. Five wrong passwords in a row lock the account for 15 minutes; a locked
     or deactivated account is refused even with the right password. Every attempt is
-    recorded in the audit trail."""
+    recorded in the audit trail (a refusal is committed before it is reported)."""
     name = (username or "").strip().lower()
-    now = clock.now_utc()
     with db.connection_context(), write_transaction():
-        staff = StaffMember.get_or_none(StaffMember.username == name)
-        if staff is None:
-            _verify("", password)
-            _record(None, "signin", f"unknown user {name[:32]!r}", "refused")
-            raise SignInError("Wrong username or password.")
-        if not staff.active:
-            _record(staff, "signin", "deactivated account", "refused")
-            raise SignInError("This account is deactivated. Ask the office manager.")
-        if staff.locked_until and staff.locked_until > now:
-            _record(staff, "signin", "account locked", "refused")
+        staff, refusal = _check_credentials(name, password, clock.now_utc())
+    if refusal:
+        raise SignInError(refusal)
+    return staff
+
+
+def _check_credentials(
+    name: str, password: str, now: dt.datetime
+) -> tuple[StaffMember | None, str]:
+    """(the staff member, "") on success, else (them or None, why); audits either way."""
+    staff = StaffMember.get_or_none(StaffMember.username == name)
+    if staff is None:
+        _verify("", password)
+        _record(None, "signin", f"unknown user {name[:32]!r}", "refused")
+        return None, "Wrong username or password."
+    if not staff.active:
+        _record(staff, "signin", "deactivated account", "refused")
+        return staff, "This account is deactivated. Ask the office manager."
+    if staff.locked_until and staff.locked_until > now:
+        _record(staff, "signin", "account locked", "refused")
+        until = clock.utc_to_local(staff.locked_until)
+        return staff, f"Too many wrong passwords: this account is locked until {until:%H:%M}."
+    if not _verify(staff.password_hash, password):
+        staff.failed_attempts += 1
+        detail = f"wrong password ({staff.failed_attempts} in a row)"
+        message = "Wrong username or password."
+        if staff.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            staff.locked_until = now + LOCKOUT
+            staff.failed_attempts = 0
             until = clock.utc_to_local(staff.locked_until)
-            raise SignInError(
-                f"Too many wrong passwords: this account is locked until {until:%H:%M}."
-            )
-        if not _verify(staff.password_hash, password):
-            staff.failed_attempts += 1
-            detail = f"wrong password ({staff.failed_attempts} in a row)"
-            message = "Wrong username or password."
-            if staff.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                staff.locked_until = now + LOCKOUT
-                staff.failed_attempts = 0
-                until = clock.utc_to_local(staff.locked_until)
-                detail += "; locked for 15 minutes"
-                message = f"Too many wrong passwords: the account is locked until {until:%H:%M}."
-            staff.save()
-            _record(staff, "signin", detail, "refused")
-            raise SignInError(message)
-        if _hasher.check_needs_rehash(staff.password_hash):
-            staff.password_hash = hash_password(password)
-        staff.failed_attempts = 0
-        staff.locked_until = None
+            detail += "; locked for 15 minutes"
+            message = f"Too many wrong passwords: the account is locked until {until:%H:%M}."
         staff.save()
-        _record(staff, "signin", "password", "ok")
-        return staff
+        _record(staff, "signin", detail, "refused")
+        return staff, message
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    staff.save()
+    _record(staff, "signin", "password", "ok")
+    return staff, ""
 
 
 def os_login_name() -> str:
@@ -190,9 +203,7 @@ def staff_for_os_login(login: str | None = None) -> StaffMember | None:
     per person), who then signs in once: at SSH. None if there is no such mapping."""
     login = (login or os_login_name()).lower()
     with db.connection_context(), write_transaction():
-        staff = StaffMember.get_or_none(
-            (StaffMember.os_login == login) & StaffMember.active
-        )
+        staff = StaffMember.get_or_none((StaffMember.os_login == login) & StaffMember.active)
         if staff is not None and staff.role != "kiosk":
             _record(staff, "signin", f"operating-system login {login!r}", "ok")
             return staff
@@ -216,9 +227,13 @@ def change_password(actor: StaffMember, current: str, new: str, repeat: str) -> 
     check_password_rules(new, actor.username, field="new")
     with db.connection_context(), write_transaction():
         staff = StaffMember.get_by_id(actor.id)
-        if staff.password_hash and not _verify(staff.password_hash, current):
+        wrong = bool(staff.password_hash) and not _verify(staff.password_hash, current)
+        if wrong:
             _record(staff, "password.change", "wrong current password", "refused")
-            raise ValidationError.one("current", "That is not your current password.")
+    if wrong:
+        raise ValidationError.one("current", "That is not your current password.")
+    with db.connection_context(), write_transaction():
+        staff = StaffMember.get_by_id(actor.id)
         if staff.password_hash and _verify(staff.password_hash, new):
             raise ValidationError.one("new", "Choose a password you have not been using.")
         staff.password_hash = hash_password(new)

@@ -59,8 +59,6 @@ def find_staff(username: str) -> StaffMember:
     return staff
 
 
-
-
 def clean_username(value: str) -> str:
     name = clean_text("username", value, max_len=32, required=True, label="Username").lower()
     if len(name) < 2 or not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name):
@@ -127,8 +125,13 @@ def list_staff(actor: StaffMember) -> list[StaffRow]:
 def create_staff(actor: StaffMember, data: dict[str, str]) -> StaffRow:
     """A new account with a temporary password, to be changed at first sign-in."""
     staff = _create(data, must_change=True)
-    audit(actor, "staff.create", entity="staff", entity_id=staff.id,
-          detail=f"{staff.username} as {staff.role}")
+    audit(
+        actor,
+        "staff.create",
+        entity="staff",
+        entity_id=staff.id,
+        detail=f"{staff.username} as {staff.role}",
+    )
     return _row(staff)
 
 
@@ -143,8 +146,13 @@ def set_staff_active(actor: StaffMember, staff_id: int, version: int, active: bo
     staff.active = active
     staff.version += 1
     staff.save()
-    audit(actor, "staff.activate" if active else "staff.deactivate", entity="staff",
-          entity_id=staff.id, detail=staff.username)
+    audit(
+        actor,
+        "staff.activate" if active else "staff.deactivate",
+        entity="staff",
+        entity_id=staff.id,
+        detail=staff.username,
+    )
     return _row(staff)
 
 
@@ -160,8 +168,7 @@ def reset_password(actor: StaffMember, staff_id: int, version: int, temporary: s
     staff.locked_until = None
     staff.version += 1
     staff.save()
-    audit(actor, "staff.reset_password", entity="staff", entity_id=staff.id,
-          detail=staff.username)
+    audit(actor, "staff.reset_password", entity="staff", entity_id=staff.id, detail=staff.username)
     return _row(staff)
 
 
@@ -172,18 +179,31 @@ def set_os_login(actor: StaffMember, staff_id: int, version: int, login: str) ->
     staff = get_or_refuse(StaffMember, staff_id, "staff account")
     stale(staff, version)
     login = clean_text("os_login", login, max_len=32, label="OS login").lower() or None
-    if login and StaffMember.select().where(
-        (StaffMember.os_login == login) & (StaffMember.id != staff.id)
-    ).exists():
+    if (
+        login
+        and StaffMember.select()
+        .where((StaffMember.os_login == login) & (StaffMember.id != staff.id))
+        .exists()
+    ):
         raise ValidationError.one("os_login", f"'{login}' is mapped to another account.")
     if staff.role == "kiosk" and login:
         raise ValidationError.one("os_login", "The kiosk account always needs its password.")
     staff.os_login = login
     staff.version += 1
     staff.save()
-    audit(actor, "staff.os_login", entity="staff", entity_id=staff.id,
-          detail=f"{staff.username} <- {login or '(none)'}")
+    audit(
+        actor,
+        "staff.os_login",
+        entity="staff",
+        entity_id=staff.id,
+        detail=f"{staff.username} <- {login or '(none)'}",
+    )
     return _row(staff)
+
+
+def has_staff() -> bool:
+    with db.connection_context():
+        return StaffMember.select().exists()
 
 
 def load_clinic() -> ClinicSettings:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class AreaBar(Static):
+class AreaBar(Widget):
     DEFAULT_CSS = """
     AreaBar {
         height: 1;
@@ -16,10 +16,18 @@ class AreaBar(Static):
     """
 
     def __init__(self, areas: dict[str, tuple[str, str]], current: str) -> None:
+        super().__init__()
+        self.areas = areas
+        self.current = current
+
+    def render(self) -> Text:
         text = Text(" F1 Help ", end="")
-        for name, (key, label) in areas.items():
-            style = "reverse bold" if name == current else ""
+        for name, (key, label) in self.areas.items():
             text.append(" ")
-            text.append(f"{key.upper()} {label}", style=style)
-        text.append("  ^Q Quit")
-        super().__init__(text)
+            text.append(
+                f"{key.upper()} {label}", style="reverse bold" if name == self.current else ""
+            )
+        # With many areas at 80 columns, Ctrl+Q stays in the help screen and the palette.
+        if text.cell_len + 9 <= self.size.width:
+            text.append("  ^Q Quit")
+        return text

@@ -4,7 +4,7 @@ to a service and stays open, marking the fields, until the service accepts it.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
@@ -29,7 +29,7 @@ class FieldSpec:
     placeholder: str = ""
     max_length: int = 0
     restrict: str | None = None  # a regex of what may be typed
-    extra: dict[str, Any] = field(default_factory=dict)
+    password: bool = False
 
 
 class FieldInput(Input):
@@ -40,6 +40,19 @@ class FieldInput(Input):
     """
 
     async def action_submit(self) -> None:
+        self.query_ancestor(Form).advance(self)
+
+
+class FieldSelect(Select):
+    """A choice in a form: Enter keeps the shown choice and moves on, as in an input;
+    Down, Up or Space open the list."""
+
+    BINDINGS = [
+        Binding("enter", "advance", "Next field", show=False),
+        Binding("down,space,up", "show_overlay", "Show choices", show=False),
+    ]
+
+    def action_advance(self) -> None:
         self.query_ancestor(Form).advance(self)
 
 
@@ -54,7 +67,7 @@ class FormField(Horizontal):
         spec = self.spec
         yield Label(spec.label)
         if spec.options is not None:
-            yield Select(
+            yield FieldSelect(
                 spec.options,
                 value=spec.value or spec.options[0][1],
                 allow_blank=False,
@@ -69,6 +82,7 @@ class FormField(Horizontal):
                 id=spec.name,
                 max_length=spec.max_length,
                 restrict=spec.restrict,
+                password=spec.password,
             )
         yield Static("", classes="error", id=f"error-{spec.name}")
 
@@ -92,7 +106,7 @@ class Form(Vertical):
         self.specs = list(specs)
 
     def advance(self, widget: Widget) -> None:
-        fields = list(self.query("FieldInput, Select"))
+        fields = list(self.query("FieldInput, FieldSelect"))
         index = fields.index(widget)
         if index + 1 < len(fields):
             # set_focus at once (widget.focus() waits for the next idle moment).
