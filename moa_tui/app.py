@@ -68,6 +68,7 @@ class MoaApp(App):
         username: str = "",
         idle_minutes: float = 10,
         start_area: str = "schedule",
+        signin_note: str = "",
     ) -> None:
         super().__init__()
         self.actor = actor
@@ -76,6 +77,7 @@ class MoaApp(App):
         self.username = username
         self.idle_seconds = idle_minutes * 60
         self.start_area = start_area
+        self.signin_note = signin_note
         self.locked = False
         self._last_input = time.monotonic()
         self._watcher: ChangeWatcher | None = None
@@ -87,7 +89,9 @@ class MoaApp(App):
         self.set_interval(self.WATCH_SECONDS, self._look_for_changes)
         self.set_interval(5, self._check_idle)
         if self.actor is None:
-            self.push_screen(LoginScreen(self.clinic_name, self.username), self._signed_in)
+            self.push_screen(
+                LoginScreen(self.clinic_name, self.username, self.signin_note), self._signed_in
+            )
         else:
             self._signed_in(self.actor)
 

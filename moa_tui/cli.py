@@ -55,6 +55,7 @@ def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bo
     a staff account (one SSH account per person: they signed in at SSH).
     """
     from .app import MoaApp
+    from .services.demo import DEMO_PASSWORD
     from .services.security import resolve_username, staff_for_os_login
     from .services.staff import has_staff, load_clinic
 
@@ -68,8 +69,12 @@ def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bo
         actor = staff_for_os_login()
     name = "desk" if demo and not username else resolve_username(username)
     return MoaApp(
-        actor, db_path, clinic_name=clinic.name, username=name,
+        actor,
+        db_path,
+        clinic_name=clinic.name,
+        username=name,
         idle_minutes=clinic.idle_lock_minutes,
+        signin_note=f"Demo clinic: every demo user's password is {DEMO_PASSWORD}." if demo else "",
     )
 
 

@@ -100,8 +100,12 @@ def test_new_account_must_change_its_temporary_password(demo_db):
     admin = find_staff("admin")
     row = create_staff(
         admin,
-        {"username": "newbie", "full_name": "New Person", "role": "front_desk",
-         "password": "temporary-pass-1"},
+        {
+            "username": "newbie",
+            "full_name": "New Person",
+            "role": "front_desk",
+            "password": "temporary-pass-1",
+        },
     )
     assert row.must_change_password
     staff = authenticate("newbie", "temporary-pass-1")
@@ -298,3 +302,24 @@ def test_front_desk_cannot_restrict_a_record(demo_db):
     patient = Patient.select().first()
     with pytest.raises(PermissionDenied):
         set_patient_restricted(find_staff("desk"), patient.id, patient.version, True)
+
+
+@pytest.mark.parametrize("bad", ["0", "61", "ten", "", "-5"])
+def test_idle_lock_setting_is_checked(demo_db, bad):
+    from moa_tui.db.models import ClinicSettings
+    from moa_tui.services.staff import set_idle_lock_minutes
+
+    with pytest.raises(ValidationError) as refused:
+        set_idle_lock_minutes(find_staff("admin"), bad)
+    assert "minutes" in refused.value.errors
+    assert ClinicSettings.select().first().idle_lock_minutes == 10
+
+
+def test_idle_lock_setting_is_saved_by_an_admin_only(demo_db):
+    from moa_tui.db.models import ClinicSettings
+    from moa_tui.services.staff import set_idle_lock_minutes
+
+    with pytest.raises(PermissionDenied):
+        set_idle_lock_minutes(find_staff("desk"), "5")
+    assert set_idle_lock_minutes(find_staff("admin"), "5") == 5
+    assert ClinicSettings.select().first().idle_lock_minutes == 5

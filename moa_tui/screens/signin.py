@@ -90,10 +90,12 @@ class LoginScreen(_CredentialsScreen):
     HINT = "Enter: next field / sign in · Ctrl+Q: quit"
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
 
-    def __init__(self, clinic: str, username: str = "") -> None:
+    def __init__(self, clinic: str, username: str = "", note: str = "") -> None:
         super().__init__()
         self.clinic = clinic
         self.username = username
+        if note:
+            self.HINT = f"{note}\n{self.HINT}"
 
     def heading(self) -> str:
         return f"{self.clinic}: sign in"
@@ -120,7 +122,7 @@ class LockScreen(_CredentialsScreen):
     BINDINGS = [Binding("ctrl+q", "app.quit", "Sign out", priority=True)]
 
     def heading(self) -> str:
-        return f"Locked after idle time. {self.app.actor.full_name}, your password to go on."
+        return f"Screen locked. {self.app.actor.full_name}, your password to go on."
 
     def specs(self) -> list[FieldSpec]:
         return [FieldSpec("password", "Password", password=True, max_length=200)]

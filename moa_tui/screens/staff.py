@@ -12,6 +12,7 @@ from ..services.staff import (
     create_staff,
     list_staff,
     reset_password,
+    set_idle_lock_minutes,
     set_os_login,
     set_staff_active,
 )
@@ -28,6 +29,7 @@ class StaffScreen(AreaScreen):
         Binding("d", "toggle_active", "(De)activate"),
         Binding("p", "reset_password", "Reset password"),
         Binding("o", "os_login", "SSH login"),
+        Binding("i", "idle_lock", "Idle lock"),
     ]
 
     def __init__(self) -> None:
@@ -142,3 +144,23 @@ class StaffScreen(AreaScreen):
                 ),
                 self._done,
             )
+
+    def action_idle_lock(self) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Lock idle terminals after how many minutes?",
+                [
+                    FieldSpec(
+                        "minutes", "Minutes", str(int(self.app.idle_seconds // 60)), max_length=2
+                    )
+                ],
+                lambda actor, v: set_idle_lock_minutes(actor, v["minutes"]),
+                hint="1 to 60. Terminals use it from their next start. Enter: save · Esc: cancel",
+            ),
+            self._idle_set,
+        )
+
+    def _idle_set(self, minutes: int | None) -> None:
+        if minutes is not None:
+            self.app.idle_seconds = minutes * 60
+            self.say(f"Idle terminals lock after {minutes} minutes.", "green")

@@ -201,6 +201,23 @@ def set_os_login(actor: StaffMember, staff_id: int, version: int, login: str) ->
     return _row(staff)
 
 
+@writer("staff.admin")
+def set_idle_lock_minutes(actor: StaffMember, minutes: str | int) -> int:
+    """After this many idle minutes each terminal covers its screen until its user's
+    password is typed again (HIPAA automatic logoff). 1 to 60; terminals take it up when
+    they next start."""
+    text = str(minutes).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise ValidationError.one("minutes", "Type a whole number of minutes from 1 to 60.")
+    settings = ClinicSettings.select().first()
+    old = settings.idle_lock_minutes
+    settings.idle_lock_minutes = int(text)
+    settings.version += 1
+    settings.save()
+    audit(actor, "settings.idle_lock", detail=f"{old} -> {text} minutes")
+    return int(text)
+
+
 def has_staff() -> bool:
     with db.connection_context():
         return StaffMember.select().exists()
