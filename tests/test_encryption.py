@@ -318,3 +318,41 @@ def test_the_passphrase_is_asked_for_on_a_terminal(tmp_path):
     code, screen = _run_in_pty(["verify-backup", str(path)], ["something else"])
     assert code == 1, screen
     assert "the key does not open" in screen
+
+
+def test_an_old_backup_is_restored_with_its_own_key_after_a_rekey(encrypted, tmp_path):
+    path, old_key = encrypted
+    backup = tmp_path / "before-rekey.bak"
+    assert make_backup(path, backup, crypto.Key.from_file(old_key)).ok
+    new_key = tmp_path / "new.key"
+    moved = moa(
+        "--db", str(path), "--key-file", str(old_key), "rekey", "--new-key-file", str(new_key)
+    )
+    assert moved.returncode == 0, moved.stderr
+    use_keys(new_key)
+    open_database(path)
+    _add_staff("after-rekey")
+    db.close()
+
+    plain = moa("--key-file", str(new_key), "verify-backup", str(backup))
+    assert plain.returncode == 1 and "the key does not open" in plain.stdout
+    with_old = moa("verify-backup", "--backup-key-file", str(old_key), str(backup))
+    assert with_old.returncode == 0, with_old.stdout
+
+    restored = moa(
+        "--db", str(path), "--key-file", str(new_key),
+        "restore", "--backup-key-file", str(old_key), str(backup),
+    )  # fmt: skip
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    use_keys(new_key)  # the restored records take the database's key
+    open_database(path)
+    assert _staff_names() == ["keeper"]
+    kept = next(tmp_path.glob("clinic.db.before-restore-*"))
+    assert check_backup(kept, crypto.Key.from_file(new_key)).ok
+
+
+def test_the_raw_key_can_be_typed_at_the_prompt_too(encrypted):
+    path, key_file = encrypted
+    code, screen = _run_in_pty(["verify-backup", str(path)], [key_file.read_text().strip()])
+    assert code == 0, screen
+    assert "OK" in screen

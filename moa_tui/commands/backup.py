@@ -38,6 +38,12 @@ def register(subparsers) -> None:
         "DB.before-restore-TIMESTAMP. Best done with everyone signed out.",
     )
     restore.add_argument("file", help="the backup file to restore")
+    restore.add_argument(
+        "--backup-key-file",
+        metavar="PATH",
+        help="the backup's key, if not the database's (a backup from before a rekey); "
+        "the restored records take the database's key",
+    )
     restore.set_defaults(run=run_restore)
 
     verify = subparsers.add_parser(
@@ -45,6 +51,9 @@ def register(subparsers) -> None:
         help="check a backup file and say what is in it (exit 0 if good, 1 if not)",
     )
     verify.add_argument("file", help="the backup file to check")
+    verify.add_argument(
+        "--backup-key-file", metavar="PATH", help="the backup's key (default: --key-file)"
+    )
     verify.set_defaults(run=run_verify)
 
     rekey = subparsers.add_parser(
@@ -97,10 +106,13 @@ def describe(report: BackupReport) -> list[str]:
     return lines
 
 
-def _backup_key(path: Path) -> crypto.Key | None:
-    """The key for a backup file: none for a plain one, else as for the database."""
+def _backup_key(path: Path, key_file: str | None) -> crypto.Key | None:
+    """The key for a backup file: none for a plain one, else --backup-key-file, else as
+    for the database."""
     if not path.is_file() or not crypto.looks_encrypted(path):
         return None
+    if key_file:
+        return crypto.Key.from_file(key_file)
     return key_for(path)
 
 
@@ -117,7 +129,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     try:
-        key = _backup_key(path)
+        key = _backup_key(path, args.backup_key_file)
     except DatabaseError as exc:
         _say(f"{path}: NOT USABLE", f"  problem:    {exc}")
         return 1
@@ -129,9 +141,19 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     db_path = resolve_path(args.db)
     backup_path = Path(args.file).expanduser()
-    key = _backup_key(backup_path)
+    backup_key = _backup_key(backup_path, args.backup_key_file)
+    creating = crypto.is_new(db_path)
+    if creating:  # check before a key file may be made for the new database
+        report = check_backup(backup_path, backup_key)
+        if not report.ok:
+            _say(*describe(report))
+            print(f"moa-tui: not restored; {db_path} was not created.", file=sys.stderr)
+            return 1
+    key = key_for(db_path, creating=creating)
+    if creating and key is None:
+        key = backup_key  # a new database as the backup was: encrypted with its key
     try:
-        result = restore_backup(db_path, backup_path, key)
+        result = restore_backup(db_path, backup_path, key, backup_key=backup_key)
     except RestoreRefused as refused:
         _say(*describe(refused.report))
         print(f"moa-tui: not restored; {db_path} was not changed.", file=sys.stderr)

@@ -28,6 +28,9 @@ COUNTED = (("patients", "patient"), ("appointments", "appointment"), ("claims", 
 BUSY_MS = 10_000
 
 
+_SAME = object()  # the destination takes the source's key
+
+
 class BackupError(DatabaseError):
     """A backup or restore cannot be done; the message is meant for the user."""
 
@@ -146,17 +149,27 @@ def _new_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _copy_online(source: Path, dest: Path, key: Key | None, *, readonly: bool = False) -> None:
+def _copy_online(
+    source: Path,
+    dest: Path,
+    key: Key | None,
+    *,
+    dest_key: Key | None | object = _SAME,
+    readonly: bool = False,
+) -> None:
     """SQLite's online backup of *source* into the new file *dest*, in one step (one
     consistent snapshot; writers in WAL mode carry on). *dest* ends as one self-contained
-    file in rollback-journal mode, encrypted with *key* if there is one."""
+    file in rollback-journal mode, encrypted with *dest_key* (default: *key*).
+    SQLCipher re-encrypts the pages as it writes them, so the keys may differ; a plain
+    file and an encrypted one cannot be copied into each other this way."""
+    dest_key = key if dest_key is _SAME else dest_key
     _new_private_file(dest)
     src = crypto.connect(source, key, readonly=readonly)
     try:
         src.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         if key is not None and not crypto.check_key(src):
             raise BackupError(f"{source}: the key does not open this database ({key.source}).")
-        dst = crypto.connect(dest, key)
+        dst = crypto.connect(dest, dest_key)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
@@ -259,6 +272,7 @@ def restore_backup(
     backup_path: str | os.PathLike,
     key: Key | None,
     *,
+    backup_key: Key | None | object = None,
     now: dt.datetime | None = None,
 ) -> RestoreResult:
     """Put the backup at *backup_path* in place of the database at *db_path*.
@@ -267,60 +281,82 @@ def restore_backup(
     Then keeps the current database as DB.before-restore-TIMESTAMP and copies the backup
     into the database with SQLite's backup API, under the database's own locks, so a
     terminal still open sees the restored data rather than a file pulled from under it.
-    Both files use *key* (None: both plain). Applying older schemas' migrations is left
-    to open_database.
+
+    *key* is the database's key (None: plain); *backup_key* the backup's, if another
+    (a backup from before a rekey): the restored records take the database's key. A
+    missing database is created with *key*, else with the backup's. Applying an older
+    schema's migrations is left to open_database.
     """
     db_path, backup_path = Path(db_path), Path(backup_path).expanduser()
-    report = check_backup(backup_path, key)
+    from_key = key if backup_key is None else backup_key
+    report = check_backup(backup_path, from_key)
     if not report.ok:
         raise RestoreRefused(report)
     if db_path.exists() and _same(db_path, backup_path):
         raise BackupError("The backup is the database itself; nothing to restore.")
-    backup_key = key if report.encrypted else None
+    if not report.encrypted:
+        from_key = None
     if crypto.is_new(db_path):
+        to_key = key if key is not None else from_key
+        if to_key is not None and from_key is None:
+            raise BackupError(
+                "The backup is not encrypted: restore it without a key, then encrypt the "
+                "database with `moa-tui rekey --new-key-file KEYFILE`. Nothing was written."
+            )
         db_path.parent.mkdir(parents=True, exist_ok=True)
         partial = _partial_name(db_path)
         try:
-            _copy_online(backup_path, partial, backup_key, readonly=True)
+            _copy_online(backup_path, partial, from_key, dest_key=to_key, readonly=True)
             os.replace(partial, db_path)
             crypto.fsync_path(db_path.parent)
         finally:
             partial.unlink(missing_ok=True)
         return RestoreResult(report, None)
 
-    if report.encrypted != (not crypto.is_plain(db_path)):
-        if report.encrypted:
-            which = "the backup is encrypted and the database is not"
-        else:
-            which = "the database is encrypted and the backup is not"
+    if report.encrypted == crypto.is_plain(db_path):
+        raise BackupError(_mismatch(report.encrypted))
+    if key is None and report.encrypted:
         raise BackupError(
-            f"Cannot restore: {which}. Restore into a new file (--db NEW) instead; "
-            "nothing was changed."
+            f"{db_path}: the database is encrypted; give --key-file PATH or set MOA_KEY_FILE."
         )
-    if backup_key is not None:
-        probe = crypto.connect(db_path, backup_key)
+    if key is not None and not report.encrypted:
+        raise BackupError(f"{db_path} is not encrypted, but a key was given.")
+    if key is not None:
+        probe = crypto.connect(db_path, key)
         try:
             opens = crypto.check_key(probe)
         finally:
             probe.close()
         if not opens:
             raise BackupError(
-                f"{db_path}: the key does not open the current database (it opens the "
-                "backup); nothing was changed."
+                f"{db_path}: the key does not open the current database ({key.source}); "
+                "nothing was changed."
             )
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    previous = _keep_previous(db_path, backup_key, stamp)
+    previous = _keep_previous(db_path, key, stamp)
     try:
-        _copy_into_live(backup_path, db_path, backup_key)
+        _copy_into_live(backup_path, from_key, db_path, key)
     except crypto.driver_errors():
         # The current database is too damaged to be written through SQLite; its files
         # are kept (above), so put a fresh copy of the backup in its place.
-        _replace_files(backup_path, db_path, backup_key)
+        _replace_files(backup_path, from_key, db_path, key)
     return RestoreResult(report, previous)
 
 
-def _copy_into_live(backup_path: Path, db_path: Path, key: Key | None) -> None:
-    src = crypto.connect(backup_path, key, readonly=True)
+def _mismatch(backup_encrypted: bool) -> str:
+    if backup_encrypted:
+        which = "the backup is encrypted and the database is not"
+    else:
+        which = "the database is encrypted and the backup is not"
+    return (
+        f"Cannot restore: {which}. Restore into a new file (--db NEW) instead; nothing was changed."
+    )
+
+
+def _copy_into_live(
+    backup_path: Path, backup_key: Key | None, db_path: Path, key: Key | None
+) -> None:
+    src = crypto.connect(backup_path, backup_key, readonly=True)
     try:
         dst = crypto.connect(db_path, key)
         try:
@@ -335,10 +371,12 @@ def _copy_into_live(backup_path: Path, db_path: Path, key: Key | None) -> None:
         src.close()
 
 
-def _replace_files(backup_path: Path, db_path: Path, key: Key | None) -> None:
+def _replace_files(
+    backup_path: Path, backup_key: Key | None, db_path: Path, key: Key | None
+) -> None:
     partial = _partial_name(db_path)
     try:
-        _copy_online(backup_path, partial, key, readonly=True)
+        _copy_online(backup_path, partial, backup_key, dest_key=key, readonly=True)
         # A -wal left by the damaged file would be replayed onto the restored one.
         for side in _sidecars(db_path):
             side.unlink(missing_ok=True)

@@ -105,7 +105,12 @@ class Key:
             raise KeyProblem(f"The key file {path} does not exist.") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise KeyProblem(f"Cannot read the key file {path}: {exc}") from exc
-        text = text.removesuffix("\n").removesuffix("\r")
+        return cls.from_text(text.removesuffix("\n").removesuffix("\r"), source)
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "key") -> Key:
+        """64 hex digits are a raw key (as moa-tui writes them); anything else is a
+        passphrase."""
         if _HEX_KEY.fullmatch(text.strip()):
             return cls(raw=bytes.fromhex(text.strip()), source=source)
         return cls(passphrase=text, source=source)
@@ -237,7 +242,8 @@ def can_prompt() -> bool:
 
 
 def prompt_key(label: str, *, confirm: bool = False, instead: str = "--key-file") -> Key:
-    """Ask for a passphrase on the terminal; refuse when there is no terminal to ask on."""
+    """Ask for a passphrase (or a raw key's 64 hex digits) on the terminal; refuse when
+    there is no terminal to ask on."""
     if not can_prompt():
         raise KeyProblem(f"No terminal to ask for {label} on; give {instead} PATH.")
     try:
@@ -250,7 +256,7 @@ def prompt_key(label: str, *, confirm: bool = False, instead: str = "--key-file"
         raise KeyProblem("No passphrase given.") from None
     if not first:
         raise KeyProblem("No passphrase given.")
-    return Key.from_passphrase(first, source="passphrase typed")
+    return Key.from_text(first, source="passphrase typed")
 
 
 # --- changing the key ------------------------------------------------------------------
