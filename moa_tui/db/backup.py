@@ -100,7 +100,8 @@ def check_backup(path: str | os.PathLike, key: Key | None) -> BackupReport:
         return report
     try:
         _inspect(conn, report)
-    except crypto.driver_errors() as exc:
+    except (*crypto.driver_errors(), UnicodeDecodeError) as exc:
+        # A damaged file can hold bytes that are not text where SQLite keeps its schema.
         report.problems.append(f"it cannot be read: {exc}")
     finally:
         conn.close()

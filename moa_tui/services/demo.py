@@ -14,6 +14,8 @@ from ..db.database import db, write_transaction
 from ..db.models import (
     Appointment,
     AppointmentType,
+    BlockedTime,
+    ProviderHours,
     Claim,
     ClaimLine,
     ClaimStatusChange,
@@ -51,13 +53,15 @@ PROVIDERS = (
     ("Dr. Casey Everbright", "Dr Everbright", "MD"),
     ("Jordan Saltmarsh, NP", "NP Saltmarsh", "NP"),
 )
+# name, minutes, colour, may be overbooked
 TYPES = (
-    ("Follow-up", 15),
-    ("Sick visit", 15),
-    ("New patient", 30),
-    ("Physical", 30),
-    ("Procedure", 30),
+    ("Follow-up", 15, "green", False),
+    ("Sick visit", 15, "yellow", True),
+    ("New patient", 30, "cyan", False),
+    ("Physical", 30, "blue", False),
+    ("Procedure", 30, "magenta", False),
 )
+HOURS = (("08:00", "12:00"), ("13:00", "17:00"))  # every day: a walk-in friendly practice
 PAYERS = (
     ("Acme Health Plan (demo)", "DEMO1"),
     ("Blue Demo Shield", "DEMO2"),
@@ -203,7 +207,33 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             Provider.create(full_name=f, short_name=s, credentials=c, npi="")
             for f, s, c in PROVIDERS
         ]
-        types = [AppointmentType.create(name=n, default_minutes=m) for n, m in TYPES]
+        types = [
+            AppointmentType.create(name=n, default_minutes=m, color=c, allow_overbook=o)
+            for n, m, c, o in TYPES
+        ]
+        # Open every day, so the demo always has a today; one holiday and one vacation.
+        ProviderHours.insert_many(
+            [
+                {"provider": p.id, "weekday": d, "starts": s, "ends": e}
+                for p in providers
+                for d in range(7)
+                for s, e in HOURS
+            ]
+        ).execute()
+        closed = today + dt.timedelta(days=10)
+        BlockedTime.create(
+            provider=None,
+            starts_at=dt.datetime.combine(closed, dt.time.min),
+            ends_at=dt.datetime.combine(closed + dt.timedelta(days=1), dt.time.min),
+            reason="Clinic closed: staff training",
+        )
+        away = today + dt.timedelta(days=15)
+        BlockedTime.create(
+            provider=providers[1],
+            starts_at=dt.datetime.combine(away, dt.time.min),
+            ends_at=dt.datetime.combine(away + dt.timedelta(days=5), dt.time.min),
+            reason="Vacation",
+        )
         payers = [Payer.create(name=n, payer_code=c) for n, c in PAYERS]
 
         patients = []
@@ -259,19 +289,22 @@ def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, 
     appts = []
     for offset in range(-size.days_each_side, size.days_each_side + 1):
         day = today + dt.timedelta(days=offset)
-        # Open every day (a walk-in friendly practice), so the demo always has a today.
-        for prov in providers:
-            t = dt.datetime.combine(day, dt.time(8, 0))
-            while t.time() < dt.time(17, 0):
-                if dt.time(12, 0) <= t.time() < dt.time(13, 0):
-                    t = t.replace(hour=13, minute=0)
-                    continue
-                kind = rng.choices(types, weights=(40, 25, 12, 15, 8))[0]
-                if rng.random() < 0.25:  # an open slot
-                    t += dt.timedelta(minutes=15)
-                    continue
-                appts.append(_appointment(rng, t, kind, prov, patient_ids, now_local, desk))
-                t += dt.timedelta(minutes=kind.default_minutes)
+        if offset == 10:
+            continue  # the clinic is closed that day
+        for index, prov in enumerate(providers):
+            if index == 1 and 15 <= offset < 20:
+                continue  # on vacation
+            for starts, ends in HOURS:
+                t = dt.datetime.combine(day, dt.time.fromisoformat(starts))
+                close = dt.datetime.combine(day, dt.time.fromisoformat(ends))
+                while t < close:
+                    kind = rng.choices(types, weights=(40, 25, 12, 15, 8))[0]
+                    end = t + dt.timedelta(minutes=kind.default_minutes)
+                    if rng.random() < 0.25 or end > close:  # an open slot
+                        t += dt.timedelta(minutes=15)
+                        continue
+                    appts.append(_appointment(rng, t, kind, prov, patient_ids, now_local, desk))
+                    t = end
     for batch in range(0, len(appts), 500):
         Appointment.insert_many(appts[batch : batch + 500]).execute()
 
@@ -300,6 +333,11 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
         row.update(
             status="cancelled", cancelled_at=clock.local_to_utc(start - dt.timedelta(hours=20))
         )
+        return row
+    if -10 < minutes_ago < 5:
+        # Due about now: in the waiting room.
+        arrived = min(start, now_local) - dt.timedelta(minutes=rng.randint(0, 5))
+        row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
         return row
     # Walk the visit along the flow as far as the clock allows.
     when = start - dt.timedelta(minutes=rng.randint(0, 15))

@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..db.models import Appointment, AppointmentType, Patient, Provider, StaffMember
+from ..db.models import (
+    Appointment,
+    AppointmentStatusChange,
+    AppointmentType,
+    Patient,
+    Provider,
+    StaffMember,
+)
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
-from .errors import Conflict, ServiceError, ValidationError
+from .errors import Conflict, ServiceError
 
 STATUS_LABELS = {
     "booked": "Booked",
@@ -18,6 +25,7 @@ STATUS_LABELS = {
     "checked_out": "Checked out",
     "no_show": "No-show",
     "cancelled": "Cancelled",
+    "rescheduled": "Rescheduled",
 }
 # The patient's path through the office once they are checked in.
 FLOW = ("arrived", "roomed", "with_provider", "checked_out")
@@ -30,6 +38,7 @@ STATUS_TIME = {
     "no_show": "no_show_at",
     "cancelled": "cancelled_at",
 }
+ACTIVE = ("booked", "arrived", "roomed", "with_provider", "checked_out")  # hold their slot
 
 SCHEDULE_LIMIT = 1000  # a day of a large practice; never the whole table
 
@@ -132,7 +141,11 @@ def _check_version(a: Appointment, version: int | None) -> None:
 
 def _set_status(actor: StaffMember, a: Appointment, status: str, action: str) -> ScheduleRow:
     now = clock.now_utc()
-    setattr(a, STATUS_TIME[status], now)
+    if status in STATUS_TIME:
+        setattr(a, STATUS_TIME[status], now)
+    AppointmentStatusChange.create(
+        appointment=a, from_status=a.status, to_status=status, at=now, staff=actor
+    )
     a.status = status
     a.version += 1
     a.updated_by = actor
@@ -208,66 +221,3 @@ def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
         (r for r in rows if r.status == "checked_out"), key=lambda r: r.status_at, reverse=True
     )
     return waiting + done
-
-
-ACTIVE = ("booked", *FLOW)  # statuses that hold a slot
-
-
-@writer("schedule.write")
-def book_appointment(
-    actor: StaffMember,
-    patient_id: int,
-    provider_id: int,
-    type_id: int,
-    starts_at: dt.datetime,
-    minutes: int | None = None,
-) -> ScheduleRow:
-    """Book a patient with a provider. Refuses a slot in the past, an unknown patient,
-    provider or type, and any overlap with the provider's other appointments (checked
-    inside the write lock, so two terminals cannot both take one slot)."""
-    patient = get_or_refuse(Patient, patient_id, "patient")
-    provider = get_or_refuse(Provider, provider_id, "provider")
-    kind = get_or_refuse(AppointmentType, type_id, "appointment type")
-    length = minutes or kind.default_minutes
-    if not 5 <= length <= 480:
-        raise ValidationError.one("minutes", "An appointment lasts 5 minutes to 8 hours.")
-    if starts_at < clock.now_local().naive.replace(second=0, microsecond=0):
-        raise ValidationError.one("starts_at", "That time has already passed.")
-    ends_at = starts_at + dt.timedelta(minutes=length)
-    day = dt.datetime.combine(starts_at.date(), dt.time.min)
-    taken = (
-        Appointment.select(Appointment, Patient)
-        .join(Patient)
-        .where(
-            (Appointment.provider == provider.id)
-            & (Appointment.starts_at >= day - dt.timedelta(hours=8))
-            & (Appointment.starts_at < ends_at)
-            & Appointment.status.in_(ACTIVE)
-        )
-    )
-    for other in taken:
-        other_end = other.starts_at + dt.timedelta(minutes=other.minutes)
-        if other_end > starts_at:
-            raise Conflict(
-                f"{provider.short_name} is already booked {other.starts_at:%H:%M}-"
-                f"{other_end:%H:%M} with {other.patient.first_name[:1]}. "
-                f"{other.patient.last_name}."
-            )
-    a = Appointment.create(
-        patient=patient,
-        provider=provider,
-        appt_type=kind,
-        starts_at=starts_at,
-        minutes=length,
-        booked_at=clock.now_utc(),
-        updated_by=actor,
-    )
-    audit(
-        actor,
-        "appointment.book",
-        patient_id=patient.id,
-        entity="appointment",
-        entity_id=a.id,
-        detail=f"{starts_at:%Y-%m-%d %H:%M} with {provider.short_name}",
-    )
-    return _row(a)

@@ -44,6 +44,14 @@ _FRONT = {
     "stock.read",
     "stock.write",
 }
+_ADMIN = {
+    "claims.write",
+    "billing.writeoff",
+    "audit.read",
+    "patient.restrict",
+    "staff.admin",
+    "schedule.admin",
+}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "front_desk": frozenset(_FRONT),
     "billing": frozenset(
@@ -52,14 +60,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "clinician": frozenset(
         {"schedule.read", "checkin", "patient.read", "stock.read", "stock.write"}
     ),
-    "manager": frozenset(
-        _FRONT
-        | {"claims.write", "billing.writeoff", "audit.read", "patient.restrict", "staff.admin"}
-    ),
-    "admin": frozenset(
-        _FRONT
-        | {"claims.write", "billing.writeoff", "audit.read", "patient.restrict", "staff.admin"}
-    ),
+    "manager": frozenset(_FRONT | _ADMIN),
+    "admin": frozenset(_FRONT | _ADMIN),
     # The waiting-room kiosk checks a patient in and nothing else.
     "kiosk": frozenset({"kiosk.checkin"}),
 }
@@ -67,6 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 PERMISSION_LABELS = {
     "schedule.read": "see the schedule",
     "schedule.write": "book or change appointments",
+    "schedule.admin": "change providers' hours or appointment types",
     "checkin": "check patients in or move them along",
     "patient.read": "look up patients",
     "patient.write": "register or edit patients",
