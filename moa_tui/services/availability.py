@@ -67,7 +67,7 @@ def parse_hours(field: str, text: str) -> list[tuple[str, str]]:
             raise ValidationError.one(field, f"{part.strip()}: the end is before the start.")
         blocks.append((start, end))
     blocks.sort()
-    for (_s1, e1), (s2, _e2) in zip(blocks, blocks[1:]):
+    for (_s1, e1), (s2, _e2) in zip(blocks, blocks[1:], strict=False):
         if s2 < e1:
             raise ValidationError.one(field, "Two blocks of hours overlap.")
     return blocks
