@@ -457,7 +457,8 @@ def test_confirmation_list_and_outcomes(desk):
 def _race(path, username, patient_id, provider_id, type_id, starts_at, barrier, results):
     from moa_tui.db.database import open_database
     from moa_tui.services import clock as child_clock
-    from moa_tui.services.staff import find_staff as find, load_clinic
+    from moa_tui.services.staff import find_staff as find
+    from moa_tui.services.staff import load_clinic
 
     child_clock.set_zone("America/New_York")
     child_clock.freeze(FROZEN_NOW)
