@@ -195,7 +195,7 @@ def test_billing_cannot_check_patients_in(demo_db):
 
 def test_kiosk_account_can_do_nothing_but_kiosk_check_in(demo_db):
     kiosk = find_staff("kiosk")
-    assert PERMISSIONS["kiosk"] == {"kiosk.checkin"}
+    assert PERMISSIONS["kiosk"] == {"kiosk.checkin", "waiting_room.read"}
     for call in (
         lambda: search_patients(kiosk, "a"),
         lambda: open_patient(kiosk, 1),

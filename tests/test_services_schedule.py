@@ -216,9 +216,17 @@ def test_advance_walks_the_flow_setting_each_time(desk):
     times = {"arrived": clock.now_utc()}
     audits = _audit_count()
 
-    for minutes, expected in ((10, "roomed"), (25, "with_provider"), (50, "checked_out")):
+    steps = (
+        (5, "intake_done"),
+        (10, "roomed"),
+        (25, "with_provider"),
+        (45, "ready_checkout"),
+        (50, "checked_out"),
+    )
+    for minutes, expected in steps:
         clock.freeze(dt.datetime(2026, 11, 18, 10, 30) + dt.timedelta(minutes=minutes))
-        row = advance(desk, appt.id, row.version)
+        room = _free_room(desk) if expected == "roomed" else ""
+        row = advance(desk, appt.id, row.version, room)
         assert row.status == expected
         assert row.status_at == clock.now_utc()
         times[expected] = clock.now_utc()
@@ -233,9 +241,32 @@ def test_advance_walks_the_flow_setting_each_time(desk):
         assert event.entity_id == appt.id
 
     assert list(times) == list(FLOW)
-    assert len(set(times.values())) == 4  # each step got its own instant
-    assert _audit_count() == audits + 3
-    assert row.version == appt.version + 4
+    assert len(set(times.values())) == 6  # each step got its own instant
+    assert _audit_count() == audits + 5
+    assert row.version == appt.version + 6
+
+
+def _free_room(desk) -> str:
+    from moa_tui.services.frontdesk import rooms
+
+    return next(name for name, who in rooms(desk) if not who)
+
+
+def test_rooming_needs_a_free_room(desk):
+    from moa_tui.services.errors import ValidationError
+
+    appt = _first(TODAY, "booked")
+    row = advance(desk, appt.id, check_in(desk, appt.id, appt.version).version)
+    with pytest.raises(ValidationError, match="Which exam room"):
+        advance(desk, appt.id, row.version)
+    taken = _free_room(desk)
+    other = next(a for a in _day_query(TODAY) if a.status == "booked" and a.id != appt.id)
+    Appointment.update(status="roomed", room=taken).where(Appointment.id == other.id).execute()
+    with pytest.raises(ValidationError, match="in use"):
+        advance(desk, appt.id, row.version, taken)
+    with pytest.raises(ValidationError, match="no room"):
+        advance(desk, appt.id, row.version, "Broom closet")
+    assert advance(desk, appt.id, row.version, _free_room(desk)).status == "roomed"
 
 
 def test_advance_refuses_after_checked_out(desk):
@@ -268,7 +299,7 @@ def test_advance_refuses_stale_version(desk):
         advance(desk, appt.id, appt.version)
 
     assert _snapshot(appt.id) == before
-    assert before["status"] == "roomed"  # moved once, not twice
+    assert before["status"] == "intake_done"  # moved once, not twice
     assert _audit_count() == audits
 
 
@@ -319,9 +350,9 @@ def test_checkin_queue_follows_check_in_and_advance(desk):
     assert in_office[-1].id == appt.id
 
     clock.freeze("2026-11-18T10:45:00")
-    row = advance(desk, appt.id, row.version)
-    row = advance(desk, appt.id, row.version)
-    row = advance(desk, appt.id, row.version)
+    for _step in range(5):
+        room = _free_room(desk) if row.status == "intake_done" else ""
+        row = advance(desk, appt.id, row.version, room)
     queue = checkin_queue(desk)
     done = [r for r in queue if r.status == "checked_out"]
     # Just left: the most recent departure, so the first of the checked-out.

@@ -204,7 +204,7 @@ def test_check_in_elsewhere_shows_here_without_a_keypress(demo_db: Path):
                 await pilot.pause(POLL)
             assert isinstance(app.screen, QueueScreen)
             assert key in app.screen.rows, "the patient checked in elsewhere is not in the queue"
-            assert app.screen.rows[key].status == "arrived"
+            assert app.screen.rows[key].row.status == "arrived"
 
     asyncio.run(scenario())
 

@@ -70,11 +70,17 @@ async def test_check_in_then_walk_through_queue(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert str(appt.id) in app.screen.rows
-        for expected in ("roomed", "with_provider", "checked_out"):
+        assert "Exam" in static_text(app, "#queue-rooms")
+        for expected in ("intake_done", "roomed", "with_provider", "ready_checkout", "checked_out"):
             move_to_row(app, lambda row: row[1] == appt.patient)
             await pilot.press("a")
             await settle(pilot)
-            assert app.screen.rows[str(appt.id)].status == expected
+            if expected == "roomed":
+                # Rooming asks which free room: Enter takes the first one offered.
+                assert isinstance(app.screen, FormDialog)
+                await pilot.press("enter")
+                await settle(pilot)
+            assert app.screen.rows[str(appt.id)].row.status == expected
         # A finished visit has no next step: refused with a message, nothing changes.
         move_to_row(app, lambda row: row[1] == appt.patient)
         await pilot.press("a")
@@ -82,7 +88,15 @@ async def test_check_in_then_walk_through_queue(demo_db):
         assert "no next step" in static_text(app, "#message")
     stored = Appointment.get_by_id(appt.id)
     assert stored.status == "checked_out"
-    assert stored.arrived_at <= stored.roomed_at <= stored.with_provider_at <= stored.checked_out_at
+    assert stored.room.startswith("Exam")
+    assert (
+        stored.arrived_at
+        <= stored.intake_done_at
+        <= stored.roomed_at
+        <= stored.with_provider_at
+        <= stored.ready_checkout_at
+        <= stored.checked_out_at
+    )
 
 
 async def test_queue_leaves_out_no_shows_and_cancellations(demo_db):
@@ -90,8 +104,15 @@ async def test_queue_leaves_out_no_shows_and_cancellations(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
         await settle(pilot)
-        statuses = {r.status for r in app.screen.rows.values()}
-        assert statuses and statuses <= {"arrived", "roomed", "with_provider", "checked_out"}
+        statuses = {b.row.status for b in app.screen.rows.values()}
+        assert statuses and statuses <= {
+            "arrived",
+            "intake_done",
+            "roomed",
+            "with_provider",
+            "ready_checkout",
+            "checked_out",
+        }
     today = clock.today()
     skipped = Appointment.select().where(Appointment.status.in_(["no_show", "cancelled"]))
     assert any(a.starts_at.date() == today for a in skipped)
@@ -245,6 +266,12 @@ async def test_register_patient_refuses_bad_fields_then_saves(demo_db):
         app.screen.query_one("#phone_mobile").value = "315-555-0142"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        if isinstance(app.screen, PatientFormScreen):
+            # The demo's fictional phone numbers repeat: a possible duplicate is shown once.
+            assert "already registered" in static_text(app, "#message")
+            assert Patient.select().count() == before
+            await pilot.press("ctrl+s")
+            await settle(pilot)
         assert isinstance(app.screen, PatientChartScreen)
         assert "Testperson, Quinn" in static_text(app, "#chart-body")
     assert Patient.select().count() == before + 1

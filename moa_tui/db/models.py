@@ -42,6 +42,7 @@ class ClinicSettings(BaseModel):
     npi = CharField(max_length=10, default="")
     tax_id = CharField(max_length=10, default="")
     idle_lock_minutes = IntegerField(default=10)
+    wait_warn_minutes = IntegerField(default=15)  # the flow board flags longer waits
     version = IntegerField(default=1)
 
 
@@ -133,6 +134,17 @@ class Patient(BaseModel):
     city = CharField(max_length=60, default="")
     state = CharField(max_length=2, default="")
     zip = CharField(max_length=10, default="")
+    preferred_name = CharField(max_length=60, default="")
+    phone_work = CharField(max_length=10, default="")
+    preferred_phone = CharField(max_length=8, default="mobile")  # mobile, home, work
+    language = CharField(max_length=40, default="English")
+    emergency_name = CharField(max_length=80, default="")
+    emergency_phone = CharField(max_length=10, default="")
+    emergency_relation = CharField(max_length=30, default="")
+    guarantor_name = CharField(max_length=80, default="")  # blank: the patient
+    guarantor_relation = CharField(max_length=30, default="")
+    guarantor_phone = CharField(max_length=10, default="")
+    merged_into = ForeignKeyField("self", null=True, backref="merged_records")
     restricted = BooleanField(default=False)  # opening needs a stated reason
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=utcnow)
@@ -156,6 +168,31 @@ class Coverage(BaseModel):
     copay_cents = IntegerField(default=0)
     effective = DateField(null=True)
     ends = DateField(null=True)
+    subscriber_name = CharField(max_length=80, default="")  # blank: the patient
+    subscriber_relation = CharField(max_length=10, default="self")  # self, spouse, child, other
+    subscriber_dob = DateField(null=True)
+    version = IntegerField(default=1)
+
+
+class IntakeItem(BaseModel):
+    """A form or step a visit needs (privacy notice, consent, history form, ID copied)."""
+
+    name = CharField(max_length=60, unique=True)
+    every_days = IntegerField(null=True)  # None: once; 0: every visit; 365: yearly
+    active = BooleanField(default=True)
+
+
+class TypeIntakeItem(BaseModel):
+    appt_type = ForeignKeyField(AppointmentType, backref="intake_items", on_delete="CASCADE")
+    item = ForeignKeyField(IntakeItem, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("appt_type", "item"), True),)
+
+
+class Room(BaseModel):
+    name = CharField(max_length=20, unique=True)
+    active = BooleanField(default=True)
 
 
 class RecurringSeries(BaseModel):
@@ -205,6 +242,11 @@ class Appointment(BaseModel):
     series = ForeignKeyField(RecurringSeries, null=True, backref="appointments")
     override_reason = CharField(max_length=200, default="")  # overbooked / outside hours
     confirmation = CharField(max_length=16, default="")  # last call outcome
+    intake_done_at = DateTimeField(null=True)
+    ready_checkout_at = DateTimeField(null=True)
+    room = CharField(max_length=20, default="")
+    self_pay = BooleanField(default=False)
+    checkin_override = CharField(max_length=200, default="")  # manager's reason
 
     class Meta:
         indexes = (
@@ -212,6 +254,28 @@ class Appointment(BaseModel):
             (("starts_at", "provider"), False),
             (("status", "starts_at"), False),
         )
+
+
+class EligibilityCheck(BaseModel):
+    """One insurance check for a visit: verified / not verified / inactive, how, by whom."""
+
+    STATUSES = ("verified", "not_verified", "inactive")
+
+    coverage = ForeignKeyField(Coverage, backref="checks", on_delete="CASCADE")
+    appointment = ForeignKeyField(Appointment, null=True, backref="eligibility")
+    status = CharField(max_length=14)
+    method = CharField(max_length=12)  # phone, portal, edi
+    reference = CharField(max_length=40, default="")
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
+
+
+class IntakeRecord(BaseModel):
+    patient = ForeignKeyField(Patient, backref="intake")
+    item = ForeignKeyField(IntakeItem)
+    appointment = ForeignKeyField(Appointment, null=True)
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
 
 
 class AppointmentStatusChange(BaseModel):
@@ -237,6 +301,28 @@ class WaitlistEntry(BaseModel):
     active = BooleanField(default=True, index=True)
     created_at = DateTimeField(default=utcnow)
     created_by = ForeignKeyField(StaffMember)
+
+
+class AccountEntry(BaseModel):
+    """The patient's account: charges (co-pays due, balances) and payments. Posted money is
+    never edited or deleted; a mistake is reversed by another entry."""
+
+    KINDS = ("charge", "payment", "adjustment")
+    METHODS = ("cash", "check", "card")
+
+    patient = ForeignKeyField(Patient, backref="account")
+    appointment = ForeignKeyField(Appointment, null=True)
+    kind = CharField(max_length=10)
+    cents = IntegerField()  # charges positive, payments and adjustments negative
+    description = CharField(max_length=120)
+    method = CharField(max_length=6, default="")
+    reference = CharField(max_length=40, default="")  # check number, card reference
+    receipt_no = IntegerField(null=True, unique=True)
+    staff = ForeignKeyField(StaffMember)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("patient", "at"), False),)
 
 
 class ConfirmationCall(BaseModel):
@@ -349,10 +435,16 @@ MODELS = [
     Patient,
     Payer,
     Coverage,
+    EligibilityCheck,
+    IntakeItem,
+    TypeIntakeItem,
+    IntakeRecord,
+    Room,
     RecurringSeries,
     Appointment,
     AppointmentStatusChange,
     WaitlistEntry,
+    AccountEntry,
     ConfirmationCall,
     Claim,
     ClaimLine,

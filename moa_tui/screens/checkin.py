@@ -1,25 +1,19 @@
-"""Check-in queue: who is in the office, in which step, and for how long."""
+"""Patient flow board: who is in the office, in which step and room, and for how long."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..services import clock
-from ..services.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance, checkin_queue
+from ..services.booking import undo_status
+from ..services.frontdesk import BoardRow, flow_board, rooms
+from ..services.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
+from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import AreaScreen
 from .schedule import status_cell
-
-WAIT_WARN_MINUTES = 15
-
-
-def minutes_since(instant: dt.datetime | None, now: dt.datetime) -> int:
-    return max(0, int((now - instant).total_seconds() // 60)) if instant else 0
 
 
 def duration(minutes: int) -> str:
@@ -27,94 +21,130 @@ def duration(minutes: int) -> str:
 
 
 class QueueScreen(AreaScreen):
-    AREA_TITLE = "Check-in queue"
-    ACTION_PERMISSIONS = {"advance": "checkin"}
+    AREA_TITLE = "Patient flow"
+    ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
     BINDINGS = [
         Binding("a,space", "advance", "Next step"),
+        Binding("u", "undo", "Undo step"),
         Binding("h", "toggle_done", "Hide/show out"),
         Binding("enter", "open_patient", "Patient", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, ScheduleRow] = {}
+        self.rows: dict[str, BoardRow] = {}
+        self.free_rooms: list[str] = []
         self.hide_done = False
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="queue-summary", classes="toolbar")
+        yield Static(id="queue-rooms", classes="toolbar")
         yield PagedTable(id="queue-table")
 
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("Wait", key="wait", width=5)
-        table.add_column("Patient", width=22)
+        table.add_column("Wait", width=5)
+        table.add_column("Patient", width=17)
         table.add_column("Appt", width=5)
-        table.add_column("Provider", width=15)
-        table.add_column("Status", width=13)
-        table.add_column("Total", key="total", width=5)
+        table.add_column("Provider", width=12)
+        table.add_column("Step", width=13)
+        table.add_column("Room", width=6)
+        table.add_column("Total", width=5)
         table.focus()
-        # Wait times tick on screen every few seconds without asking the database.
-        self.set_interval(5, self._tick)
+        # Waits move on by themselves: refetch each half minute without a key press.
+        self.set_interval(30, self.reload)
 
     def reload(self) -> None:
-        self.call_service(checkin_queue, then=self._show, group="queue")
+        self.call_service(flow_board, then=self._show, group="board")
+        self.call_service(rooms, then=self._rooms, group="rooms")
 
-    def _cells(self, row: ScheduleRow, now: dt.datetime) -> tuple:
-        waiting = minutes_since(row.status_at, now)
-        if row.status == "checked_out":
-            wait = plain("done", "dim")
-            total = duration(minutes_since(row.arrived_at, row.status_at))
-        else:
-            wait = plain(duration(waiting), "bold red" if waiting >= WAIT_WARN_MINUTES else "")
-            total = duration(minutes_since(row.arrived_at, now))
-        return wait, total
-
-    def _show(self, rows: list[ScheduleRow]) -> None:
+    def _show(self, board: list[BoardRow]) -> None:
         table = self.query_one(PagedTable)
         keep = table.selected_key()
         table.reset()
         if self.hide_done:
-            rows = [r for r in rows if r.status != "checked_out"]
-        self.rows = {str(r.id): r for r in rows}
-        now = clock.now_utc()
+            board = [b for b in board if b.row.status != "checked_out"]
+        self.rows = {str(b.row.id): b for b in board}
         cells = []
-        for r in rows:
-            wait, total = self._cells(r, now)
+        for b in board:
+            r = b.row
+            late = "bold white on red" if b.late else ""
+            wait = (
+                plain("done", "dim")
+                if r.status == "checked_out"
+                else plain(duration(b.in_status_minutes), late)
+            )
             cells.append(
                 (
                     wait,
-                    plain(r.patient),
+                    plain(r.patient, "bold" if b.late else ""),
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
                     status_cell(r),
-                    total,
+                    plain(r.room),
+                    duration(b.total_minutes),
                 )
             )
         table.add_page(cells, list(self.rows), has_more=False)
         table.move_to_key(keep)
-        counts = {s: sum(r.status == s for r in rows) for s in FLOW}
-        summary = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items())
-        self.query_one("#queue-summary", Static).update(plain(f"Today: {summary}"))
+        counts = {s: sum(b.row.status == s for b in board) for s in FLOW}
+        late = sum(b.late for b in board)
+        summary = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n)
+        self.query_one("#queue-summary", Static).update(
+            plain(
+                f"Today: {summary or 'nobody yet'}"
+                + (f" · {late} waiting too long" if late else "")
+            )
+        )
 
-    def _tick(self) -> None:
-        table = self.query_one(PagedTable)
-        now = clock.now_utc()
-        for key, row in self.rows.items():
-            wait, total = self._cells(row, now)
-            table.update_cell(key, "wait", wait)
-            table.update_cell(key, "total", total)
+    def _rooms(self, found: list[tuple[str, str]]) -> None:
+        self.free_rooms = [name for name, who in found if not who]
+        used = ", ".join(f"{name} {who}" for name, who in found if who) or "none"
+        free = ", ".join(self.free_rooms) or "none"
+        self.query_one("#queue-rooms", Static).update(plain(f"In use: {used} · Free: {free}"))
 
     def selected(self) -> ScheduleRow | None:
-        return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+        board = self.rows.get(self.query_one(PagedTable).selected_key() or "")
+        return board.row if board else None
 
     def action_advance(self) -> None:
         row = self.selected()
-        if row is not None:
-            self.call_service(advance, row.id, row.version, then=self._advanced, group="write")
+        if row is None:
+            return
+        if row.status == "intake_done":
+            self._choose_room(row)
+            return
+        self.call_service(advance, row.id, row.version, then=self._advanced, group="write")
+
+    def _choose_room(self, row: ScheduleRow) -> None:
+        options = [(name, name) for name in self.free_rooms] or [("(no room is free)", "")]
+
+        def submit(actor, values):
+            return advance(actor, row.id, row.version, values["room"])
+
+        self.app.push_screen(
+            FormDialog(
+                f"Room for {row.patient}",
+                [FieldSpec("room", "Room", options=options)],
+                submit,
+                hint="Enter: room the patient · Esc: cancel",
+            ),
+            lambda done: done and self._advanced(done),
+        )
 
     def _advanced(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient}: {row.status_label.lower()}.", "green")
+        where = f" in {row.room}" if row.room else ""
+        self.say(f"{row.patient}: {row.status_label.lower()}{where}.", "green")
+        self.reload()
+
+    def action_undo(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(undo_status, row.id, row.version, then=self._undone, group="write")
+
+    def _undone(self, row: ScheduleRow) -> None:
+        self.say(f"{row.patient} is back to {row.status_label.lower()}.", "green")
         self.reload()
 
     def show_error(self, error) -> None:

@@ -15,6 +15,7 @@ from ..services.patients import (
     SEXES,
     PatientChart,
     PatientHit,
+    PossibleDuplicates,
     ReasonRequired,
     create_patient,
     open_patient,
@@ -22,7 +23,7 @@ from ..services.patients import (
     set_patient_restricted,
     update_patient,
 )
-from ..widgets.form import FieldSpec, Form, FormDialog
+from ..widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines
 from .base import AreaScreen, ServiceCaller
@@ -39,7 +40,22 @@ LABELS = {
     "city": "City",
     "state": "State",
     "zip": "ZIP",
+    "preferred_name": "Goes by",
+    "phone_work": "Work phone",
+    "preferred_phone": "Call on",
+    "language": "Language",
+    "emergency_name": "Emergency",
+    "emergency_relation": "  relation",
+    "emergency_phone": "  phone",
+    "guarantor_name": "Guarantor",
+    "guarantor_relation": "  relation",
+    "guarantor_phone": "  phone",
 }
+CHOICES = {
+    "sex": [(f"{label} ({code})", code) for code, label in SEXES.items()],
+    "preferred_phone": [("Mobile", "mobile"), ("Home", "home"), ("Work", "work")],
+}
+DEFAULTS = {"sex": "U", "preferred_phone": "mobile", "language": "English"}
 PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344", "state": "NY"}
 
 
@@ -165,10 +181,17 @@ class PatientChartScreen(ServiceCaller, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "edit", "Edit"),
+        Binding("b", "book", "Book"),
+        Binding("h", "history", "History"),
         Binding("r", "toggle_restricted", "Restrict/lift"),
     ]
     AREA_TITLE = "Patient"
-    ACTION_PERMISSIONS = {"edit": "patient.write", "toggle_restricted": "patient.restrict"}
+    ACTION_PERMISSIONS = {
+        "edit": "patient.write",
+        "toggle_restricted": "patient.restrict",
+        "book": "schedule.write",
+        "history": "schedule.read",
+    }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
         super().__init__()
@@ -277,6 +300,23 @@ class PatientChartScreen(ServiceCaller, Screen):
         if self.chart is not None:
             self.app.push_screen(PatientFormScreen(self.chart), self._edited)
 
+    def action_book(self) -> None:
+        """Book for this patient (from the type step); the schedule then shows it."""
+        from .booking import BookingScreen, booked_message, show_on_schedule
+
+        def booked(row) -> None:
+            if row is not None:
+                show_on_schedule(self.app, row, booked_message(row))
+
+        if self.chart is not None:
+            self.app.push_screen(BookingScreen((self.chart.id, self.chart.name)), booked)
+
+    def action_history(self) -> None:
+        from .booking import HistoryScreen
+
+        if self.chart is not None:
+            self.app.push_screen(HistoryScreen(self.chart.id, self.chart.name))
+
     def _edited(self, chart: PatientChart | bool | None) -> None:
         if isinstance(chart, PatientChart):
             self._show(chart)
@@ -300,6 +340,7 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         super().__init__()
         self.chart = chart
         self._busy = False
+        self._duplicates_seen: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         title = f"Edit patient · {self.chart.name}" if self.chart else "New patient"
@@ -307,19 +348,17 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         values = self.chart.values if self.chart else {}
         specs = []
         for name in FORM_FIELDS:
-            options = None
-            if name == "sex":
-                options = [(f"{label} ({code})", code) for code, label in SEXES.items()]
             specs.append(
                 FieldSpec(
                     name,
                     LABELS[name],
-                    values.get(name, "U" if name == "sex" else ""),
-                    options=options,
+                    values.get(name, DEFAULTS.get(name, "")),
+                    options=CHOICES.get(name),
                     placeholder=PLACEHOLDERS.get(name, ""),
                 )
             )
-        with Vertical(classes="chart"):
+        # 21 fields do not fit 24 lines: the form scrolls with the focused field.
+        with FormScroll(classes="chart form-scroll"):
             yield Form(specs)
             yield Static(
                 "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
@@ -341,7 +380,13 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         self._busy = True
         values = self.query_one(Form).values()
         if self.chart is None:
-            self.call_service(create_patient, values, then=self._saved, failed=self._failed)
+            self.call_service(
+                create_patient,
+                values,
+                self._duplicates_seen == values,
+                then=self._saved,
+                failed=self._failed,
+            )
         else:
             self.call_service(
                 update_patient,
@@ -368,6 +413,17 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
             return
         form.show_errors({})
         message.update(plain(str(error), "bold red"))
+        if isinstance(error, PossibleDuplicates):
+            # Shown once; saving the same form again says it is a different person.
+            self._duplicates_seen = self.query_one(Form).values()
+            message.update(
+                plain(
+                    f"{error} Esc and search to use that record, or Ctrl+S again if this "
+                    "is a different person.",
+                    "bold yellow",
+                )
+            )
+            return
         if isinstance(error, Conflict):
             # Someone else saved first: show their version rather than overwrite it.
             self.dismiss(False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..db.database import db, write_transaction
 from ..db.models import (
+    AccountEntry,
     Appointment,
     AppointmentType,
     BlockedTime,
@@ -20,13 +21,18 @@ from ..db.models import (
     ClaimStatusChange,
     ClinicSettings,
     Coverage,
+    EligibilityCheck,
+    IntakeItem,
+    IntakeRecord,
     Patient,
     Payer,
     Provider,
     ProviderHours,
+    Room,
     StaffMember,
     StockMovement,
     SupplyItem,
+    TypeIntakeItem,
 )
 from . import clock
 from .security import hash_password
@@ -283,6 +289,91 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
         _build_claims(rng, today, size, providers, payers, patient_ids, desk)
         _build_supplies(rng, desk)
+        _build_front_desk(rng, today, types, patient_ids, desk)
+
+
+INTAKE = (
+    # name, every how many days (None: once, 0: every visit), for which types (None: all)
+    ("Privacy notice acknowledged", None, None),
+    ("Consent to treat signed", 365, None),
+    ("Health history form", 365, ("New patient", "Physical")),
+    ("ID and insurance card copied", 365, None),
+)
+
+
+def _build_front_desk(rng, today, types, patient_ids, desk):
+    """Rooms, intake forms, insurance checks and some balances, as a desk would have them:
+    today's visits were verified yesterday; tomorrow's are today's work."""
+    Room.insert_many([{"name": f"Exam {n}"} for n in range(1, 7)]).execute()
+    by_name = {t.name: t for t in types}
+    for name, every, only in INTAKE:
+        item = IntakeItem.create(name=name, every_days=every)
+        for kind in types if only is None else [by_name[n] for n in only]:
+            TypeIntakeItem.create(appt_type=kind, item=item)
+    items = list(IntakeItem.select())
+    records = [
+        {
+            "patient": pid,
+            "item": item.id,
+            "staff": desk.id,
+            "at": clock.local_to_utc(
+                dt.datetime.combine(today - dt.timedelta(days=rng.randint(20, 700)), dt.time(9))
+            ),
+        }
+        for pid in patient_ids
+        for item in items
+        if rng.random() < 0.7
+    ]
+    for batch in range(0, len(records), 500):
+        IntakeRecord.insert_many(records[batch : batch + 500]).execute()
+    start = dt.datetime.combine(today, dt.time.min)
+    todays = list(
+        Appointment.select(Appointment.id, Appointment.patient, Appointment.status)
+        .where(
+            (Appointment.starts_at >= start)
+            & (Appointment.starts_at < start + dt.timedelta(days=1))
+        )
+        .order_by(Appointment.starts_at)
+    )
+    primary = {c.patient_id: c.id for c in Coverage.select(Coverage.id, Coverage.patient)}
+    checked = clock.local_to_utc(start - dt.timedelta(hours=6))
+    checks, self_pay = [], []
+    for a in todays:
+        if a.patient_id in primary:
+            checks.append(
+                {
+                    "coverage": primary[a.patient_id],
+                    "appointment": a.id,
+                    "status": "verified",
+                    "method": "edi",
+                    "reference": f"EV{rng.randint(100000, 999999)}",
+                    "staff": desk.id,
+                    "at": checked,
+                }
+            )
+        else:
+            self_pay.append(a.id)
+    for batch in range(0, len(checks), 500):
+        EligibilityCheck.insert_many(checks[batch : batch + 500]).execute()
+    if self_pay:
+        Appointment.update(self_pay=True).where(Appointment.id.in_(self_pay)).execute()
+    in_rooms = [a.id for a in todays if a.status in ("roomed", "with_provider")]
+    for n, appt_id in enumerate(in_rooms[:6], start=1):
+        Appointment.update(room=f"Exam {n}").where(Appointment.id == appt_id).execute()
+    balances = [
+        {
+            "patient": pid,
+            "kind": "charge",
+            "cents": rng.choice((1500, 3500, 4200, 8000, 12500)),
+            "description": "Balance after insurance",
+            "staff": desk.id,
+            "at": clock.local_to_utc(start - dt.timedelta(days=rng.randint(10, 80))),
+        }
+        for pid in patient_ids
+        if rng.random() < 0.1
+    ]
+    for batch in range(0, len(balances), 500):
+        AccountEntry.insert_many(balances[batch : batch + 500]).execute()
 
 
 def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk):

@@ -48,7 +48,19 @@ FORM_FIELDS = (
     "city",
     "state",
     "zip",
+    "preferred_name",
+    "phone_work",
+    "preferred_phone",
+    "language",
+    "emergency_name",
+    "emergency_relation",
+    "emergency_phone",
+    "guarantor_name",
+    "guarantor_relation",
+    "guarantor_phone",
 )
+PHONE_FIELDS = ("phone_mobile", "phone_home", "phone_work", "emergency_phone", "guarantor_phone")
+PREFERRED_PHONES = ("mobile", "home", "work")
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,7 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
     text = (text or "").strip()
     if not text:
         return []
-    query = Patient.select()
+    query = Patient.select().where(Patient.merged_into.is_null())
     digits = re.sub(r"[\s().+\-]", "", text)
     if digits.isdigit() and len(digits) in (10, 11):
         phone = digits[-10:]
@@ -134,25 +146,26 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
         if len(parts) > 1:
             query = query.where(_prefix(Patient.first_key, " ".join(parts[1:])))
     query = query.order_by(Patient.last_key, Patient.first_key, Patient.dob).limit(limit)
-    return [
-        PatientHit(
-            p.id,
-            p.mrn,
-            f"{p.last_name}, {p.first_name}",
-            p.dob,
-            p.sex,
-            format_phone(p.phone_mobile or p.phone_home),
-            p.restricted,
-        )
-        for p in query
-    ]
+    return [_hit(p) for p in query]
+
+
+def _hit(p: Patient) -> PatientHit:
+    return PatientHit(
+        p.id,
+        p.mrn,
+        f"{p.last_name}, {p.first_name}",
+        p.dob,
+        p.sex,
+        format_phone(p.phone_mobile or p.phone_home),
+        p.restricted,
+    )
 
 
 def _chart(p: Patient) -> PatientChart:
     values = {name: str(getattr(p, name) or "") for name in FORM_FIELDS}
     values["dob"] = f"{p.dob:%m/%d/%Y}"
-    values["phone_mobile"] = format_phone(p.phone_mobile)
-    values["phone_home"] = format_phone(p.phone_home)
+    for name in PHONE_FIELDS:
+        values[name] = format_phone(getattr(p, name))
     chart = PatientChart(
         id=p.id, version=p.version, mrn=p.mrn, values=values, dob=p.dob, restricted=p.restricted
     )
@@ -183,6 +196,15 @@ def _chart(p: Patient) -> PatientChart:
         for a in visits
     ]
     return chart
+
+
+class PossibleDuplicates(ServiceError):
+    """The new patient looks like someone already registered; ``matches`` says who."""
+
+    def __init__(self, matches: list[PatientHit]):
+        names = "; ".join(f"{m.name} {m.dob:%m/%d/%Y} MRN {m.mrn}" for m in matches[:3])
+        super().__init__(f"This may be a patient already registered: {names}.")
+        self.matches = matches
 
 
 class ReasonRequired(ServiceError):
@@ -264,6 +286,26 @@ def clean_patient(data: dict[str, str]) -> dict:
         "city": lambda v: clean_text("city", v, max_len=60, label="City"),
         "state": lambda v: parse_state("state", v),
         "zip": lambda v: parse_zip("zip", v),
+        "preferred_name": lambda v: clean_text(
+            "preferred_name", v, max_len=60, label="Preferred name"
+        ),
+        "phone_work": lambda v: parse_phone("phone_work", v, label="Work phone"),
+        "preferred_phone": _parse_preferred_phone,
+        "language": lambda v: clean_text("language", v, max_len=40, label="Language"),
+        "emergency_name": lambda v: clean_text(
+            "emergency_name", v, max_len=80, label="Emergency contact"
+        ),
+        "emergency_relation": lambda v: clean_text(
+            "emergency_relation", v, max_len=30, label="Relationship"
+        ),
+        "emergency_phone": lambda v: parse_phone("emergency_phone", v, label="Emergency phone"),
+        "guarantor_name": lambda v: clean_text(
+            "guarantor_name", v, max_len=80, label="Responsible party"
+        ),
+        "guarantor_relation": lambda v: clean_text(
+            "guarantor_relation", v, max_len=30, label="Relationship"
+        ),
+        "guarantor_phone": lambda v: parse_phone("guarantor_phone", v, label="Their phone"),
     }
     clean, errors = {}, {}
     for name, check in checks.items():
@@ -276,6 +318,13 @@ def clean_patient(data: dict[str, str]) -> dict:
     clean["last_key"] = name_key(clean["last_name"])
     clean["first_key"] = name_key(clean["first_name"])
     return clean
+
+
+def _parse_preferred_phone(value: str | None) -> str:
+    text = (value or "mobile").strip().lower() or "mobile"
+    if text not in PREFERRED_PHONES:
+        raise ValidationError.one("preferred_phone", "mobile, home or work.")
+    return text
 
 
 def _parse_sex(value: str | None) -> str:
@@ -292,9 +341,19 @@ def _next_mrn() -> str:
 
 
 @writer("patient.write")
-def create_patient(actor: StaffMember, data: dict[str, str]) -> PatientChart:
-    """Register a new patient. Refuses bad fields (all named at once); writes nothing then."""
+def create_patient(
+    actor: StaffMember, data: dict[str, str], allow_duplicate: bool = False
+) -> PatientChart:
+    """Register a new patient. Refuses bad fields (all named at once), and a likely
+    duplicate (same birth date and a similar name, or the same phone) unless the user has
+    seen the matches and says it is a different person; writes nothing then."""
     clean = clean_patient(data)
+    if not allow_duplicate:
+        from .registration import find_duplicates
+
+        matches = find_duplicates(clean)
+        if matches:
+            raise PossibleDuplicates([_hit(m) for m in matches])
     p = Patient.create(mrn=_next_mrn(), updated_by=actor, updated_at=clock.now_utc(), **clean)
     audit(actor, "patient.create", patient_id=p.id, entity="patient", entity_id=p.id)
     return _chart(p)

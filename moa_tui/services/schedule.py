@@ -9,36 +9,45 @@ from ..db.models import (
     Appointment,
     AppointmentStatusChange,
     AppointmentType,
+    Coverage,
+    EligibilityCheck,
     Patient,
     Provider,
+    Room,
     StaffMember,
 )
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
-from .errors import Conflict, ServiceError
+from .errors import Conflict, ServiceError, ValidationError
+from .security import require
+from .validate import clean_text
 
 STATUS_LABELS = {
     "booked": "Booked",
     "arrived": "Arrived",
+    "intake_done": "Intake done",
     "roomed": "Roomed",
     "with_provider": "With provider",
+    "ready_checkout": "Ready to go",
     "checked_out": "Checked out",
     "no_show": "No-show",
     "cancelled": "Cancelled",
     "rescheduled": "Rescheduled",
 }
 # The patient's path through the office once they are checked in.
-FLOW = ("arrived", "roomed", "with_provider", "checked_out")
+FLOW = ("arrived", "intake_done", "roomed", "with_provider", "ready_checkout", "checked_out")
 IN_OFFICE = FLOW[:-1]
 STATUS_TIME = {
     "arrived": "arrived_at",
+    "intake_done": "intake_done_at",
     "roomed": "roomed_at",
     "with_provider": "with_provider_at",
+    "ready_checkout": "ready_checkout_at",
     "checked_out": "checked_out_at",
     "no_show": "no_show_at",
     "cancelled": "cancelled_at",
 }
-ACTIVE = ("booked", "arrived", "roomed", "with_provider", "checked_out")  # hold their slot
+ACTIVE = ("booked", *FLOW)  # statuses that hold their slot
 
 SCHEDULE_LIMIT = 1000  # a day of a large practice; never the whole table
 
@@ -64,6 +73,7 @@ class ScheduleRow:
     status: str
     status_at: dt.datetime | None  # UTC instant of the current status, if any
     arrived_at: dt.datetime | None  # UTC
+    room: str = ""
 
     @property
     def status_label(self) -> str:
@@ -89,6 +99,7 @@ def _row(a: Appointment) -> ScheduleRow:
         status=a.status,
         status_at=getattr(a, field) if field else None,
         arrived_at=a.arrived_at,
+        room=a.room if a.status in ("roomed", "with_provider") else "",
     )
 
 
@@ -162,9 +173,12 @@ def _set_status(actor: StaffMember, a: Appointment, status: str, action: str) ->
 
 
 @writer("checkin")
-def check_in(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
-    """Mark the patient arrived. Refuses other days' appointments and ones already in the
-    office, cancelled or no-show."""
+def check_in(
+    actor: StaffMember, appointment_id: int, version: int | None = None, override: str = ""
+) -> ScheduleRow:
+    """Mark the patient arrived. Refuses other days' appointments, ones already in the
+    office, cancelled or no-show, and a visit whose insurance is not verified and that is
+    not self-pay (a manager may override that with a reason)."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
     _check_version(a, version)
     if a.status != "booked":
@@ -180,13 +194,58 @@ def check_in(actor: StaffMember, appointment_id: int, version: int | None = None
         raise ServiceError(
             f"Only today's appointments can be checked in; this one is on {a.starts_at:%m/%d/%Y}."
         )
+    if not a.self_pay and not insurance_verified(a):
+        if not override.strip():
+            raise InsuranceNotVerified(
+                f"{a.patient.first_name} {a.patient.last_name}'s insurance is not verified "
+                "for this visit. Verify it or choose self-pay (a manager may override)."
+            )
+        require(actor, "checkin.override")
+        a.checkin_override = clean_text("override", override, max_len=200, label="Reason")
     return _set_status(actor, a, "arrived", "appointment.check_in")
 
 
+class InsuranceNotVerified(ServiceError):
+    pass
+
+
+def insurance_verified(a: Appointment) -> bool:
+    """A 'verified' eligibility check of the patient's active primary coverage, done for
+    this visit or on the day of it."""
+    day = dt.datetime.combine(a.starts_at.date(), dt.time.min)
+    coverage = (
+        Coverage.select()
+        .where(
+            (Coverage.patient == a.patient_id)
+            & (Coverage.ends.is_null() | (Coverage.ends >= a.starts_at.date()))
+        )
+        .order_by(Coverage.priority)
+        .first()
+    )
+    if coverage is None:
+        return False
+    last = (
+        EligibilityCheck.select()
+        .where(
+            (EligibilityCheck.coverage == coverage)
+            & (
+                (EligibilityCheck.appointment == a.id)
+                | (EligibilityCheck.at >= clock.local_to_utc(day - dt.timedelta(days=1)))
+            )
+        )
+        .order_by(EligibilityCheck.id.desc())
+        .first()
+    )
+    return last is not None and last.status == "verified"
+
+
 @writer("checkin")
-def advance(actor: StaffMember, appointment_id: int, version: int | None = None) -> ScheduleRow:
-    """Move a checked-in patient one step: arrived -> roomed -> with provider -> checked
-    out. Refuses a stale row (someone else moved them) and a finished visit."""
+def advance(
+    actor: StaffMember, appointment_id: int, version: int | None = None, room: str = ""
+) -> ScheduleRow:
+    """Move a checked-in patient one step: arrived -> intake done -> roomed (needs a free
+    room) -> with provider -> ready for check-out -> checked out. Refuses a stale row
+    (someone else moved them), a room in use, and a finished visit."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
     _check_version(a, version)
     if a.status not in IN_OFFICE:
@@ -195,7 +254,39 @@ def advance(actor: StaffMember, appointment_id: int, version: int | None = None)
             f"{STATUS_LABELS[a.status].lower()}; there is no next step."
         )
     nxt = FLOW[FLOW.index(a.status) + 1]
+    if nxt == "roomed":
+        a.room = _free_room(room)
     return _set_status(actor, a, nxt, f"appointment.{nxt}")
+
+
+def rooms_in_use() -> dict[str, Appointment]:
+    today = dt.datetime.combine(clock.today(), dt.time.min)
+    query = (
+        Appointment.select(Appointment, Patient)
+        .join(Patient)
+        .where(
+            (Appointment.starts_at >= today)
+            & (Appointment.starts_at < today + dt.timedelta(days=1))
+            & Appointment.status.in_(["roomed", "with_provider"])
+            & (Appointment.room != "")
+        )
+    )
+    return {a.room: a for a in query}
+
+
+def _free_room(room: str) -> str:
+    name = (room or "").strip()
+    if not name:
+        raise ValidationError.one("room", "Which exam room?")
+    known = Room.get_or_none((Room.name == name) & Room.active)
+    if known is None:
+        raise ValidationError.one("room", f"There is no room {name}.")
+    used = rooms_in_use().get(name)
+    if used is not None:
+        raise ValidationError.one(
+            "room", f"{name} is in use ({used.patient.first_name[:1]}. {used.patient.last_name})."
+        )
+    return name
 
 
 @reader("schedule.read")

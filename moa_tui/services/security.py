@@ -51,6 +51,8 @@ _ADMIN = {
     "patient.restrict",
     "staff.admin",
     "schedule.admin",
+    "checkin.override",
+    "patient.merge",
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     "front_desk": frozenset(_FRONT),
@@ -62,14 +64,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "manager": frozenset(_FRONT | _ADMIN),
     "admin": frozenset(_FRONT | _ADMIN),
-    # The waiting-room kiosk checks a patient in and nothing else.
-    "kiosk": frozenset({"kiosk.checkin"}),
+    # The waiting-room kiosk checks a patient in (and drives the waiting-room display).
+    "kiosk": frozenset({"kiosk.checkin", "waiting_room.read"}),
 }
 
 PERMISSION_LABELS = {
     "schedule.read": "see the schedule",
     "schedule.write": "book or change appointments",
     "schedule.admin": "change providers' hours or appointment types",
+    "checkin.override": "check in without verified insurance",
+    "patient.merge": "merge patient records",
+    "waiting_room.read": "show the waiting-room display",
     "checkin": "check patients in or move them along",
     "patient.read": "look up patients",
     "patient.write": "register or edit patients",

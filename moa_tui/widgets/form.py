@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -30,6 +30,12 @@ class FieldSpec:
     max_length: int = 0
     restrict: str | None = None  # a regex of what may be typed
     password: bool = False
+
+
+class FormScroll(VerticalScroll):
+    """Scrolls a long form with the focused field; never takes the focus itself."""
+
+    can_focus = False
 
 
 class FieldInput(Input):
