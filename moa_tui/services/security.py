@@ -9,8 +9,8 @@ only hide what a role cannot do; they cannot grant it.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
+import pwd
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -203,7 +203,10 @@ def _check_credentials(
 
 
 def os_login_name() -> str:
-    return (os.environ.get("MOA_OS_USER") or getpass.getuser()).strip().lower()
+    """The operating-system account running this process, from the kernel's user id:
+    not from $LOGNAME or $USER, which a user can set (e.g. in ~/.pam_environment) and
+    which decide who is signed in without a password."""
+    return pwd.getpwuid(os.getuid()).pw_name.strip().lower()
 
 
 def staff_for_os_login(login: str | None = None) -> StaffMember | None:

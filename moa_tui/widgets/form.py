@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -47,6 +48,26 @@ class FieldInput(Input):
 
     async def action_submit(self) -> None:
         self.query_ancestor(Form).advance(self)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual queues each key on the widget that had the focus when the key came in,
+        # and runs bindings (Enter) only later, when the key has bubbled up to the app.
+        # So in a burst ("smith", Enter, "0412...", a barcode scanner, a fast typist) the
+        # keys after Enter would land in the field already left. Enter therefore moves on
+        # here, at once, and keys queued here after the focus moved are handed on to the
+        # field that has it now.
+        if not (event.is_printable or event.key == "enter"):
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            focused.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter":
+            self.query_ancestor(Form).advance(self)
+        else:
+            await super()._on_key(event)
 
 
 class FieldSelect(Select):

@@ -1,0 +1,261 @@
+"""The waiting-room apps: self check-in (`moa-tui --kiosk`) and the display
+(`moa-tui --waiting-room`). One locked screen each: no areas, no palette, no way out
+without a staff member's password; the kiosk forgets everything after 60 s idle."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from .db.database import ChangeWatcher
+from .db.models import StaffMember
+from .screens.base import ServiceCaller
+from .screens.signin import LoginScreen
+from .services.errors import ServiceError
+from .services.kiosk import (
+    KioskVisit,
+    NeedPhoneDigits,
+    WaitingRoomLine,
+    kiosk_check_in,
+    kiosk_find,
+    waiting_room,
+)
+from .services.security import SignInError, authenticate
+from .widgets.form import FieldSpec, Form
+from .widgets.text import plain, plain_lines
+
+IDLE_RESET_SECONDS = 60
+
+
+class StaffExitScreen(ServiceCaller, Screen[bool]):
+    """Leaving the kiosk needs a staff member's own username and password."""
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(classes="dialog signin"):
+            yield Static("Staff only: sign in to close the kiosk.", classes="dialog-title")
+            yield Form(
+                [
+                    FieldSpec("username", "Username", max_length=32),
+                    FieldSpec("password", "Password", password=True, max_length=200),
+                ]
+            )
+            yield Static("", id="dialog-message", classes="error")
+
+    def on_form_done(self, event: Form.Done) -> None:
+        values = self.query_one(Form).values()
+
+        def check(username: str, password: str) -> bool:
+            staff = authenticate(username, password)
+            if staff.role == "kiosk":
+                raise SignInError("A staff member's own account is needed.")
+            return True
+
+        self.call_service(
+            check,
+            values["username"],
+            values["password"],
+            then=self.dismiss,
+            failed=self._refused,
+            with_actor=False,
+        )
+
+    def _refused(self, error: ServiceError) -> None:
+        self.query_one("#dialog-message", Static).update(plain(str(error), "bold red"))
+        self.query_one("#password").value = ""
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class KioskScreen(ServiceCaller, Screen):
+    """Last name and date of birth -> confirm -> "Please have a seat"."""
+
+    BINDINGS = [Binding("escape", "restart", "Start over")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Welcome! Check in for today's appointment", id="titlebar")
+        with Center(), Vertical(classes="dialog kiosk"):
+            yield Static("", id="kiosk-text")
+            yield Form(self.specs(), id="kiosk-form")
+            yield Static("", id="dialog-message", classes="error")
+            yield Static("Enter: continue · Esc: start over", classes="hint", markup=False)
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("last_name", "Last name", max_length=60),
+            FieldSpec("dob", "Birth date", placeholder="MM/DD/YYYY", max_length=10),
+            FieldSpec("phone", "Phone, last 4", placeholder="only if asked", max_length=4),
+        ]
+
+    def on_mount(self) -> None:
+        self.action_restart()
+
+    def action_restart(self) -> None:
+        self.visit: KioskVisit | None = None
+        self.query_one("#kiosk-text", Static).update(
+            "Please type your last name and your date of birth."
+        )
+        form = self.query_one(Form)
+        form.display = True
+        for name in ("last_name", "dob", "phone"):
+            self.query_one(f"#{name}").value = ""
+        form.show_errors({})
+        self.query_one("#dialog-message", Static).update("")
+        self.query_one("#last_name").focus()
+
+    def on_form_done(self, event: Form.Done) -> None:
+        event.stop()
+        v = self.query_one(Form).values()
+        self.call_service(
+            kiosk_find,
+            v["last_name"],
+            v["dob"],
+            v["phone"],
+            then=self._found,
+            failed=self._not_found,
+        )
+
+    def _not_found(self, error: ServiceError) -> None:
+        message = self.query_one("#dialog-message", Static)
+        message.update(plain(str(error), "bold"))
+        if isinstance(error, NeedPhoneDigits):
+            self.query_one("#phone").focus()
+
+    def _found(self, visit: KioskVisit) -> None:
+        self.visit = visit
+        self.query_one(Form).display = False
+        self.query_one("#dialog-message", Static).update("")
+        self.query_one("#kiosk-text", Static).update(
+            plain_lines(
+                [
+                    f"Hello {visit.first_name}. Your appointment is at {visit.time} "
+                    f"with {visit.provider}.",
+                    "",
+                    "Is this still your address and phone?",
+                    f"  {visit.address}",
+                    f"  {visit.phone}",
+                    "",
+                    "Y: yes, check me in     N: something changed",
+                ]
+            )
+        )
+        self.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.visit is not None and event.key in ("y", "n"):
+            event.stop()
+            self.call_service(
+                kiosk_check_in,
+                self.visit.appointment_id,
+                event.key == "y",
+                then=self._done,
+                failed=self._not_found,
+            )
+
+    def _done(self, message: str) -> None:
+        self.visit = None
+        self.query_one("#kiosk-text", Static).update(plain(message, "bold green"))
+        self.set_timer(8, self.action_restart)
+
+
+class KioskApp(App):
+    """Runs as the kiosk account: a patient can only check themselves in."""
+
+    CSS_PATH = "styles/app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "leave", "Close (staff)", show=False, priority=True),
+        Binding("ctrl+c", "leave", "Close (staff)", show=False, priority=True),
+    ]
+
+    def __init__(self, clinic_name: str, username: str = "kiosk", actor=None) -> None:
+        super().__init__()
+        self.clinic_name = clinic_name
+        self.username = username
+        self.actor: StaffMember | None = actor
+        self._last_input = time.monotonic()
+
+    def on_mount(self) -> None:
+        self.set_interval(5, self._check_idle)
+        if self.actor is None:
+            note = "Set-up: sign in with the kiosk account."
+            self.push_screen(LoginScreen(self.clinic_name, self.username, note), self._kiosk_ready)
+        else:
+            self._kiosk_ready(self.actor)
+
+    def _kiosk_ready(self, staff: StaffMember) -> None:
+        if staff.role != "kiosk":
+            self.exit(message="The kiosk runs with the kiosk account only.")
+            return
+        self.actor = staff
+        self.push_screen(self.first_screen())
+
+    def first_screen(self) -> Screen:
+        return KioskScreen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        screen = self.screen
+        if time.monotonic() - self._last_input >= IDLE_RESET_SECONDS and isinstance(
+            screen, KioskScreen
+        ):
+            screen.action_restart()
+            self._last_input = time.monotonic()
+
+    def action_leave(self) -> None:
+        if self.actor is None:
+            self.exit()
+            return
+        if not isinstance(self.screen, StaffExitScreen):
+            self.push_screen(StaffExitScreen(), lambda ok: ok and self.exit())
+
+
+class WaitingRoomScreen(ServiceCaller, Screen):
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.app.clinic_name} · Waiting room", id="titlebar")
+        yield Static("", id="board")
+        yield Static("You will be called by your ticket number.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.set_interval(5, self.reload)
+
+    def reload(self) -> None:
+        self.call_service(waiting_room, then=self._show)
+
+    def _show(self, lines: list[WaitingRoomLine]) -> None:
+        rows = [f"  {line.ticket:<10} {line.state}" for line in lines] or ["  Nobody is waiting."]
+        self.query_one("#board", Static).update(plain_lines(["  Ticket     ", *rows]))
+
+
+class WaitingRoomApp(KioskApp):
+    """The display: tickets and "please wait" / "being seen", refreshing by itself."""
+
+    def __init__(
+        self, clinic_name: str, db_path: str | Path, username: str = "kiosk", actor=None
+    ) -> None:
+        super().__init__(clinic_name, username, actor)
+        self.db_path = Path(db_path)
+
+    def first_screen(self) -> Screen:
+        watcher = ChangeWatcher(self.db_path)
+
+        def look() -> None:
+            if watcher.changed() and isinstance(self.screen, WaitingRoomScreen):
+                self.screen.reload()
+
+        self.set_interval(0.5, look)
+        return WaitingRoomScreen()
