@@ -1,20 +1,51 @@
-"""Schedule: one day's appointments by provider and time; check in with one key."""
+"""Schedule: one day's appointments by provider and time; check in, book, move, cancel
+(offering the slot to the waitlist), no-show, undo, recurring visits and the waitlist."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from ..services import clock
+from ..services.availability import TypeInfo, list_types
+from ..services.booking import (
+    appointment_history,
+    cancel_appointment,
+    mark_no_show,
+    undo_status,
+)
+from ..services.errors import ValidationError
+from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
 from ..services.validate import parse_date
+from ..services.waitlist import (
+    WaitlistRow,
+    add_to_waitlist,
+    book_from_waitlist,
+    waitlist_for_appointment,
+)
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import AreaScreen
+from .booking import (
+    PART_LABELS,
+    BookingScreen,
+    InfoDialog,
+    PickDialog,
+    booked_message,
+    choose_and_call,
+    parse_day,
+    parse_weekdays,
+    parse_when,
+    weekdays_label,
+)
 
 STATUS_STYLE = {
     "booked": "",
@@ -24,35 +55,77 @@ STATUS_STYLE = {
     "checked_out": "dim",
     "no_show": "bold red",
     "cancelled": "dim strike",
+    "rescheduled": "dim italic",
 }
+# The history's detail of a cancelled row, short enough for the status column.
+CANCEL_SHORT = (
+    ("Late cancel", "Cxl late <24h"),
+    ("Patient cancelled", "Cxl patient"),
+    ("Clinic cancelled", "Cxl clinic"),
+)
+_MOVED = re.compile(r"moved to (\d\d/\d\d \d\d:\d\d)")
+WHO_CANCELLED = [("Patient", "patient"), ("Clinic", "clinic")]
+NOT_OFF_THE_LIST = ("cancelled", "rescheduled")
 
 
-def status_cell(row: ScheduleRow):
-    return plain(row.status_label, STATUS_STYLE.get(row.status, ""))
+def status_cell(row: ScheduleRow, detail: str = ""):
+    label = row.status_label
+    if row.status == "cancelled":
+        label = next((short for long, short in CANCEL_SHORT if long in detail), label)
+    elif row.status == "rescheduled" and (moved := _MOVED.search(detail)):
+        label = f"→ {moved.group(1)}"
+    return plain(label, STATUS_STYLE.get(row.status, ""))
+
+
+def day_with_details(actor, day: dt.date, provider_id: int | None):
+    """The day's rows and, for cancelled and moved ones, what happened (from the patients'
+    histories: the schedule rows carry only the status)."""
+    rows = day_schedule(actor, day, provider_id)
+    details: dict[int, str] = {}
+    for patient_id in {r.patient_id for r in rows if r.status in NOT_OFF_THE_LIST}:
+        details.update({h.id: h.detail for h in appointment_history(actor, patient_id)})
+    return rows, details
 
 
 class ScheduleScreen(AreaScreen):
     AREA_TITLE = "Schedule"
-    ACTION_PERMISSIONS = {"check_in": "checkin"}
+    ACTION_PERMISSIONS = {
+        "check_in": "checkin",
+        "no_show": "checkin",
+        **dict.fromkeys(
+            ("book", "reschedule", "cancel", "undo", "recurring", "cancel_series", "waitlist"),
+            "schedule.write",
+        ),
+    }
     BINDINGS = [
         Binding("c", "check_in", "Check in"),
+        Binding("b", "book", "Book"),
+        Binding("x", "cancel", "Cancel"),
         Binding("enter", "open_patient", "Patient", show=False),
         # Priority: the table would otherwise take left/right for horizontal scrolling.
         Binding("left", "day(-1)", "Prev day", priority=True),
         Binding("right", "day(1)", "Next day", priority=True),
         Binding("minus", "day(-1)", "Prev day", show=False),
         Binding("plus,equals_sign", "day(1)", "Next day", show=False),
-        Binding("t", "today", "Today"),
-        Binding("g", "go_to_date", "Go to date"),
-        Binding("p", "next_provider", "Provider"),
+        Binding("t", "today", "Today", show=False),
+        Binding("g", "go_to_date", "Go to date", show=False),
+        Binding("p", "next_provider", "One provider / all", show=False),
+        Binding("r", "reschedule", "Reschedule", show=False),
+        Binding("n", "no_show", "No-show", show=False),
+        Binding("u", "undo", "Undo last status change", show=False),
+        Binding("R", "recurring", "Recurring visits", show=False),
+        Binding("X", "cancel_series", "Cancel rest of series", show=False),
+        Binding("W", "waitlist", "Add to waitlist", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.day = clock.today()
         self.providers: list[ProviderInfo] = []
+        self.types: list[TypeInfo] = []
         self.provider_index = -1  # -1: all providers
         self.rows: dict[str, ScheduleRow] = {}
+        self.select_after_load: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="schedule-day", classes="toolbar")
@@ -68,9 +141,13 @@ class ScheduleScreen(AreaScreen):
         table.add_column("Status", width=13)
         table.focus()
         self.call_service(list_providers, then=self._got_providers, group="providers")
+        self.call_service(list_types, then=self._got_types, group="types")
 
     def _got_providers(self, providers: list[ProviderInfo]) -> None:
         self.providers = providers
+
+    def _got_types(self, types: list[TypeInfo]) -> None:
+        self.types = types
 
     @property
     def provider(self) -> ProviderInfo | None:
@@ -80,13 +157,17 @@ class ScheduleScreen(AreaScreen):
 
     def reload(self) -> None:
         provider_id = self.provider.id if self.provider else None
-        self.call_service(day_schedule, self.day, provider_id, then=self._show, group="day")
+        self.call_service(day_with_details, self.day, provider_id, then=self._show, group="day")
 
-    def _show(self, rows: list[ScheduleRow]) -> None:
+    def _show(self, answer: tuple[list[ScheduleRow], dict[int, str]]) -> None:
+        rows, details = answer
         table = self.query_one(PagedTable)
         keep = table.selected_key()
         table.reset()
         self.rows = {str(r.id): r for r in rows}
+        if self.select_after_load in self.rows:
+            # (An answer fetched before the booking may arrive first: keep waiting then.)
+            keep, self.select_after_load = self.select_after_load, None
         table.add_page(
             [
                 (
@@ -94,7 +175,7 @@ class ScheduleScreen(AreaScreen):
                     plain(r.provider),
                     plain(r.patient),
                     plain(r.appt_type),
-                    status_cell(r),
+                    status_cell(r, details.get(r.id, "")),
                 )
                 for r in rows
             ],
@@ -105,7 +186,7 @@ class ScheduleScreen(AreaScreen):
         day = self.day
         when = "today" if day == clock.today() else f"{(day - clock.today()).days:+d} days"
         who = self.provider.name if self.provider else "all providers"
-        booked = sum(r.status not in ("cancelled",) for r in rows)
+        booked = sum(r.status not in NOT_OFF_THE_LIST for r in rows)
         self.query_one("#schedule-day", Static).update(
             plain(f"{day:%a %m/%d/%Y} ({when}) · {who} · {booked} appointments")
         )
@@ -113,13 +194,21 @@ class ScheduleScreen(AreaScreen):
     def selected(self) -> ScheduleRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
 
-    def show_day(self, day: dt.date) -> None:
+    def show_day(self, day: dt.date, select: str | None = None) -> None:
         # Forget the old day's rows at once, so a key typed before the new day arrives
         # cannot act on an appointment that is no longer on screen.
         self.day = day
+        self.select_after_load = select
         self.rows = {}
         self.query_one(PagedTable).reset()
         self.reload()
+
+    def show_appointment(self, row: ScheduleRow, text: str) -> None:
+        """Show *row*'s day with the cursor on it and *text* on the message line."""
+        if self.provider is not None and self.provider.id != row.provider_id:
+            self.provider_index = -1
+        self.say(text, "green")
+        self.show_day(row.starts_at.date(), select=str(row.id))
 
     def action_day(self, step: int) -> None:
         self.show_day(self.day + dt.timedelta(days=step))
@@ -160,7 +249,7 @@ class ScheduleScreen(AreaScreen):
         self.call_service(check_in, row.id, row.version, then=self._checked_in, group="write")
 
     def _checked_in(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient} checked in at {clock.now_local():%H:%M}.", "green")
+        self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
         self.reload()
 
     def show_error(self, error) -> None:
@@ -175,3 +264,266 @@ class ScheduleScreen(AreaScreen):
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
         self.action_open_patient()
+
+    # --- booking and changing appointments
+
+    def _done(self, describe: Callable[[Any], str]):
+        """A callback that says what was done (*describe* of the answer) and refetches."""
+
+        def done(answer: Any) -> None:
+            self.say(describe(answer), "green")
+            self.reload()
+
+        return done
+
+    def _booked_row(self, verb: str):
+        def booked(row: ScheduleRow | None) -> None:
+            if row is not None:
+                self.show_appointment(row, booked_message(row, verb))
+
+        return booked
+
+    def _type_id(self, row: ScheduleRow) -> int | None:
+        return next((t.id for t in self.types if t.name == row.appt_type), None)
+
+    def _booked_selected(self, doing: str) -> ScheduleRow | None:
+        """The selected appointment if it is still booked; else say why not."""
+        row = self.selected()
+        if row is not None and row.status != "booked":
+            self.say(
+                f"This appointment is {row.status_label.lower()}; only a booked one can be "
+                f"{doing}.",
+                "bold red",
+            )
+            self.app.bell()
+            return None
+        return row
+
+    def action_book(self) -> None:
+        self.app.push_screen(BookingScreen(), self._booked_row("Booked"))
+
+    def action_reschedule(self) -> None:
+        row = self._booked_selected("moved")
+        if row is not None:
+            self.app.push_screen(BookingScreen(moving=row), self._booked_row("Moved"))
+
+    def action_cancel(self) -> None:
+        row = self._booked_selected("cancelled")
+        if row is None:
+            return
+        choose_and_call(
+            self,
+            f"Cancel {row.patient} · {row.starts_at:%a %m/%d %H:%M} · {row.provider}",
+            FieldSpec("who", "Who cancelled", "patient", options=WHO_CANCELLED),
+            lambda actor, who: cancel_appointment(actor, row.id, row.version, who),
+            self._cancelled,
+            hint="Enter: cancel the appointment · Up/Down/Space: choose · Esc: keep it",
+        )
+
+    def _cancelled(self, row: ScheduleRow) -> None:
+        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d %H:%M}.", "green")
+        self.reload()
+        self.call_service(
+            waitlist_for_appointment, row.id, then=lambda m: self._offer(row, m), group="offer"
+        )
+
+    def _offer(self, slot: ScheduleRow, matches: list[WaitlistRow]) -> None:
+        """Offer the freed slot to the first on the waitlist who fit it; Esc skips."""
+        if not matches:
+            return
+        type_id = self._type_id(slot)
+
+        def chosen(key: str | None) -> None:
+            entry = next((m for m in matches if str(m.id) == key), None)
+            if entry is None or type_id is None:
+                return
+            self.call_service(
+                book_from_waitlist,
+                entry.id,
+                slot.provider_id,
+                type_id,
+                slot.starts_at,
+                then=self._booked_row("From the waitlist:"),
+                group="write",
+            )
+
+        self.app.push_screen(
+            PickDialog(
+                f"Offer this slot: {slot.starts_at:%a %m/%d %H:%M} · {slot.provider} · "
+                f"{slot.appt_type}",
+                [("Waiting", 22), ("Phone", 12), ("Wants", 28)],
+                [
+                    (
+                        str(m.id),
+                        (
+                            m.patient,
+                            m.phone,
+                            f"{m.provider}, {m.appt_type}, {weekdays_label(m.weekdays)}, "
+                            f"{PART_LABELS[m.part_of_day]}",
+                        ),
+                    )
+                    for m in matches
+                ],
+                hint="Enter: book the highlighted patient into this slot · Esc: skip",
+            ),
+            chosen,
+        )
+
+    def action_no_show(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(
+                mark_no_show,
+                row.id,
+                row.version,
+                then=self._done(lambda r: f"{r.patient}: no-show. u undoes it."),
+                group="write",
+            )
+
+    def action_undo(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(
+                undo_status,
+                row.id,
+                row.version,
+                then=self._done(
+                    lambda r: f"Undone: {r.patient} is {r.status_label.lower()} again."
+                ),
+                group="write",
+            )
+
+    def action_cancel_series(self) -> None:
+        row = self._booked_selected("cancelled")
+        if row is None:
+            return
+        choose_and_call(
+            self,
+            f"Cancel this and every later visit of {row.patient}'s series",
+            FieldSpec("who", "Who cancelled", "patient", options=WHO_CANCELLED),
+            lambda actor, who: cancel_rest_of_series(actor, row.id, row.version, who),
+            self._done(lambda rows: f"Cancelled {len(rows)} visits of the series."),
+            hint="Enter: cancel them · Up/Down/Space: choose · Esc: keep them",
+        )
+
+    def action_recurring(self) -> None:
+        row = self.selected()
+        type_id = self._type_id(row) if row else None
+        if row is None or type_id is None:
+            return
+        first = row.starts_at + dt.timedelta(weeks=1)
+
+        def submit(actor, values):
+            errors = {}
+            every = values["every"].strip()
+            if not every.isdigit():
+                errors["every"] = "A number of weeks or months, 1 to 12."
+            count = values["count"].strip()
+            if count and not count.isdigit():
+                errors["count"] = "A number of visits, or blank with an end date."
+            try:
+                until = parse_day("until", values["until"]) if values["until"].strip() else None
+            except ValidationError as exc:
+                errors |= exc.errors
+            try:
+                starts = parse_when("first", values["first"])
+            except ValidationError as exc:
+                errors |= exc.errors
+            if errors:
+                raise ValidationError(errors)
+            try:
+                return create_series(
+                    actor,
+                    row.patient_id,
+                    row.provider_id,
+                    type_id,
+                    starts,
+                    values["rule"],
+                    int(every),
+                    int(count) if count else None,
+                    until,
+                )
+            except ValidationError as exc:
+                names = {"interval": "every", "starts_at": "first"}
+                raise ValidationError({names.get(k, k): v for k, v in exc.errors.items()}) from exc
+
+        self.app.push_screen(
+            FormDialog(
+                f"Recurring {row.appt_type} · {row.patient} · {row.provider}",
+                [
+                    FieldSpec(
+                        "rule", "Repeat", "weekly", [("Weekly", "weekly"), ("Monthly", "monthly")]
+                    ),
+                    FieldSpec("every", "Every N", "1", max_length=2),
+                    FieldSpec("count", "Visits", "4", max_length=2),
+                    FieldSpec("until", "Or until", placeholder="12/24 (blank Visits)"),
+                    FieldSpec("first", "First visit", f"{first:%m/%d/%Y %H:%M}"),
+                ],
+                submit,
+                hint="A number of visits or an end date · Enter: next / book · Esc: cancel",
+            ),
+            self._series_booked,
+        )
+
+    def _series_booked(self, result: SeriesResult | None) -> None:
+        if result is None:
+            return
+        self.reload()
+        lines = [f"{len(result.booked)} booked, {len(result.skipped)} skipped", ""]
+        lines += [f"Booked   {r.starts_at:%a %m/%d/%Y %H:%M}" for r in result.booked]
+        lines += [f"Skipped  {when:%a %m/%d/%Y %H:%M}: {why}" for when, why in result.skipped]
+        self.say(f"Series: {len(result.booked)} booked, {len(result.skipped)} skipped.", "green")
+        self.app.push_screen(InfoDialog("Recurring visits", lines))
+
+    def action_waitlist(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        providers = [("Any provider", "any")] + [(p.short_name, str(p.id)) for p in self.providers]
+        types = [("Any type", "any")] + [(t.name, str(t.id)) for t in self.types]
+        type_id = self._type_id(row)
+
+        def submit(actor, values):
+            def number(key: str) -> int | None:
+                return None if values[key] == "any" else int(values[key])
+
+            prefs = {
+                "provider_id": number("provider"),
+                "type_id": number("type"),
+                "weekdays": parse_weekdays("weekdays", values["weekdays"]),
+                "part_of_day": "" if values["part"] == "any" else values["part"],
+                "earliest": parse_day("earliest", values["earliest"] or "t", label="Earliest"),
+                "note": values["note"],
+            }
+            return add_to_waitlist(actor, row.patient_id, prefs)
+
+        self.app.push_screen(
+            FormDialog(
+                f"Waitlist · {row.patient}",
+                [
+                    FieldSpec("provider", "Provider", "any", providers),
+                    FieldSpec("type", "Type", str(type_id) if type_id else "any", types),
+                    FieldSpec("weekdays", "Days", placeholder="024 or Mon,Wed; blank = any"),
+                    FieldSpec(
+                        "part",
+                        "Time of day",
+                        "any",
+                        [("Any time", "any"), ("Morning", "am"), ("Afternoon", "pm")],
+                    ),
+                    FieldSpec("earliest", "Earliest", "t", placeholder="t, t+1w, 12/24"),
+                    FieldSpec("note", "Note", max_length=200),
+                ],
+                submit,
+                hint="Offered a freed slot that fits · Enter: next / add · Esc: cancel",
+            ),
+            self._waitlisted,
+        )
+
+    def _waitlisted(self, entry: WaitlistRow | None) -> None:
+        if entry is not None:
+            provider = "any provider" if entry.provider == "any" else entry.provider
+            self.say(
+                f"Waitlist: {entry.patient} · {provider} · {entry.appt_type} · "
+                f"{weekdays_label(entry.weekdays)} · {PART_LABELS[entry.part_of_day]}",
+                "green",
+            )
