@@ -443,3 +443,16 @@ async def test_history_shows_what_happened(demo_db):
             if c[0] == f"{row.starts_at:%m/%d/%y}" and c[1] == f"{row.starts_at:%H:%M}"
         )
         assert cells[4] == "Cancelled" and cells[5] == "Clinic cancelled"
+
+
+async def test_keys_typed_right_after_b_land_in_the_search(demo_db):
+    """'n' is No-show on the schedule: typed straight after b it must be the name."""
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ["b", *"nux"]:
+            await pilot.press(key)  # no waiting after b
+        await settle(pilot)
+        assert isinstance(app.screen, BookingScreen)
+        assert app.screen.query_one("#booking-search").value == "nux"
+    assert not Appointment.select().where(Appointment.no_show_at == clock.now_utc()).exists()
