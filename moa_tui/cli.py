@@ -11,13 +11,14 @@ import platformdirs
 from . import __version__
 from .commands import audit as audit_commands
 from .commands import backup as backup_commands
+from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
 from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
 from .services import clock
 from .services.errors import ServiceError
 
 # Each module adds its subcommands with register(subparsers); args.run(args) runs one.
-COMMAND_MODULES: list = [audit_commands, backup_commands, staff_commands]
+COMMAND_MODULES: list = [audit_commands, backup_commands, schedule_commands, staff_commands]
 
 
 def demo_dir() -> Path:

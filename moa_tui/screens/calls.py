@@ -1,0 +1,205 @@
+"""Confirmation calls: the appointments N days ahead (tomorrow by default) that nobody has
+confirmed yet, with the patient's phones; one key records how the call went."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ..services import clock
+from ..services.output import CallItem, call_worklist
+from ..services.waitlist import CALL_OUTCOMES, record_call
+from ..widgets.paged_table import PagedTable
+from ..widgets.text import plain
+from .base import AreaScreen
+
+MAX_DAYS_AHEAD = 60
+# Outcomes after which the appointment stays on the list to be called again.
+CALL_AGAIN = ("left_message", "no_answer")
+OUTCOME_STYLE = {"left_message": "yellow", "no_answer": "red"}
+
+
+def days_ahead_label(days: int) -> str:
+    """'tomorrow Thu 11/19', 'in 3 days Sat 11/21': short enough for the title at 80."""
+    day = clock.today() + dt.timedelta(days=days)
+    when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+    return f"{when} {day:%a %m/%d}"
+
+
+class BackOut:
+    """Esc goes back when the screen was pushed over another one (as it is from a
+    palette or a key); as an area of its own it has nowhere to go back to."""
+
+    def can_back_out(self) -> bool:
+        stack = self.app.screen_stack
+        return len(stack) > 1 and stack[0] is not self
+
+    def action_back(self) -> None:
+        if self.can_back_out():
+            self.app.pop_screen()
+
+
+class CallsScreen(BackOut, AreaScreen):
+    AREA_TITLE = "Confirmation calls"
+    ACTION_PERMISSIONS = {"record": "schedule.write"}
+    BINDINGS = [
+        Binding("1", "record('confirmed')", "Confirmed"),
+        Binding("2", "record('left_message')", "Left message"),
+        Binding("3", "record('no_answer')", "No answer"),
+        Binding("4", "record('cancelled')", "Cancelled"),
+        Binding("5", "record('rescheduled')", "Rescheduled"),
+        # Priority: the table would otherwise take left/right for horizontal scrolling.
+        # Not in the footer (the line above the list says it), so 1-5 fit at 80 columns.
+        Binding("left", "days(-1)", "Day before", priority=True, show=False),
+        Binding("right", "days(1)", "Day after", priority=True, show=False),
+        Binding("minus", "days(-1)", "Day before", show=False),
+        Binding("plus,equals_sign", "days(1)", "Day after", show=False),
+        Binding("enter", "open_patient", "Patient", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days_ahead = 1
+        self.items: dict[str, CallItem] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_back_out()
+        return super().check_action(action, parameters)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="calls-summary", classes="toolbar")
+        yield PagedTable(id="calls-table")
+        yield Static(id="calls-detail", classes="toolbar")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        # The phones come before provider and type so they show at 80 columns.
+        table.add_column("Time", width=5)
+        table.add_column("Patient", width=20)
+        table.add_column("Phones", width=31)
+        table.add_column("Last call", key="last", width=12)
+        table.add_column("Provider", width=15)
+        table.add_column("Type", width=11)
+        table.focus()
+
+    def set_title(self, extra: str = "") -> None:
+        super().set_title(extra or days_ahead_label(self.days_ahead))
+
+    def reload(self) -> None:
+        self.call_service(call_worklist, self.days_ahead, then=self._show, group="list")
+
+    def _show(self, items: list[CallItem]) -> None:
+        table = self.query_one(PagedTable)
+        keep, index = table.selected_key(), table.cursor_row
+        table.reset()
+        self.items = {str(i.call.appointment_id): i for i in items}
+        cells = []
+        for item in items:
+            r = item.call
+            outcome = next((k for k, v in CALL_OUTCOMES.items() if v == r.last_outcome), "")
+            cells.append(
+                (
+                    f"{r.starts_at:%H:%M}",
+                    plain(r.patient),
+                    plain(r.phones),
+                    plain(r.last_outcome or "-", OUTCOME_STYLE.get(outcome, "dim")),
+                    plain(r.provider),
+                    plain(r.appt_type),
+                )
+            )
+        table.add_page(cells, list(self.items), has_more=False)
+        if keep in self.items:
+            table.move_to_key(keep)
+        elif items:
+            # The called row left the list: stay at its place, on the next one.
+            table.move_cursor(row=min(index, len(items) - 1))
+        waiting = sum(not i.call.last_outcome for i in items)
+        self.query_one("#calls-summary", Static).update(
+            plain(
+                f"{self.day:%a %m/%d/%Y} · {len(items)} to confirm"
+                + (f" ({waiting} not called yet)" if items else "")
+                + " · ←/→ other day"
+            )
+        )
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item = self.selected()
+        text = ""
+        if item is not None:
+            r = item.call
+            text = f"{r.starts_at:%H:%M} {r.patient} · {r.appt_type} with {r.provider}"
+        elif not self.items:
+            text = "Nobody left to call for this day."
+        self.query_one("#calls-detail", Static).update(plain(text, "dim"))
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        self._show_detail()
+
+    @property
+    def day(self) -> dt.date:
+        return clock.today() + dt.timedelta(days=self.days_ahead)
+
+    def selected(self) -> CallItem | None:
+        return self.items.get(self.query_one(PagedTable).selected_key() or "")
+
+    def action_days(self, step: int) -> None:
+        days = min(MAX_DAYS_AHEAD, max(0, self.days_ahead + step))
+        if days == self.days_ahead:
+            self.app.bell()
+            return
+        # Forget the old day's rows at once: a key typed before the new day arrives must
+        # not act on an appointment that is no longer shown.
+        self.days_ahead = days
+        self.items = {}
+        self.query_one(PagedTable).reset()
+        self.set_title()
+        self.reload()
+
+    def action_record(self, outcome: str) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        r = item.call
+        # Until the list comes back the row cannot be called again (its version moves on).
+        del self.items[str(r.appointment_id)]
+
+        def done(_result: str) -> None:
+            label = CALL_OUTCOMES[outcome].lower()
+            if outcome == "cancelled":
+                message = f"{r.patient} {r.starts_at:%m/%d %H:%M}: cancelled; the slot is free."
+            elif outcome == "rescheduled":
+                # The instruction first, so it shows whole at 80 columns.
+                message = (
+                    "Rescheduled: now move it with r on the schedule · "
+                    f"{r.patient} {r.starts_at:%m/%d %H:%M}"
+                )
+            elif outcome in CALL_AGAIN:
+                message = f"{r.patient}: {label}; stays on the list to call again."
+            else:
+                message = f"{r.patient}: {label}."
+            self.say(message, "yellow" if outcome == "rescheduled" else "green")
+            self.reload()
+
+        self.call_service(
+            record_call, r.appointment_id, r.version, outcome, then=done, group="write"
+        )
+
+    def show_error(self, error) -> None:
+        super().show_error(error)
+        self.reload()
+
+    def action_open_patient(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.open_patient(item.patient_id)
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open_patient()
