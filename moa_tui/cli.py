@@ -79,6 +79,20 @@ def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bo
     )
 
 
+def make_kiosk_app(
+    db_path: Path, username: str | None = None, *, actor=None, waiting_room: bool = False
+):
+    """The self check-in kiosk (or the waiting-room display), signed in with the kiosk
+    account."""
+    from .kiosk import KioskApp, WaitingRoomApp
+    from .services.staff import load_clinic
+
+    clinic = load_clinic()
+    if waiting_room:
+        return WaitingRoomApp(clinic.name, db_path, username or "kiosk", actor)
+    return KioskApp(clinic.name, username or "kiosk", actor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moa-tui", description="Front desk of a medical office, by keyboard."
@@ -88,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="open (building if needed) the demo clinic"
     )
     parser.add_argument("--user", help="staff username (default: $MOA_USER or your login)")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--kiosk", action="store_true", help="the patients' self check-in kiosk (kiosk account)"
+    )
+    modes.add_argument(
+        "--waiting-room",
+        action="store_true",
+        help="the waiting-room display: tickets only, no names (kiosk account)",
+    )
     parser.add_argument(
         "--key-file",
         metavar="PATH",
@@ -111,9 +134,20 @@ def main(argv: list[str] | None = None) -> int:
             path = prepare_demo(Path(args.db) if args.db else demo_path())
         else:
             path = open_database(resolve_path(args.db))
-        app = make_app(path, args.user, demo=args.demo)
+        if args.kiosk or args.waiting_room:
+            app = make_kiosk_app(path, args.user, waiting_room=args.waiting_room)
+        else:
+            app = make_app(path, args.user, demo=args.demo)
     except (DatabaseError, ServiceError) as exc:
         print(f"moa-tui: {exc}", file=sys.stderr)
+        return 2
+    except PermissionError as exc:
+        print(f"moa-tui: no permission to open {exc.filename or 'the database'}.", file=sys.stderr)
+        return 2
+    if not (sys.stdin.isatty() and sys.__stderr__.isatty()):
+        # Over SSH, `ssh host cmd`, scp and sftp have no terminal: there is nobody to
+        # show a screen to, and the program would never end.
+        print("moa-tui: needs a terminal (ssh -t).", file=sys.stderr)
         return 2
     app.run(mouse=False)
     return app.return_code or 0

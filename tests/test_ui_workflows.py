@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from moa_tui.cli import make_app
 from moa_tui.db.models import (
     Appointment,
@@ -16,6 +18,7 @@ from moa_tui.screens.checkin import QueueScreen
 from moa_tui.screens.help import HelpScreen
 from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
 from moa_tui.screens.schedule import ScheduleScreen
+from moa_tui.screens.visit import CheckOutScreen
 from moa_tui.services import clock
 from moa_tui.services.claims import STATUS_LABELS
 from moa_tui.services.staff import find_staff
@@ -71,7 +74,7 @@ async def test_check_in_then_walk_through_queue(demo_db):
         assert isinstance(app.screen, QueueScreen)
         assert str(appt.id) in app.screen.rows
         assert "Exam" in static_text(app, "#queue-rooms")
-        for expected in ("intake_done", "roomed", "with_provider", "ready_checkout", "checked_out"):
+        for expected in ("intake_done", "roomed", "with_provider", "ready_checkout"):
             move_to_row(app, lambda row: row[1] == appt.patient)
             await pilot.press("a")
             await settle(pilot)
@@ -81,6 +84,22 @@ async def test_check_in_then_walk_through_queue(demo_db):
                 await pilot.press("enter")
                 await settle(pilot)
             assert app.screen.rows[str(appt.id)].row.status == expected
+        # Check-out: book the follow-up in two weeks, then Enter checks the patient out.
+        move_to_row(app, lambda row: row[1] == appt.patient)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckOutScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("enter")  # "t+2w" is offered
+        await settle(pilot)
+        await pilot.press("enter")  # the first open slot around then
+        await settle(pilot)
+        assert "Follow-up booked" in static_text(app, "#message")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.rows[str(appt.id)].row.status == "checked_out"
         # A finished visit has no next step: refused with a message, nothing changes.
         move_to_row(app, lambda row: row[1] == appt.patient)
         await pilot.press("a")
@@ -88,6 +107,15 @@ async def test_check_in_then_walk_through_queue(demo_db):
         assert "no next step" in static_text(app, "#message")
     stored = Appointment.get_by_id(appt.id)
     assert stored.status == "checked_out"
+    follow_up = Appointment.select().where(
+        (Appointment.patient == stored.patient)
+        & (Appointment.status == "booked")
+        & (
+            Appointment.starts_at
+            >= dt.datetime.combine(stored.starts_at.date(), dt.time.min) + dt.timedelta(days=12)
+        )
+    )
+    assert follow_up.count() >= 1
     assert stored.room.startswith("Exam")
     assert (
         stored.arrived_at

@@ -14,6 +14,7 @@ from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import AreaScreen
 from .schedule import status_cell
+from .visit import CheckOutScreen
 
 
 def duration(minutes: int) -> str:
@@ -114,6 +115,10 @@ class QueueScreen(AreaScreen):
             return
         if row.status == "intake_done":
             self._choose_room(row)
+            return
+        if row.status == "ready_checkout":
+            # Check-out is its own screen: balance, follow-up, visit slip.
+            self.app.push_screen(CheckOutScreen(row.id), lambda done: done and self._advanced(done))
             return
         self.call_service(advance, row.id, row.version, then=self._advanced, group="write")
 

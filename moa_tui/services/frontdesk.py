@@ -25,6 +25,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
+from .output import latin1, write_private
 from .schedule import (
     IN_OFFICE,
     ScheduleRow,
@@ -409,3 +410,64 @@ def flow_board(actor: StaffMember, warn_minutes: int | None = None) -> list[Boar
         reverse=True,
     )
     return active + done
+
+
+def _pdf(title: str, lines: list[str]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="letter")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 9, latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    for line in lines:
+        pdf.cell(0, 6, latin1(line), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+@writer("checkin")
+def save_receipt_pdf(actor: StaffMember, receipt: Receipt, path: str) -> str:
+    """The receipt as a PDF file (readable by its owner only)."""
+    lines = receipt_text(receipt).splitlines()
+    target = write_private(path, _pdf(lines[0], lines[1:]))
+    audit(actor, "receipt.pdf", detail=f"receipt {receipt.number} to {target}")
+    return str(target)
+
+
+def visit_slip_lines(row: ScheduleRow, next_visit: ScheduleRow | None) -> list[str]:
+    lines = [
+        f"Patient: {row.patient}",
+        f"Seen: {row.starts_at:%A %m/%d/%Y %H:%M} by {row.provider} ({row.appt_type})",
+        "",
+    ]
+    if next_visit is not None:
+        lines += [
+            "Your next appointment:",
+            f"  {next_visit.starts_at:%A %m/%d/%Y at %H:%M} with {next_visit.provider}",
+            "  Please call us at least 24 hours ahead if you cannot come.",
+        ]
+    else:
+        lines.append("No follow-up appointment was booked.")
+    return lines
+
+
+@writer("checkin")
+def save_visit_slip(
+    actor: StaffMember, row: ScheduleRow, next_visit: ScheduleRow | None, path: str
+) -> str:
+    """The visit slip with the next appointment, as a PDF file."""
+    clinic = ClinicSettings.select().first()
+    target = write_private(
+        path,
+        _pdf(f"{clinic.name if clinic else ''}: visit slip", visit_slip_lines(row, next_visit)),
+    )
+    audit(
+        actor,
+        "visit_slip.pdf",
+        patient_id=row.patient_id,
+        entity="appointment",
+        entity_id=row.id,
+        detail=str(target),
+    )
+    return str(target)

@@ -1,0 +1,373 @@
+"""Checking a patient in (insurance, forms, co-pay) and out (balance, follow-up, slip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from ..services import clock
+from ..services.availability import list_types
+from ..services.booking import Slot, SlotFilter, book_appointment, find_open_slots
+from ..services.errors import ServiceError
+from ..services.frontdesk import (
+    ELIGIBILITY_LABELS,
+    METHODS,
+    PAYMENT_METHODS,
+    Receipt,
+    VisitDesk,
+    collect_payment,
+    receipt_text,
+    record_eligibility,
+    save_receipt_pdf,
+    save_visit_slip,
+    set_self_pay,
+    tick_intake,
+    visit_desk,
+)
+from ..services.schedule import InsuranceNotVerified, ScheduleRow, advance, check_in
+from ..services.security import can
+from ..services.validate import format_money, parse_date
+from ..widgets.form import FieldSpec, FormDialog
+from ..widgets.text import plain, plain_lines
+from .base import ServiceCaller
+
+
+class ReceiptScreen(ServiceCaller, ModalScreen[None]):
+    """The receipt on screen; `f` saves it as a PDF to hand over or print."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("f", "pdf", "Save PDF")]
+
+    def __init__(self, receipt: Receipt) -> None:
+        super().__init__()
+        self.receipt = receipt
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(plain_lines(receipt_text(self.receipt).splitlines()))
+            yield Static("", id="dialog-message")
+            yield Static("f: save as PDF · Enter/Esc: close", classes="hint")
+
+    def action_pdf(self) -> None:
+        path = f"~/receipt-{self.receipt.number}.pdf"
+        self.call_service(save_receipt_pdf, self.receipt, path, then=self._saved)
+
+    def _saved(self, where: str) -> None:
+        self.query_one("#dialog-message", Static).update(plain(f"Saved {where}", "green"))
+
+
+def payment_dialog(
+    patient_id: int, appointment_id: int | None, amount: int, description: str
+) -> FormDialog:
+    def submit(actor, values):
+        return collect_payment(
+            actor,
+            patient_id,
+            values["amount"],
+            values["method"],
+            values["reference"],
+            appointment_id,
+            description,
+        )
+
+    return FormDialog(
+        f"Collect {description.lower()}",
+        [
+            FieldSpec("amount", "Amount", format_money(amount).lstrip("$"), max_length=12),
+            FieldSpec("method", "Paid by", options=[(v, k) for k, v in PAYMENT_METHODS.items()]),
+            FieldSpec(
+                "reference", "Check no/ref", placeholder="check number or card ref", max_length=40
+            ),
+        ],
+        submit,
+    )
+
+
+class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
+    """Everything the desk checks before the patient sits down; Enter checks them in."""
+
+    BINDINGS = [
+        Binding("enter", "check_in", "Check in"),
+        Binding("v", "verify", "Verify insurance"),
+        Binding("s", "self_pay", "Self-pay"),
+        Binding("p", "pay", "Co-pay"),
+        *(Binding(str(n), f"tick({n})", f"Form {n} done", show=False) for n in range(1, 10)),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, appointment_id: int) -> None:
+        super().__init__()
+        self.appointment_id = appointment_id
+        self.desk: VisitDesk | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Check in", id="titlebar")
+        with VerticalScroll(classes="chart"):
+            yield Static("Loading…", id="visit-body")
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.call_service(visit_desk, self.appointment_id, then=self._show)
+
+    def _show(self, d: VisitDesk) -> None:
+        self.desk = d
+        a = d.appointment
+        self.query_one("#titlebar", Static).update(plain(f"Check in · {a.patient}"))
+        if d.self_pay:
+            insurance = "Self-pay visit (no insurance billed)"
+        elif d.payer:
+            state = d.eligibility or "never checked"
+            mark = "OK" if d.verified else "NOT VERIFIED for this visit"
+            insurance = f"{d.payer} member {d.member_id} · last check: {state} · {mark}"
+        else:
+            insurance = "No insurance on file: choose self-pay (s) or add coverage"
+        lines = [
+            f"{a.patient}   {a.starts_at:%H:%M} with {a.provider} · {a.appt_type}",
+            "",
+            f"Insurance  {insurance}",
+            f"Co-pay     {format_money(d.copay_cents)}",
+            f"Balance    {format_money(d.balance_cents)} on the patient's account",
+            "",
+            "Forms due" if d.missing else "Forms      all done",
+            *(f"  {n}  {name}" for n, (_id, name) in enumerate(d.missing, start=1)),
+        ]
+        self.query_one("#visit-body", Static).update(plain_lines(lines))
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#message", Static).update(plain(text, style))
+
+    def show_error(self, error: ServiceError) -> None:
+        self.say(str(error), "bold red")
+        self.app.bell()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_verify(self) -> None:
+        def submit(actor, values):
+            return record_eligibility(
+                actor, self.appointment_id, values["status"], values["method"], values["reference"]
+            )
+
+        self.app.push_screen(
+            FormDialog(
+                "Insurance check for this visit",
+                [
+                    FieldSpec(
+                        "status", "Result", options=[(v, k) for k, v in ELIGIBILITY_LABELS.items()]
+                    ),
+                    FieldSpec("method", "How", options=[(v, k) for k, v in METHODS.items()]),
+                    FieldSpec(
+                        "reference", "Reference", placeholder="payer's reference no.", max_length=40
+                    ),
+                ],
+                submit,
+            ),
+            lambda d: d and self._show(d),
+        )
+
+    def action_self_pay(self) -> None:
+        if self.desk:
+            a = self.desk.appointment
+            self.call_service(
+                set_self_pay, a.id, a.version, not self.desk.self_pay, then=self._show
+            )
+
+    def action_tick(self, number: int) -> None:
+        if self.desk and 0 < number <= len(self.desk.missing):
+            item_id, _name = self.desk.missing[number - 1]
+            self.call_service(tick_intake, self.appointment_id, item_id, then=self._show)
+
+    def action_pay(self) -> None:
+        if self.desk:
+            a = self.desk.appointment
+            self.app.push_screen(
+                payment_dialog(a.patient_id, a.id, self.desk.copay_cents, "Co-pay"),
+                self._paid,
+            )
+
+    def _paid(self, receipt: Receipt | None) -> None:
+        if receipt:
+            self.reload()
+            self.app.push_screen(ReceiptScreen(receipt))
+
+    def action_check_in(self, override: str = "") -> None:
+        if self.desk:
+            a = self.desk.appointment
+            self.call_service(
+                check_in,
+                a.id,
+                a.version,
+                override,
+                then=self.dismiss,
+                failed=self._refused,
+                group="write",
+            )
+
+    def _refused(self, error: ServiceError) -> None:
+        if isinstance(error, InsuranceNotVerified) and can(self.app.actor, "checkin.override"):
+            a = self.desk.appointment
+
+            def submit(actor, values):
+                return check_in(actor, a.id, a.version, values["reason"])
+
+            self.app.push_screen(
+                FormDialog(
+                    "Check in without verified insurance",
+                    [FieldSpec("reason", "Reason", max_length=200)],
+                    submit,
+                    hint=str(error),
+                ),
+                lambda row: row and self.dismiss(row),
+            )
+            return
+        self.show_error(error)
+
+
+class CheckOutScreen(ServiceCaller, Screen[ScheduleRow | None]):
+    """Balance, the follow-up booking ("2w" -> open slots around then), the visit slip."""
+
+    BINDINGS = [
+        Binding("enter", "check_out", "Check out"),
+        Binding("p", "pay", "Collect balance"),
+        Binding("b", "follow_up", "Book follow-up"),
+        Binding("f", "slip", "Visit slip PDF"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, appointment_id: int) -> None:
+        super().__init__()
+        self.appointment_id = appointment_id
+        self.desk: VisitDesk | None = None
+        self.next_visit: ScheduleRow | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Check out", id="titlebar")
+        with VerticalScroll(classes="chart"):
+            yield Static("Loading…", id="visit-body")
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.call_service(visit_desk, self.appointment_id, then=self._show)
+
+    def _show(self, d: VisitDesk) -> None:
+        self.desk = d
+        a = d.appointment
+        self.query_one("#titlebar", Static).update(plain(f"Check out · {a.patient}"))
+        follow = (
+            f"{self.next_visit.starts_at:%a %m/%d/%Y %H:%M} with {self.next_visit.provider}"
+            if self.next_visit
+            else "none booked yet (b)"
+        )
+        lines = [
+            f"{a.patient}   seen {a.starts_at:%H:%M} by {a.provider} · {a.appt_type}",
+            "",
+            f"Balance     {format_money(d.balance_cents)}"
+            + ("  (p to collect)" if d.balance_cents > 0 else ""),
+            f"Follow-up   {follow}",
+        ]
+        self.query_one("#visit-body", Static).update(plain_lines(lines))
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#message", Static).update(plain(text, style))
+
+    def show_error(self, error: ServiceError) -> None:
+        self.say(str(error), "bold red")
+        self.app.bell()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_pay(self) -> None:
+        if self.desk and self.desk.balance_cents > 0:
+            a = self.desk.appointment
+            self.app.push_screen(
+                payment_dialog(a.patient_id, a.id, self.desk.balance_cents, "Balance payment"),
+                self._paid,
+            )
+
+    def _paid(self, receipt: Receipt | None) -> None:
+        if receipt:
+            self.reload()
+            self.app.push_screen(ReceiptScreen(receipt))
+
+    def action_follow_up(self) -> None:
+        if self.desk is None:
+            return
+        a = self.desk.appointment
+
+        def find(actor, values):
+            day = parse_date("when", values["when"], today=clock.today())
+            earliest = max(day - dt.timedelta(days=2), clock.today())
+            type_id = _type_id_of(actor, a)
+            return find_open_slots(
+                actor, type_id, SlotFilter(provider_id=a.provider_id, earliest=earliest), 8
+            ), type_id
+
+        self.app.push_screen(
+            FormDialog(
+                "Follow-up: when?",
+                [FieldSpec("when", "When", "t+2w", max_length=20)],
+                find,
+                hint="t+2w = in two weeks, t+3m, mon, 12/24 · Enter: show slots",
+            ),
+            self._pick_slot,
+        )
+
+    def _pick_slot(self, found: tuple[list[Slot], int] | None) -> None:
+        if not found:
+            return
+        slots, type_id = found
+        if not slots:
+            self.say("No open slot with this provider around then.", "bold red")
+            return
+        options = [
+            (f"{s.starts_at:%a %m/%d %H:%M} {s.provider}", str(n)) for n, s in enumerate(slots)
+        ]
+        patient_id = self.desk.appointment.patient_id
+
+        def book(actor, values):
+            slot = slots[int(values["slot"])]
+            return book_appointment(actor, patient_id, slot.provider_id, type_id, slot.starts_at)
+
+        self.app.push_screen(
+            FormDialog("Book the follow-up", [FieldSpec("slot", "Slot", options=options)], book),
+            self._booked,
+        )
+
+    def _booked(self, row: ScheduleRow | None) -> None:
+        if row:
+            self.next_visit = row
+            self.reload()
+            self.say(f"Follow-up booked {row.starts_at:%a %m/%d %H:%M}.", "green")
+
+    def action_slip(self) -> None:
+        if self.desk:
+            self.call_service(
+                save_visit_slip,
+                self.desk.appointment,
+                self.next_visit,
+                f"~/visit-slip-{self.appointment_id}.pdf",
+                then=lambda where: self.say(f"Saved {where}", "green"),
+            )
+
+    def action_check_out(self) -> None:
+        if self.desk:
+            a = self.desk.appointment
+            self.call_service(advance, a.id, a.version, then=self.dismiss, group="write")
+
+
+def _type_id_of(actor, row: ScheduleRow) -> int:
+    return next(t.id for t in list_types(actor) if t.name == row.appt_type)
