@@ -225,7 +225,7 @@ class KioskApp(App):
 
 class WaitingRoomScreen(ServiceCaller, Screen):
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.app.clinic_name} · Waiting room", id="titlebar")
+        yield Static(plain(f"{self.app.clinic_name} · Waiting room"), id="titlebar")
         yield Static("", id="board")
         yield Static("You will be called by your ticket number.", classes="hint")
 

@@ -422,16 +422,7 @@ def test_every_text_service_refuses_control_characters(demo_db, user, field, cal
             assert_refused(lambda value: call(actor, value), field, f"ok {hostile} ok")
 
 
-OS_LOGIN_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="set_os_login (services/staff.py) cleans only control characters: an SSH login "
-    "name with brackets and spaces ('[bold red]x[/] 0') is stored, though no such login "
-    "can exist",
-)
-MARKUP_SERVICES = [
-    pytest.param(*p.values, id=p.id, marks=OS_LOGIN_GAP) if p.id == "os-login" else p
-    for p in TEXT_SERVICES
-]
+MARKUP_SERVICES = [p for p in TEXT_SERVICES]
 
 
 @pytest.mark.parametrize(("user", "field", "call", "brackets"), MARKUP_SERVICES)
@@ -737,11 +728,6 @@ async def test_claims_list_and_claim_show_stored_text_as_plain_text(demo_db):
         assert_harmless(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="claims screen: the payer filter Select shows stored payer names as markup and "
-    "raw (screens/claims.py _got_payers); '[/b]' crashes the app, ESC reaches the terminal",
-)
 async def test_claims_payer_filter_shows_payer_names_as_plain_text(demo_db):
     poison(demo_db)
     app = hostile_app(demo_db)
@@ -803,11 +789,6 @@ async def test_sign_in_shows_a_hostile_clinic_name_as_plain_text(demo_db):
         assert_harmless(app, "Clinic␛]0;pwned␇[/b]: sign in")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="patients list: MRN, sex and phone cells are plain strings, so DataTable "
-    "parses them as markup and passes ESC through (screens/patients.py PatientsScreen._show)",
-)
 async def test_patient_list_shows_stored_ids_and_phones_as_plain_text(demo_db):
     poison(demo_db, ids_too=True)
     app = hostile_app(demo_db)
@@ -819,12 +800,6 @@ async def test_patient_list_shows_stored_ids_and_phones_as_plain_text(demo_db):
         assert_harmless(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restricted record: the emergency-access dialog puts the stored patient name "
-    "into its hint Static raw (screens/patients.py _break_the_glass, widgets/form.py "
-    "FormDialog.compose: Static(self.hint, markup=False))",
-)
 async def test_emergency_access_dialog_shows_the_name_as_plain_text(demo_db):
     group = poison(demo_db)
     target = next(p for p in group if has_control(p.first_name + p.last_name))
@@ -837,12 +812,6 @@ async def test_emergency_access_dialog_shows_the_name_as_plain_text(demo_db):
         assert_harmless(app, visible(target.last_name))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="patient form: a stale save is reported with app.notify(str(error)), markup on, "
-    "and the message holds the stored name (screens/patients.py PatientFormScreen._failed); "
-    "'[/b]' in the name crashes the app",
-)
 async def test_a_stale_save_reports_a_hostile_name_as_plain_text(demo_db):
     patient = Patient.select().order_by(Patient.id).first()
     Patient.update(first_name=f"Quinn{CLOSE}", last_name=f"Doe{CLEAR}").where(
@@ -937,12 +906,6 @@ async def test_kiosk_shows_the_patients_details_as_plain_text(demo_db):
         assert_harmless(app, "Quinn[/b]␛[2J␛[H", f"1 {MARKUP} St␛]0;pwned␇", "Dr␛[31mRED")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waiting-room display: the title is Static(f'{clinic_name} · Waiting room'), "
-    "markup on and raw (kiosk.py WaitingRoomScreen.compose); '[/b]' in the clinic's name "
-    "crashes the display, ESC reaches the screen in the waiting room",
-)
 async def test_waiting_room_shows_a_hostile_clinic_name_as_plain_text(demo_db):
     from moa_tui.kiosk import WaitingRoomApp
 

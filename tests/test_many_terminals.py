@@ -368,12 +368,10 @@ def test_twenty_terminals_lose_nothing_and_never_see_a_locked_database(demo_db: 
         f"{sum(len(log['stock_refused']) for log in logs)} not enough"
     )
     lost = [f"terminal {log['index']}: {r}" for log in logs for _, r in log["refusal_lost"]]
-    if lost:
-        # Everything else held; this one is the known bug, shown deterministically below.
-        pytest.xfail(
-            f"{len(lost)} refused booking(s) reached the desk as 'The database is busy' "
-            "(see test_a_refusal_is_not_turned_into_database_busy): " + "; ".join(lost[:3])
-        )
+    assert not lost, (
+        f"{len(lost)} refused booking(s) reached the desk as 'The database is busy': "
+        + "; ".join(lost[:3])
+    )
 
 
 def _check_bookings(logs: list[dict], attempts: Counter) -> None:
@@ -488,14 +486,6 @@ def _check_stock(logs: list[dict], before: dict) -> None:
 # --- the bug the race finds ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/core.py _run records a refusal in a new BEGIN IMMEDIATE while the "
-    "refused job's SELECT is still open (booking.py _check_slot raises SlotTaken inside "
-    "`for other in taken:`; the exception's traceback keeps the cursor alive, peewee's "
-    "ROLLBACK does not reset it): if another terminal committed meanwhile, SQLite answers "
-    "'database is locked' at once, without the busy timeout",
-)
 def test_a_refusal_is_not_turned_into_database_busy(demo_db: Path, monkeypatch):
     """A booking over two appointments is refused; between the refused job's rollback and
     the recording of the refusal, another terminal commits (made to happen here at that

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from ..services.errors import ServiceError
 from ..services.security import can
 from ..widgets.areabar import AreaBar
-from ..widgets.text import plain
+from ..widgets.text import plain, visible
 
 
 class DataChanged(Message):
@@ -105,7 +105,7 @@ class ServiceCaller:
         message.then(message.value)
 
     def show_error(self, error: ServiceError) -> None:
-        self.notify(str(error), severity="error", timeout=8)
+        self.notify(visible(error), severity="error", timeout=8, markup=False)
 
 
 class AreaScreen(ServiceCaller, Screen):

@@ -117,7 +117,7 @@ class ClaimsScreen(AreaScreen):
 
     def _got_payers(self, payers: list[PayerInfo]) -> None:
         self.payers = payers
-        self.query_one("#f-payer", Select).set_options([(p.name, p.id) for p in payers])
+        self.query_one("#f-payer", Select).set_options([(plain(p.name), p.id) for p in payers])
 
     def reload(self) -> None:
         self.call_service(claims_page, self.filter, None, PAGE, then=self._show, group="page")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -25,7 +25,7 @@ from ..services.patients import (
 )
 from ..widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ..widgets.paged_table import PagedTable
-from ..widgets.text import plain, plain_lines
+from ..widgets.text import plain, plain_lines, visible
 from .base import AreaScreen, ServiceCaller
 
 LABELS = {
@@ -119,11 +119,11 @@ class PatientsScreen(AreaScreen):
         table.add_page(
             [
                 (
-                    h.mrn,
+                    plain(h.mrn),
                     plain(h.name + (" (restricted)" if h.restricted else "")),
                     f"{h.dob:%m/%d/%Y}",
-                    h.sex,
-                    h.phone,
+                    plain(h.sex),
+                    plain(h.phone),
                 )
                 for h in hits
             ],
@@ -427,4 +427,4 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         if isinstance(error, Conflict):
             # Someone else saved first: show their version rather than overwrite it.
             self.dismiss(False)
-            self.app.notify(str(error), severity="warning", timeout=10)
+            self.app.notify(visible(error), severity="warning", timeout=10, markup=False)

@@ -37,7 +37,7 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
             yield Static(plain(self.heading()), classes="dialog-title")
             yield Form(self.specs())
             yield Static("", id="dialog-message", classes="error")
-            yield Static(self.HINT, classes="hint", markup=False)
+            yield Static(plain(self.HINT), classes="hint")
 
     def heading(self) -> str:
         return self.TITLE_TEXT

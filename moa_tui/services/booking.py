@@ -219,7 +219,10 @@ def _check_slot(
             & Appointment.status.in_(ACTIVE)
         )
     )
-    for other in taken:
+    # Read every row before a refusal can be raised: an exception in the middle of a
+    # cursor leaves it open, and the refusal's own audit write would then find SQLite
+    # locked.
+    for other in list(taken):
         other_end = other.starts_at + dt.timedelta(minutes=other.minutes)
         if other.id == ignore or other_end <= start:
             continue

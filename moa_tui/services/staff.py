@@ -179,6 +179,8 @@ def set_os_login(actor: StaffMember, staff_id: int, version: int, login: str) ->
     staff = get_or_refuse(StaffMember, staff_id, "staff account")
     stale(staff, version)
     login = clean_text("os_login", login, max_len=32, label="OS login").lower() or None
+    if login and not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in login):
+        raise ValidationError.one("os_login", "An operating-system login: " + USERNAME_HELP)
     if (
         login
         and StaffMember.select()

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from textual.app import ComposeResult
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -189,7 +189,7 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
             yield Static(plain(self.title_text), classes="dialog-title")
             yield Form(self.specs)
             yield Static("", id="dialog-message", classes="error")
-            yield Static(self.hint, classes="hint", markup=False)
+            yield Static(plain(self.hint), classes="hint")
 
     def on_form_done(self, event: Form.Done) -> None:
         event.stop()
