@@ -228,7 +228,9 @@ def test_check_in_here_is_seen_by_another_terminal(demo_db: Path):
                 await pilot.press("down")
             assert table.selected_key() == key
 
-            await pilot.press("c")
+            await pilot.press("c")  # the check-in screen; Enter checks in
+            await pilot.pause(0.5)
+            await pilot.press("enter")
             end = time.monotonic() + 10
             while time.monotonic() < end:
                 shown = screen.rows.get(key)

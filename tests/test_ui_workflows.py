@@ -18,7 +18,7 @@ from moa_tui.screens.checkin import QueueScreen
 from moa_tui.screens.help import HelpScreen
 from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
 from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.visit import CheckOutScreen
+from moa_tui.screens.visit import CheckInScreen, CheckOutScreen
 from moa_tui.services import clock
 from moa_tui.services.claims import STATUS_LABELS
 from moa_tui.services.staff import find_staff
@@ -65,6 +65,11 @@ async def test_check_in_then_walk_through_queue(demo_db):
         appt = booked[0]
         move_to_row(app, lambda row: row[2] == appt.patient and row[0] == f"{appt.starts_at:%H:%M}")
         await pilot.press("c")
+        await settle(pilot)
+        # The check-in screen shows insurance, forms due and the co-pay; Enter checks in.
+        assert isinstance(app.screen, CheckInScreen)
+        assert "Insurance" in static_text(app, "#visit-body")
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen.rows[str(appt.id)].status == "arrived"
         assert "checked in" in static_text(app, "#message")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +14,12 @@ from textual.widgets import Static
 from ..services import clock
 from ..services.availability import TypeInfo, list_types
 from ..services.booking import (
-    appointment_history,
     cancel_appointment,
     mark_no_show,
     undo_status,
 )
 from ..services.errors import ValidationError
+from ..services.output import day_sheet_pdf, day_sheet_text, export_icalendar, write_private
 from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
 from ..services.validate import parse_date
@@ -46,6 +45,11 @@ from .booking import (
     parse_when,
     weekdays_label,
 )
+from .calendar import DayGridScreen, MonthScreen, WeekScreen
+from .calls import CallsScreen
+from .hours import HoursScreen, TypesScreen
+from .visit import CheckInScreen
+from .waitlist import WaitlistScreen
 
 STATUS_STYLE = {
     "booked": "",
@@ -57,34 +61,19 @@ STATUS_STYLE = {
     "cancelled": "dim strike",
     "rescheduled": "dim italic",
 }
-# The history's detail of a cancelled row, short enough for the status column.
-CANCEL_SHORT = (
-    ("Late cancel", "Cxl late <24h"),
-    ("Patient cancelled", "Cxl patient"),
-    ("Clinic cancelled", "Cxl clinic"),
-)
-_MOVED = re.compile(r"moved to (\d\d/\d\d \d\d:\d\d)")
+# Why a row was cancelled, short enough for the status column.
+CANCEL_SHORT = {"late": "Cxl late <24h", "patient": "Cxl patient", "clinic": "Cxl clinic"}
 WHO_CANCELLED = [("Patient", "patient"), ("Clinic", "clinic")]
 NOT_OFF_THE_LIST = ("cancelled", "rescheduled")
 
 
-def status_cell(row: ScheduleRow, detail: str = ""):
+def status_cell(row: ScheduleRow):
     label = row.status_label
     if row.status == "cancelled":
-        label = next((short for long, short in CANCEL_SHORT if long in detail), label)
-    elif row.status == "rescheduled" and (moved := _MOVED.search(detail)):
-        label = f"→ {moved.group(1)}"
+        label = CANCEL_SHORT.get(row.cancel_reason, label)
+    elif row.status == "rescheduled" and row.moved_to:
+        label = f"→ {row.moved_to:%m/%d %H:%M}"
     return plain(label, STATUS_STYLE.get(row.status, ""))
-
-
-def day_with_details(actor, day: dt.date, provider_id: int | None):
-    """The day's rows and, for cancelled and moved ones, what happened (from the patients'
-    histories: the schedule rows carry only the status)."""
-    rows = day_schedule(actor, day, provider_id)
-    details: dict[int, str] = {}
-    for patient_id in {r.patient_id for r in rows if r.status in NOT_OFF_THE_LIST}:
-        details.update({h.id: h.detail for h in appointment_history(actor, patient_id)})
-    return rows, details
 
 
 class ScheduleScreen(AreaScreen):
@@ -116,6 +105,16 @@ class ScheduleScreen(AreaScreen):
         Binding("R", "recurring", "Recurring visits", show=False),
         Binding("X", "cancel_series", "Cancel rest of series", show=False),
         Binding("W", "waitlist", "Add to waitlist", show=False),
+        Binding("v", "view('day')", "Day grid (providers side by side)", show=False),
+        Binding("k", "view('week')", "Week of one provider", show=False),
+        Binding("m", "view('month')", "Month overview", show=False),
+        Binding("l", "view('calls')", "Confirmation calls", show=False),
+        Binding("w", "view('waitlist')", "Waitlist", show=False),
+        Binding("H", "view('hours')", "Providers' hours and closed days", show=False),
+        Binding("Y", "view('types')", "Appointment types", show=False),
+        Binding("P", "export('pdf')", "Day sheet as PDF", show=False),
+        Binding("T", "export('text')", "Day sheet as text file", show=False),
+        Binding("I", "export('ical')", "iCalendar file of 30 days", show=False),
     ]
 
     def __init__(self) -> None:
@@ -157,10 +156,9 @@ class ScheduleScreen(AreaScreen):
 
     def reload(self) -> None:
         provider_id = self.provider.id if self.provider else None
-        self.call_service(day_with_details, self.day, provider_id, then=self._show, group="day")
+        self.call_service(day_schedule, self.day, provider_id, then=self._show, group="day")
 
-    def _show(self, answer: tuple[list[ScheduleRow], dict[int, str]]) -> None:
-        rows, details = answer
+    def _show(self, rows: list[ScheduleRow]) -> None:
         table = self.query_one(PagedTable)
         keep = table.selected_key()
         table.reset()
@@ -175,7 +173,7 @@ class ScheduleScreen(AreaScreen):
                     plain(r.provider),
                     plain(r.patient),
                     plain(r.appt_type),
-                    status_cell(r, details.get(r.id, "")),
+                    status_cell(r),
                 )
                 for r in rows
             ],
@@ -243,10 +241,63 @@ class ScheduleScreen(AreaScreen):
         self.show_day(self.day)
 
     def action_check_in(self) -> None:
+        """The check-in screen: insurance, forms, co-pay; Enter there checks in."""
         row = self.selected()
         if row is None:
             return
-        self.call_service(check_in, row.id, row.version, then=self._checked_in, group="write")
+        if row.status != "booked" or row.starts_at.date() != clock.today():
+            # Let the service say why not (already here, another day, cancelled...).
+            self.call_service(check_in, row.id, row.version, then=self._checked_in, group="write")
+            return
+        self.app.push_screen(CheckInScreen(row.id), lambda done: done and self._checked_in(done))
+
+    def action_view(self, which: str) -> None:
+        """The other views of the schedule, over this one; Esc comes back."""
+        row = self.selected()
+        provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
+        screens = {
+            "day": lambda: DayGridScreen(self.day),
+            "week": lambda: WeekScreen(self.day, provider_id),
+            "month": lambda: MonthScreen(self.day),
+            "calls": CallsScreen,
+            "waitlist": WaitlistScreen,
+            "hours": lambda: HoursScreen(provider_id),
+            "types": TypesScreen,
+        }
+        callback = (lambda day: day and self.show_day(day)) if which == "month" else None
+        self.app.push_screen(screens[which](), callback)
+
+    def action_export(self, kind: str) -> None:
+        """The day sheet (PDF or text) or 30 days as iCalendar, for the selected row's
+        provider (or the provider shown)."""
+        row = self.selected()
+        provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
+        if provider_id is None:
+            self.say("Choose a provider first (p) or select one of their appointments.", "red")
+            return
+        day = self.day
+        name = {
+            "pdf": f"day-sheet-{day}.pdf",
+            "text": f"day-sheet-{day}.txt",
+            "ical": f"schedule-{day}.ics",
+        }[kind]
+
+        def submit(actor, values):
+            path = values["path"]
+            if kind == "pdf":
+                return str(day_sheet_pdf(actor, day, provider_id, path))
+            if kind == "text":
+                text = day_sheet_text(actor, day, provider_id)
+                return str(write_private(path, text.encode()))
+            count = export_icalendar(actor, provider_id, day, day + dt.timedelta(days=30), path)
+            return f"{path} ({count} appointments)"
+
+        self.app.push_screen(
+            FormDialog(
+                "Save to file", [FieldSpec("path", "File", f"~/{name}", max_length=300)], submit
+            ),
+            lambda where: where and self.say(f"Saved {where}", "green"),
+        )
 
     def _checked_in(self, row: ScheduleRow) -> None:
         self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
@@ -284,7 +335,7 @@ class ScheduleScreen(AreaScreen):
         return booked
 
     def _type_id(self, row: ScheduleRow) -> int | None:
-        return next((t.id for t in self.types if t.name == row.appt_type), None)
+        return row.type_id or None
 
     def _booked_selected(self, doing: str) -> ScheduleRow | None:
         """The selected appointment if it is still booked; else say why not."""
@@ -396,6 +447,9 @@ class ScheduleScreen(AreaScreen):
     def action_cancel_series(self) -> None:
         row = self._booked_selected("cancelled")
         if row is None:
+            return
+        if row.series_id is None:
+            self.say("This appointment is not part of a recurring series.", "bold red")
             return
         choose_and_call(
             self,

@@ -3,6 +3,7 @@ overbooked on purpose), reschedule, cancel, no-show, undo and a patient's histor
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -72,8 +73,16 @@ class HistoryRow:
 
 
 def _busy(provider_ids, start: dt.datetime, end: dt.datetime, ignore: int | None = None):
-    """provider id -> sorted [(start, end)] of what holds time between start and end."""
-    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {p: [] for p in provider_ids}
+    """(provider id, day) -> sorted [(start, end)] of what holds that provider's time
+    that day, between start and end: appointments and blocked time."""
+    busy: dict[tuple[int, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
+
+    def hold(pid: int, s: dt.datetime, e: dt.datetime) -> None:
+        day = s.date()
+        while day <= e.date():  # blocked time can span days
+            busy.setdefault((pid, day), []).append((s, e))
+            day += dt.timedelta(days=1)
+
     query = (
         Appointment.select(
             Appointment.id, Appointment.provider, Appointment.starts_at, Appointment.minutes
@@ -84,22 +93,17 @@ def _busy(provider_ids, start: dt.datetime, end: dt.datetime, ignore: int | None
             & (Appointment.starts_at < end)
             & Appointment.status.in_(ACTIVE)
         )
-        .order_by(Appointment.starts_at)
         .tuples()
     )
     for appt_id, pid, starts_at, minutes in query:
         if appt_id != ignore:
-            busy[pid].append((starts_at, starts_at + dt.timedelta(minutes=minutes)))
+            hold(pid, starts_at, starts_at + dt.timedelta(minutes=minutes))
     for block in blocked_between(provider_ids, start, end):
         for pid in [block.provider_id] if block.provider_id else provider_ids:
-            busy[pid].append((block.starts_at, block.ends_at))
+            hold(pid, max(block.starts_at, start), min(block.ends_at, end))
     for intervals in busy.values():
         intervals.sort()
     return busy
-
-
-def _free(start: dt.datetime, end: dt.datetime, intervals) -> bool:
-    return all(e <= start or s >= end for s, e in intervals)
 
 
 def _slots_on(
@@ -112,13 +116,22 @@ def _slots_on(
     f: SlotFilter,
     not_before: dt.datetime,
 ):
+    taken = busy.get((pid, day), [])
+    starts = [s for s, _e in taken]
+    length = dt.timedelta(minutes=minutes)
     for block_start, block_end in hours.get((pid, day.weekday()), ()):
         t = dt.datetime.combine(day, block_start)
         close = dt.datetime.combine(day, block_end)
-        while t + dt.timedelta(minutes=minutes) <= close:
-            end = t + dt.timedelta(minutes=minutes)
+        lo = 0  # what ends before the candidate start can be skipped from now on
+        while t + length <= close:
+            end = t + length
             part_ok = not f.part_of_day or (f.part_of_day == "am") == (t.hour < 12)
-            if t >= not_before and part_ok and _free(t, end, busy.get(pid, ())):
+            while lo < len(taken) and taken[lo][1] <= t:
+                lo += 1
+            # Only what starts before this slot ends can overlap it.
+            hi = bisect.bisect_left(starts, end)
+            clash = any(e > t for _s, e in taken[lo:hi])
+            if t >= not_before and part_ok and not clash:
                 yield Slot(pid, name, t, minutes)
             t += dt.timedelta(minutes=SLOT_STEP)
 

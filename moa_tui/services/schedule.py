@@ -74,6 +74,10 @@ class ScheduleRow:
     status_at: dt.datetime | None  # UTC instant of the current status, if any
     arrived_at: dt.datetime | None  # UTC
     room: str = ""
+    type_id: int = 0
+    cancel_reason: str = ""  # patient, clinic, late
+    series_id: int | None = None
+    moved_to: dt.datetime | None = None  # when a rescheduled visit now takes place
 
     @property
     def status_label(self) -> str:
@@ -84,7 +88,7 @@ def patient_display(last: str, first: str) -> str:
     return f"{last}, {first}"
 
 
-def _row(a: Appointment) -> ScheduleRow:
+def _row(a: Appointment, moved_to: dt.datetime | None = None) -> ScheduleRow:
     field = STATUS_TIME.get(a.status)
     return ScheduleRow(
         id=a.id,
@@ -100,12 +104,27 @@ def _row(a: Appointment) -> ScheduleRow:
         status_at=getattr(a, field) if field else None,
         arrived_at=a.arrived_at,
         room=a.room if a.status in ("roomed", "with_provider") else "",
+        type_id=a.appt_type.id,
+        cancel_reason=a.cancel_reason,
+        series_id=a.series_id,
+        moved_to=moved_to,
     )
 
 
 def _appointments():
+    # Only the columns a row shows: a day of a big practice is hundreds of rows.
     return (
-        Appointment.select(Appointment, Patient, Provider, AppointmentType)
+        Appointment.select(
+            Appointment,
+            Patient.id,
+            Patient.first_name,
+            Patient.last_name,
+            Provider.id,
+            Provider.short_name,
+            Provider.full_name,
+            AppointmentType.id,
+            AppointmentType.name,
+        )
         .join_from(Appointment, Patient)
         .join_from(Appointment, Provider)
         .join_from(Appointment, AppointmentType)
@@ -130,7 +149,14 @@ def day_schedule(
     if provider_id is not None:
         query = query.where(Appointment.provider == provider_id)
     query = query.order_by(Provider.full_name, Appointment.starts_at, Appointment.id)
-    return [_row(a) for a in query.limit(SCHEDULE_LIMIT)]
+    found = list(query.limit(SCHEDULE_LIMIT))
+    moved = [a.rescheduled_to_id for a in found if a.rescheduled_to_id]
+    moved_to = dict(
+        Appointment.select(Appointment.id, Appointment.starts_at)
+        .where(Appointment.id.in_(moved))
+        .tuples()
+    ) if moved else {}
+    return [_row(a, moved_to.get(a.rescheduled_to_id)) for a in found]
 
 
 def _who_when(a: Appointment) -> str:
