@@ -161,12 +161,11 @@ class ScheduleScreen(AreaScreen):
     def _show(self, rows: list[ScheduleRow]) -> None:
         table = self.query_one(PagedTable)
         keep = table.selected_key()
-        table.reset()
         self.rows = {str(r.id): r for r in rows}
         if self.select_after_load in self.rows:
             # (An answer fetched before the booking may arrive first: keep waiting then.)
             keep, self.select_after_load = self.select_after_load, None
-        table.add_page(
+        table.set_rows(
             [
                 (
                     f"{r.starts_at:%H:%M}",
@@ -178,9 +177,8 @@ class ScheduleScreen(AreaScreen):
                 for r in rows
             ],
             list(self.rows),
-            has_more=False,
+            keep,
         )
-        table.move_to_key(keep)
         day = self.day
         when = "today" if day == clock.today() else f"{(day - clock.today()).days:+d} days"
         who = self.provider.name if self.provider else "all providers"

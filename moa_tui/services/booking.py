@@ -7,6 +7,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
+from ..db.database import db
 from ..db.models import (
     Appointment,
     AppointmentStatusChange,
@@ -93,17 +94,23 @@ def _busy(provider_ids, start: dt.datetime, end: dt.datetime, ignore: int | None
             & (Appointment.starts_at < end)
             & Appointment.status.in_(ACTIVE)
         )
-        .tuples()
     )
-    for appt_id, pid, starts_at, minutes in query:
+    # Tens of thousands of rows over 90 days: read the raw values (Python's ISO parser
+    # is much faster than the ORM's general date parsing).
+    for appt_id, pid, starts_at, minutes in db.execute_sql(*query.sql()):
         if appt_id != ignore:
-            hold(pid, starts_at, starts_at + dt.timedelta(minutes=minutes))
+            start_at = _instant(starts_at)
+            hold(pid, start_at, start_at + dt.timedelta(minutes=minutes))
     for block in blocked_between(provider_ids, start, end):
         for pid in [block.provider_id] if block.provider_id else provider_ids:
             hold(pid, max(block.starts_at, start), min(block.ends_at, end))
     for intervals in busy.values():
         intervals.sort()
     return busy
+
+
+def _instant(value) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 def _slots_on(

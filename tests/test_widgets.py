@@ -1,0 +1,43 @@
+"""Reusable widgets on their own."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from moa_tui.widgets.paged_table import PagedTable
+from moa_tui.widgets.text import plain, visible
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield PagedTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.add_column("n")
+        rows = [(str(n),) for n in range(500)]
+        table.set_rows(rows, [f"k{n}" for n in range(500)], keep="k250")
+
+
+async def test_a_long_list_is_made_into_rows_as_the_cursor_nears_them():
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        # The kept row and a little beyond it are made; the rest waits.
+        assert table.selected_key() == "k250"
+        assert 250 < table.row_count < 500
+        made = table.row_count
+        table.move_cursor(row=made - 1)
+        await pilot.pause()
+        assert table.row_count > made
+        await pilot.press("end")
+        for _ in range(6):
+            table.move_cursor(row=table.row_count - 1)
+            await pilot.pause()
+        assert table.row_count == 500
+
+
+def test_control_characters_become_visible_and_markup_stays_text():
+    assert visible("a\x1b[2Jb\x07") == "a␛[2Jb␇"
+    text = plain("[bold]x[/] \u202e")
+    assert text.plain.startswith("[bold]x[/]") and "\u202e" not in text.plain
