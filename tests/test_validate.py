@@ -339,3 +339,16 @@ def test_parse_phone(text, digits):
 @pytest.mark.parametrize("text", ["555-0142", "107-555-0142", "607-555-01422", "call me"])
 def test_parse_phone_refuses(text):
     _refused(lambda: parse_phone("phone", text), "phone")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mon", dt.date(2026, 11, 23)),
+        ("Monday", dt.date(2026, 11, 23)),
+        ("wed", dt.date(2026, 11, 25)),  # today is a Wednesday: the next one
+        ("sun", dt.date(2026, 11, 22)),
+    ],
+)
+def test_weekday_names_mean_the_next_such_day(text, expected):
+    assert parse_date("d", text, today=dt.date(2026, 11, 18)) == expected

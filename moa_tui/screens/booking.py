@@ -88,13 +88,7 @@ def weekdays_label(digits: str) -> str:
 
 
 def parse_day(field: str, text: str | None, label: str = "Date") -> dt.date:
-    """parse_date's shortcuts, plus a weekday name (mon, tue...) for the next such day,
-    today included."""
-    word = (text or "").strip().lower()
-    names = [w.lower() for w in WEEKDAYS]
-    if word.isalpha() and len(word) >= 3 and word[:3] in names:
-        today = clock.today()
-        return today + dt.timedelta(days=(names.index(word[:3]) - today.weekday()) % 7)
+    """A date with the desk's shortcuts (t+2w, mon, 12/24...), relative to today."""
     return parse_date(field, text, today=clock.today(), label=label)
 
 

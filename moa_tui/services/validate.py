@@ -17,6 +17,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _RELATIVE = re.compile(r"^t(?:oday)?\s*(?:([+-])\s*(\d{1,4})\s*([dwm]?))?$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONEY = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$")
 
 
@@ -60,10 +61,14 @@ def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
 
 
 def parse_date(field: str, value: str | None, *, today: dt.date, label: str = "Date") -> dt.date:
-    """A date as the desk types it: t, t+1, t-3, t+2w, 12/24, 12/24/2026, 2026-12-24."""
+    """A date as the desk types it: t, t+1, t-3, t+2w, mon (the next Monday), 12/24,
+    12/24/2026, 2026-12-24."""
     text = (value or "").strip().lower()
     if not text:
         raise ValidationError.one(field, f"{label} is required.")
+    if text.isalpha() and len(text) >= 3 and text[:3] in _WEEKDAYS:
+        ahead = (_WEEKDAYS.index(text[:3]) - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
     if m := _RELATIVE.match(text):
         sign, num, unit = m.groups()
         if not sign:
@@ -93,7 +98,9 @@ def parse_date(field: str, value: str | None, *, today: dt.date, label: str = "D
         return _make_date(field, label, year, int(mo), int(d))
     if re.fullmatch(r"\d{8}", text):
         return _make_date(field, label, int(text[4:]), int(text[:2]), int(text[2:4]))
-    raise ValidationError.one(field, f"{label}: type a date like 12/24/2026, 2026-12-24, t or t+7.")
+    raise ValidationError.one(
+        field, f"{label}: type a date like 12/24/2026, 2026-12-24, t, t+7 or mon."
+    )
 
 
 def parse_dob(field: str, value: str | None, *, today: dt.date) -> dt.date:
