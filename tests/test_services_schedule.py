@@ -14,12 +14,12 @@ import pytest
 from moa_tui.db.models import Appointment, AuditEvent, Provider
 from moa_tui.services import clock
 from moa_tui.services.errors import Conflict, ServiceError
+from moa_tui.services.frontdesk import flow_board
 from moa_tui.services.schedule import (
     FLOW,
     IN_OFFICE,
     advance,
     check_in,
-    checkin_queue,
     day_schedule,
 )
 from moa_tui.services.staff import find_staff
@@ -303,7 +303,12 @@ def test_advance_refuses_stale_version(desk):
     assert _audit_count() == audits
 
 
-# --- checkin_queue -------------------------------------------------------------------
+def checkin_queue(desk):
+    """The board's rows, as the queue tests read them."""
+    return [b.row for b in flow_board(desk)]
+
+
+# --- the flow board (today's checked-in patients) -----------------------------------
 
 
 def test_checkin_queue_holds_only_todays_checked_in_patients(desk):

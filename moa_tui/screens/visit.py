@@ -87,17 +87,11 @@ def payment_dialog(
     )
 
 
-class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
-    """Everything the desk checks before the patient sits down; Enter checks them in."""
+class _VisitScreen(ServiceCaller, Screen[ScheduleRow | None]):
+    """One visit at the desk: a title, the visit's facts, a message line; Esc goes back
+    with nothing done, a finished job dismisses with the visit's new row."""
 
-    BINDINGS = [
-        Binding("enter", "check_in", "Check in"),
-        Binding("v", "verify", "Verify insurance"),
-        Binding("s", "self_pay", "Self-pay"),
-        Binding("p", "pay", "Co-pay"),
-        *(Binding(str(n), f"tick({n})", f"Form {n} done", show=False) for n in range(1, 10)),
-        Binding("escape", "back", "Back"),
-    ]
+    TITLE = ""
 
     def __init__(self, appointment_id: int) -> None:
         super().__init__()
@@ -105,7 +99,7 @@ class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
         self.desk: VisitDesk | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Check in", id="titlebar")
+        yield Static(self.TITLE, id="titlebar")
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="visit-body")
         yield Static(id="message")
@@ -119,8 +113,48 @@ class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
 
     def _show(self, d: VisitDesk) -> None:
         self.desk = d
+        self.query_one("#titlebar", Static).update(plain(f"{self.TITLE} · {d.appointment.patient}"))
+        self.query_one("#visit-body", Static).update(plain_lines(self.lines(d)))
+
+    def lines(self, d: VisitDesk) -> list[str]:
+        raise NotImplementedError
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#message", Static).update(plain(text, style))
+
+    def show_error(self, error: ServiceError) -> None:
+        self.say(str(error), "bold red")
+        self.app.bell()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def collect(self, amount: int, description: str) -> None:
+        a = self.desk.appointment
+        self.app.push_screen(payment_dialog(a.patient_id, a.id, amount, description), self._paid)
+
+    def _paid(self, receipt: Receipt | None) -> None:
+        if receipt:
+            self.reload()
+            self.app.push_screen(ReceiptScreen(receipt))
+
+
+class CheckInScreen(_VisitScreen):
+    """Everything the desk checks before the patient sits down; Enter checks them in."""
+
+    TITLE = "Check in"
+
+    BINDINGS = [
+        Binding("enter", "check_in", "Check in"),
+        Binding("v", "verify", "Verify insurance"),
+        Binding("s", "self_pay", "Self-pay"),
+        Binding("p", "pay", "Co-pay"),
+        *(Binding(str(n), f"tick({n})", f"Form {n} done", show=False) for n in range(1, 10)),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def lines(self, d: VisitDesk) -> list[str]:
         a = d.appointment
-        self.query_one("#titlebar", Static).update(plain(f"Check in · {a.patient}"))
         if d.self_pay:
             insurance = "Self-pay visit (no insurance billed)"
         elif d.payer:
@@ -139,17 +173,7 @@ class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
             "Forms due" if d.missing else "Forms      all done",
             *(f"  {n}  {name}" for n, (_id, name) in enumerate(d.missing, start=1)),
         ]
-        self.query_one("#visit-body", Static).update(plain_lines(lines))
-
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(plain(text, style))
-
-    def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "bold red")
-        self.app.bell()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        return lines
 
     def action_verify(self) -> None:
         def submit(actor, values):
@@ -188,16 +212,7 @@ class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
 
     def action_pay(self) -> None:
         if self.desk:
-            a = self.desk.appointment
-            self.app.push_screen(
-                payment_dialog(a.patient_id, a.id, self.desk.copay_cents, "Co-pay"),
-                self._paid,
-            )
-
-    def _paid(self, receipt: Receipt | None) -> None:
-        if receipt:
-            self.reload()
-            self.app.push_screen(ReceiptScreen(receipt))
+            self.collect(self.desk.copay_cents, "Co-pay")
 
     def action_check_in(self, override: str = "") -> None:
         if self.desk:
@@ -232,8 +247,10 @@ class CheckInScreen(ServiceCaller, Screen[ScheduleRow | None]):
         self.show_error(error)
 
 
-class CheckOutScreen(ServiceCaller, Screen[ScheduleRow | None]):
+class CheckOutScreen(_VisitScreen):
     """Balance, the follow-up booking ("2w" -> open slots around then), the visit slip."""
+
+    TITLE = "Check out"
 
     BINDINGS = [
         Binding("enter", "check_out", "Check out"),
@@ -244,28 +261,11 @@ class CheckOutScreen(ServiceCaller, Screen[ScheduleRow | None]):
     ]
 
     def __init__(self, appointment_id: int) -> None:
-        super().__init__()
-        self.appointment_id = appointment_id
-        self.desk: VisitDesk | None = None
+        super().__init__(appointment_id)
         self.next_visit: ScheduleRow | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static("Check out", id="titlebar")
-        with VerticalScroll(classes="chart"):
-            yield Static("Loading…", id="visit-body")
-        yield Static(id="message")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        self.call_service(visit_desk, self.appointment_id, then=self._show)
-
-    def _show(self, d: VisitDesk) -> None:
-        self.desk = d
+    def lines(self, d: VisitDesk) -> list[str]:
         a = d.appointment
-        self.query_one("#titlebar", Static).update(plain(f"Check out · {a.patient}"))
         follow = (
             f"{self.next_visit.starts_at:%a %m/%d/%Y %H:%M} with {self.next_visit.provider}"
             if self.next_visit
@@ -278,30 +278,11 @@ class CheckOutScreen(ServiceCaller, Screen[ScheduleRow | None]):
             + ("  (p to collect)" if d.balance_cents > 0 else ""),
             f"Follow-up   {follow}",
         ]
-        self.query_one("#visit-body", Static).update(plain_lines(lines))
-
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(plain(text, style))
-
-    def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "bold red")
-        self.app.bell()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        return lines
 
     def action_pay(self) -> None:
         if self.desk and self.desk.balance_cents > 0:
-            a = self.desk.appointment
-            self.app.push_screen(
-                payment_dialog(a.patient_id, a.id, self.desk.balance_cents, "Balance payment"),
-                self._paid,
-            )
-
-    def _paid(self, receipt: Receipt | None) -> None:
-        if receipt:
-            self.reload()
-            self.app.push_screen(ReceiptScreen(receipt))
+            self.collect(self.desk.balance_cents, "Balance payment")
 
     def action_follow_up(self) -> None:
         if self.desk is None:

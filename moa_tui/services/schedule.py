@@ -151,11 +151,15 @@ def day_schedule(
     query = query.order_by(Provider.full_name, Appointment.starts_at, Appointment.id)
     found = list(query.limit(SCHEDULE_LIMIT))
     moved = [a.rescheduled_to_id for a in found if a.rescheduled_to_id]
-    moved_to = dict(
-        Appointment.select(Appointment.id, Appointment.starts_at)
-        .where(Appointment.id.in_(moved))
-        .tuples()
-    ) if moved else {}
+    moved_to = (
+        dict(
+            Appointment.select(Appointment.id, Appointment.starts_at)
+            .where(Appointment.id.in_(moved))
+            .tuples()
+        )
+        if moved
+        else {}
+    )
     return [_row(a, moved_to.get(a.rescheduled_to_id)) for a in found]
 
 
@@ -313,28 +317,3 @@ def _free_room(room: str) -> str:
             "room", f"{name} is in use ({used.patient.first_name[:1]}. {used.patient.last_name})."
         )
     return name
-
-
-@reader("schedule.read")
-def checkin_queue(actor: StaffMember) -> list[ScheduleRow]:
-    """Today's checked-in patients: those still in the office first, longest in their
-    current status first, then those checked out, latest first. No-shows and cancellations
-    are not in it."""
-    today = clock.today()
-    start = dt.datetime.combine(today, dt.time.min)
-    query = (
-        _appointments()
-        .where(
-            (Appointment.starts_at >= start)
-            & (Appointment.starts_at < start + dt.timedelta(days=1))
-            & Appointment.status.in_(FLOW)
-        )
-        .order_by(Appointment.arrived_at, Appointment.id)
-        .limit(SCHEDULE_LIMIT)
-    )
-    rows = [_row(a) for a in query]
-    waiting = sorted((r for r in rows if r.status in IN_OFFICE), key=lambda r: r.status_at)
-    done = sorted(
-        (r for r in rows if r.status == "checked_out"), key=lambda r: r.status_at, reverse=True
-    )
-    return waiting + done
