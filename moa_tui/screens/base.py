@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from ..services.errors import ServiceError
 from ..services.security import can
 from ..widgets.areabar import AreaBar
+from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, visible
 
 
@@ -147,3 +148,35 @@ class AreaScreen(ServiceCaller, Screen):
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""
+
+
+class KeysetListScreen(AreaScreen):
+    """An area whose table is fetched a keyset page at a time (claims, stock): the
+    first page replaces the table, later ones are appended as the cursor nears the end.
+    Subclasses give ``fetch_page(after)`` (a service call with then=...) and ``cells``."""
+
+    def show_first_page(self, page) -> None:
+        table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
+        self.rows = {}
+        self.append_page(page)
+        table.move_to_key(keep)
+
+    def append_page(self, page) -> None:
+        keys = [str(r.id) for r in page.rows]
+        self.rows.update(zip(keys, page.rows, strict=True))
+        self.next_after = page.next_after
+        self.query_one(PagedTable).add_page(
+            [self.cells(r) for r in page.rows], keys, page.next_after is not None
+        )
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        if self.next_after is not None:
+            self.fetch_page(self.next_after)
+
+    def fetch_page(self, after) -> None:
+        raise NotImplementedError
+
+    def cells(self, row) -> tuple:
+        raise NotImplementedError

@@ -16,7 +16,6 @@ from ..services.claims import (
     STATUS_LABELS,
     ClaimDetail,
     ClaimFilter,
-    ClaimPage,
     ClaimRow,
     ClaimTotals,
     PayerInfo,
@@ -31,7 +30,7 @@ from ..services.validate import format_money
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines
-from .base import AreaScreen, ServiceCaller
+from .base import KeysetListScreen, ServiceCaller
 
 PAGE = 100
 STATUS_STYLE = {"denied": "bold red", "paid": "green", "void": "dim", "draft": "yellow"}
@@ -64,7 +63,7 @@ def write_off_dialog(row: ClaimRow) -> FormDialog:
     )
 
 
-class ClaimsScreen(AreaScreen):
+class ClaimsScreen(KeysetListScreen):
     AREA_TITLE = "Claims"
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
     BINDINGS = [
@@ -120,10 +119,12 @@ class ClaimsScreen(AreaScreen):
         self.query_one("#f-payer", Select).set_options([(plain(p.name), p.id) for p in payers])
 
     def reload(self) -> None:
-        self.call_service(claims_page, self.filter, None, PAGE, then=self._show, group="page")
+        self.call_service(
+            claims_page, self.filter, None, PAGE, then=self.show_first_page, group="page"
+        )
         self.call_service(claim_totals, self.filter, then=self._totals, group="totals")
 
-    def _cells(self, r: ClaimRow) -> tuple:
+    def cells(self, r: ClaimRow) -> tuple:
         return (
             str(r.id),
             plain(r.patient),
@@ -134,27 +135,10 @@ class ClaimsScreen(AreaScreen):
             plain(format_money(r.total_cents).rjust(9)),
         )
 
-    def _show(self, page: ClaimPage) -> None:
-        table = self.query_one(PagedTable)
-        keep = table.selected_key()
-        table.reset()
-        self.rows = {}
-        self._append(page)
-        table.move_to_key(keep)
-
-    def _append(self, page: ClaimPage) -> None:
-        keys = [str(r.id) for r in page.rows]
-        self.rows.update(zip(keys, page.rows, strict=True))
-        self.next_after = page.next_after
-        self.query_one(PagedTable).add_page(
-            [self._cells(r) for r in page.rows], keys, page.next_after is not None
+    def fetch_page(self, after) -> None:
+        self.call_service(
+            claims_page, self.filter, after, PAGE, then=self.append_page, group="page"
         )
-
-    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
-        if self.next_after is not None:
-            self.call_service(
-                claims_page, self.filter, self.next_after, PAGE, then=self._append, group="page"
-            )
 
     def _totals(self, totals: ClaimTotals) -> None:
         sort = "oldest first" if self.filter.sort == "age" else "largest first"

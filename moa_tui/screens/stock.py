@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ..services.inventory import (
-    StockPage,
     StockRow,
     adjust_stock,
     low_stock_count,
@@ -18,7 +17,7 @@ from ..services.inventory import (
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
-from .base import AreaScreen
+from .base import KeysetListScreen
 
 PAGE = 100
 CHANGES = {
@@ -29,7 +28,7 @@ CHANGES = {
 }
 
 
-class StockScreen(AreaScreen):
+class StockScreen(KeysetListScreen):
     AREA_TITLE = "Stock"
     ACTION_PERMISSIONS = {"change": "stock.write"}
     BINDINGS = [
@@ -61,10 +60,12 @@ class StockScreen(AreaScreen):
         table.focus()
 
     def reload(self) -> None:
-        self.call_service(stock_page, self.low_only, None, PAGE, then=self._show, group="page")
+        self.call_service(
+            stock_page, self.low_only, None, PAGE, then=self.show_first_page, group="page"
+        )
         self.call_service(low_stock_count, then=self._summary, group="summary")
 
-    def _cells(self, r: StockRow) -> tuple:
+    def cells(self, r: StockRow) -> tuple:
         style = "bold red" if r.low else ""
         return (
             plain(r.sku),
@@ -75,27 +76,10 @@ class StockScreen(AreaScreen):
             plain("LOW" if r.low else "", style),
         )
 
-    def _show(self, page: StockPage) -> None:
-        table = self.query_one(PagedTable)
-        keep = table.selected_key()
-        table.reset()
-        self.rows = {}
-        self._append(page)
-        table.move_to_key(keep)
-
-    def _append(self, page: StockPage) -> None:
-        keys = [str(r.id) for r in page.rows]
-        self.rows.update(zip(keys, page.rows, strict=True))
-        self.next_after = page.next_after
-        self.query_one(PagedTable).add_page(
-            [self._cells(r) for r in page.rows], keys, page.next_after is not None
+    def fetch_page(self, after) -> None:
+        self.call_service(
+            stock_page, self.low_only, after, PAGE, then=self.append_page, group="page"
         )
-
-    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
-        if self.next_after is not None:
-            self.call_service(
-                stock_page, self.low_only, self.next_after, PAGE, then=self._append, group="page"
-            )
 
     def _summary(self, low: int) -> None:
         shown = "low items only" if self.low_only else "all items"
