@@ -184,9 +184,12 @@ class PatientChartScreen(ServiceCaller, Screen):
         Binding("b", "book", "Book"),
         Binding("h", "history", "History"),
         Binding("r", "toggle_restricted", "Restrict/lift"),
+        Binding("i", "insurance", "Insurance"),
+        Binding("M", "merge", "Merge a duplicate", show=False),
     ]
     AREA_TITLE = "Patient"
     ACTION_PERMISSIONS = {
+        "merge": "patient.merge",
         "edit": "patient.write",
         "toggle_restricted": "patient.restrict",
         "book": "schedule.write",
@@ -310,6 +313,25 @@ class PatientChartScreen(ServiceCaller, Screen):
 
         if self.chart is not None:
             self.app.push_screen(BookingScreen((self.chart.id, self.chart.name)), booked)
+
+    def action_insurance(self) -> None:
+        from .coverage import CoverageScreen
+
+        if self.chart is not None:
+            self.app.push_screen(
+                CoverageScreen(self.chart.id, self.chart.name), lambda _none: self.reload()
+            )
+
+    def action_merge(self) -> None:
+        from .coverage import merge_dialog
+
+        if self.chart is not None:
+            self.app.push_screen(
+                merge_dialog(self.chart.id, self.chart.name),
+                lambda moved: (
+                    moved is not None and self._say(f"Merged: {moved} records moved here.", "green")
+                ),
+            )
 
     def action_history(self) -> None:
         from .booking import HistoryScreen

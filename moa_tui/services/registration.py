@@ -243,3 +243,15 @@ def save_coverage(
 @reader("patient.read")
 def list_payers(actor: StaffMember) -> list[tuple[int, str]]:
     return [(p.id, p.name) for p in Payer.select().order_by(Payer.name)]
+
+
+@writer("patient.merge")
+def merge_duplicate(
+    actor: StaffMember, survivor_id: int, duplicate_mrn: str, confirm_mrn: str
+) -> int:
+    """merge_patients for the desk, who know the duplicate by its MRN (typed twice)."""
+    mrn = clean_text("duplicate", duplicate_mrn, max_len=12, required=True, label="MRN")
+    duplicate = Patient.get_or_none(Patient.mrn == mrn)
+    if duplicate is None:
+        raise ValidationError.one("duplicate", f"No patient has MRN {mrn}.")
+    return merge_patients.__wrapped__(actor, survivor_id, duplicate.id, confirm_mrn)
