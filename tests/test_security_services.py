@@ -323,3 +323,15 @@ def test_idle_lock_setting_is_saved_by_an_admin_only(demo_db):
         set_idle_lock_minutes(find_staff("desk"), "5")
     assert set_idle_lock_minutes(find_staff("admin"), "5") == 5
     assert ClinicSettings.select().first().idle_lock_minutes == 5
+
+
+def test_wait_warning_setting_changes_the_flow_board(demo_db):
+    from moa_tui.db.models import ClinicSettings
+    from moa_tui.services.staff import set_wait_warn_minutes
+
+    with pytest.raises(ValidationError):
+        set_wait_warn_minutes(find_staff("admin"), "0")
+    with pytest.raises(PermissionDenied):
+        set_wait_warn_minutes(find_staff("desk"), "20")
+    assert set_wait_warn_minutes(find_staff("admin"), "30") == 30
+    assert ClinicSettings.select().first().wait_warn_minutes == 30

@@ -15,6 +15,7 @@ from ..services.staff import (
     set_idle_lock_minutes,
     set_os_login,
     set_staff_active,
+    set_wait_warn_minutes,
 )
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
@@ -30,6 +31,7 @@ class StaffScreen(AreaScreen):
         Binding("p", "reset_password", "Reset password"),
         Binding("o", "os_login", "SSH login"),
         Binding("i", "idle_lock", "Idle lock"),
+        Binding("w", "wait_warning", "Wait warning"),
     ]
 
     def __init__(self) -> None:
@@ -164,3 +166,17 @@ class StaffScreen(AreaScreen):
         if minutes is not None:
             self.app.idle_seconds = minutes * 60
             self.say(f"Idle terminals lock after {minutes} minutes.", "green")
+
+    def action_wait_warning(self) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Flag a wait on the flow board after how many minutes?",
+                [FieldSpec("minutes", "Minutes", "15", max_length=3)],
+                lambda actor, v: set_wait_warn_minutes(actor, v["minutes"]),
+                hint="1 to 120. Every flow board uses it at once. Enter: save · Esc: cancel",
+            ),
+            lambda minutes: (
+                minutes is not None
+                and self.say(f"Waits over {minutes} minutes now stand out.", "green")
+            ),
+        )

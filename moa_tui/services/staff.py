@@ -203,21 +203,42 @@ def set_os_login(actor: StaffMember, staff_id: int, version: int, login: str) ->
     return _row(staff)
 
 
+MINUTE_SETTINGS = {
+    # setting: (what it is, lowest, highest)
+    "idle_lock_minutes": ("idle lock", 1, 60),
+    "wait_warn_minutes": ("flow board wait warning", 1, 120),
+}
+
+
+def _set_minutes(actor: StaffMember, setting: str, minutes: str | int) -> int:
+    label, low, high = MINUTE_SETTINGS[setting]
+    text = str(minutes).strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationError.one(
+            "minutes", f"Type a whole number of minutes from {low} to {high}."
+        )
+    settings = ClinicSettings.select().first()
+    old = getattr(settings, setting)
+    setattr(settings, setting, int(text))
+    settings.version += 1
+    settings.save()
+    audit(actor, f"settings.{setting}", detail=f"{label}: {old} -> {text} minutes")
+    return int(text)
+
+
 @writer("staff.admin")
 def set_idle_lock_minutes(actor: StaffMember, minutes: str | int) -> int:
     """After this many idle minutes each terminal covers its screen until its user's
     password is typed again (HIPAA automatic logoff). 1 to 60; terminals take it up when
     they next start."""
-    text = str(minutes).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 60:
-        raise ValidationError.one("minutes", "Type a whole number of minutes from 1 to 60.")
-    settings = ClinicSettings.select().first()
-    old = settings.idle_lock_minutes
-    settings.idle_lock_minutes = int(text)
-    settings.version += 1
-    settings.save()
-    audit(actor, "settings.idle_lock", detail=f"{old} -> {text} minutes")
-    return int(text)
+    return _set_minutes(actor, "idle_lock_minutes", minutes)
+
+
+@writer("staff.admin")
+def set_wait_warn_minutes(actor: StaffMember, minutes: str | int) -> int:
+    """A patient waiting longer than this in a step stands out on the flow board
+    (1 to 120 minutes; default 15)."""
+    return _set_minutes(actor, "wait_warn_minutes", minutes)
 
 
 def has_staff() -> bool:
