@@ -31,8 +31,13 @@ def main() -> None:
                 start = time.perf_counter()
                 with write_transaction():
                     for i in range(batch):
-                        audit(actor, "patient.open", patient_id=i % 500 + 1, entity="patient",
-                              entity_id=i % 500 + 1)
+                        audit(
+                            actor,
+                            "patient.open",
+                            patient_id=i % 500 + 1,
+                            entity="patient",
+                            entity_id=i % 500 + 1,
+                        )
                 per_event = (time.perf_counter() - start) / batch * 1e6
             total += batch
             start = time.perf_counter()

@@ -204,7 +204,9 @@ async def median_ms_async(call: Callable[[], Awaitable[object]]) -> tuple[float,
 
 async def screen_day_change(path: Path) -> tuple[float, int, int]:
     """Median ms from pressing -> on the schedule screen until the next day's rows are in
-    its table and the screen has been drawn; also the rows shown."""
+    its table and drawn (one refresh after they arrive); also the rows shown. Textual
+    marks the worker finished a while after the rows are on screen: that wait happens
+    between runs and is not counted."""
     from textual.widgets import DataTable
 
     from moa_tui.cli import make_app
@@ -220,14 +222,24 @@ async def screen_day_change(path: Path) -> tuple[float, int, int]:
         await settle()
         table = app.screen.query_one(DataTable)
         rows_seen: list[int] = []
-
-        async def next_day() -> None:
-            await pilot.press("right")
+        times: list[float] = []
+        spent = time.perf_counter()
+        while _runs_left(times, spent) or len(times) < 3:
             await settle()
+            screen = app.screen
+            before = screen.day
+            start = time.perf_counter()
+            await pilot.press("right")
+            while not (
+                screen.day != before
+                and screen.rows
+                and next(iter(screen.rows.values())).starts_at.date() == screen.day
+            ):
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            times.append((time.perf_counter() - start) * 1000)
             rows_seen.append(table.row_count)
-
-        result = await median_ms_async(next_day)
-    return (*result, min(rows_seen))
+    return statistics.median(times), len(times), min(rows_seen)
 
 
 def slot_cases(actor, type_id: int, provider_id: int) -> dict[str, Callable[[], list]]:

@@ -20,7 +20,7 @@ class PagedTable(DataTable):
             self.table = table
 
     LOOKAHEAD = 20
-    CHUNK = 100  # rows made at a time from a list already fetched (set_rows)
+    CHUNK = 60  # rows made at a time from a list already fetched (set_rows)
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
