@@ -47,8 +47,12 @@ async def test_sign_in_screen_refuses_a_wrong_password_then_opens_the_schedule(d
 async def test_first_sign_in_forces_a_new_password(demo_db):
     create_staff(
         find_staff("admin"),
-        {"username": "newbie", "full_name": "New Person", "role": "front_desk",
-         "password": "temporary-pass-1"},
+        {
+            "username": "newbie",
+            "full_name": "New Person",
+            "role": "front_desk",
+            "password": "temporary-pass-1",
+        },
     )
     app = make_app(demo_db, "newbie")
     async with app.run_test(size=SIZE) as pilot:

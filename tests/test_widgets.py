@@ -41,3 +41,13 @@ def test_control_characters_become_visible_and_markup_stays_text():
     assert visible("a\x1b[2Jb\x07") == "a␛[2Jb␇"
     text = plain("[bold]x[/] \u202e")
     assert text.plain.startswith("[bold]x[/]") and "\u202e" not in text.plain
+
+
+async def test_a_new_list_never_takes_rows_left_pending_from_the_old_one():
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        assert table._pending  # rows of the first list still wait to be made
+        table.set_rows([(f"new {n}",) for n in range(30)], [f"n{n}" for n in range(30)])
+        await pilot.pause()
+        assert [key.value for key in table.rows] == [f"n{n}" for n in range(30)]

@@ -150,6 +150,28 @@ class AreaScreen(ServiceCaller, Screen):
         """Fetch what the screen shows again (after a change here or elsewhere)."""
 
 
+class PatientRowsScreen(AreaScreen):
+    """An area whose rows each belong to a patient (``selected()`` returns one with a
+    ``patient_id``): Enter opens that patient's chart, and after a refusal the list is
+    fetched again, since the refusal usually means it was out of date."""
+
+    def selected(self):
+        raise NotImplementedError
+
+    def action_open_patient(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.open_patient(row.patient_id)
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open_patient()
+
+    def show_error(self, error: ServiceError) -> None:
+        super().show_error(error)
+        self.reload()
+
+
 class KeysetListScreen(AreaScreen):
     """An area whose table is fetched a keyset page at a time (claims, stock): the
     first page replaces the table, later ones are appended as the cursor nears the end.

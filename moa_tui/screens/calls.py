@@ -14,7 +14,7 @@ from ..services.output import CallItem, call_worklist
 from ..services.waitlist import CALL_OUTCOMES, record_call
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
-from .base import AreaScreen
+from .base import PatientRowsScreen
 
 MAX_DAYS_AHEAD = 60
 # Outcomes after which the appointment stays on the list to be called again.
@@ -42,7 +42,7 @@ class BackOut:
             self.app.pop_screen()
 
 
-class CallsScreen(BackOut, AreaScreen):
+class CallsScreen(BackOut, PatientRowsScreen):
     AREA_TITLE = "Confirmation calls"
     ACTION_PERMISSIONS = {"record": "schedule.write"}
     BINDINGS = [
@@ -190,16 +190,3 @@ class CallsScreen(BackOut, AreaScreen):
         self.call_service(
             record_call, r.appointment_id, r.version, outcome, then=done, group="write"
         )
-
-    def show_error(self, error) -> None:
-        super().show_error(error)
-        self.reload()
-
-    def action_open_patient(self) -> None:
-        item = self.selected()
-        if item is not None:
-            self.app.open_patient(item.patient_id)
-
-    def on_data_table_row_selected(self, event) -> None:
-        event.stop()
-        self.action_open_patient()

@@ -12,7 +12,7 @@ from ..services.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
-from .base import AreaScreen
+from .base import PatientRowsScreen
 from .schedule import status_cell
 from .visit import CheckOutScreen
 
@@ -21,7 +21,7 @@ def duration(minutes: int) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes}m"
 
 
-class QueueScreen(AreaScreen):
+class QueueScreen(PatientRowsScreen):
     AREA_TITLE = "Patient flow"
     ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
     BINDINGS = [
@@ -152,19 +152,6 @@ class QueueScreen(AreaScreen):
         self.say(f"{row.patient} is back to {row.status_label.lower()}.", "green")
         self.reload()
 
-    def show_error(self, error) -> None:
-        super().show_error(error)
-        self.reload()
-
     def action_toggle_done(self) -> None:
         self.hide_done = not self.hide_done
         self.reload()
-
-    def action_open_patient(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self.app.open_patient(row.patient_id)
-
-    def on_data_table_row_selected(self, event) -> None:
-        event.stop()
-        self.action_open_patient()

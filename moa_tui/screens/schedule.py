@@ -32,7 +32,7 @@ from ..services.waitlist import (
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
-from .base import AreaScreen
+from .base import PatientRowsScreen
 from .booking import (
     PART_LABELS,
     BookingScreen,
@@ -76,7 +76,7 @@ def status_cell(row: ScheduleRow):
     return plain(label, STATUS_STYLE.get(row.status, ""))
 
 
-class ScheduleScreen(AreaScreen):
+class ScheduleScreen(PatientRowsScreen):
     AREA_TITLE = "Schedule"
     ACTION_PERMISSIONS = {
         "check_in": "checkin",
@@ -300,19 +300,6 @@ class ScheduleScreen(AreaScreen):
     def _checked_in(self, row: ScheduleRow) -> None:
         self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
         self.reload()
-
-    def show_error(self, error) -> None:
-        super().show_error(error)
-        self.reload()
-
-    def action_open_patient(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self.app.open_patient(row.patient_id)
-
-    def on_data_table_row_selected(self, event) -> None:
-        event.stop()
-        self.action_open_patient()
 
     # --- booking and changing appointments
 

@@ -17,7 +17,7 @@ from ..services.schedule import ScheduleRow
 from ..services.waitlist import WaitlistRow, book_from_waitlist, list_waitlist, remove_from_waitlist
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
-from .base import AreaScreen, ServiceCaller
+from .base import PatientRowsScreen, ServiceCaller
 from .calls import BackOut
 
 DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -212,7 +212,7 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
         )
 
 
-class WaitlistScreen(BackOut, AreaScreen):
+class WaitlistScreen(BackOut, PatientRowsScreen):
     AREA_TITLE = "Waitlist"
     ACTION_PERMISSIONS = {"slots": "schedule.write", "remove": "schedule.write"}
     BINDINGS = [
@@ -330,16 +330,3 @@ class WaitlistScreen(BackOut, AreaScreen):
     def _removed(self, row: WaitlistRow) -> None:
         self.say(f"{row.patient} is off the waitlist.", "green")
         self.reload()
-
-    def show_error(self, error) -> None:
-        super().show_error(error)
-        self.reload()
-
-    def action_open_patient(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self.app.open_patient(row.patient_id)
-
-    def on_data_table_row_selected(self, event) -> None:
-        event.stop()
-        self.action_open_patient()

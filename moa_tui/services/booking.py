@@ -84,16 +84,13 @@ def _busy(provider_ids, start: dt.datetime, end: dt.datetime, ignore: int | None
             busy.setdefault((pid, day), []).append((s, e))
             day += dt.timedelta(days=1)
 
-    query = (
-        Appointment.select(
-            Appointment.id, Appointment.provider, Appointment.starts_at, Appointment.minutes
-        )
-        .where(
-            Appointment.provider.in_(list(provider_ids))
-            & (Appointment.starts_at >= start - dt.timedelta(hours=8))
-            & (Appointment.starts_at < end)
-            & Appointment.status.in_(ACTIVE)
-        )
+    query = Appointment.select(
+        Appointment.id, Appointment.provider, Appointment.starts_at, Appointment.minutes
+    ).where(
+        Appointment.provider.in_(list(provider_ids))
+        & (Appointment.starts_at >= start - dt.timedelta(hours=8))
+        & (Appointment.starts_at < end)
+        & Appointment.status.in_(ACTIVE)
     )
     # Tens of thousands of rows over 90 days: read the raw values (Python's ISO parser
     # is much faster than the ORM's general date parsing).

@@ -32,10 +32,12 @@ class PagedTable(DataTable):
         self._making = False
 
     def reset(self) -> None:
-        self.clear()
+        # Forget what was pending first: clearing moves the cursor, and that must not
+        # bring the old list's rows back into the new one.
+        self._pending = []
         self.has_more = False
         self._asked = False
-        self._pending = []
+        self.clear()
 
     def set_rows(self, rows: list[tuple], keys: list[str], keep: str | None = None) -> None:
         """Show a bounded list fetched whole (a day's schedule): only the rows near the
