@@ -48,6 +48,7 @@ from .booking import (
 from .calendar import DayGridScreen, MonthScreen, WeekScreen
 from .calls import CallsScreen
 from .hours import HoursScreen, TypesScreen
+from .intake import IntakeScreen
 from .visit import CheckInScreen
 from .waitlist import WaitlistScreen
 
@@ -112,6 +113,7 @@ class ScheduleScreen(PatientRowsScreen):
         Binding("w", "view('waitlist')", "Waitlist", show=False),
         Binding("H", "view('hours')", "Providers' hours and closed days", show=False),
         Binding("Y", "view('types')", "Appointment types", show=False),
+        Binding("F", "view('intake')", "Intake forms per visit type", show=False),
         Binding("P", "export('pdf')", "Day sheet as PDF", show=False),
         Binding("T", "export('text')", "Day sheet as text file", show=False),
         Binding("I", "export('ical')", "iCalendar file of 30 days", show=False),
@@ -261,6 +263,7 @@ class ScheduleScreen(PatientRowsScreen):
             "waitlist": WaitlistScreen,
             "hours": lambda: HoursScreen(provider_id),
             "types": TypesScreen,
+            "intake": IntakeScreen,
         }
         callback = (lambda day: day and self.show_day(day)) if which == "month" else None
         self.app.push_screen(screens[which](), callback)
