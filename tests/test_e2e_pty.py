@@ -7,27 +7,20 @@ XDG directories point into the test's temporary directory.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import re
-import select
 import shutil
-import struct
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
 import pytest
 
-pyte = pytest.importorskip("pyte")
+from .pty_terminal import PtyTerminal
 
-COLUMNS, LINES = 80, 24
 START_DEADLINE = 20.0  # seconds for the first screen to appear (cold imports, building the demo)
 EXIT_DEADLINE = 5.0  # seconds for a clean exit after Ctrl+Q
-POLL = 0.05
 
 
 def moa_tui_script() -> str:
@@ -63,49 +56,8 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-class PtyApp:
-    """A program running in a pseudo-terminal, with a pyte screen of what it shows."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.screen = pyte.Screen(COLUMNS, LINES)
-        self.stream = pyte.ByteStream(self.screen)
-        self.master, slave = os.openpty()
-        # The size is set before the program starts, so its first look sees 80x24.
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        try:
-            self.proc = subprocess.Popen(
-                argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=env,
-                cwd=cwd,
-                start_new_session=True,
-                close_fds=True,
-            )
-        finally:
-            os.close(slave)
-        self.output = bytearray()
-
-    def pump(self, timeout: float = POLL) -> bool:
-        """Feed whatever the program wrote to the screen; False once the terminal closed."""
-        ready, _, _ = select.select([self.master], [], [], timeout)
-        if not ready:
-            return True
-        try:
-            data = os.read(self.master, 65536)
-        except OSError as exc:
-            if exc.errno == errno.EIO:  # every writer closed the terminal
-                return False
-            raise
-        if not data:
-            return False
-        self.output += data
-        self.stream.feed(data)
-        return True
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
+class PtyApp(PtyTerminal):
+    """The installed moa-tui in a pseudo-terminal."""
 
     def wait_for(self, predicate, deadline: float) -> bool:
         end = time.monotonic() + deadline
@@ -121,9 +73,6 @@ class PtyApp:
                 return predicate(self.text())
         return predicate(self.text())
 
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
     def wait_exit(self, deadline: float) -> int | None:
         """Keep reading (a full terminal would block the program) until it exits."""
         end = time.monotonic() + deadline
@@ -133,12 +82,6 @@ class PtyApp:
                 return code
             self.pump()
         return self.proc.poll()
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        os.close(self.master)
 
 
 @pytest.fixture

@@ -16,35 +16,28 @@ with a key made for the test; nothing is added to the system's accounts or ssh s
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import pwd
 import re
-import select
 import shlex
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
-import termios
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
-pyte = pytest.importorskip("pyte")
+from .pty_terminal import POLL, PtyTerminal
 
-COLUMNS, LINES = 80, 24
 DEMO_PASSWORD = "demo-password-2026"  # README documents it
 START_DEADLINE = 30.0  # ssh handshake + cold start of moa-tui on the far side
 STEP_DEADLINE = 10.0  # a key press and its answer
 SEE_DEADLINE = 5.0  # the other session shows a change (the app promises about 1 s)
 EXIT_DEADLINE = 10.0
-POLL = 0.05
 
 APPOINTMENT_ROW = re.compile(r"^ ([01]\d|2[0-3]):[0-5]\d  ")
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
@@ -278,62 +271,8 @@ LogLevel VERBOSE
 # --- a terminal running ssh -------------------------------------------------------------
 
 
-class Terminal:
-    """The ssh client in an 80x24 pseudo-terminal, with a pyte screen of what it shows."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.screen = pyte.Screen(COLUMNS, LINES)
-        self.stream = pyte.ByteStream(self.screen)
-        self.master, slave = os.openpty()
-        # ssh reads the size from its terminal and asks the server for the same.
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        try:
-            self.proc = subprocess.Popen(
-                argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=env,
-                cwd=cwd,
-                start_new_session=True,
-                close_fds=True,
-            )
-        finally:
-            os.close(slave)
-        self.output = bytearray()
-        self.open = True
-
-    def pump(self, timeout: float = POLL) -> None:
-        """Feed whatever arrived to the screen (and keep the pty from filling up)."""
-        if not self.open:
-            time.sleep(timeout)
-            return
-        ready, _, _ = select.select([self.master], [], [], timeout)
-        while ready:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError as exc:
-                if exc.errno != errno.EIO:  # EIO: every writer closed the terminal
-                    raise
-                data = b""
-            if not data:
-                self.open = False
-                return
-            self.output += data
-            self.stream.feed(data)
-            ready, _, _ = select.select([self.master], [], [], 0)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        os.close(self.master)
+class Terminal(PtyTerminal):
+    """The ssh client in an 80x24 pseudo-terminal."""
 
     def describe(self) -> str:
         return f"the terminal shows:\n{self.text()}\n(ssh exit status {self.proc.poll()})"
