@@ -30,8 +30,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
+
+from bulk import bulk  # benchmarks/bulk.py, beside this script
 
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import (
@@ -55,7 +57,6 @@ SIZES = (100, 10_000, 100_000)
 NOW = "2026-11-18T10:30:00"  # the clinic clock is frozen, so every run sees the same data
 PROVIDERS = 20
 APPTS_PER_PROVIDER = 40
-BATCH = 500  # rows per INSERT; well under SQLite's limit on bound variables
 MIN_RUNS, MAX_RUNS, BUDGET_S = 5, 25, 1.5  # per operation and size
 
 FIRST = (
@@ -73,16 +74,6 @@ SUPPLY_WORDS = (
 ).split()
 CLAIM_STATUSES = ("draft", "ready", "submitted", "accepted", "denied", "paid", "void")
 APPT_STATUSES = ("booked", "arrived", "roomed", "with_provider", "checked_out", "no_show")
-
-
-def chunks(rows: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def bulk(model, fields: list, rows: list[tuple]) -> None:
-    for part in chunks(rows):
-        model.insert_many(part, fields=fields).execute()
 
 
 def build_clinic(path: Path, n: int, seed: int = 2026) -> None:

@@ -38,8 +38,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from bulk import bulk  # benchmarks/bulk.py, beside this script
 
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, ProviderHours
@@ -54,20 +56,9 @@ APPTS_PER_DAY = 40  # 08:00-18:00 in 15-minute visits: every slot taken
 DAYS = 90
 FULL_UNTIL = 60  # days 1..59 have no open slot at all
 PATIENTS = 5_000
-BATCH = 500  # rows per INSERT; well under SQLite's limit on bound variables
 MIN_RUNS, MAX_RUNS, BUDGET_S = 3, 15, 2.0  # per measurement
 SLOW_S = 3.0  # a single run slower than this is run once more only
 GOAL_MS = 100
-
-
-def chunks(rows: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def bulk(model, fields: list, rows: list[tuple]) -> None:
-    for part in chunks(rows):
-        model.insert_many(part, fields=fields).execute()
 
 
 def status_for(rng: random.Random, offset: int, start: dt.datetime, now: dt.datetime) -> str:
