@@ -221,15 +221,6 @@ def staff_for_os_login(login: str | None = None) -> StaffMember | None:
     return None
 
 
-def verify_password(actor: StaffMember, password: str) -> bool:
-    """Unlock the idle screen: the same user's password, counted like a sign-in."""
-    try:
-        authenticate(actor.username, password)
-    except SignInError:
-        return False
-    return True
-
-
 def change_password(actor: StaffMember, current: str, new: str, repeat: str) -> StaffMember:
     """The signed-in user's own password. Refuses a wrong current password, a new one
     that breaks the rules, a mismatch, and reusing the current one."""
@@ -258,15 +249,6 @@ def change_password(actor: StaffMember, current: str, new: str, repeat: str) -> 
 
 def resolve_username(username: str | None) -> str:
     return (username or os.environ.get("MOA_USER") or os_login_name()).strip().lower()
-
-
-def refresh(actor: StaffMember) -> StaffMember:
-    """The stored account of *actor* (to see a deactivation or a role change)."""
-    with db.connection_context():
-        staff = StaffMember.get_or_none(StaffMember.id == actor.id)
-    if staff is None or not staff.active:
-        raise PermissionDenied("This account has been deactivated.")
-    return staff
 
 
 def stale(staff: StaffMember, version: int) -> None:
