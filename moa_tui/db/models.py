@@ -43,6 +43,12 @@ class ClinicSettings(BaseModel):
     tax_id = CharField(max_length=10, default="")
     idle_lock_minutes = IntegerField(default=10)
     wait_warn_minutes = IntegerField(default=15)  # the flow board flags longer waits
+    # Where exports go by default ("" = each user's documents folder).
+    export_dir = CharField(max_length=500, default="")
+    # Built by --demo: the only kind of database --demo will open.
+    is_demo = BooleanField(default=False)
+    # Fingerprint of the key the audit trail is sealed with (never the key itself).
+    audit_key_id = CharField(max_length=64, default="")
     version = IntegerField(default=1)
 
 
