@@ -992,3 +992,102 @@ def test_a_real_terminal_keeps_its_title_and_screen(tmp_path: Path):
         assert app.wait_exit(EXIT_DEADLINE) == 0
     finally:
         app.close()
+
+
+# --- choices in form dialogs (issue 8, item 10) -------------------------------------------
+# A Select parses a str option label as markup: a visit type named "Flu shot [/b]" made the
+# waitlist dialog raise MarkupError and end the app. Every dialog whose choices come from
+# stored text is opened here with hostile names, its list of choices shown too.
+
+
+async def _choices_are_harmless(app, pilot, *expected: str) -> None:
+    from moa_tui.widgets.form import FieldSelect, FormDialog
+
+    assert isinstance(app.screen, FormDialog), app.screen
+    assert_harmless(app, *expected)
+    for select in list(app.screen.query(FieldSelect)):
+        select.focus()
+        await settle(pilot)
+        await pilot.press("down")  # opens the list of choices
+        await settle(pilot)
+        assert_harmless(app)
+        await pilot.press("escape")  # closes the list, not the dialog
+        await settle(pilot)
+    assert isinstance(app.screen, FormDialog), app.screen
+
+
+async def test_a_form_choice_of_any_hostile_text_is_shown_plain():
+    from textual.app import App
+
+    from moa_tui.widgets.form import FieldSpec, FormDialog
+
+    labels = [(f"Flu shot {h}", str(n)) for n, h in enumerate(HOSTILE)]
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(
+                FormDialog("Choose", [FieldSpec("pick", "Pick", options=labels)], lambda a, v: v)
+            )
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _choices_are_harmless(app, pilot, visible(labels[0][0])[:20])
+
+
+async def test_waitlist_dialog_shows_hostile_type_and_provider_names_plain(demo_db):
+    poison(demo_db)
+    with db.atomic():
+        AppointmentType.update(name="Flu shot [/b]").where(
+            AppointmentType.id == AppointmentType.select(AppointmentType.id).limit(1)
+        ).execute()
+    app = hostile_app(demo_db, "desk")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#schedule-table", DataTable).move_cursor(row=0)
+        await pilot.press("W")
+        await settle(pilot)
+        await _choices_are_harmless(app, pilot)
+        shown = "\n".join(rendered_lines(app))
+        assert "Provider" in shown and "Type" in shown
+
+
+async def test_block_dialog_shows_hostile_provider_names_plain(demo_db):
+    poison(demo_db)
+    app = hostile_app(demo_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await _choices_are_harmless(app, pilot)
+
+
+async def test_coverage_dialog_shows_hostile_payer_names_plain(demo_db):
+    group = poison(demo_db)
+    app = hostile_app(demo_db, "desk")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.open_patient(group[0].id)
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await _choices_are_harmless(app, pilot)
+
+
+async def test_overbook_dialog_shows_hostile_provider_names_plain(demo_db):
+    poison(demo_db)
+    app = hostile_app(demo_db, "desk")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("b", *f"{GROUP_DOB:%m/%d/%Y}")
+        await settle(pilot)
+        for _step in ("patient", "type", "provider"):
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await _choices_are_harmless(app, pilot)

@@ -94,8 +94,10 @@ class FormField(Horizontal):
         spec = self.spec
         yield Label(spec.label)
         if spec.options is not None:
+            # Option labels are often stored text (a visit type, a payer, a provider):
+            # a Select parses a str label as markup, so `[/b]` in a name would crash it.
             yield FieldSelect(
-                spec.options,
+                [(plain(label), value) for label, value in spec.options],
                 value=spec.value or spec.options[0][1],
                 allow_blank=False,
                 compact=True,
