@@ -142,6 +142,8 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
         query = query.where(Patient.dob == dob)
     else:
         parts = [p for p in re.split(r"[\s,]+", name_key(text)) if p]
+        if not parts:  # only commas: nothing to look for
+            return []
         query = query.where(_prefix(Patient.last_key, parts[0]))
         if len(parts) > 1:
             query = query.where(_prefix(Patient.first_key, " ".join(parts[1:])))
