@@ -3,6 +3,7 @@ the change watcher."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +37,8 @@ AREAS = {
     "audit": ("f7", "Audit", AuditScreen, "audit.read"),
     "staff": ("f8", "Staff", StaffScreen, "staff.admin"),
 }
+# The blank mode under the sign-in screen after a session was ended.
+SIGNED_OUT = "signed_out"
 # Keys that do nothing until someone is signed in and the screen is unlocked.
 SIGNED_IN_ACTIONS = {"area", "help", "command_palette", "lock", "change_password"}
 
@@ -45,7 +48,7 @@ class MoaApp(App):
 
     TITLE = "moa-tui"
     CSS_PATH = "styles/app.tcss"
-    MODES = {name: area[2] for name, area in AREAS.items()}
+    MODES = {name: area[2] for name, area in AREAS.items()} | {SIGNED_OUT: Screen}
     BINDINGS = [
         *(
             Binding(key, f"area('{name}')", label, priority=True, show=False)
@@ -96,6 +99,7 @@ class MoaApp(App):
             self._signed_in(self.actor)
 
     def _signed_in(self, staff: StaffMember) -> None:
+        staff.session_id = secrets.token_hex(8)
         self.actor = staff
         self._last_input = time.monotonic()
         if staff.must_change_password:
@@ -135,6 +139,25 @@ class MoaApp(App):
         self.locked = False
         self.actor = staff
         self._last_input = time.monotonic()
+
+    def session_ended(self, error: Exception) -> None:
+        """The services refused the signed-in account (deactivated, locked or given
+        another role): leave every area, forget what they showed, and ask for a sign-in
+        with the reason on the sign-in screen."""
+        if self.actor is None:
+            return
+        self.username = self.actor.username  # the sign-in screen offers the same account
+        self.actor = None
+        self.locked = False
+        self.run_worker(self._sign_out(str(error)), group="session", exclusive=True)
+
+    async def _sign_out(self, reason: str) -> None:
+        await self.switch_mode(SIGNED_OUT)
+        for name, area in AREAS.items():
+            # The areas were built for the old account's role: build them anew.
+            await self.remove_mode(name)
+            self.add_mode(name, area[2])
+        self.push_screen(LoginScreen(self.clinic_name, self.username, reason), self._signed_in)
 
     def action_change_password(self) -> None:
         self.push_screen(ChangePasswordScreen(), lambda staff: None)

@@ -202,6 +202,15 @@ class KioskApp(App):
     def first_screen(self) -> Screen:
         return KioskScreen()
 
+    def session_ended(self, error: Exception) -> None:
+        """The kiosk account was deactivated, locked or changed: nothing more for patients
+        here until a staff member signs the kiosk in again."""
+        self.actor = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        note = str(error)
+        self.push_screen(LoginScreen(self.clinic_name, self.username, note), self._kiosk_ready)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_input = time.monotonic()

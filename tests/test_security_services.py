@@ -6,6 +6,7 @@ import pytest
 
 from moa_tui.db.database import db
 from moa_tui.db.models import AuditEvent, Claim, ClaimAdjustment, Patient, StaffMember
+from moa_tui.services.core import SessionEnded
 from moa_tui.services.audit import audit_page, export_audit_csv, verify_chain
 from moa_tui.services.claims import change_claim_status, write_off_balance
 from moa_tui.services.errors import ValidationError
@@ -91,7 +92,7 @@ def test_a_deactivated_account_cannot_sign_in_and_its_services_refuse(demo_db):
     with pytest.raises(SignInError, match="deactivated"):
         authenticate("desk", DEMO_PASSWORD)
     desk = StaffMember.get_by_id(desk.id)
-    with pytest.raises(Exception, match="No active staff member"):
+    with pytest.raises(SessionEnded, match="deactivated"):
         search_patients(desk, "a")
     assert StaffMember.get_by_id(desk.id).active is False  # never deleted
 

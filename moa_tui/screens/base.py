@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..services.core import SessionEnded
 from ..services.errors import ServiceError
 from ..services.security import can
 from ..widgets.areabar import AreaBar
@@ -89,6 +90,9 @@ class ServiceCaller:
         def job() -> None:
             try:
                 value, done = service(*args, **kwargs), then
+            except SessionEnded as exc:
+                # Not this screen's business: the whole terminal signs out.
+                value, done = exc, self.app.session_ended
             except ServiceError as exc:
                 value, done = exc, on_error
             except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working

@@ -20,23 +20,57 @@ from .security import PermissionDenied, require
 GENESIS = "0" * 64
 
 
-def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwargs):
-    if not isinstance(actor, StaffMember) or not actor.active:
+class SessionEnded(ServiceError):
+    """The signed-in account may no longer work here (deactivated, locked, or given
+    another role since it signed in): the terminal must sign it out and say why."""
+
+
+def current_staff(actor: StaffMember) -> StaffMember:
+    """*actor* as the database has it now, inside the caller's transaction.
+
+    The account a terminal signed in with is only a claim: a manager may have deactivated
+    it, another terminal's wrong passwords may have locked it, or its role may have changed
+    a second ago. Every service call re-reads it, so the role in force is the one stored now.
+    """
+    if not isinstance(actor, StaffMember) or actor.id is None:
         raise ServiceError("No active staff member is signed in.")
+    staff = StaffMember.get_or_none(StaffMember.id == actor.id)
+    if staff is None or not staff.active:
+        raise SessionEnded("Your account has been deactivated; ask the office manager.")
+    if staff.locked_until and staff.locked_until > clock.now_utc():
+        until = clock.utc_to_local(staff.locked_until)
+        raise SessionEnded(
+            f"Your account was locked after too many wrong passwords, until {until:%H:%M}."
+        )
+    if staff.role != actor.role:
+        raise SessionEnded("Your role was changed by the office manager; please sign in again.")
+    # What only the signed-in terminal knows (its session) travels with the fresh row.
+    staff.session_id = getattr(actor, "session_id", None)
+    return staff
+
+
+def _refuse(actor: StaffMember, name: str, exc: ServiceError) -> None:
+    """Record a refusal after the job's transaction was rolled back."""
+    staff = actor if isinstance(actor, StaffMember) and actor.id is not None else None
+    with write_transaction():
+        audit(staff, name, detail=str(exc), outcome="refused")
+
+
+def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwargs):
     opened_here = db.is_closed()
     if opened_here:
         db.connect()
     try:
         try:
             with write_transaction() if write else db.atomic():
+                staff = current_staff(actor)
                 if permission:
-                    require(actor, permission)
-                return fn(actor, *args, **kwargs)
+                    require(staff, permission)
+                return fn(staff, *args, **kwargs)
         except ServiceError as exc:
-            if write or isinstance(exc, PermissionDenied):
+            if write or isinstance(exc, PermissionDenied | SessionEnded):
                 # The job's own transaction is gone; the refusal is still recorded.
-                with write_transaction():
-                    audit(actor, fn.__name__, detail=str(exc), outcome="refused")
+                _refuse(actor, fn.__name__, exc)
             raise
     except IntegrityError as exc:
         raise ServiceError(f"The change was refused by the database ({exc}).") from exc
