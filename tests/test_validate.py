@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 
 from moa_tui.services.errors import ValidationError
 from moa_tui.services.validate import (
+    MONEY_MAX_CENTS,
+    check_cents,
+    check_date,
     clean_name,
     clean_text,
+    date_in_range,
     format_money,
     has_control,
     parse_date,
@@ -20,6 +24,7 @@ from moa_tui.services.validate import (
     parse_money,
     parse_phone,
     parse_quantity,
+    step_date,
 )
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday
@@ -84,13 +89,23 @@ def test_parse_date_month_steps_clamp_to_month_end():
         ("t+1y", "type a date"),
         ("24.12.2026", "type a date"),
         ("12/24/026", "type a date"),
+        # Outside 1900-2100: refused with a sentence, not an OverflowError later.
+        ("12/31/9999", "between 01/01/1900 and 12/31/2100"),
+        ("9999-12-31", "between"),
+        ("01/01/0001", "between"),
+        ("12/31/1899", "between"),
+        ("01/01/2101", "between"),
+        ("t+9999w", "between"),
+        ("t+9999m", "between"),
+        ("t-9999m", "between"),
+        ("t+99999", "type a date"),
     ],
 )
 def test_parse_date_refuses(text, words):
     assert words in _refused(lambda: parse_date("when", text, today=TODAY), "when")
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_parse_date_reads_back_every_written_form(d):
     assert parse_date("when", f"{d:%m/%d/%Y}", today=TODAY) == d
     assert parse_date("when", d.isoformat(), today=TODAY) == d
@@ -184,7 +199,8 @@ def test_parse_dob_refuses_any_date_before_1900(d):
         ("1.5", 150),
         ("0.07", 7),
         ("1,234.50", 123450),
-        ("$1,234,567.89", 123456789),
+        ("$1,000,000", 100_000_000),
+        ("$999,999.99", 99_999_999),
         ("1234.5", 123450),
         ("0", 0),
     ],
@@ -208,7 +224,7 @@ def test_format_money_examples(cents, text):
     assert format_money(cents) == text
 
 
-@given(st.integers(min_value=0, max_value=10**15))
+@given(st.integers(min_value=0, max_value=MONEY_MAX_CENTS))
 def test_money_round_trip(cents):
     text = format_money(cents)
     assert isinstance(parse_money("amount", text), int)
@@ -352,3 +368,67 @@ def test_parse_phone_refuses(text):
 )
 def test_weekday_names_mean_the_next_such_day(text, expected):
     assert parse_date("d", text, today=dt.date(2026, 11, 18)) == expected
+
+
+# --- ranges (issue 8, item 10) --------------------------------------------------------
+
+
+@given(st.dates())
+def test_any_date_outside_1900_to_2100_is_refused_by_the_parser(d):
+    text = f"{d.month}/{d.day}/{d.year:04d}"
+    if dt.date(1900, 1, 1) <= d <= dt.date(2100, 12, 31):
+        assert parse_date("when", text, today=TODAY) == d
+    else:
+        assert "between" in _refused(lambda: parse_date("when", text, today=TODAY), "when")
+
+
+@given(st.sampled_from("+-"), st.integers(min_value=0, max_value=9999), st.sampled_from("dwm"))
+def test_relative_dates_stay_in_range_or_are_refused(sign, n, unit):
+    try:
+        day = parse_date("when", f"t{sign}{n}{unit}", today=TODAY)
+    except ValidationError as err:
+        assert "between" in err.errors["when"]
+    else:
+        assert dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31)
+
+
+@given(st.one_of(st.dates(), st.datetimes()))
+def test_check_date_keeps_what_is_in_range_and_refuses_the_rest(value):
+    if date_in_range(value):
+        assert check_date("day", value) is value
+    else:
+        assert "between" in _refused(lambda: check_date("day", value), "day")
+
+
+@pytest.mark.parametrize("value", ["2026-01-01", None, 20260101])
+def test_check_date_refuses_what_is_not_a_date(value):
+    assert "not a date" in _refused(lambda: check_date("day", value), "day")
+
+
+def test_step_date_stops_at_the_ends_of_the_range():
+    assert step_date(dt.date(2100, 12, 30), 1) == dt.date(2100, 12, 31)
+    assert step_date(dt.date(2100, 12, 31), 1) is None
+    assert step_date(dt.date(1900, 1, 1), -1) is None
+    assert step_date(dt.date(9999, 12, 31), 1) is None  # no OverflowError
+    assert step_date(dt.date.min, -1) is None
+
+
+def test_money_has_an_upper_bound():
+    assert "$1,000,000.00" in _refused(lambda: parse_money("copay", "1000000.01"), "copay")
+    assert "more than" in _refused(lambda: parse_money("copay", "9" * 29), "copay")
+    assert parse_money("fee", "5,000,000", maximum=10**9) == 500_000_000
+    assert "$100.00" in _refused(lambda: parse_money("fee", "100.01", maximum=10_000), "fee")
+
+
+@pytest.mark.parametrize(
+    "cents, words",
+    [(-1, "negative"), (MONEY_MAX_CENTS + 1, "more than"), (10**30, "more than"),
+     (True, "cents"), (1.5, "cents"), ("100", "cents")],
+)
+def test_check_cents_refuses(cents, words):
+    assert words in _refused(lambda: check_cents("amount", cents), "amount")
+
+
+@given(st.integers(min_value=0, max_value=MONEY_MAX_CENTS))
+def test_check_cents_keeps_every_amount_in_range(cents):
+    assert check_cents("amount", cents) == cents

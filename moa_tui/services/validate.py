@@ -53,6 +53,56 @@ def clean_name(field: str, value: str | None, label: str) -> str:
     return text
 
 
+# Every date the clinic stores or computes lies in these years (DESIGN.md): a visit, a
+# birth or a block of time outside them is a typing slip, and date arithmetic near
+# date.max (9999-12-31 plus a day) raises OverflowError instead of a sentence.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+# The most any money field may hold unless it says otherwise: far above any co-pay or
+# payment at a desk, far below what overflows a 64-bit column.
+MONEY_MAX_CENTS = 100_000_000  # $1,000,000.00
+
+
+def date_in_range(value: dt.date) -> bool:
+    """True if *value* (a date or date-time) lies within DATE_MIN..DATE_MAX."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return isinstance(day, dt.date) and DATE_MIN <= day <= DATE_MAX
+
+
+def check_date(field: str, value, *, label: str = "Date"):
+    """*value* (a date or date-time) unchanged if it lies in 1900-2100; otherwise refused.
+    Every service that takes a date object from its caller passes it through here."""
+    if not isinstance(value, dt.date):
+        raise ValidationError.one(field, f"{label} is not a date.")
+    if not date_in_range(value):
+        raise ValidationError.one(
+            field, f"{label} must be between {DATE_MIN:%m/%d/%Y} and {DATE_MAX:%m/%d/%Y}."
+        )
+    return value
+
+
+def step_date(day: dt.date, days: int) -> dt.date | None:
+    """*day* moved by *days*, or None when that leaves 1900-2100 (a screen stays put)."""
+    try:
+        moved = day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+    return moved if date_in_range(moved) else None
+
+
+def check_cents(
+    field: str, cents, *, label: str = "Amount", maximum: int = MONEY_MAX_CENTS
+) -> int:
+    """An amount in cents a service was handed: a whole number from 0 to *maximum*."""
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise ValidationError.one(field, f"{label} must be an amount in cents.")
+    if cents < 0:
+        raise ValidationError.one(field, f"{label} cannot be negative.")
+    if cents > maximum:
+        raise ValidationError.one(field, f"{label} cannot be more than {format_money(maximum)}.")
+    return cents
+
+
 def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
     try:
         return dt.date(y, m, d)
@@ -62,7 +112,11 @@ def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
 
 def parse_date(field: str, value: str | None, *, today: dt.date, label: str = "Date") -> dt.date:
     """A date as the desk types it: t, t+1, t-3, t+2w, mon (the next Monday), 12/24,
-    12/24/2026, 2026-12-24."""
+    12/24/2026, 2026-12-24; refused outside 1900-2100."""
+    return check_date(field, _parse_any_date(field, value, today=today, label=label), label=label)
+
+
+def _parse_any_date(field: str, value: str | None, *, today: dt.date, label: str) -> dt.date:
     text = (value or "").strip().lower()
     if not text:
         raise ValidationError.one(field, f"{label} is required.")
@@ -118,7 +172,8 @@ def parse_dob(field: str, value: str | None, *, today: dt.date) -> dt.date:
             text = f"{year:04d}-{int(mo):02d}-{int(d):02d}"
     if text.lower().startswith("t"):
         raise ValidationError.one(field, "Date of birth: type the full date, e.g. 04/17/1962.")
-    dob = parse_date(field, text, today=today, label="Date of birth")
+    # Its own bounds (not after today, not before 1900) are narrower than parse_date's.
+    dob = _parse_any_date(field, text, today=today, label="Date of birth")
     if dob > today:
         raise ValidationError.one(field, "Date of birth is in the future.")
     if dob.year < 1900:
@@ -187,8 +242,10 @@ def parse_quantity(field: str, value: str | int | None, *, allow_zero: bool = Fa
     return qty
 
 
-def parse_money(field: str, value: str | None, *, label: str = "Amount") -> int:
-    """'$1,234.50' -> 123450 cents. Never a float."""
+def parse_money(
+    field: str, value: str | None, *, label: str = "Amount", maximum: int = MONEY_MAX_CENTS
+) -> int:
+    """'$1,234.50' -> 123450 cents. Never a float; never more than *maximum* cents."""
     text = (value or "").strip()
     if text.startswith("-"):
         raise ValidationError.one(field, f"{label} cannot be negative.")
@@ -196,7 +253,8 @@ def parse_money(field: str, value: str | None, *, label: str = "Amount") -> int:
     if not m:
         raise ValidationError.one(field, f"{label}: type an amount like 25 or 1,234.50.")
     whole, frac = m.groups()
-    return int(whole.replace(",", "")) * 100 + int((frac or "0").ljust(2, "0"))
+    cents = int(whole.replace(",", "")) * 100 + int((frac or "0").ljust(2, "0"))
+    return check_cents(field, cents, label=label, maximum=maximum)
 
 
 def format_money(cents: int) -> str:
