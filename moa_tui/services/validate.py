@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
+from ..text import describe, first_unsafe, has_unsafe, normalize
 from .errors import ValidationError
 
 _NAME_EXTRA = set(" '-.")
@@ -22,8 +22,9 @@ _MONEY = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$")
 
 
 def has_control(text: str) -> bool:
-    """True if *text* holds a control or format character (ESC, NUL, bidi overrides...)."""
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text)
+    """True if *text* holds a character moa_tui.text calls unsafe (ESC, NUL, bidi
+    overrides, zero-width and line-separator characters...)."""
+    return has_unsafe(text)
 
 
 def clean_text(
@@ -31,9 +32,11 @@ def clean_text(
 ) -> str:
     """Trimmed single-line text; refuses control characters and over-long values."""
     label = label or field.replace("_", " ").capitalize()
-    text = (value or "").strip()
-    if has_control(text):
-        raise ValidationError.one(field, f"{label} contains control characters.")
+    text = normalize(value or "").strip()
+    if bad := first_unsafe(text):
+        raise ValidationError.one(
+            field, f"{label} contains an invisible or control character ({describe(bad)})."
+        )
     if required and not text:
         raise ValidationError.one(field, f"{label} is required.")
     if len(text) > max_len:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 
-# C0 controls and DEL become their visible Unicode "control picture" (ESC -> ␛); C1
-# controls and bidi/format characters become a visible replacement mark.
-_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
-_PICTURES |= {code: 0xFFFD for code in range(0x80, 0xA0)}
-_PICTURES |= {
-    code: 0xFFFD
-    for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
-}
+from ..text import for_terminal
 
 
 def visible(value: object) -> str:
-    """*value* as a string with every control character made visible."""
-    return str(value if value is not None else "").translate(_PICTURES)
+    """*value* as a string with every unsafe character made visible (moa_tui.text)."""
+    return for_terminal(value)
 
 
 def plain(value: object, style: str = "") -> Text:
