@@ -112,7 +112,10 @@ async def test_the_open_terminal_is_signed_out_with_the_reason(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.actor is None
-        assert "deactivated" in static_text(app, ".hint")
+        hint = static_text(app, ".hint")
+        assert "deactivated" in hint
+        # The app's own line breaks are line breaks, not a control picture.
+        assert "\u240a" not in hint and "\n" in hint
         # No area key works until someone signs in again.
         await pilot.press("f2")
         await settle(pilot)

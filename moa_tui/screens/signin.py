@@ -13,7 +13,7 @@ from textual.widgets import Static
 from ..services.errors import ServiceError
 from ..services.security import authenticate, change_password
 from ..widgets.form import FieldSpec, Form
-from ..widgets.text import plain
+from ..widgets.text import plain, plain_lines
 from .base import ServiceCaller
 
 
@@ -24,10 +24,6 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
     TITLE_TEXT = ""
     HINT = ""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._busy = False
-
     def specs(self) -> list[FieldSpec]:
         raise NotImplementedError
 
@@ -37,7 +33,7 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
             yield Static(plain(self.heading()), classes="dialog-title")
             yield Form(self.specs())
             yield Static("", id="dialog-message", classes="error")
-            yield Static(plain(self.HINT), classes="hint")
+            yield Static(plain_lines(self.HINT.splitlines()), classes="hint")
 
     def heading(self) -> str:
         return self.TITLE_TEXT
@@ -47,9 +43,8 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
+        if "write" in self._calls.writing:
+            return  # a second Enter while the first is checked: one attempt, not two
         self.query_one("#dialog-message", Static).update("Checking…")
         self.run_job(self.query_one(Form).values())
 
@@ -57,11 +52,9 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
         raise NotImplementedError
 
     def done(self, result: Any) -> None:
-        self._busy = False
         self.dismiss(result)
 
     def refused(self, error: ServiceError) -> None:
-        self._busy = False
         errors = getattr(error, "errors", {})
         self.query_one(Form).show_errors(errors)
         self.query_one("#dialog-message", Static).update(
@@ -82,7 +75,9 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
 
     def call_plain(self, job, *args) -> None:
         """Run *job* (it takes no acting staff member: nobody is signed in) in a worker."""
-        self.call_service(job, *args, then=self.done, failed=self.refused, with_actor=False)
+        self.call_service(
+            job, *args, then=self.done, failed=self.refused, with_actor=False, group="write"
+        )
 
 
 class LoginScreen(_CredentialsScreen):
@@ -183,4 +178,5 @@ class ChangePasswordScreen(_CredentialsScreen):
             values["repeat"],
             then=self.done,
             failed=self.refused,
+            group="write",
         )
