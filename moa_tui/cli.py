@@ -14,6 +14,7 @@ from .commands import backup as backup_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
 from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
+from .db.partials import remove_stale_partials
 from .services import clock
 from .services.errors import ServiceError
 
@@ -30,16 +31,45 @@ def demo_path() -> Path:
     return demo_dir() / f"demo-{clock.today()}.db"
 
 
-def prepare_demo(path: Path) -> Path:
+class NotADemo(ServiceError):
+    """--demo was pointed at a file that holds a clinic it did not build."""
+
+
+def check_demo_file(path: Path) -> None:
+    """Refuse, before anything is written, a file --demo may not use: only a new or
+    empty file, or a demo clinic that --demo built, will do."""
+    from .db import crypto
+    from .db.database import key_for
+    from .db.demo_mark import DemoState, demo_state
+
+    key = None if crypto.is_new(path) else key_for(path)
+    if demo_state(path, key) is DemoState.OTHER:
+        raise NotADemo(
+            f"{path} is not a demo clinic, so --demo leaves it alone: open it without "
+            "--demo, or give --demo a new file."
+        )
+
+
+def prepare_demo(path: Path, *, build: bool = True) -> Path:
     """Open the demo clinic at *path*, building it if it has no patients yet (a build
-    that was interrupted left nothing behind: it is one transaction)."""
-    from .services.demo import build_demo, is_empty
+    that was interrupted left nothing behind: it is one transaction). Refuses, writing
+    nothing, a file that holds anything but a demo clinic. Without *build* a missing
+    demo is left missing (a restore makes it)."""
+    from .db import crypto
+    from .services.demo import build_demo, is_demo_clinic, is_empty
     from .services.staff import load_clinic
 
+    path = path.expanduser()
+    check_demo_file(path)
+    if not build and crypto.is_new(path):
+        return path
     open_database(path)
     if is_empty():
-        load_clinic()
-        build_demo()
+        if build:
+            load_clinic()
+            build_demo()
+    elif not is_demo_clinic():  # written between the check and the opening
+        raise NotADemo(f"{path} is not a demo clinic, so --demo leaves it alone.")
     if path.parent == demo_dir():
         # Earlier days' demo clinics in the demo folder are of no more use.
         for old in path.parent.glob("demo-*.db*"):
@@ -124,16 +154,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A new clinic starts with its first administrator; a backup can be restored into a new
+# file. Every other command needs the clinic to be there already.
+CREATES_DATABASE = {"staff", "restore"}
+USES_NO_DATABASE = {"verify-backup"}
+
+
+def require_database(path: Path) -> None:
+    """Refuse a database file that does not exist, rather than create an empty clinic
+    (a command run without --db or --demo must not answer for a clinic nobody uses)."""
+    from .db import crypto
+
+    if crypto.is_new(path):
+        raise DatabaseError(
+            f"There is no clinic database at {path} yet: start one with `moa-tui staff add "
+            "USERNAME --name 'Full Name'` (with the same --db), or use the demo clinic with "
+            "--demo."
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_cli_keys(args.key_file)
     try:
+        if args.demo and args.command not in USES_NO_DATABASE:
+            # --demo stands for the demo clinic's file, for the app, the kiosk and every
+            # command alike (built first if today's is not there yet; a restore makes it).
+            path = Path(args.db) if args.db else demo_path()
+            args.db = str(prepare_demo(path, build=args.command not in CREATES_DATABASE))
+        elif args.command not in CREATES_DATABASE | USES_NO_DATABASE:
+            require_database(resolve_path(args.db))
+        if args.command not in USES_NO_DATABASE:
+            # Copies of the records that a restore killed mid-way left beside the database.
+            remove_stale_partials(resolve_path(args.db).parent)
         if args.command:
             return args.run(args)
-        if args.demo:
-            path = prepare_demo(Path(args.db) if args.db else demo_path())
-        else:
-            path = open_database(resolve_path(args.db))
+        path = open_database(resolve_path(args.db))
         if args.kiosk or args.waiting_room:
             app = make_kiosk_app(path, args.user, waiting_room=args.waiting_room)
         else:
@@ -144,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     except PermissionError as exc:
         print(f"moa-tui: no permission to open {exc.filename or 'the database'}.", file=sys.stderr)
         return 2
-    if not (sys.stdin.isatty() and sys.__stderr__.isatty()):
+    except (KeyboardInterrupt, EOFError):
+        print("\nmoa-tui: stopped; nothing more was done.", file=sys.stderr)
+        return 130
+    if not (sys.stdin and sys.stdin.isatty() and sys.__stderr__ and sys.__stderr__.isatty()):
         # Over SSH, `ssh host cmd`, scp and sftp have no terminal: there is nobody to
         # show a screen to, and the program would never end.
         print("moa-tui: needs a terminal (ssh -t).", file=sys.stderr)

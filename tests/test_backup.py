@@ -393,3 +393,75 @@ def test_cli_backup_verify_and_restore(demo_db, tmp_path):
     assert restored.returncode == 0, restored.stderr
     assert "before-restore-" in restored.stdout
     assert len(list(tmp_path.glob("demo.db.before-restore-*"))) == 1
+
+
+# --- half-written copies (issue 8, item 11) ---------------------------------------------------
+
+KILLED_MID_COPY = """
+import os, signal, sys
+from moa_tui.db import backup, crypto
+
+def killed(path):  # the copy is written, not yet checked or put in place: kill -9 now
+    os.kill(os.getpid(), signal.SIGKILL)
+
+crypto.fsync_path = killed
+backup.make_backup(sys.argv[1], sys.argv[2], None)
+"""
+
+
+def _partials(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.partial-*"))
+
+
+def test_a_backup_killed_mid_copy_leaves_a_copy_that_the_next_backup_removes(demo_db, tmp_path):
+    db.close()
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_COPY, str(demo_db), str(folder / "monday.db")],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr
+    left = _partials(folder)
+    assert len(left) == 1 and left[0].name.startswith(".monday.db.partial-")
+    assert check_backup(left[0], None).counts["patients"] > 0  # patient data, in the open
+    # Not ours to touch: another name, and a copy a live process is still writing.
+    busy = folder / f".tuesday.db.partial-{os.getppid()}"
+    busy.write_bytes(b"still being written")
+    notes = folder / ".notes.partial"
+    notes.write_bytes(b"someone's file")
+
+    make_backup(demo_db, folder / "wednesday.db", None)
+
+    assert _partials(folder) == [busy]
+    assert notes.exists() and (folder / "wednesday.db").exists()
+    assert not (folder / "monday.db").exists()
+
+
+def test_a_failed_backup_leaves_no_copy(demo_db, tmp_path, monkeypatch):
+    from moa_tui.db import backup
+
+    def fails(path, key):
+        return backup.BackupReport(path=Path(path), problems=["damaged on the way"])
+
+    monkeypatch.setattr(backup, "check_backup", fails)
+    with pytest.raises(BackupError, match="fails its check"):
+        make_backup(demo_db, tmp_path / "out" / "x.db", None)
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_starting_moa_tui_removes_a_killed_restores_copy_beside_the_database(demo_db, tmp_path):
+    db.close()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = demo_db.with_name(f".{demo_db.name}.partial-{int(dead.stdout)}")
+    stale.write_bytes(b"half a database")
+    ran = moa("--db", str(demo_db), "audit", "verify")
+    assert "Traceback" not in ran.stderr
+    assert not stale.exists()

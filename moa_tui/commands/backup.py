@@ -142,6 +142,17 @@ def run_restore(args: argparse.Namespace) -> int:
     db_path = resolve_path(args.db)
     backup_path = Path(args.file).expanduser()
     backup_key = _backup_key(backup_path, args.backup_key_file)
+    if getattr(args, "demo", False):
+        # The demo folder's files are deleted the next day: a real clinic restored there
+        # would be lost, and --demo would then refuse to open it anyway.
+        report = check_backup(backup_path, backup_key)
+        if report.ok and not report.is_demo:
+            print(
+                f"moa-tui: {backup_path} is not a backup of the demo clinic, so --demo does "
+                f"not restore it; {db_path} was not changed.",
+                file=sys.stderr,
+            )
+            return 2
     creating = crypto.is_new(db_path)
     if creating:  # check before a key file may be made for the new database
         report = check_backup(backup_path, backup_key)

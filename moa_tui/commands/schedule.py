@@ -73,6 +73,8 @@ def register(commands) -> None:
 
 
 def _password(username: str, from_stdin: bool) -> str:
+    if sys.stdin is None:  # started with standard input closed
+        raise ServiceError("There is no input to read the password from; use --password-stdin.")
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():

@@ -6,6 +6,7 @@ import getpass
 import sys
 
 from ..db.database import open_database, resolve_path
+from ..services.errors import ServiceError
 from ..services.staff import create_first_admin, load_clinic
 
 
@@ -36,9 +37,21 @@ def _password(from_stdin: bool) -> str:
 
 
 def run_add(args) -> int:
+    if sys.stdin is None:  # started with standard input closed
+        raise ServiceError("There is no input to read the password from; use --password-stdin.")
+    if not args.password_stdin and not sys.stdin.isatty():
+        # getpass would fall back to reading a closed or piped stdin and end in EOFError;
+        # refused before the database file is made.
+        raise ServiceError("There is no terminal to ask for the password; use --password-stdin.")
+    # Read from stdin before the file is made, so an empty one makes no empty clinic; a
+    # person is asked after the database opened (a refusal then comes before the typing).
+    password = _password(True) if args.password_stdin else None
+    if password == "":
+        raise ServiceError("No password was given on standard input; nothing was saved.")
     open_database(resolve_path(args.db))
     load_clinic()
-    password = _password(args.password_stdin)
+    if password is None:
+        password = _password(False)
     staff = create_first_admin(
         {"username": args.username, "full_name": args.name, "password": password}
     )

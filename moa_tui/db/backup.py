@@ -20,6 +20,8 @@ from playhouse.migrations import Migration
 from . import crypto
 from .crypto import DatabaseError, Key
 from .database import MIGRATIONS_DIR
+from .partials import partial_name as _partial_name
+from .partials import remove_stale_partials
 
 # Tables every moa-tui database has had since its first schema; their absence means the
 # file is some other program's.
@@ -52,6 +54,7 @@ class BackupReport:
     problems: list[str] = field(default_factory=list)
     integrity: list[str] = field(default_factory=list)  # ["ok"] when it passed
     clinic_name: str | None = None
+    is_demo: bool = False  # a copy of the demo clinic (ClinicSettings.is_demo)
     applied: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # this program would apply them
     unknown: list[str] = field(default_factory=list)  # from a newer program
@@ -139,6 +142,10 @@ def _inspect(conn, report: BackupReport) -> None:
         )
     row = conn.execute("SELECT name FROM clinic_settings ORDER BY id LIMIT 1").fetchone()
     report.clinic_name = row[0] if row else None
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(clinic_settings)")}
+    if "is_demo" in columns:  # schema 0006 and later
+        marked = conn.execute("SELECT 1 FROM clinic_settings WHERE is_demo LIMIT 1").fetchone()
+        report.is_demo = marked is not None
     for label, table in COUNTED:
         if table in tables:
             report.counts[label] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
@@ -181,10 +188,6 @@ def _copy_online(
     crypto.fsync_path(dest)
 
 
-def _partial_name(dest: Path) -> Path:
-    return dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-
-
 def make_backup(
     db_path: str | os.PathLike,
     dest: str | os.PathLike,
@@ -205,6 +208,7 @@ def make_backup(
     if dest.is_dir():
         raise BackupError(f"{dest} is a directory; give a file name.")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(dest.parent)
     if key is not None and crypto.is_plain(db_path):
         raise BackupError(f"{db_path} is not encrypted, but a key was given.")
     if key is None and crypto.looks_encrypted(db_path):
@@ -305,6 +309,7 @@ def restore_backup(
                 "database with `moa-tui rekey --new-key-file KEYFILE`. Nothing was written."
             )
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(db_path.parent)
         partial = _partial_name(db_path)
         try:
             _copy_online(backup_path, partial, from_key, dest_key=to_key, readonly=True)

@@ -35,6 +35,7 @@ from ..db.models import (
     TypeIntakeItem,
 )
 from . import clock
+from .errors import ServiceError
 from .security import hash_password
 
 FIRST = (
@@ -180,17 +181,26 @@ def is_empty() -> bool:
         return not Patient.select().exists()
 
 
+def is_demo_clinic() -> bool:
+    """True if the open database is a demo clinic that build_demo made."""
+    with db.connection_context():
+        return ClinicSettings.select().where(ClinicSettings.is_demo).exists()
+
+
 def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
     """Fill an empty, migrated database with the demo clinic, in one transaction."""
     rng = random.Random(seed)
     today = clock.today()
     now_local = clock.now_local().naive
     with db.connection_context(), write_transaction():
-        if Patient.select().exists():
-            raise RuntimeError("The demo clinic can only be built in an empty database.")
+        # Checked again inside the write lock: someone may have added staff or patients
+        # since --demo looked at the file.
+        if Patient.select().exists() or StaffMember.select().exists():
+            raise ServiceError("The demo clinic can only be built in an empty database.")
         ClinicSettings.delete().execute()
         ClinicSettings.create(
             name="Demo Family Practice",
+            is_demo=True,  # --demo opens only a clinic with this mark (never a real one)
             time_zone="America/New_York",
             address="100 Example Way, Springfield, NY 12345",
             npi="1234567893",
