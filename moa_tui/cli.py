@@ -13,6 +13,7 @@ from .commands import audit as audit_commands
 from .commands import backup as backup_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
+from .db.audit_key import use_audit_key_file
 from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
 from .db.partials import remove_stale_partials
 from .services import clock
@@ -147,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="key of an encrypted database (default: $MOA_KEY_FILE, else asked for); "
         "a new database is created encrypted with it",
     )
+    parser.add_argument(
+        "--audit-key-file",
+        metavar="PATH",
+        help="the key that seals the audit trail (default: $MOA_AUDIT_KEY_FILE, else "
+        "DATABASE.audit-key); made with a new database",
+    )
     parser.add_argument("--version", action="version", version=f"moa-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -176,6 +183,7 @@ def require_database(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_cli_keys(args.key_file)
+    use_audit_key_file(args.audit_key_file)
     try:
         if args.demo and args.command not in USES_NO_DATABASE:
             # --demo stands for the demo clinic's file, for the app, the kiosk and every

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from moa_tui.db.audit_key import key_path as audit_key_path
 from moa_tui.db.database import db, open_database
 from moa_tui.services import clock
 from moa_tui.services.demo import DemoSize, build_demo
@@ -53,6 +54,8 @@ def demo_db(_demo_template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the small demo clinic (built once per session) for this test."""
     path = tmp_path / "demo.db"
     shutil.copy(_demo_template, path)
+    # The audit key lives beside the database, outside it: a copy needs it too.
+    shutil.copy(audit_key_path(_demo_template), audit_key_path(path))
     open_database(path)
     load_clinic()
     yield path

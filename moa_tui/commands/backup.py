@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from ..db import crypto
+from ..db.anchors import AnchorProblem, anchor_path, write_anchor
 from ..db.backup import BackupReport, RestoreRefused, check_backup, make_backup, restore_backup
-from ..db.database import DatabaseError, key_for, open_database, resolve_path
+from ..db.database import DatabaseError, db, key_for, open_database, resolve_path
 
 
 def register(subparsers) -> None:
@@ -121,9 +122,22 @@ def run_backup(args: argparse.Namespace) -> int:
     if crypto.is_new(db_path):
         raise DatabaseError(f"There is no database at {db_path} to back up.")
     key = key_for(db_path)
+    # Anchored first, so the backup holds at least the events the anchor counts.
+    open_database(db_path, key=key)
+    anchored = _anchor("backup")
     report = make_backup(db_path, args.file, key, overwrite=args.overwrite)
-    _say(f"Backed up {db_path}", *describe(report))
+    _say(f"Backed up {db_path}", *describe(report), anchored)
     return 0
+
+
+def _anchor(kind: str) -> str:
+    """Every backup and restore anchors the audit trail outside the database (the anchor
+    log and the system log), which `audit verify` compares the trail against."""
+    try:
+        anchor = write_anchor(kind)
+    except AnchorProblem as exc:
+        return f"Warning: {exc}"
+    return f"The audit trail's {anchor.events:,} events are anchored in {anchor_path(db.database)}."
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -170,7 +184,9 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"moa-tui: not restored; {db_path} was not changed.", file=sys.stderr)
         return 1
     open_database(db_path, key=key)  # applies the migrations an older backup lacks
-    _say(*describe(result.report), f"Restored {backup_path} into {db_path}.")
+    # The trail is now the backup's: anchors taken since describe events that are gone.
+    anchored = _anchor("restore")
+    _say(*describe(result.report), f"Restored {backup_path} into {db_path}.", anchored)
     if result.previous:
         _say(f"The database as it was is kept as {result.previous}.")
     return 0

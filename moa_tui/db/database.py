@@ -195,6 +195,12 @@ def open_database(
         raise DatabaseError(f"{path} is not a moa-tui database: {exc}") from exc
     finally:
         db.close()
+    if migrate:
+        # The audit key lives outside the file: loaded (or made, for a new clinic) once
+        # here; a missing or wrong one refuses audit writes later, with a sentence.
+        from .audit_trail import open_trail
+
+        open_trail(path)
     return path
 
 

@@ -5,19 +5,17 @@ sentence for the desk."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from peewee import IntegrityError, OperationalError
 
+from ..db.audit_trail import AuditUnavailable, append_event, legacy_hash
 from ..db.database import db, write_transaction
-from ..db.models import AuditEvent, StaffMember
+from ..db.models import StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
 from .security import PermissionDenied, require
-
-GENESIS = "0" * 64
 
 
 class SessionEnded(ServiceError):
@@ -111,18 +109,9 @@ def writer(permission: str | Callable | None = None):
 
 
 def _chain(prev: str, row: dict[str, Any]) -> str:
-    fields = (
-        prev,
-        row["at"].isoformat(),
-        str(row["staff"] or ""),
-        row["action"],
-        str(row["patient_id"] or ""),
-        row["entity"],
-        str(row["entity_id"] or ""),
-        row["detail"],
-        row["outcome"],
-    )
-    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+    """The old, unkeyed link (sha256), kept to verify a trail written before the audit key;
+    new events are sealed with the key (db/audit_trail.py seal)."""
+    return legacy_hash(prev, row)
 
 
 def audit(
@@ -135,9 +124,10 @@ def audit(
     detail: str = "",
     outcome: str = "ok",
 ) -> None:
-    """Record who did what to which record, chained to the event before; runs inside the
-    caller's (write) transaction, so the chain cannot fork."""
-    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar()
+    """Record who did what to which record, numbered and sealed after the event before
+    (db/audit_trail.py); runs inside the caller's (write) transaction, so the numbering
+    cannot fork or leave a gap. Refuses, with a sentence, when the audit key is missing
+    or wrong: no service runs unaudited."""
     row = {
         "at": clock.now_utc(),
         "staff": actor.id if actor else None,
@@ -148,8 +138,10 @@ def audit(
         "detail": detail[:2000],
         "outcome": outcome,
     }
-    row["hash"] = _chain(last or GENESIS, row)
-    AuditEvent.insert(**row).execute()
+    try:
+        append_event(row)
+    except AuditUnavailable as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 def get_or_refuse(model, record_id: int, what: str):
