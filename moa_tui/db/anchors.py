@@ -116,9 +116,7 @@ def parse_anchor(text: str) -> Anchor | None:
         at = dt.datetime.strptime(found["at"], "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return None
-    return Anchor(
-        at, int(found["events"]), found["hash"], found["key"], found["kind"], found["db"]
-    )
+    return Anchor(at, int(found["events"]), found["hash"], found["key"], found["kind"], found["db"])
 
 
 def read_anchors(paths: list[Path], key: str) -> list[Anchor]:

@@ -96,17 +96,27 @@ def open_trail(db_path: str | os.PathLike) -> TrailState:
     trail once. Never raises for a key problem: the state says why writes are refused."""
     global _state
     path = key_path(db_path)
-    with db.connection_context():
+    # Not connection_context: called lazily inside a caller's transaction, it would close
+    # that caller's connection on the way out.
+    opened_here = db.is_closed()
+    if opened_here:
+        db.connect()
+    try:
         sealed_with = ClinicSettings.select(ClinicSettings.audit_key_id).scalar() or ""
         has_events = AuditEvent.select().exists()
-        state = _load(str(db_path), path, sealed_with, has_events)
+        state = _load(str(db_path), path, sealed_with)
         if state.key is not None and state.refusal is None and not sealed_with and has_events:
+            # A trail from before the key (or one whose fingerprint was removed: a forged
+            # trail sealed now still differs from the anchors' seals).
             state = _seal_old_trail(state)
+    finally:
+        if opened_here:
+            db.close()
     _state = state
     return state
 
 
-def _load(db_path: str, path: Path, sealed_with: str, has_events: bool) -> TrailState:
+def _load(db_path: str, path: Path, sealed_with: str) -> TrailState:
     existed = path.exists()
     if not existed and sealed_with:
         # A new key would make every sealed event look forged: refuse instead.
@@ -117,16 +127,6 @@ def _load(db_path: str, path: Path, sealed_with: str, has_events: bool) -> Trail
         return TrailState(db_path, None, f"{exc} Nothing can be recorded in the audit trail.")
     if sealed_with and sealed_with != key.fingerprint:
         return TrailState(db_path, key, wrong_key_message(path))
-    if not sealed_with and has_events and existed:
-        # An old trail is sealed with a key made for it at that moment. A key that was
-        # already there, and events with no fingerprint, means the fingerprint was removed.
-        return TrailState(
-            db_path,
-            key,
-            "The audit trail has events but no record of the key that sealed it (the "
-            f"database was changed outside moa-tui?). If it is an old clinic never sealed, "
-            f"move {path} away and open it again.",
-        )
     return TrailState(db_path, key)
 
 
@@ -189,9 +189,7 @@ def legacy_break() -> int | None:
     of its 1, 2, 3... place); None when it is whole."""
     prev, expected = GENESIS, 1
     for row in _rows():
-        if row["id"] != expected or row["hash"] != legacy_hash(
-            prev, {k: row[k] for k in FIELDS}
-        ):
+        if row["id"] != expected or row["hash"] != legacy_hash(prev, {k: row[k] for k in FIELDS}):
             return row["id"]
         prev, expected = row["hash"], expected + 1
     return None
