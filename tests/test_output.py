@@ -199,7 +199,7 @@ def test_an_existing_file_is_replaced_readable_by_owner_only(desk, tmp_path):
     path = tmp_path / "shared.ics"
     path.write_text("old")
     path.chmod(0o644)
-    export_icalendar(desk, 1, clock.today(), clock.today(), path)
+    export_icalendar(desk, 1, clock.today(), clock.today(), path, overwrite=True)
     assert _mode(path) == 0o600
     assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
@@ -262,6 +262,34 @@ def test_day_sheet_command_text_and_pdf(demo_db, tmp_path, monkeypatch, capsys):
     )  # fmt: skip
     assert code == 0, out.err
     assert pdf.read_bytes().startswith(b"%PDF") and _mode(pdf) == 0o600
+
+    # A file already there is kept unless --replace says otherwise.
+    pdf.write_bytes(b"keep me")
+    argv = ("--user", "desk", "day-sheet", "--provider", provider.full_name, "--pdf", str(pdf))
+    code, out = _run(monkeypatch, capsys, demo_db, *argv)
+    assert code == 2 and "exists; add --replace" in out.err and pdf.read_bytes() == b"keep me"
+    code, out = _run(monkeypatch, capsys, demo_db, *argv, "--replace")
+    assert code == 0, out.err
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_export_commands_refuse_the_database_and_take_paths_from_here(
+    demo_db, tmp_path, monkeypatch, capsys
+):
+    before = demo_db.read_bytes()
+    code, out = _run(
+        monkeypatch, capsys, demo_db, "--user", "desk", "day-sheet", "--provider", "Moonpenny",
+        "--pdf", str(demo_db), "--replace",
+    )  # fmt: skip
+    assert code == 2 and "belongs to the clinic's database" in out.err
+    assert demo_db.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
+    monkeypatch.chdir(tmp_path)
+    code, out = _run(
+        monkeypatch, capsys, demo_db, "ical", "--provider", "Moonpenny", "--from", "t",
+        "--to", "t", "here.ics", "--user", "desk",
+    )  # fmt: skip
+    assert code == 0, out.err
+    assert (tmp_path / "here.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
 def test_ical_command(demo_db, tmp_path, monkeypatch, capsys):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 
 from ..db.database import open_database, resolve_path
 from ..db.models import StaffMember
 from ..services import clock
 from ..services.errors import ServiceError, ValidationError
+from ..services.files import FileExists
 from ..services.output import day_sheet_pdf, day_sheet_text, export_icalendar
 from ..services.schedule import ProviderInfo, list_providers
 from ..services.security import authenticate
@@ -52,6 +54,7 @@ def register(commands) -> None:
     form = sheet.add_mutually_exclusive_group()
     form.add_argument("--pdf", metavar="FILE", help="write a PDF file")
     form.add_argument("--text", action="store_true", help="print plain text (the default)")
+    sheet.add_argument("--replace", action="store_true", help="replace an existing file")
     _sign_in_options(sheet)
     sheet.set_defaults(run=run_day_sheet)
 
@@ -68,6 +71,7 @@ def register(commands) -> None:
     ical.add_argument("--from", dest="from_date", required=True, help=f"first day ({DATE_HELP})")
     ical.add_argument("--to", dest="to_date", required=True, help=f"last day ({DATE_HELP})")
     ical.add_argument("--names", action="store_true", help="put patients' full names in the events")
+    ical.add_argument("--replace", action="store_true", help="replace an existing file")
     _sign_in_options(ical)
     ical.set_defaults(run=run_ical)
 
@@ -126,10 +130,18 @@ def _plain_refusals(run):
     def wrapped(args: argparse.Namespace) -> int:
         try:
             return run(args)
+        except FileExists as exc:
+            raise ServiceError(f"{exc.path} exists; add --replace to replace it.") from None
         except ValidationError as exc:
             raise ServiceError(" ".join(exc.errors.values())) from None
 
     return wrapped
+
+
+def _file(typed: str) -> str:
+    """A file named on the command line is relative to the current folder, as in any
+    command (the export folder is for names typed in the app's dialogs)."""
+    return os.path.abspath(os.path.expanduser(typed)) if typed.strip() else typed
 
 
 @_plain_refusals
@@ -138,7 +150,7 @@ def run_day_sheet(args: argparse.Namespace) -> int:
     provider = find_provider(actor, args.provider)
     day = _date(args.date, "--date")
     if args.pdf:
-        path = day_sheet_pdf(actor, day, provider.id, args.pdf)
+        path = day_sheet_pdf(actor, day, provider.id, _file(args.pdf), overwrite=args.replace)
         print(f"Wrote the day sheet of {provider.name} for {day:%m/%d/%Y} to {path}.")
     else:
         sys.stdout.write(day_sheet_text(actor, day, provider.id))
@@ -150,7 +162,15 @@ def run_ical(args: argparse.Namespace) -> int:
     actor = sign_in(args)
     provider = find_provider(actor, args.provider)
     start, end = _date(args.from_date, "--from"), _date(args.to_date, "--to")
-    count = export_icalendar(actor, provider.id, start, end, args.file, include_names=args.names)
+    count = export_icalendar(
+        actor,
+        provider.id,
+        start,
+        end,
+        _file(args.file),
+        include_names=args.names,
+        overwrite=args.replace,
+    )
     print(
         f"Wrote {count} appointments of {provider.name}, {start:%m/%d/%Y} to {end:%m/%d/%Y}, "
         f"to {args.file}."

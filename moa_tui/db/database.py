@@ -79,6 +79,12 @@ def use_keys(key_file: str | os.PathLike | None = None, *, prompt: bool = False)
     _typed_key = None
 
 
+def key_file_in_use() -> Path | None:
+    """The key file databases are opened with (None: plain files or a typed key); exports
+    must never overwrite it."""
+    return _key_file
+
+
 def use_cli_keys(key_file: str | None) -> None:
     """The command line's choice: --key-file, else $MOA_KEY_FILE, else ask on a terminal."""
     use_keys(key_file or os.environ.get("MOA_KEY_FILE") or None, prompt=True)

@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, Static
 
 from ..services.audit import AuditPage, AuditRow, audit_page, export_audit_csv, verify_chain
 from ..services.errors import ValidationError
-from ..widgets.form import FieldSpec, FormDialog
+from ..widgets.export import ExportDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import AreaScreen
@@ -141,14 +141,10 @@ class AuditScreen(AreaScreen):
     def action_export(self) -> None:
         patient, user = self.applied or ("", "")
 
-        def submit(actor, values):
-            return export_audit_csv(actor, values["path"], patient, user)
+        def save(actor, path, overwrite):
+            return export_audit_csv(actor, path, patient, user, overwrite)
 
         self.app.push_screen(
-            FormDialog(
-                "Export this report as CSV",
-                [FieldSpec("path", "File", "~/audit-report.csv", max_length=500)],
-                submit,
-            ),
+            ExportDialog("Export this report as CSV", "audit-report.csv", save),
             lambda count: count is not None and self.say(f"{count} events exported.", "green"),
         )

@@ -19,7 +19,8 @@ from ..services.booking import (
     undo_status,
 )
 from ..services.errors import ValidationError
-from ..services.output import day_sheet_pdf, day_sheet_text, export_icalendar, write_private
+from ..services.files import where_export_goes
+from ..services.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
 from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
 from ..services.validate import parse_date
@@ -29,6 +30,7 @@ from ..services.waitlist import (
     book_from_waitlist,
     waitlist_for_appointment,
 )
+from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -283,20 +285,18 @@ class ScheduleScreen(PatientRowsScreen):
             "ical": f"schedule-{day}.ics",
         }[kind]
 
-        def submit(actor, values):
-            path = values["path"]
+        def save(actor, path, overwrite):
             if kind == "pdf":
-                return str(day_sheet_pdf(actor, day, provider_id, path))
+                return str(day_sheet_pdf(actor, day, provider_id, path, overwrite))
             if kind == "text":
-                text = day_sheet_text(actor, day, provider_id)
-                return str(write_private(path, text.encode()))
-            count = export_icalendar(actor, provider_id, day, day + dt.timedelta(days=30), path)
-            return f"{path} ({count} appointments)"
+                return str(save_day_sheet_text(actor, day, provider_id, path, overwrite))
+            last = day + dt.timedelta(days=30)
+            count = export_icalendar(actor, provider_id, day, last, path, overwrite=overwrite)
+            return f"{where_export_goes(actor, path)} ({count} appointments)"
 
+        title = {"pdf": "Day sheet as PDF", "text": "Day sheet as text", "ical": "iCalendar file"}
         self.app.push_screen(
-            FormDialog(
-                "Save to file", [FieldSpec("path", "File", f"~/{name}", max_length=300)], submit
-            ),
+            ExportDialog(title[kind], name, save),
             lambda where: where and self.say(f"Saved {where}", "green"),
         )
 

@@ -10,8 +10,10 @@ from ..services.security import ROLE_LABELS
 from ..services.staff import (
     StaffRow,
     create_staff,
+    export_folder_setting,
     list_staff,
     reset_password,
+    set_export_folder,
     set_idle_lock_minutes,
     set_os_login,
     set_staff_active,
@@ -32,6 +34,7 @@ class StaffScreen(AreaScreen):
         Binding("o", "os_login", "SSH login"),
         Binding("i", "idle_lock", "Idle lock"),
         Binding("w", "wait_warning", "Wait warning"),
+        Binding("e", "export_folder", "Export folder"),
     ]
 
     def __init__(self) -> None:
@@ -179,4 +182,19 @@ class StaffScreen(AreaScreen):
                 minutes is not None
                 and self.say(f"Waits over {minutes} minutes now stand out.", "green")
             ),
+        )
+
+    def action_export_folder(self) -> None:
+        self.call_service(export_folder_setting, then=self._ask_export_folder)
+
+    def _ask_export_folder(self, current: str) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Folder exports are saved in",
+                [FieldSpec("folder", "Folder", current, max_length=500)],
+                lambda actor, v: set_export_folder(actor, v["folder"]),
+                hint="A full path (/... or ~/...); blank: each user's documents folder. "
+                "Enter: save · Esc: cancel",
+            ),
+            lambda folder: folder is not None and self.say(f"Exports go to {folder}.", "green"),
         )

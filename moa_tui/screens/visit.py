@@ -32,6 +32,7 @@ from ..services.frontdesk import (
 from ..services.schedule import InsuranceNotVerified, ScheduleRow, advance, check_in
 from ..services.security import can
 from ..services.validate import format_money, parse_date
+from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, plain_lines
 from .base import ServiceCaller
@@ -53,8 +54,15 @@ class ReceiptScreen(ServiceCaller, ModalScreen[None]):
             yield Static("f: save as PDF · Enter/Esc: close", classes="hint")
 
     def action_pdf(self) -> None:
-        path = f"~/receipt-{self.receipt.number}.pdf"
-        self.call_service(save_receipt_pdf, self.receipt, path, then=self._saved)
+        receipt = self.receipt
+
+        def save(actor, path, overwrite):
+            return save_receipt_pdf(actor, receipt, path, overwrite)
+
+        self.app.push_screen(
+            ExportDialog("Save the receipt as PDF", f"receipt-{receipt.number}.pdf", save),
+            lambda where: where and self._saved(where),
+        )
 
     def _saved(self, where: str) -> None:
         self.query_one("#dialog-message", Static).update(plain(f"Saved {where}", "green"))
@@ -336,12 +344,16 @@ class CheckOutScreen(_VisitScreen):
 
     def action_slip(self) -> None:
         if self.desk:
-            self.call_service(
-                save_visit_slip,
-                self.desk.appointment,
-                self.next_visit,
-                f"~/visit-slip-{self.appointment_id}.pdf",
-                then=lambda where: self.say(f"Saved {where}", "green"),
+            row, next_visit = self.desk.appointment, self.next_visit
+
+            def save(actor, path, overwrite):
+                return save_visit_slip(actor, row, next_visit, path, overwrite)
+
+            self.app.push_screen(
+                ExportDialog(
+                    "Save the visit slip as PDF", f"visit-slip-{self.appointment_id}.pdf", save
+                ),
+                lambda where: where and self.say(f"Saved {where}", "green"),
             )
 
     def action_check_out(self) -> None:

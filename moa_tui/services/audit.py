@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
+import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from peewee import JOIN
 
@@ -15,6 +14,7 @@ from . import clock
 from .audit_verify import ChainReport, verify_chain  # noqa: F401 - callers import them here
 from .core import audit, writer
 from .errors import ValidationError
+from .files import write_private
 from .validate import clean_text
 
 
@@ -135,17 +135,22 @@ def _cell(text: str) -> str:
 
 @writer("audit.read")
 def export_audit_csv(
-    actor: StaffMember, path: str, patient_ref: str = "", username: str = ""
+    actor: StaffMember,
+    path: str,
+    patient_ref: str = "",
+    username: str = "",
+    overwrite: bool = False,
 ) -> int:
-    """Write the report to a CSV file readable by its owner only; returns the row count."""
-    target = Path(clean_text("path", path, max_len=500, required=True, label="File")).expanduser()
-    if not target.parent.is_dir():
-        raise ValidationError.one("path", f"There is no folder {target.parent}.")
+    """Write the report to a CSV file readable by its owner only (through
+    files.write_private: a bare name goes to the export folder; the database, its key and
+    an existing file unless *overwrite* are refused); returns the row count."""
     patient, staff = _subject(patient_ref, username)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     count = 0
-    with os.fdopen(fd, "w", newline="") as handle:
-        out = csv.writer(handle)
+
+    def chunks():
+        nonlocal count
+        buffer = io.StringIO(newline="")
+        out = csv.writer(buffer)
         out.writerow(["id", "time", "staff", "action", "patient", "outcome", "detail"])
         last = None
         while True:
@@ -169,6 +174,12 @@ def export_audit_csv(
                 )
                 count += 1
             last = events[-1].id
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue().encode()
+
+    target = write_private(path, chunks(), overwrite=overwrite)
     audit(
         actor,
         "audit.export",

@@ -25,7 +25,8 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
-from .output import latin1, write_private
+from .files import write_private
+from .output import latin1
 from .schedule import (
     IN_OFFICE,
     ScheduleRow,
@@ -427,10 +428,14 @@ def _pdf(title: str, lines: list[str]) -> bytes:
 
 
 @writer("checkin")
-def save_receipt_pdf(actor: StaffMember, receipt: Receipt, path: str) -> str:
-    """The receipt as a PDF file (readable by its owner only)."""
+def save_receipt_pdf(
+    actor: StaffMember, receipt: Receipt, path: str, overwrite: bool = False
+) -> str:
+    """The receipt as a PDF file (readable by its owner only; a bare name goes to the
+    export folder). Refuses what files.write_private refuses, an existing file unless
+    *overwrite*."""
     lines = receipt_text(receipt).splitlines()
-    target = write_private(path, _pdf(lines[0], lines[1:]))
+    target = write_private(path, _pdf(lines[0], lines[1:]), overwrite=overwrite)
     audit(actor, "receipt.pdf", detail=f"receipt {receipt.number} to {target}")
     return str(target)
 
@@ -454,13 +459,18 @@ def visit_slip_lines(row: ScheduleRow, next_visit: ScheduleRow | None) -> list[s
 
 @writer("checkin")
 def save_visit_slip(
-    actor: StaffMember, row: ScheduleRow, next_visit: ScheduleRow | None, path: str
+    actor: StaffMember,
+    row: ScheduleRow,
+    next_visit: ScheduleRow | None,
+    path: str,
+    overwrite: bool = False,
 ) -> str:
-    """The visit slip with the next appointment, as a PDF file."""
+    """The visit slip with the next appointment, as a PDF file (as save_receipt_pdf)."""
     clinic = ClinicSettings.select().first()
     target = write_private(
         path,
         _pdf(f"{clinic.name if clinic else ''}: visit slip", visit_slip_lines(row, next_visit)),
+        overwrite=overwrite,
     )
     audit(
         actor,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from . import clock
 from .booking import Slot, SlotFilter, open_slots
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
+from .files import write_private
 from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS
 from .validate import format_phone
 from .waitlist import CallRow, confirmation_list
@@ -294,30 +294,6 @@ def render_day_sheet_pdf(sheet: DaySheet) -> bytes:
     return bytes(pdf.output())
 
 
-def write_private(path: str | os.PathLike, data: bytes) -> Path:
-    """Write *data* to *path*, readable by its owner only (0600), all or nothing: a
-    temporary file beside it is renamed over it, so a reader never sees half a file and
-    an existing file's looser permissions are not kept."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ValidationError.one("path", f"{target} is a folder; give a file name.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValidationError.one("path", f"There is no folder {folder}.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ServiceError(f"Could not write {target}: {exc.strerror or exc}.") from exc
-    return target
-
-
 @writer("schedule.read")
 def _save_export(
     actor: StaffMember,
@@ -326,10 +302,12 @@ def _save_export(
     action: str,
     provider_id: int,
     detail: str,
+    overwrite: bool = False,
 ) -> Path:
     """Write an export file and record it, in one transaction: a file that could not be
-    written is recorded as refused, never as exported."""
-    target = write_private(path, data)
+    written (or was refused: see files.write_private) is recorded as refused, never as
+    exported."""
+    target = write_private(path, data, overwrite=overwrite)
     audit(
         actor,
         action,
@@ -341,11 +319,17 @@ def _save_export(
 
 
 def day_sheet_pdf(
-    actor: StaffMember, day: dt.date, provider_id: int, path: str | os.PathLike
+    actor: StaffMember,
+    day: dt.date,
+    provider_id: int,
+    path: str | os.PathLike,
+    overwrite: bool = False,
 ) -> Path:
-    """Write a provider's day sheet as a PDF file at *path* (mode 0600) and record the
-    export. Names are drawn in latin-1 (the PDF core fonts): other letters are spelled
-    without their accents or as '?'."""
+    """Write a provider's day sheet as a PDF file at *path* (mode 0600; a bare name goes
+    to the export folder) and record the export. Names are drawn in latin-1 (the PDF core
+    fonts): other letters are spelled without their accents or as '?'. Refuses what
+    files.write_private refuses (the database, its key, an existing file unless
+    *overwrite*)."""
     sheet = day_sheet(actor, day, provider_id)
     data = render_day_sheet_pdf(sheet)
     return _save_export(
@@ -355,6 +339,28 @@ def day_sheet_pdf(
         "export.day_sheet",
         provider_id,
         f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, PDF",
+        overwrite,
+    )
+
+
+def save_day_sheet_text(
+    actor: StaffMember,
+    day: dt.date,
+    provider_id: int,
+    path: str | os.PathLike,
+    overwrite: bool = False,
+) -> Path:
+    """Write a provider's day sheet as a plain text file at *path* (as day_sheet_pdf
+    does) and record the export."""
+    sheet = day_sheet(actor, day, provider_id)
+    return _save_export(
+        actor,
+        path,
+        render_day_sheet_text(sheet).encode(),
+        "export.day_sheet",
+        provider_id,
+        f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, text",
+        overwrite,
     )
 
 
@@ -494,10 +500,12 @@ def export_icalendar(
     end_date: dt.date,
     path: str | os.PathLike,
     include_names: bool = False,
+    overwrite: bool = False,
 ) -> int:
     """Write a provider's schedule from *start_date* to *end_date* as an iCalendar file at
-    *path* (mode 0600) and record the export; returns how many appointments it holds.
-    Events show the type and the patient's initials only, unless *include_names*."""
+    *path* (mode 0600; refusals as day_sheet_pdf) and record the export; returns how many
+    appointments it holds. Events show the type and the patient's initials only, unless
+    *include_names*."""
     data = calendar_data(actor, provider_id, start_date, end_date)
     content = render_icalendar(data, include_names)
     _save_export(
@@ -509,6 +517,7 @@ def export_icalendar(
         f"{data.provider_short} {start_date:%Y-%m-%d}..{end_date:%Y-%m-%d}: "
         f"{len(data.appointments)} appointments"
         + (" with patient names" if include_names else ", initials only"),
+        overwrite,
     )
     return len(data.appointments)
 

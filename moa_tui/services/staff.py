@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..db.database import db, write_transaction
 from ..db.models import ClinicSettings, StaffMember
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
+from .files import default_export_folder
 from .security import ROLE_LABELS, check_password_rules, hash_password, stale
 from .validate import clean_name, clean_text
 
@@ -244,6 +246,39 @@ def set_wait_warn_minutes(actor: StaffMember, minutes: str | int) -> int:
 def has_staff() -> bool:
     with db.connection_context():
         return StaffMember.select().exists()
+
+@reader("staff.admin")
+def export_folder_setting(actor: StaffMember) -> str:
+    """The export folder as set ("" = each user's documents folder)."""
+    settings = ClinicSettings.select(ClinicSettings.export_dir).first()
+    return settings.export_dir if settings else ""
+
+
+@writer("staff.admin")
+def set_export_folder(actor: StaffMember, folder: str) -> str:
+    """The folder exports are saved in when a bare file name is typed: a full path to an
+    existing folder, or blank for each user's documents folder. Returns the folder now in
+    force (the default spelled out when blank)."""
+    text = clean_text("folder", folder, max_len=500, label="Folder")
+    if text:
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            raise ValidationError.one("folder", "Type the full path of a folder (/... or ~/...).")
+        if not path.is_dir():
+            raise ValidationError.one("folder", f"There is no folder {path}.")
+        text = str(path)
+    settings = ClinicSettings.select().first()
+    old = settings.export_dir
+    settings.export_dir = text
+    settings.version += 1
+    settings.save()
+    audit(
+        actor,
+        "settings.export_dir",
+        detail=f"export folder: {old or '(default)'} -> {text or '(default)'}",
+    )
+    return text or str(default_export_folder())
+
 
 
 def load_clinic() -> ClinicSettings:

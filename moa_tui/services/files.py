@@ -1,0 +1,196 @@
+"""The one way the app writes a file for someone to take away (day sheets, calendars,
+receipts, visit slips, the audit CSV, and every export to come).
+
+A path typed into an export dialog is untrusted: typed by mistake or on purpose, it could
+name the live database, its journal files, its key, or a backup, and replacing any of
+those with a PDF destroys the clinic's records. So ``write_private`` refuses them, never
+replaces an existing file unless the caller says the user agreed (``overwrite=True``), and
+always leaves a file only its owner can read (0600), written whole or not at all.
+
+The database, backup and key files themselves are written by db/ (backup.py, crypto.py),
+never through here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import platformdirs
+
+from ..db import database
+from ..db.models import ClinicSettings
+from .core import reader
+from .errors import ServiceError, ValidationError
+from .validate import clean_text
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MAX_PATH = 500
+
+
+class FileExists(ValidationError):
+    """The file is there already: the dialog asks before replacing it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__({"path": f"{path.name} exists. Replace it?"})
+        self.path = path
+
+
+def default_export_folder() -> Path:
+    """The user's documents folder, or the per-user data folder where there is none."""
+    documents = Path(platformdirs.user_documents_dir())
+    if documents.is_dir():
+        return documents
+    return Path(platformdirs.user_data_dir("moa-tui"))
+
+
+def export_folder() -> Path:
+    """Where exports go unless a full path is typed: the clinic's setting, else the
+    default. Reads the settings, so call it inside a service (or a connection)."""
+    settings = ClinicSettings.select(ClinicSettings.export_dir).first()
+    chosen = (settings.export_dir if settings else "").strip()
+    return Path(chosen).expanduser() if chosen else default_export_folder()
+
+
+def export_target(path: str | os.PathLike) -> Path:
+    """*path* as typed: `~` expanded, and a bare name or relative path put in the export
+    folder. Refuses an empty path or one with control characters."""
+    text = clean_text("path", os.fspath(path), max_len=MAX_PATH, required=True, label="File")
+    target = Path(text).expanduser()
+    if target.is_absolute():
+        return target
+    folder = export_folder()
+    if folder == default_export_folder():
+        # The per-user data folder may not exist yet on a machine with no documents folder.
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / target
+
+
+@reader()
+def export_location(actor) -> Path:
+    """The folder a bare file name typed in an export dialog is saved in."""
+    return export_folder()
+
+
+@reader()
+def where_export_goes(actor, path: str | os.PathLike) -> Path:
+    """The full path a name typed in an export dialog stands for."""
+    return export_target(path)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _protected() -> list[Path]:
+    """The files no export may touch: the database, its journals and the key file."""
+    files = []
+    name = database.db.database
+    if name and name != ":memory:" and "://" not in str(name):
+        live = Path(name)
+        files += [live, *(Path(f"{live}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+    key_file = database.key_file_in_use()
+    if key_file is not None:
+        files.append(key_file)
+    return files
+
+
+def _beside_database(target: Path) -> bool:
+    """True for the database's own name plus a suffix starting with '.' or '-'
+    (clinic.db-wal, clinic.db.audit-key, clinic.db.anchors, clinic.db.before-restore-...)."""
+    name = database.db.database
+    if not name or name == ":memory:" or "://" in str(name):
+        return False
+    live = Path(os.path.realpath(name))
+    if target.parent != live.parent or not target.name.startswith(live.name):
+        return False
+    rest = target.name[len(live.name) :]
+    return rest[:1] in (".", "-")
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def check_target(target: Path) -> None:
+    """Refuse a path that must never be written: a folder, the database, its -wal, -shm
+    or -journal, its key file, any file beside it named after it, or an existing SQLite
+    database (a backup). Symbolic and hard links to those are refused too."""
+    refuse = "That file belongs to the clinic's database; choose another name."
+    real = Path(os.path.realpath(target))
+    if real.is_dir():
+        raise ValidationError.one("path", f"{target} is a folder; give a file name.")
+    for protected in _protected():
+        if real == Path(os.path.realpath(protected)) or _same(target, protected):
+            raise ValidationError.one("path", refuse)
+    if _beside_database(real):
+        raise ValidationError.one("path", refuse)
+    if real.exists():
+        if not real.is_file():
+            raise ValidationError.one("path", f"{target} is not an ordinary file.")
+        if _is_sqlite(real):
+            raise ValidationError.one("path", f"{target} is a database; choose another name.")
+
+
+def write_private(
+    path: str | os.PathLike, data: bytes | Iterable[bytes], *, overwrite: bool = False
+) -> Path:
+    """Write *data* (bytes, or chunks of bytes) to *path* and return where it went.
+
+    A relative path goes into the export folder. The file is readable by its owner only
+    (0600), written whole or not at all (a temporary file beside it, fsynced, then
+    renamed). Refuses what check_target refuses, a missing folder, and an existing file
+    unless *overwrite* (raises FileExists, so the dialog can ask).
+    """
+    target = export_target(path)
+    check_target(target)
+    folder = target.parent
+    if not folder.is_dir():
+        raise ValidationError.one("path", f"There is no folder {folder}.")
+    if target.exists() and not overwrite:
+        raise FileExists(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ServiceError(f"Could not write in {folder}: {exc.strerror or exc}.") from exc
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            for chunk in [data] if isinstance(data, bytes | bytearray) else data:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_new(Path(tmp), target)
+    except FileExistsError as exc:
+        raise FileExists(target) from exc
+    except OSError as exc:
+        raise ServiceError(f"Could not write {target}: {exc.strerror or exc}.") from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def _link_new(tmp: Path, target: Path) -> None:
+    """Put *tmp* at *target* only if nothing is there, even if a file appeared there
+    since we looked (a hard link fails on an existing name; rename would replace it)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links (FAT, some shares): check, then rename.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
