@@ -369,3 +369,28 @@ def test_a_copied_clinic_needs_its_key_copied_too(anchored, tmp_path):
     open_database(copy)
     assert verify_chain().ok
     assert AuditEvent.select().count() > 0
+
+
+# --- the app ----------------------------------------------------------------------------
+
+
+async def test_the_audit_screen_names_the_cut_event_and_the_app_anchors_at_exit(anchored):
+    from moa_tui.cli import make_app
+    from moa_tui.screens.audit import AuditScreen
+
+    from .ui_helpers import settle, static_text
+
+    path, anchor = anchored
+    _sql(path, ("DELETE FROM audit_event WHERE id = ?", (anchor.events,)))
+    app = make_app(path, actor=find_staff("manager"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        await pilot.press("v")
+        await settle(pilot)
+        # Opening the report recorded an event in the cut one's place: not the anchored one.
+        message = static_text(app, "#message")
+        assert f"Event {anchor.events:,} is not the one the anchor of" in message
+    kinds = [parse_anchor(line).kind for line in anchor_path(path).read_text().splitlines()]
+    assert kinds == ["manual", "exit"]
