@@ -120,8 +120,25 @@ def test_an_existing_sqlite_database_is_refused(empty_db, tmp_path):
         conn.execute("create table t (x)")
     conn.close()
     before = _digest(backup)
-    _refused(backup, "is a database")
+    _refused(backup, "not a PDF or text file")
     assert _digest(backup) == before
+
+
+def test_an_existing_encrypted_backup_is_refused_even_when_replacing(empty_db, tmp_path):
+    """SQLCipher files are random bytes from the first one: no header to recognise, so
+    only files that look like exports (PDF or text) may ever be replaced."""
+    backup = tmp_path / "clinic-2026-11-30.db"
+    backup.write_bytes(os.urandom(8192))
+    before = _digest(backup)
+    for overwrite in (False, True):
+        with pytest.raises(ValidationError, match="not a PDF or text file"):
+            write_private(backup, b"%PDF-1.4 export", overwrite=overwrite)
+    assert _digest(backup) == before
+    # A report saved before (text or PDF) can still be replaced once confirmed.
+    report = tmp_path / "report.txt"
+    report.write_text("Day sheet\n")
+    write_private(report, b"new", overwrite=True)
+    assert report.read_bytes() == b"new"
 
 
 def test_a_folder_is_refused(empty_db, tmp_path):

@@ -26,7 +26,6 @@ from .core import reader
 from .errors import ServiceError, ValidationError
 from .validate import clean_text
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_PATH = 500
 
 
@@ -113,18 +112,31 @@ def _beside_database(target: Path) -> bool:
     return rest[:1] in (".", "-")
 
 
-def _is_sqlite(path: Path) -> bool:
+def _looks_like_an_export(path: Path) -> bool:
+    """True for a file the app could have written: a PDF, or text. A plain backup starts
+    with the SQLite header and an encrypted one (SQLCipher) is random bytes from its first
+    byte; neither is text, so neither may be replaced by an export, confirmed or not."""
     try:
         with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+            head = handle.read(4096)
     except OSError:
         return False
+    if head.startswith(b"%PDF-"):
+        return True
+    if b"\x00" in head:
+        return False
+    try:
+        # A multi-byte character may be cut at the end of the sample.
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3
+    return True
 
 
 def check_target(target: Path) -> None:
     """Refuse a path that must never be written: a folder, the database, its -wal, -shm
-    or -journal, its key file, any file beside it named after it, or an existing SQLite
-    database (a backup). Symbolic and hard links to those are refused too."""
+    or -journal, its key file, any file beside it named after it, or an existing file that
+    is not a PDF or text (a database or a backup). Links to those are refused too."""
     refuse = "That file belongs to the clinic's database; choose another name."
     real = Path(os.path.realpath(target))
     if real.is_dir():
@@ -137,8 +149,12 @@ def check_target(target: Path) -> None:
     if real.exists():
         if not real.is_file():
             raise ValidationError.one("path", f"{target} is not an ordinary file.")
-        if _is_sqlite(real):
-            raise ValidationError.one("path", f"{target} is a database; choose another name.")
+        if not _looks_like_an_export(real):
+            raise ValidationError.one(
+                "path",
+                f"{target} is not a PDF or text file (a database or a backup?); "
+                "choose another name.",
+            )
 
 
 def write_private(
