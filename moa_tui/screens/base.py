@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from ..services.core import SessionEnded
 from ..services.errors import ServiceError
+from ..services.privacy import ReasonRequired
 from ..services.security import can
 from ..widgets.areabar import AreaBar
 from ..widgets.paged_table import PagedTable
@@ -77,6 +78,7 @@ class ServiceCaller:
         **kwargs: Any,
     ) -> None:
         calls = self._calls
+        asked = (service, args, kwargs, then, failed, group, with_actor)
         if group in self.WRITE_GROUPS:
             if group in calls.writing:
                 self.app.bell()
@@ -93,6 +95,10 @@ class ServiceCaller:
             except SessionEnded as exc:
                 # Not this screen's business: the whole terminal signs out.
                 value, done = exc, self.app.session_ended
+            except ReasonRequired as exc:
+                # A restricted record, on any screen: the chart's emergency-access dialog,
+                # then the same call again (the reason holds for this session).
+                value, done = exc, lambda e: self.ask_reason(e, asked)
             except ServiceError as exc:
                 value, done = exc, on_error
             except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working
@@ -103,6 +109,29 @@ class ServiceCaller:
                 calls.writing.discard(group)
 
         self.run_worker(job, thread=True, group=group, exit_on_error=False)
+
+    def ask_reason(self, error: ReasonRequired, asked: tuple) -> None:
+        """Ask why the restricted record is needed; with a reason, repeat the call that
+        was refused; without one, the refusal is shown as any other error."""
+        from .patients import emergency_access  # that module builds on this one
+
+        service, args, kwargs, then, failed, group, with_actor = asked
+
+        def answered(chart) -> None:
+            if chart is None:
+                (failed or self.show_error)(error)
+            else:
+                self.call_service(
+                    service,
+                    *args,
+                    then=then,
+                    failed=failed,
+                    group=group,
+                    with_actor=with_actor,
+                    **kwargs,
+                )
+
+        emergency_access(self.app, error, answered)
 
     def on_service_result(self, message: ServiceResult) -> None:
         message.stop()

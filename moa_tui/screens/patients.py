@@ -175,6 +175,26 @@ class PatientsScreen(AreaScreen):
             self.app.open_patient(hit.id, edit=True)
 
 
+def emergency_access(app, error: ReasonRequired, answered) -> None:
+    """The one emergency-access dialog ("break the glass"), for the chart and for every
+    screen whose service refused a restricted record (ServiceCaller.ask_reason): the
+    reason opens the chart record in the audit trail (open_patient) and holds for this
+    session. *answered* gets the chart, or None when the user backed out."""
+
+    def submit(actor, values):
+        return open_patient(actor, error.patient_id, values["reason"])
+
+    app.push_screen(
+        FormDialog(
+            "Restricted record: emergency access",
+            [FieldSpec("reason", "Reason", placeholder="why you need it now", max_length=300)],
+            submit,
+            hint=str(error) + " · Enter: open · Esc: go back",
+        ),
+        answered,
+    )
+
+
 class PatientChartScreen(ServiceCaller, Screen):
     """The chart summary of one patient (opening it is audited)."""
 
@@ -216,17 +236,12 @@ class PatientChartScreen(ServiceCaller, Screen):
         self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
 
     def _failed(self, error: ServiceError) -> None:
-        if isinstance(error, ReasonRequired):
-            self._break_the_glass(error)
-            return
         self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
 
-    def _break_the_glass(self, error: ReasonRequired) -> None:
-        """A restricted record: ask for the reason; without one, go back."""
+    def ask_reason(self, error: ReasonRequired, asked: tuple) -> None:
+        """A restricted record: ask for the reason; the dialog's answer is the chart
+        itself; without a reason, go back."""
         self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
-
-        def submit(actor, values):
-            return open_patient(actor, self.patient_id, values["reason"])
 
         def answered(chart: PatientChart | None) -> None:
             if chart is None:
@@ -234,15 +249,7 @@ class PatientChartScreen(ServiceCaller, Screen):
             else:
                 self._show(chart)
 
-        self.app.push_screen(
-            FormDialog(
-                "Restricted record: emergency access",
-                [FieldSpec("reason", "Reason", placeholder="why you need it now", max_length=300)],
-                submit,
-                hint=str(error) + " · Enter: open · Esc: go back",
-            ),
-            answered,
-        )
+        emergency_access(self.app, error, answered)
 
     def action_toggle_restricted(self) -> None:
         if self.chart is not None:

@@ -20,6 +20,7 @@ from . import clock
 from .availability import blocked_between, offering, provider_hours
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
+from .privacy import require_access
 from .schedule import ACTIVE, STATUS_TIME, ScheduleRow, _check_version, _row, _set_status
 from .validate import clean_text
 
@@ -424,9 +425,11 @@ def undo_status(actor: StaffMember, appointment_id: int, version: int) -> Schedu
     return _row(a)
 
 
-@reader("schedule.read")
+@writer("schedule.read")  # a writer: reading a restricted record writes its audit event
 def appointment_history(actor: StaffMember, patient_id: int, limit: int = 200) -> list[HistoryRow]:
-    """A patient's appointments, newest first, with cancel reasons and reschedule links."""
+    """A patient's appointments, newest first, with cancel reasons and reschedule links.
+    A restricted record needs a reason stated this session (privacy.require_access)."""
+    require_access(actor, patient_id, "appointment history")
     query = (
         Appointment.select(Appointment, Provider, AppointmentType)
         .join_from(Appointment, Provider)

@@ -20,6 +20,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
+from .privacy import require_access
 from .validate import clean_text, format_money
 
 STATUS_LABELS = {
@@ -230,6 +231,7 @@ def _detail(c: Claim) -> ClaimDetail:
 def open_claim(actor: StaffMember, claim_id: int) -> ClaimDetail:
     """A claim with its lines and status history (recorded as a chart access)."""
     c = get_or_refuse(Claim, claim_id, "claim")
+    require_access(actor, c.patient_id, f"claim {c.id}")
     audit(actor, "claim.open", patient_id=c.patient_id, entity="claim", entity_id=c.id)
     return _detail(c)
 
@@ -244,6 +246,7 @@ def change_claim_status(
         raise ValidationError.one("status", "Choose a status from the list.")
     note = clean_text("note", note, max_len=500, required=True, label="Note")
     c = get_or_refuse(Claim, claim_id, "claim")
+    require_access(actor, c.patient_id, f"claim {c.id} status changed")
     if c.version != version:
         last = c.history.order_by(ClaimStatusChange.id.desc()).first()
         who = (
@@ -280,6 +283,7 @@ def write_off_balance(actor: StaffMember, claim_id: int, version: int, reason: s
     reason and a stale version."""
     reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
     c = get_or_refuse(Claim, claim_id, "claim")
+    require_access(actor, c.patient_id, f"claim {c.id} written off")
     if c.version != version:
         raise Conflict(f"Claim {c.id} was changed meanwhile; it has been reloaded.")
     balance = c.total_cents - c.paid_cents - c.adjusted_cents

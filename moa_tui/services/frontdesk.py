@@ -25,6 +25,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
+from .privacy import require_access
 from .files import write_private
 from .output import latin1
 from .schedule import (
@@ -142,10 +143,12 @@ def _missing_intake(a: Appointment) -> list[tuple[int, str]]:
     return missing
 
 
-@reader("checkin")
+@writer("checkin")  # a writer: reading a restricted record writes its audit event
 def visit_desk(actor: StaffMember, appointment_id: int) -> VisitDesk:
-    """Coverage, co-pay, eligibility, missing intake items and balance of one visit."""
+    """Coverage, co-pay, eligibility, missing intake items and balance of one visit.
+    A restricted record needs a reason stated this session (privacy.require_access)."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
+    require_access(actor, a.patient_id, "check-in data")
     coverage = _primary(a.patient_id, a.starts_at.date())
     last = None
     if coverage is not None:
@@ -175,6 +178,7 @@ def record_eligibility(
     """Record an insurance check for this visit: verified / not verified / inactive, how,
     and the payer's reference number (required when verified)."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
+    require_access(actor, a.patient_id, "insurance check recorded")
     if status not in ELIGIBILITY_LABELS:
         raise ValidationError.one("status", "Verified, not verified or inactive.")
     if method not in METHODS:
@@ -211,6 +215,7 @@ def set_self_pay(
 ) -> VisitDesk:
     """The patient pays this visit themselves (no insurance billed)."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
+    require_access(actor, a.patient_id, "self-pay changed")
     _check_version(a, version)
     a.self_pay = self_pay
     a.version += 1
@@ -230,6 +235,7 @@ def set_self_pay(
 def tick_intake(actor: StaffMember, appointment_id: int, item_id: int) -> VisitDesk:
     """Mark an intake item done for this visit (form signed, card copied...)."""
     a = get_or_refuse(Appointment, appointment_id, "appointment")
+    require_access(actor, a.patient_id, "intake form done")
     item = get_or_refuse(IntakeItem, item_id, "intake item")
     IntakeRecord.create(
         patient=a.patient_id, item=item, appointment=a, staff=actor, at=clock.now_utc()
@@ -262,7 +268,7 @@ def collect_payment(
     """Take a payment (cash, check with its number, card with its reference) into the
     patient's account and return the receipt. A co-pay (description "Co-pay") first posts
     the co-pay as a charge of the visit, once."""
-    patient = get_or_refuse(Patient, patient_id, "patient")
+    patient = require_access(actor, patient_id, "payment and balance")
     cents = parse_money("amount", amount)
     if cents == 0:
         raise ValidationError.one("amount", "The amount is zero.")
@@ -434,6 +440,7 @@ def save_receipt_pdf(
     """The receipt as a PDF file (readable by its owner only; a bare name goes to the
     export folder). Refuses what files.write_private refuses, an existing file unless
     *overwrite*."""
+    require_access(actor, Patient.get(Patient.mrn == receipt.mrn), f"receipt {receipt.number}")
     lines = receipt_text(receipt).splitlines()
     target = write_private(path, _pdf(lines[0], lines[1:]), overwrite=overwrite)
     audit(actor, "receipt.pdf", detail=f"receipt {receipt.number} to {target}")
@@ -466,6 +473,7 @@ def save_visit_slip(
     overwrite: bool = False,
 ) -> str:
     """The visit slip with the next appointment, as a PDF file (as save_receipt_pdf)."""
+    require_access(actor, row.patient_id, "visit slip")
     clinic = ClinicSettings.select().first()
     target = write_private(
         path,

@@ -20,6 +20,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
+from .privacy import ReasonRequired, grant_access, require_access  # noqa: F401 (re-exported)
 from .schedule import STATUS_LABELS
 from .validate import (
     clean_name,
@@ -209,22 +210,16 @@ class PossibleDuplicates(ServiceError):
         self.matches = matches
 
 
-class ReasonRequired(ServiceError):
-    """The record is restricted: opening it needs a stated reason ("break the glass")."""
-
-
 @writer("patient.read")
 def open_patient(actor: StaffMember, patient_id: int, reason: str | None = None) -> PatientChart:
     """The chart summary: demographics, active coverage, next visits. Every opening is
     recorded in the audit trail. A restricted record opens only with a stated reason,
     and that opening is flagged as emergency access in the audit report."""
     p = get_or_refuse(Patient, patient_id, "patient")
-    if p.restricted:
-        if not (reason or "").strip():
-            raise ReasonRequired(
-                f"{p.first_name} {p.last_name}'s record is restricted. State why you need "
-                "to open it; the reason is recorded and reviewed."
-            )
+    if p.restricted and not (reason or "").strip():
+        # Without a reason now: only with one stated earlier in this session.
+        require_access(actor, p, "chart summary")
+    elif p.restricted:
         reason = clean_text("reason", reason, max_len=300, required=True, label="Reason")
         audit(
             actor,
@@ -235,6 +230,9 @@ def open_patient(actor: StaffMember, patient_id: int, reason: str | None = None)
             detail=f"emergency access: {reason}",
             outcome="emergency",
         )
+        # The rest of this session's services (insurance, history, check-in) then work
+        # for this patient without asking again; each read is still audited.
+        grant_access(actor, p.id)
     else:
         audit(actor, "patient.open", patient_id=p.id, entity="patient", entity_id=p.id)
     return _chart(p)
@@ -246,7 +244,7 @@ def set_patient_restricted(
 ) -> PatientChart:
     """Mark a record restricted (a staff member's own chart, a public figure...) or lift
     it. Refuses a stale version."""
-    p = get_or_refuse(Patient, patient_id, "patient")
+    p = require_access(actor, patient_id, "restriction changed")
     _check_version(p, version)
     p.restricted = restricted
     p.version += 1
@@ -260,6 +258,9 @@ def set_patient_restricted(
         entity="patient",
         entity_id=p.id,
     )
+    if restricted:
+        # The manager restricting it has the chart open: it stays readable to them now.
+        grant_access(actor, p.id)
     return _chart(p)
 
 
@@ -368,7 +369,7 @@ def update_patient(
     """Save edits to demographics. Refuses the edit if someone else saved the patient
     since it was opened (nothing is silently overwritten)."""
     clean = clean_patient(data)
-    p = get_or_refuse(Patient, patient_id, "patient")
+    p = require_access(actor, patient_id, "demographics edited")
     _check_version(p, version)
     changed = sorted(k for k in FORM_FIELDS if getattr(p, k) != clean[k])
     for key, value in clean.items():

@@ -20,6 +20,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
+from .privacy import require_access
 from .patients import PatientHit, _hit, clean_patient
 from .validate import clean_text, parse_date, parse_money
 
@@ -141,8 +142,9 @@ def _coverage_row(c: Coverage) -> CoverageRow:
     )
 
 
-@reader("patient.read")
+@writer("patient.read")  # a writer: reading a restricted record writes its audit event
 def list_coverage(actor: StaffMember, patient_id: int) -> list[CoverageRow]:
+    require_access(actor, patient_id, "insurance list")
     query = (
         Coverage.select(Coverage, Payer)
         .join(Payer)
@@ -213,7 +215,7 @@ def save_coverage(
 ) -> CoverageRow:
     """Add or change a coverage: payer, priority, member and group ids, subscriber and
     relationship, co-pay, effective and end dates. Refuses a stale edit."""
-    patient = get_or_refuse(Patient, patient_id, "patient")
+    patient = require_access(actor, patient_id, "insurance changed")
     clean = _clean_coverage(data)
     payer_id = clean.pop("payer_id")
     if coverage_id:
