@@ -10,7 +10,7 @@ import pytest
 
 from moa_tui.db.audit_key import key_path as audit_key_path
 from moa_tui.db.database import db, open_database
-from moa_tui.services import clock
+from moa_tui.services import clock, signin_delay
 from moa_tui.services.demo import DemoSize, build_demo
 from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
 
@@ -27,6 +27,17 @@ def frozen_clock():
     clock.freeze(FROZEN_NOW)
     yield clock
     clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def sign_in_waits(monkeypatch):
+    """The seconds sign-in attempts would have waited (signin_delay), recorded instead of
+    slept: a test of five wrong passwords must not take seven seconds."""
+    waited: list[float] = []
+    monkeypatch.setattr(signin_delay, "sleep", waited.append)
+    signin_delay.forget_all()
+    yield waited
+    signin_delay.forget_all()
 
 
 @pytest.fixture

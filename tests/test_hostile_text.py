@@ -292,7 +292,7 @@ def _username(actor, value):
             "username": value,
             "full_name": "New Person",
             "role": "front_desk",
-            "password": "pw 12345678",
+            "password": "plain harbor 48",
         },
     )
     return StaffMember.select().order_by(StaffMember.id.desc()).first().username

@@ -81,7 +81,11 @@ def _clean_account(data: dict[str, str]) -> dict:
         except ValidationError as exc:
             errors.update(exc.errors)
     try:
-        check_password_rules(data.get("password", ""), clean.get("username", ""))
+        check_password_rules(
+            data.get("password", ""),
+            clean.get("username", ""),
+            full_name=clean.get("full_name", ""),
+        )
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:
@@ -163,7 +167,7 @@ def reset_password(actor: StaffMember, staff_id: int, version: int, temporary: s
     """Give an account a temporary password (changed at its next sign-in) and unlock it."""
     staff = get_or_refuse(StaffMember, staff_id, "staff account")
     stale(staff, version)
-    check_password_rules(temporary, staff.username)
+    check_password_rules(temporary, staff.username, full_name=staff.full_name)
     staff.password_hash = hash_password(temporary)
     staff.must_change_password = True
     staff.failed_attempts = 0
