@@ -168,6 +168,7 @@ class MoaApp(App):
         self.run_worker(self._sign_out(str(error)), group="session", exclusive=True)
 
     async def _sign_out(self, reason: str) -> None:
+        self._anchor_trail("signout")
         await self.switch_mode(SIGNED_OUT)
         for name, area in AREAS.items():
             # The areas were built for the old account's role: build them anew.

@@ -228,7 +228,7 @@ def test_create_patient_reports_every_bad_field_and_writes_nothing(desk):
         "state",
         "sex",
     }
-    assert "control characters" in errors["last_name"]
+    assert "invisible or control character" in errors["last_name"]
     assert "too long" in errors["first_name"]
     assert "no such date" in errors["dob"]
     assert _counts() == (patients, audits)
@@ -242,14 +242,14 @@ def test_create_patient_reports_every_bad_field_and_writes_nothing(desk):
         ("dob", "01/01/1899", "1900"),
         ("dob", "", "required"),
         ("last_name", "", "required"),
-        ("last_name", "Smith\u202e", "control characters"),
-        ("first_name", "Jo\x00hn", "control characters"),
+        ("last_name", "Smith\u202e", "invisible or control character"),
+        ("first_name", "Jo\x00hn", "invisible or control character"),
         ("first_name", "J" * 61, "too long"),
         ("last_name", "[b]Smith[/b]", "letters"),
         ("phone_mobile", "555-0142", "10 digits"),
         ("email", "john@", "name@example.com"),
         ("zip", "ABCDE", "ZIP"),
-        ("city", "Spring\x1b]0;x\x07field", "control characters"),
+        ("city", "Spring\x1b]0;x\x07field", "invisible or control character"),
     ],
 )
 def test_create_patient_refuses_one_bad_field(desk, field, value, words):

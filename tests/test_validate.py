@@ -307,7 +307,7 @@ def test_clean_text_refuses_any_control_or_format_character(before, control, aft
         # end is trimmed away with the rest of the whitespace, never stored.
         value = "x" + value + "x"
     words = _refused(lambda: clean_text("note", value, max_len=100), "note")
-    assert "control characters" in words
+    assert "invisible or control character" in words
 
 
 @given(st.text())

@@ -67,13 +67,13 @@ def export_target(path: str | os.PathLike) -> Path:
     return folder / target
 
 
-@reader()
+@reader("files.export")
 def export_location(actor) -> Path:
     """The folder a bare file name typed in an export dialog is saved in."""
     return export_folder()
 
 
-@reader()
+@reader("files.export")
 def where_export_goes(actor, path: str | os.PathLike) -> Path:
     """The full path a name typed in an export dialog stands for."""
     return export_target(path)

@@ -49,6 +49,7 @@ _FRONT = {
     "claims.write",
     "stock.read",
     "stock.write",
+    "files.export",
 }
 _ADMIN = {
     "claims.write",
@@ -63,10 +64,17 @@ _ADMIN = {
 PERMISSIONS: dict[str, frozenset[str]] = {
     "front_desk": frozenset(_FRONT),
     "billing": frozenset(
-        {"schedule.read", "patient.read", "claims.read", "claims.write", "billing.writeoff"}
+        {
+            "schedule.read",
+            "patient.read",
+            "claims.read",
+            "claims.write",
+            "billing.writeoff",
+            "files.export",
+        }
     ),
     "clinician": frozenset(
-        {"schedule.read", "checkin", "patient.read", "stock.read", "stock.write"}
+        {"schedule.read", "checkin", "patient.read", "stock.read", "stock.write", "files.export"}
     ),
     "manager": frozenset(_FRONT | _ADMIN),
     "admin": frozenset(_FRONT | _ADMIN),
@@ -75,6 +83,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 PERMISSION_LABELS = {
+    "files.export": "save files (exports, receipts, reports)",
     "schedule.read": "see the schedule",
     "schedule.write": "book or change appointments",
     "schedule.admin": "change providers' hours or appointment types",
