@@ -27,7 +27,7 @@ from ..services.calendar import (
     week_grid,
     week_start,
 )
-from ..services.validate import parse_date
+from ..services.validate import date_in_range, parse_date, step_date
 from ..widgets.day_grid import LEGEND, DayGrid, fit_text
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, visible
@@ -199,7 +199,11 @@ class DayGridScreen(GridScreen):
         self.reload()
 
     def action_day(self, step: int) -> None:
-        self.show_day(self.day + dt.timedelta(days=step))
+        day = step_date(self.day, step)
+        if day is None:  # the clinic's dates end at 1900 and 2100
+            self.app.bell()
+            return
+        self.show_day(day)
 
     def action_today(self) -> None:
         self.show_day(clock.today())
@@ -279,7 +283,11 @@ class WeekScreen(GridScreen):
         self.reload()
 
     def action_week(self, step: int) -> None:
-        self.show_week(self.day + dt.timedelta(weeks=step))
+        day = step_date(self.day, 7 * step)
+        if day is None:
+            self.app.bell()
+            return
+        self.show_week(day)
 
     def action_this_week(self) -> None:
         self.show_week(clock.today())
@@ -360,7 +368,11 @@ class MonthGrid(Widget, can_focus=True):
         self.post_message(self.Moved(day))
 
     def action_move(self, days: int) -> None:
-        self.move_to(self.cursor + dt.timedelta(days=days))
+        day = step_date(self.cursor, days)
+        if day is None:
+            self.app.bell()
+            return
+        self.move_to(day)
 
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self.cursor))
@@ -505,7 +517,11 @@ class MonthScreen(ViewScreen):
         self.dismiss(event.day)
 
     def action_month(self, step: int) -> None:
-        self.month_grid.move_to(add_months(self.day, step))
+        day = add_months(self.day, step)
+        if not date_in_range(day):
+            self.app.bell()
+            return
+        self.month_grid.move_to(day)
 
     def action_this_month(self) -> None:
         self.month_grid.move_to(clock.today())

@@ -23,7 +23,7 @@ from ..services.files import where_export_goes
 from ..services.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
 from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
-from ..services.validate import parse_date
+from ..services.validate import is_whole_number, parse_date, step_date
 from ..services.waitlist import (
     WaitlistRow,
     add_to_waitlist,
@@ -211,7 +211,11 @@ class ScheduleScreen(PatientRowsScreen):
         self.show_day(row.starts_at.date(), select=str(row.id))
 
     def action_day(self, step: int) -> None:
-        self.show_day(self.day + dt.timedelta(days=step))
+        day = step_date(self.day, step)
+        if day is None:  # the clinic's dates end at 1900 and 2100
+            self.app.bell()
+            return
+        self.show_day(day)
 
     def action_today(self) -> None:
         self.show_day(clock.today())
@@ -458,10 +462,10 @@ class ScheduleScreen(PatientRowsScreen):
         def submit(actor, values):
             errors = {}
             every = values["every"].strip()
-            if not every.isdigit():
+            if not is_whole_number(every):
                 errors["every"] = "A number of weeks or months, 1 to 12."
             count = values["count"].strip()
-            if count and not count.isdigit():
+            if count and not is_whole_number(count):
                 errors["count"] = "A number of visits, or blank with an end date."
             try:
                 until = parse_day("until", values["until"]) if values["until"].strip() else None

@@ -18,7 +18,7 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ValidationError
-from .validate import clean_text
+from .validate import check_date, clean_text, is_whole_number
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _BLOCK = re.compile(r"^\s*(\d{1,2}):?(\d{2})\s*-\s*(\d{1,2}):?(\d{2})\s*$")
@@ -125,18 +125,27 @@ def list_types(actor: StaffMember) -> list[TypeInfo]:
     return [_type_info(t) for t in query]
 
 
+def _provider_id(value) -> int:
+    # Chosen from the screen's list of providers; anything else is refused, not a crash.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and is_whole_number(value.strip()):
+        return int(value)
+    raise ValidationError.one("provider_ids", "Choose the providers from the list.")
+
+
 @writer("schedule.admin")
 def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     """Create or change an appointment type: name, default length, colour, whether it may
     be overbooked, and the providers who offer it (none = all)."""
     name = clean_text("name", data.get("name"), max_len=40, required=True, label="Name")
     minutes_text = str(data.get("minutes", "")).strip()
-    if not minutes_text.isdigit() or not 5 <= int(minutes_text) <= 480:
+    if not is_whole_number(minutes_text) or not 5 <= int(minutes_text) <= 480:
         raise ValidationError.one("minutes", "Length is 5 to 480 minutes.")
     color = clean_text("color", data.get("color"), max_len=16, label="Colour")
     if color and not re.fullmatch(r"[a-z_]+|#[0-9a-fA-F]{6}", color):
         raise ValidationError.one("color", "A colour name (e.g. green) or #rrggbb.")
-    provider_ids = [int(p) for p in data.get("provider_ids", ())]
+    provider_ids = [_provider_id(p) for p in data.get("provider_ids", ())]
     for pid in provider_ids:
         get_or_refuse(Provider, pid, "provider")
     clash = AppointmentType.select().where(AppointmentType.name == name)
@@ -155,8 +164,13 @@ def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     return _type_info(kind)
 
 
+MAX_DAYS_AHEAD = 3660  # ten years of blocked time is more than any screen shows
+
+
 @reader("schedule.read")
 def availability(actor: StaffMember, provider_id: int, days_ahead: int = 120) -> Availability:
+    if not 0 <= days_ahead <= MAX_DAYS_AHEAD:
+        raise ValidationError.one("days_ahead", f"Look 0 to {MAX_DAYS_AHEAD} days ahead.")
     provider = get_or_refuse(Provider, provider_id, "provider")
     hours = {d: [] for d in range(7)}
     for (_pid, weekday), blocks in provider_hours([provider.id]).items():
@@ -208,6 +222,10 @@ def add_block(
     """Block time for one provider (vacation, meeting) or, with no provider, close the
     clinic (a holiday). Refuses an end before the start and a blank reason."""
     reason = clean_text("reason", reason, max_len=120, required=True, label="Reason")
+    for field, value, label in (("starts_at", starts_at, "From"), ("ends_at", ends_at, "To")):
+        if not isinstance(value, dt.datetime):
+            raise ValidationError.one(field, f"{label}: give a date and time.")
+        check_date(field, value, label=label)
     if ends_at <= starts_at:
         raise ValidationError.one("ends_at", "The end is before the start.")
     provider = get_or_refuse(Provider, provider_id, "provider") if provider_id else None

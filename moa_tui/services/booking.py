@@ -22,7 +22,7 @@ from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
 from .privacy import require_access
 from .schedule import ACTIVE, STATUS_TIME, ScheduleRow, _check_version, _row, _set_status
-from .validate import clean_text
+from .validate import check_date, check_limit, clean_text
 
 SLOT_STEP = 15  # minutes between candidate start times
 SEARCH_DAYS = 90
@@ -186,7 +186,10 @@ def find_open_slots(
 ) -> list[Slot]:
     """The next open slots that fit an appointment type, with filters (provider, morning
     or afternoon, weekdays, earliest date)."""
-    return open_slots(get_or_refuse(AppointmentType, type_id, "appointment type"), f, limit)
+    if f.earliest is not None:
+        check_date("earliest", f.earliest, label="Earliest")
+    kind = get_or_refuse(AppointmentType, type_id, "appointment type")
+    return open_slots(kind, f, check_limit(limit))
 
 
 # --- booking --------------------------------------------------------------------------
@@ -202,6 +205,8 @@ def _check_slot(
 ) -> str:
     """Raise if the slot breaks a rule that *override* does not cover; return what was
     overridden (for the record)."""
+    # Every booking passes here, a series' later visits too: none past 2100.
+    check_date("starts_at", start)
     end = start + dt.timedelta(minutes=minutes)
     overridden = []
     blocks = provider_hours([provider.id]).get((provider.id, start.weekday()), [])
@@ -298,6 +303,7 @@ def _load(patient_id, provider_id, type_id, starts_at, minutes, override):
         raise ValidationError.one("minutes", "An appointment lasts 5 minutes to 8 hours.")
     if not isinstance(starts_at, dt.datetime):
         raise ValidationError.one("starts_at", "Choose a date and time.")
+    check_date("starts_at", starts_at)
     if starts_at < clock.now_local().naive.replace(second=0, microsecond=0):
         raise ValidationError.one("starts_at", "That time has already passed.")
     override = clean_text("override", override, max_len=150, label="Override reason")
@@ -436,7 +442,7 @@ def appointment_history(actor: StaffMember, patient_id: int, limit: int = 200) -
         .join_from(Appointment, AppointmentType)
         .where(Appointment.patient == patient_id)
         .order_by(Appointment.starts_at.desc())
-        .limit(limit)
+        .limit(check_limit(limit))
     )
     rows = []
     for a in query:

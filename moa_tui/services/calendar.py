@@ -15,7 +15,7 @@ from .availability import blocked_between, provider_hours
 from .core import get_or_refuse, reader
 from .errors import ValidationError
 from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS, ProviderInfo, patient_display
-from .validate import parse_date
+from .validate import DATE_MAX, DATE_MIN, check_date, parse_date
 
 SLOT_MINUTES = 15  # one row of a time grid
 DAY_MINUTES = 24 * 60
@@ -277,6 +277,7 @@ def _row_range(columns: list[GridColumn]) -> tuple[int, int]:
 def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
     """One day for every active provider: their working hours, blocked time (their own
     and the clinic's closed time), and the appointments with their type's colour."""
+    check_date("day", day)
     providers = _providers()
     ids = [p.id for p in providers]
     start = dt.datetime.combine(day, dt.time.min)
@@ -293,6 +294,7 @@ def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
 def week_grid(actor: StaffMember, day: dt.date, provider_id: int | None = None) -> WeekGridData:
     """Monday to Sunday of *day*'s week for one provider (the first one if none is
     given): hours, blocked time and appointments per day."""
+    check_date("day", day)
     providers = _providers()
     if provider_id is None:
         if not providers:
@@ -322,6 +324,8 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
     clinic is closed, who is away, and whether anyone works that weekday."""
     if not 1 <= month <= 12:
         raise ValidationError.one("month", "A month is 1 to 12.")
+    if not DATE_MIN.year <= year <= DATE_MAX.year:
+        raise ValidationError.one("year", f"A year is {DATE_MIN.year} to {DATE_MAX.year}.")
     first = dt.date(year, month, 1)
     after = dt.date(year + month // 12, month % 12 + 1, 1)
     start = dt.datetime.combine(first, dt.time.min)

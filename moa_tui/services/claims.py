@@ -21,7 +21,7 @@ from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ValidationError
 from .privacy import require_access
-from .validate import clean_text, format_money
+from .validate import check_limit, clean_text, format_money
 
 STATUS_LABELS = {
     "draft": "Draft",
@@ -113,6 +113,14 @@ class PayerInfo:
 
 
 def _filtered(f: ClaimFilter):
+    # The filter's choices come from the screen's lists; anything else is refused, not a
+    # KeyError.
+    if f.status and f.status not in STATUS_LABELS:
+        raise ValidationError.one("status", "Choose a claim status from the list.")
+    if f.age and f.age not in AGE_BUCKETS:
+        raise ValidationError.one("age", "Choose an age from the list.")
+    if f.sort not in SORTS:
+        raise ValidationError.one("sort", "Sort by age or by amount.")
     query = Claim.select()
     if f.status:
         query = query.where(Claim.status == f.status)
@@ -152,6 +160,7 @@ def claims_page(
 ) -> ClaimPage:
     """One page of the worklist, by keyset: pass the previous page's ``next_after``.
     Cost does not grow with the size of the table."""
+    check_limit(limit)
     query = (
         _filtered(f).select(Claim, Patient, Payer).join_from(Claim, Patient).join_from(Claim, Payer)
     )

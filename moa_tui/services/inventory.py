@@ -8,7 +8,7 @@ from ..db.models import StaffMember, StockMovement, SupplyItem
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ValidationError
-from .validate import clean_text, parse_quantity
+from .validate import check_limit, clean_text, parse_quantity
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def stock_page(
 ) -> StockPage:
     """Items by name, one keyset page at a time; *low_only* keeps those at or below their
     reorder point."""
+    check_limit(limit)
     query = SupplyItem.select()
     if low_only:
         query = query.where(SupplyItem.on_hand <= SupplyItem.reorder_point)

@@ -31,7 +31,7 @@ from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
 from .files import write_private
 from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS
-from .validate import format_phone
+from .validate import check_date, check_limit, format_phone
 from .waitlist import CallRow, confirmation_list
 
 MAX_ICAL_DAYS = 366  # one export covers at most a year
@@ -119,6 +119,7 @@ def _provider(provider_id: int) -> Provider:
 
 
 def _load_day_sheet(actor: StaffMember, day: dt.date, provider_id: int) -> DaySheet:
+    check_date("day", day)
     provider = _provider(provider_id)
     start = dt.datetime.combine(day, dt.time.min)
     query = (
@@ -397,6 +398,8 @@ def calendar_data(
     """A provider's appointments from *start_date* to *end_date* (both included), those
     that hold their time and those cancelled or moved. Refuses a range that ends before it
     starts or covers more than a year."""
+    check_date("start_date", start_date, label="First day")
+    check_date("end_date", end_date, label="Last day")
     if end_date < start_date:
         raise ValidationError.one("end_date", "The last day is before the first.")
     if (end_date - start_date).days >= MAX_ICAL_DAYS:
@@ -563,6 +566,7 @@ def waitlist_slots(
     """The next open slots that fit a waitlist entry's preferences (provider, weekdays,
     morning or afternoon, earliest date). The entry's type is used, else *type_id*, else
     the first active type by name. Refuses an entry no longer on the list."""
+    check_limit(limit)
     entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
     if not entry.active:
         raise ServiceError("That patient is no longer on the waitlist.")

@@ -23,6 +23,7 @@ from .errors import Conflict, ServiceError, ValidationError
 from .privacy import ReasonRequired, grant_access, require_access  # noqa: F401 (re-exported)
 from .schedule import STATUS_LABELS
 from .validate import (
+    check_limit,
     clean_name,
     clean_text,
     format_money,
@@ -125,6 +126,7 @@ def _prefix(column, text: str):
 def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) -> list[PatientHit]:
     """Find patients by "last first" prefixes ("smi jo", "smith, john"), a date of birth,
     a 10-digit phone number or an MRN. At most *limit* hits, in name order."""
+    check_limit(limit)
     text = (text or "").strip()
     if not text:
         return []

@@ -11,6 +11,7 @@ from .booking import _book, _load
 from .core import audit, get_or_refuse, writer
 from .errors import Conflict, ServiceError, ValidationError
 from .schedule import ScheduleRow, _check_version, _row, _set_status
+from .validate import check_date
 
 MAX_OCCURRENCES = 52
 RULES = {"weekly": "every N weeks", "monthly": "every N months"}
@@ -65,6 +66,11 @@ def create_series(
     are skipped and reported; the rest are booked in one transaction."""
     if rule not in RULES:
         raise ValidationError.one("rule", "Weekly or monthly.")
+    if not isinstance(first_start, dt.datetime):
+        raise ValidationError.one("first_start", "Choose the first visit's date and time.")
+    check_date("first_start", first_start, label="First visit")
+    if until is not None:
+        check_date("until", until, label="End date")
     if not 1 <= interval <= 12:
         raise ValidationError.one("interval", "Repeat every 1 to 12 weeks or months.")
     if (count is None) == (until is None):

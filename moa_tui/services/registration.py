@@ -20,9 +20,9 @@ from ..db.models import (
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
-from .privacy import require_access
 from .patients import PatientHit, _hit, clean_patient
-from .validate import clean_text, parse_date, parse_money
+from .privacy import require_access
+from .validate import clean_text, is_whole_number, parse_date, parse_money
 
 RELATIONS = ("self", "spouse", "child", "other")
 
@@ -165,7 +165,8 @@ def _clean_coverage(data: dict) -> dict:
             errors.update(exc.errors)
 
     def payer(value):
-        p = Payer.get_or_none(Payer.id == value) if str(value).isdigit() else None
+        text = str(value).strip()
+        p = Payer.get_or_none(Payer.id == int(text)) if is_whole_number(text) else None
         if p is None:
             raise ValidationError.one("payer_id", "Choose the insurance company.")
         return p.id

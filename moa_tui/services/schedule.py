@@ -20,7 +20,7 @@ from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, ServiceError, ValidationError
 from .security import require
-from .validate import clean_text
+from .validate import check_date, clean_text
 
 STATUS_LABELS = {
     "booked": "Booked",
@@ -142,7 +142,7 @@ def day_schedule(
     actor: StaffMember, day: dt.date, provider_id: int | None = None
 ) -> list[ScheduleRow]:
     """Appointments on *day*, by provider then time (optionally one provider only)."""
-    start = dt.datetime.combine(day, dt.time.min)
+    start = dt.datetime.combine(check_date("day", day), dt.time.min)
     query = _appointments().where(
         (Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1))
     )

@@ -12,7 +12,7 @@ from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
 from .files import default_export_folder
 from .security import ROLE_LABELS, check_password_rules, hash_password, stale
-from .validate import clean_name, clean_text
+from .validate import clean_name, clean_text, is_whole_number
 
 USERNAME_HELP = "2-32 characters: lower-case letters, digits, '.', '-' or '_'."
 
@@ -219,7 +219,7 @@ MINUTE_SETTINGS = {
 def _set_minutes(actor: StaffMember, setting: str, minutes: str | int) -> int:
     label, low, high = MINUTE_SETTINGS[setting]
     text = str(minutes).strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not is_whole_number(text) or not low <= int(text) <= high:
         raise ValidationError.one(
             "minutes", f"Type a whole number of minutes from {low} to {high}."
         )

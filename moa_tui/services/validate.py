@@ -106,6 +106,24 @@ def check_cents(
     return cents
 
 
+def is_whole_number(text: str, max_digits: int = 9) -> bool:
+    """True for plain ASCII digits short enough for int(). str.isdigit() alone also says
+    yes to '²' (which int() refuses) and to 5,000 pasted nines (which int() refuses past
+    4,300 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= max_digits
+
+
+PAGE_MAX = 10_000  # rows a list may ask for at once
+
+
+def check_limit(limit, *, maximum: int = PAGE_MAX) -> int:
+    """The number of rows a list asked for: 1 to *maximum* (a database LIMIT past 2**63
+    overflows, and a negative one means "no limit" to SQLite)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
+        raise ValidationError.one("limit", f"A list shows 1 to {maximum:,} rows at a time.")
+    return limit
+
+
 def _make_date(field: str, label: str, y: int, m: int, d: int) -> dt.date:
     try:
         return dt.date(y, m, d)

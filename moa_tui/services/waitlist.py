@@ -19,7 +19,7 @@ from .booking import Slot, _book, _load
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
 from .schedule import ScheduleRow, _check_version, _row, _set_status
-from .validate import clean_text, format_phone
+from .validate import check_date, check_limit, clean_text, format_phone, step_date
 
 CALL_OUTCOMES = {
     "confirmed": "Confirmed",
@@ -88,7 +88,7 @@ def add_to_waitlist(actor: StaffMember, patient_id: int, prefs: dict) -> Waitlis
     part = prefs.get("part_of_day") or ""
     if part not in ("", "am", "pm"):
         raise ValidationError.one("part_of_day", "Morning (am), afternoon (pm) or any.")
-    earliest = prefs.get("earliest") or clock.today()
+    earliest = check_date("earliest", prefs.get("earliest") or clock.today(), label="Earliest")
     note = clean_text("note", prefs.get("note"), max_len=200, label="Note")
     entry = WaitlistEntry.create(
         patient=patient,
@@ -116,7 +116,7 @@ def _entries():
 
 @reader("schedule.read")
 def list_waitlist(actor: StaffMember, limit: int = 200) -> list[WaitlistRow]:
-    return [_waitlist_row(e) for e in _entries().limit(limit)]
+    return [_waitlist_row(e) for e in _entries().limit(check_limit(limit))]
 
 
 def waitlist_matches_for(slot: Slot, type_id: int | None = None, limit: int = 10):
@@ -179,7 +179,9 @@ def remove_from_waitlist(actor: StaffMember, entry_id: int) -> None:
 def confirmation_list(actor: StaffMember, days_ahead: int = 1) -> list[CallRow]:
     """Booked appointments *days_ahead* days from today (default tomorrow) that are not
     confirmed yet, with the patient's phone numbers."""
-    day = clock.today() + dt.timedelta(days=days_ahead)
+    day = step_date(clock.today(), days_ahead) if isinstance(days_ahead, int) else None
+    if day is None:
+        raise ValidationError.one("days_ahead", "Choose a day between 1900 and 2100.")
     start = dt.datetime.combine(day, dt.time.min)
     query = (
         Appointment.select(Appointment, Patient, Provider, AppointmentType)

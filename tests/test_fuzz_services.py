@@ -1,0 +1,475 @@
+"""Nothing a user can type ends in "Unexpected error" (issue 8, item 10).
+
+Every service (each function marked @reader or @writer) is called with arbitrary values
+for what a user can type or choose: any text (control characters, huge numbers written
+out, nothing at all), any integer (huge, negative), any date from date.min to date.max.
+It must either do its job or refuse with a ServiceError; any other exception is a crash
+the desk would have seen as "Unexpected error".
+
+One copy of the demo clinic serves the whole module (a fresh one per example would be
+too slow); examples are kept modest so the file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import pkgutil
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import moa_tui.services as services_package
+from moa_tui.db.database import db, open_database
+from moa_tui.db.models import ClinicSettings, Coverage, StaffMember
+from moa_tui.services.booking import SlotFilter
+from moa_tui.services.claims import ClaimFilter
+from moa_tui.services.errors import ServiceError
+from moa_tui.services.patients import FORM_FIELDS
+from moa_tui.services.staff import find_staff, load_clinic
+
+# --- what a user can type --------------------------------------------------------------
+
+# What the desk has typed that broke something once, or nearly: tried on every service.
+TRICKY = [
+    "",
+    " ",
+    ",",
+    " , ,",
+    "[/b]",
+    "Flu shot [/b]",
+    "12/31/9999",
+    "9999-12-31",
+    "01/01/0001",
+    "t+9999",
+    "t+9999m",
+    "t-9999w",
+    "00/00/0000",
+    "²",
+    "٣",  # an Arabic-Indic digit: str.isdigit() says yes, int() may say no
+    "1e309",
+    "nan",
+    "$1,000,000.01",
+    "9" * 29,
+]
+TEXT = st.one_of(
+    st.sampled_from(TRICKY),
+    st.text(max_size=60),  # any character but a lone surrogate: controls, bidi, emoji...
+    st.text(st.characters(codec="ascii"), max_size=12),
+    st.integers().map(str),  # huge numbers, as typed or pasted
+    st.from_regex(r"-?[0-9]{15,40}(\.[0-9]{1,3})?", fullmatch=True),
+)
+INT = st.one_of(
+    st.integers(min_value=-3, max_value=40),  # often a real record
+    st.integers(),  # any size
+    st.sampled_from([2**31, 2**63 - 1, 2**63, -(2**63) - 1, 10**30]),
+)
+# Ids and versions come from the program (a row on screen), never from the keyboard: the
+# database's own integer range, where they hit real records as often as not.
+ID = st.one_of(st.integers(min_value=-2, max_value=40), st.integers(-(2**63), 2**63 - 1))
+DATE = st.dates()  # date.min .. date.max
+DATETIME = st.datetimes()
+BOOL = st.booleans()
+
+
+def opt(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+# A file name in the export folder: never a path (the tests run as any user, even root).
+FILE_NAME = st.one_of(
+    st.text(st.characters(blacklist_characters="/\\\x00~"), min_size=1, max_size=30),
+    # Not yet "x" * 300: the shared file writer raises OSError (name too long); reported.
+    st.sampled_from(["demo.db", "demo.db-wal", ".", "..", "a.pdf"]),
+)
+
+def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
+    """Each service, the account that calls it, and a strategy for each argument after
+    the actor, with *TEXT* for whatever is typed. Services that take only objects the
+    program built (a receipt it returned) are in PROGRAM_DATA_ONLY instead."""
+    COUNT = st.one_of(INT, TEXT)  # noqa: N806 (a quantity or minutes: typed or a number)
+    PATIENT_DATA = st.fixed_dictionaries({name: TEXT for name in FORM_FIELDS})
+    COVERAGE_DATA = st.fixed_dictionaries(
+        {
+            name: TEXT
+            for name in (
+                "payer_id",
+                "priority",
+                "member_id",
+                "group_id",
+                "subscriber_name",
+                "subscriber_relation",
+                "copay_cents",
+                "effective",
+                "ends",
+            )
+        }
+    )
+
+    return {
+        # limit: 1..2**63-1 until services/audit.py refuses 0 (IndexError) and a LIMIT past
+        # 2**63 (OverflowError); reported to its owner, not fixed here.
+        "audit_page": (
+            "manager",
+            dict(
+                patient_ref=TEXT,
+                username=TEXT,
+                after=opt(ID),
+                limit=st.integers(min_value=1, max_value=2**63 - 1),
+            ),
+        ),
+        "export_audit_csv": ("manager", dict(path=FILE_NAME, patient_ref=TEXT, username=TEXT)),
+        "list_types": ("manager", {}),
+        "export_location": ("desk", {}),
+        "where_export_goes": ("desk", dict(path=TEXT)),  # only says where; writes nothing
+        "export_folder_setting": ("manager", {}),
+        "set_export_folder": ("manager", dict(folder=FILE_NAME)),
+        "save_type": (
+            "manager",
+            dict(
+                type_id=opt(ID),
+                data=st.fixed_dictionaries(
+                    dict(
+                        name=TEXT,
+                        minutes=COUNT,
+                        color=TEXT,
+                        allow_overbook=BOOL,
+                        provider_ids=st.lists(st.one_of(ID, TEXT), max_size=3),
+                    )
+                ),
+            ),
+        ),
+        "availability": ("manager", dict(provider_id=ID, days_ahead=INT)),
+        "set_hours": ("manager", dict(provider_id=ID, weekday=INT, text=TEXT)),
+        "add_block": (
+            "manager",
+            dict(provider_id=opt(ID), starts_at=DATETIME, ends_at=DATETIME, reason=TEXT),
+        ),
+        "remove_block": ("manager", dict(block_id=ID)),
+        "find_open_slots": (
+            "desk",
+            dict(
+                type_id=ID,
+                f=st.builds(
+                    SlotFilter,
+                    provider_id=opt(ID),
+                    part_of_day=TEXT,
+                    weekdays=TEXT,
+                    earliest=opt(DATE),
+                ),
+                limit=INT,
+            ),
+        ),
+        "book_appointment": (
+            "desk",
+            dict(
+                patient_id=ID,
+                provider_id=ID,
+                type_id=ID,
+                starts_at=DATETIME,
+                minutes=opt(INT),
+                override=TEXT,
+            ),
+        ),
+        "reschedule": (
+            "desk",
+            dict(
+                appointment_id=ID,
+                version=ID,
+                starts_at=DATETIME,
+                provider_id=opt(ID),
+                override=TEXT,
+            ),
+        ),
+        "cancel_appointment": ("desk", dict(appointment_id=ID, version=ID, reason=TEXT)),
+        "mark_no_show": ("desk", dict(appointment_id=ID, version=ID)),
+        "undo_status": ("desk", dict(appointment_id=ID, version=ID)),
+        "appointment_history": ("desk", dict(patient_id=ID, limit=INT)),
+        "day_grid": ("desk", dict(day=DATE)),
+        "week_grid": ("desk", dict(day=DATE, provider_id=opt(ID))),
+        "month_overview": ("desk", dict(year=INT, month=INT)),
+        "list_payers": ("desk", {}),
+        "claims_page": (
+            "billing",
+            dict(
+                f=st.builds(
+                    ClaimFilter,
+                    status=opt(TEXT),
+                    payer_id=opt(ID),
+                    age=opt(TEXT),
+                    sort=TEXT,
+                ),
+                after=st.none(),
+                limit=INT,
+            ),
+        ),
+        "claim_totals": (
+            "billing",
+            dict(f=st.builds(ClaimFilter, status=opt(TEXT), payer_id=opt(ID), age=opt(TEXT))),
+        ),
+        "open_claim": ("billing", dict(claim_id=ID)),
+        "change_claim_status": (
+            "billing",
+            dict(claim_id=ID, version=ID, status=TEXT, note=TEXT),
+        ),
+        "write_off_balance": ("billing", dict(claim_id=ID, version=ID, reason=TEXT)),
+        "visit_desk": ("desk", dict(appointment_id=ID)),
+        "record_eligibility": (
+            "desk",
+            dict(appointment_id=ID, status=TEXT, method=TEXT, reference=TEXT),
+        ),
+        "set_self_pay": ("desk", dict(appointment_id=ID, version=ID, self_pay=BOOL)),
+        "tick_intake": ("desk", dict(appointment_id=ID, item_id=ID)),
+        "collect_payment": (
+            "desk",
+            dict(
+                patient_id=ID,
+                amount=TEXT,
+                method=TEXT,
+                reference=TEXT,
+                appointment_id=opt(ID),
+                description=TEXT,
+            ),
+        ),
+        "rooms": ("desk", {}),
+        "flow_board": ("desk", dict(warn_minutes=opt(INT))),
+        "list_intake_items": ("manager", {}),
+        "save_intake_item": (
+            "manager",
+            dict(
+                item_id=opt(ID),
+                data=st.fixed_dictionaries(dict(name=TEXT, every=TEXT, types=TEXT)),
+            ),
+        ),
+        "stock_page": ("desk", dict(low_only=BOOL, after=st.none(), limit=INT)),
+        "low_stock_count": ("desk", {}),
+        "receive_stock": ("desk", dict(item_id=ID, quantity=COUNT, reason=TEXT)),
+        "use_stock": ("desk", dict(item_id=ID, quantity=COUNT, reason=TEXT)),
+        "adjust_stock": ("desk", dict(item_id=ID, counted=COUNT, reason=TEXT)),
+        "kiosk_find": ("kiosk", dict(last_name=TEXT, dob=TEXT, phone_last4=TEXT)),
+        "kiosk_check_in": ("kiosk", dict(appointment_id=ID, details_correct=BOOL)),
+        "waiting_room": ("kiosk", {}),
+        "day_sheet": ("desk", dict(day=DATE, provider_id=ID)),
+        "day_sheet_text": ("desk", dict(day=DATE, provider_id=ID)),
+        "calendar_data": ("desk", dict(provider_id=ID, start_date=DATE, end_date=DATE)),
+        "call_worklist": ("desk", dict(days_ahead=INT)),
+        "waitlist_slots": ("desk", dict(entry_id=ID, type_id=opt(ID), limit=INT)),
+        "search_patients": ("desk", dict(text=TEXT, limit=INT)),
+        "open_patient": ("desk", dict(patient_id=ID, reason=opt(TEXT))),
+        "set_patient_restricted": ("manager", dict(patient_id=ID, version=ID, restricted=BOOL)),
+        "create_patient": ("desk", dict(data=PATIENT_DATA, allow_duplicate=BOOL)),
+        "update_patient": ("desk", dict(patient_id=ID, version=ID, data=PATIENT_DATA)),
+        "create_series": (
+            "desk",
+            dict(
+                patient_id=ID,
+                provider_id=ID,
+                type_id=ID,
+                first_start=DATETIME,
+                rule=st.one_of(TEXT, st.sampled_from(["weekly", "monthly"])),
+                interval=INT,
+                count=opt(INT),
+                until=opt(DATE),
+            ),
+        ),
+        "cancel_rest_of_series": ("desk", dict(appointment_id=ID, version=ID, reason=TEXT)),
+        "likely_duplicates": ("desk", dict(data=PATIENT_DATA)),
+        "merge_patients": ("manager", dict(survivor_id=ID, merged_id=ID, confirm_mrn=TEXT)),
+        "list_coverage": ("desk", dict(patient_id=ID)),
+        "save_coverage": (
+            "desk",
+            dict(patient_id=ID, coverage_id=opt(ID), version=opt(ID), data=COVERAGE_DATA),
+        ),
+        "merge_duplicate": ("manager", dict(survivor_id=ID, duplicate_mrn=TEXT, confirm_mrn=TEXT)),
+        "list_providers": ("desk", {}),
+        "day_schedule": ("desk", dict(day=DATE, provider_id=opt(ID))),
+        "check_in": ("desk", dict(appointment_id=ID, version=opt(ID), override=TEXT)),
+        "advance": ("desk", dict(appointment_id=ID, version=opt(ID), room=TEXT)),
+        "list_staff": ("manager", {}),
+        "create_staff": (
+            "manager",
+            dict(
+                data=st.fixed_dictionaries(
+                    dict(
+                        username=TEXT,
+                        full_name=TEXT,
+                        role=st.one_of(TEXT, st.sampled_from(["front_desk", "kiosk"])),
+                        password=TEXT,
+                    )
+                )
+            ),
+        ),
+        "set_staff_active": ("manager", dict(staff_id=ID, version=ID, active=BOOL)),
+        "reset_password": ("manager", dict(staff_id=ID, version=ID, temporary=TEXT)),
+        "set_os_login": ("manager", dict(staff_id=ID, version=ID, login=TEXT)),
+        "set_idle_lock_minutes": ("manager", dict(minutes=COUNT)),
+        "set_wait_warn_minutes": ("manager", dict(minutes=COUNT)),
+        "add_to_waitlist": (
+            "desk",
+            dict(
+                patient_id=ID,
+                prefs=st.fixed_dictionaries(
+                    dict(
+                        provider_id=opt(ID),
+                        type_id=opt(ID),
+                        weekdays=TEXT,
+                        part_of_day=TEXT,
+                        earliest=opt(DATE),
+                        note=TEXT,
+                    )
+                ),
+            ),
+        ),
+        "list_waitlist": ("desk", dict(limit=INT)),
+        "waitlist_for_appointment": ("desk", dict(appointment_id=ID)),
+        "book_from_waitlist": (
+            "desk",
+            dict(entry_id=ID, provider_id=ID, type_id=ID, starts_at=DATETIME),
+        ),
+        "remove_from_waitlist": ("desk", dict(entry_id=ID)),
+        "confirmation_list": ("desk", dict(days_ahead=INT)),
+        "record_call": ("desk", dict(appointment_id=ID, version=ID, outcome=TEXT)),
+    }
+
+
+SERVICES = service_arguments(TEXT)
+
+
+PROGRAM_DATA_ONLY = {
+    "save_receipt_pdf": "prints a Receipt that collect_payment returned",
+    "save_visit_slip": "prints ScheduleRows that the schedule returned",
+    "_save_export": "the file-writing step of the exports, given bytes they rendered",
+}
+
+
+def all_services() -> dict[str, object]:
+    """Every @reader/@writer function in moa_tui.services, by name."""
+    found = {}
+    for info in pkgutil.walk_packages(services_package.__path__, "moa_tui.services."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if callable(obj) and hasattr(obj, "permission") and hasattr(obj, "__wrapped__"):
+                if obj.__module__ == module.__name__:
+                    found[name] = obj
+    return found
+
+
+def test_every_service_is_fuzzed():
+    services = all_services()
+    missing = sorted(set(services) - set(SERVICES) - set(PROGRAM_DATA_ONLY))
+    assert not missing, f"add these services to SERVICES in this file: {missing}"
+    gone = sorted((set(SERVICES) | set(PROGRAM_DATA_ONLY)) - set(services))
+    assert not gone, f"no longer services: {gone}"
+
+
+# --- one clinic for the module ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(_demo_template: Path, tmp_path_factory) -> Path:
+    """The demo clinic, open for the module; returns its export folder."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "demo.db"
+    shutil.copy(_demo_template, path)
+    exports = folder / "exports"
+    exports.mkdir()
+    cwd = os.getcwd()
+    os.chdir(folder)  # whatever a relative name means, it means it in here
+    open_database(path)
+    load_clinic()
+    ClinicSettings.update(export_dir=str(exports)).execute()
+    yield exports
+    db.close()
+    os.chdir(cwd)
+
+
+def _actor(username: str) -> StaffMember:
+    """The account as it is now; put back in service if an example switched it off (the
+    fuzzing may deactivate or lock anyone, the callers themselves included)."""
+    StaffMember.update(active=True, failed_attempts=0, locked_until=None).where(
+        StaffMember.username == username
+    ).execute()
+    return find_staff(username)
+
+
+def _fuzz(exports: Path, name: str, arguments: dict, examples: int) -> None:
+    service = all_services()[name]
+    user = SERVICES[name][0]
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.fixed_dictionaries(arguments))
+    def call(kwargs):
+        actor = _actor(user)
+        ClinicSettings.update(export_dir=str(exports)).execute()  # set_export_folder moves it
+        try:
+            service(actor, **kwargs)
+        except ServiceError:
+            pass
+        assert db.in_transaction() is False, "a transaction was left open"
+
+    call()
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_a_service_refuses_or_succeeds_for_any_input(fuzz_db, name):
+    _fuzz(fuzz_db, name, SERVICES[name][1], 40)
+
+
+def _takes_text(name: str) -> bool:
+    one, other = (repr(service_arguments(st.just(v))[name][1]) for v in ("a", "b"))
+    return one != other
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SERVICES if _takes_text(n)))
+def test_every_tricky_text_in_every_text_field(fuzz_db, name):
+    """Random text rarely hits the few strings that broke something: each is typed into
+    every text field of the service at once."""
+    for text in TRICKY:
+        _fuzz(fuzz_db, name, service_arguments(st.just(text))[name][1], 1)
+
+
+# --- the crashes the probe found ------------------------------------------------------
+
+
+def test_a_29_digit_copay_is_refused_and_audited_as_refused(fuzz_db):
+    from moa_tui.db.models import AuditEvent
+    from moa_tui.services.errors import ValidationError
+    from moa_tui.services.registration import save_coverage
+
+    desk = _actor("desk")
+    coverage = Coverage.select().first()
+    before = AuditEvent.select().count()
+    data = {"payer_id": str(coverage.payer_id), "member_id": "M1", "copay_cents": "9" * 29}
+    with pytest.raises(ValidationError) as err:
+        save_coverage(desk, coverage.patient_id, None, None, data)
+    assert "copay_cents" in err.value.errors
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+    assert AuditEvent.select().count() == before + 1
+    assert (last.action, last.outcome) == ("save_coverage", "refused")
+
+
+@pytest.mark.parametrize(
+    "when", [dt.datetime(9999, 12, 31, 10, 0), dt.datetime(2101, 1, 2, 9, 0)]
+)
+def test_a_booking_past_2100_is_refused(fuzz_db, when):
+    from moa_tui.db.models import Appointment
+    from moa_tui.services.booking import book_appointment
+    from moa_tui.services.errors import ValidationError
+
+    desk = _actor("desk")
+    a = Appointment.select().first()
+    with pytest.raises(ValidationError) as err:
+        book_appointment(
+            desk, a.patient_id, a.provider_id, a.appt_type_id, when, override="overbook"
+        )
+    assert "between 01/01/1900 and 12/31/2100" in err.value.errors["starts_at"]
+    assert not Appointment.select().where(Appointment.starts_at == when).exists()
