@@ -35,6 +35,7 @@ from ..db.models import (
     TypeIntakeItem,
 )
 from . import clock
+from .core import audit
 from .errors import ServiceError
 from .security import hash_password
 
@@ -192,6 +193,9 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
     rng = random.Random(seed)
     today = clock.today()
     now_local = clock.now_local().naive
+    # One known password for every demo account (README lists them); hashed once, before
+    # the write lock is taken.
+    password_hash = hash_password(DEMO_PASSWORD)
     with db.connection_context(), write_transaction():
         # Checked again inside the write lock: someone may have added staff or patients
         # since --demo looked at the file.
@@ -206,8 +210,8 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             npi="1234567893",
             tax_id="000000000",
         )
-        # One known password for every demo account (README lists them); hashed once.
-        password_hash = hash_password(DEMO_PASSWORD)
+        # The trail starts with the build (and records which key seals it).
+        audit(None, "demo.build", detail=f"demo clinic for {today:%Y-%m-%d}")
         for username, name, role in STAFF:
             StaffMember.get_or_create(
                 username=username,
