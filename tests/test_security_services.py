@@ -6,9 +6,9 @@ import pytest
 
 from moa_tui.db.database import db
 from moa_tui.db.models import AuditEvent, Claim, ClaimAdjustment, Patient, StaffMember
-from moa_tui.services.core import SessionEnded
 from moa_tui.services.audit import audit_page, export_audit_csv, verify_chain
 from moa_tui.services.claims import change_claim_status, write_off_balance
+from moa_tui.services.core import SessionEnded
 from moa_tui.services.errors import ValidationError
 from moa_tui.services.inventory import receive_stock
 from moa_tui.services.patients import (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from ..db.models import AuditEvent, Patient, StaffMember
+from ..text import csv_cell
 from . import clock
 from .audit_verify import ChainReport, verify_chain  # noqa: F401 - callers import them here
 from .core import audit, writer
@@ -128,11 +129,6 @@ def audit_page(
     return AuditPage(_rows(events), events[-1].id if more else None, subject)
 
 
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @writer("audit.read")
 def export_audit_csv(
     actor: StaffMember,
@@ -167,9 +163,9 @@ def export_audit_csv(
                         f"{row.at:%Y-%m-%d %H:%M:%S}",
                         row.staff,
                         row.action,
-                        _cell(row.patient),
+                        csv_cell(row.patient),
                         row.outcome,
-                        _cell(row.detail),
+                        csv_cell(row.detail),
                     ]
                 )
                 count += 1

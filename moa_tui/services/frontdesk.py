@@ -22,12 +22,12 @@ from ..db.models import (
     StaffMember,
     TypeIntakeItem,
 )
+from ..text import latin1
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
-from .privacy import require_access
 from .files import write_private
-from .output import latin1
+from .privacy import require_access
 from .schedule import (
     IN_OFFICE,
     ScheduleRow,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +24,7 @@ from ..db.models import (
     StaffMember,
     WaitlistEntry,
 )
+from ..text import latin1, printable
 from . import clock
 from .booking import Slot, SlotFilter, open_slots
 from .core import audit, get_or_refuse, reader, writer
@@ -38,43 +38,6 @@ MAX_ICAL_DAYS = 366  # one export covers at most a year
 # Statuses whose time is gone from the calendar: exported as STATUS:CANCELLED, so a
 # calendar that imported the appointment before drops it on the next import.
 GONE = ("cancelled", "rescheduled")
-
-# --- making stored text harmless ---------------------------------------------------------
-
-_UNSAFE = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
-REPLACEMENT = "\ufffd"
-# Letters that latin-1 lacks and that have no decomposition to a latin-1 letter.
-_LATIN = str.maketrans("ŁłĐđĦħıŋſ‘’‚“”„–—‐•", 'LlDdHhins\'\',"""---*') | {
-    ord("Œ"): "OE",
-    ord("œ"): "oe",
-    ord("…"): "...",
-    ord("€"): "EUR",
-    ord("™"): "TM",
-}
-
-
-def printable(value: object) -> str:
-    """*value* as one line of text with every control, format, private-use and line
-    separator character replaced by U+FFFD, so it cannot steer a terminal or a file."""
-    text = str(value if value is not None else "")
-    return "".join(REPLACEMENT if unicodedata.category(ch) in _UNSAFE else ch for ch in text)
-
-
-def latin1(value: object) -> str:
-    """*value* made printable and spelled in latin-1 (what the PDF core fonts can draw):
-    accents that latin-1 lacks are dropped (Ő -> O), a few letters are spelled out
-    (Ł -> L, œ -> oe) and anything else becomes '?'."""
-    out = []
-    for ch in unicodedata.normalize("NFC", printable(value)).translate(_LATIN):
-        if ord(ch) < 0x100 and ch.isprintable():
-            out.append(ch)
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 0x100 and c.isprintable()
-        )
-        out.append(base or "?")
-    return "".join(out)
-
 
 # --- the day sheet -----------------------------------------------------------------------
 

@@ -247,10 +247,6 @@ def set_wait_warn_minutes(actor: StaffMember, minutes: str | int) -> int:
     return _set_minutes(actor, "wait_warn_minutes", minutes)
 
 
-def has_staff() -> bool:
-    with db.connection_context():
-        return StaffMember.select().exists()
-
 @reader("staff.admin")
 def export_folder_setting(actor: StaffMember) -> str:
     """The export folder as set ("" = each user's documents folder)."""
@@ -283,6 +279,10 @@ def set_export_folder(actor: StaffMember, folder: str) -> str:
     )
     return text or str(default_export_folder())
 
+
+def has_staff() -> bool:
+    with db.connection_context():
+        return StaffMember.select().exists()
 
 
 def load_clinic() -> ClinicSettings:
