@@ -67,9 +67,9 @@ INT = st.one_of(
     st.integers(),  # any size
     st.sampled_from([2**31, 2**63 - 1, 2**63, -(2**63) - 1, 10**30]),
 )
-# Ids and versions come from the program (a row on screen), never from the keyboard: the
-# database's own integer range, where they hit real records as often as not.
-ID = st.one_of(st.integers(min_value=-2, max_value=40), st.integers(-(2**63), 2**63 - 1))
+# Ids and versions come from the program (a row on screen), mostly real records; any
+# integer at all must still be refused, never crash.
+ID = st.one_of(st.integers(min_value=-2, max_value=40), INT)
 DATE = st.dates()  # date.min .. date.max
 DATETIME = st.datetimes()
 BOOL = st.booleans()
@@ -82,8 +82,7 @@ def opt(strategy):
 # A file name in the export folder: never a path (the tests run as any user, even root).
 FILE_NAME = st.one_of(
     st.text(st.characters(blacklist_characters="/\\\x00~"), min_size=1, max_size=30),
-    # Not yet "x" * 300: the shared file writer raises OSError (name too long); reported.
-    st.sampled_from(["demo.db", "demo.db-wal", ".", "..", "a.pdf"]),
+    st.sampled_from(["demo.db", "demo.db-wal", ".", "..", "a.pdf", "x" * 300, "y/" * 3000]),
 )
 
 def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
@@ -110,15 +109,13 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
     )
 
     return {
-        # limit: 1..2**63-1 until services/audit.py refuses 0 (IndexError) and a LIMIT past
-        # 2**63 (OverflowError); reported to its owner, not fixed here.
         "audit_page": (
             "manager",
             dict(
                 patient_ref=TEXT,
                 username=TEXT,
                 after=opt(ID),
-                limit=st.integers(min_value=1, max_value=2**63 - 1),
+                limit=INT,
             ),
         ),
         "export_audit_csv": ("manager", dict(path=FILE_NAME, patient_ref=TEXT, username=TEXT)),

@@ -16,7 +16,7 @@ from .audit_verify import ChainReport, verify_chain  # noqa: F401 - callers impo
 from .core import audit, writer
 from .errors import ValidationError
 from .files import write_private
-from .validate import clean_text
+from .validate import check_limit, clean_text
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ def audit_page(
     query = _query(patient, staff)
     if after is not None:
         query = query.where(AuditEvent.id < after)
+    limit = check_limit(limit)
     events = list(query.order_by(AuditEvent.id.desc()).limit(limit + 1))
     more = len(events) > limit
     events = events[:limit]

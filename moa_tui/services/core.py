@@ -144,7 +144,14 @@ def audit(
         raise ServiceError(str(exc)) from exc
 
 
+# Record ids are 64-bit integers in both databases; a larger number cannot name a record
+# (and would overflow the driver).
+MAX_ID = 2**63 - 1
+
+
 def get_or_refuse(model, record_id: int, what: str):
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
+        raise NotFound(f"That {what} no longer exists (it may have been removed).")
     obj = model.get_or_none(model.id == record_id)
     if obj is None:
         raise NotFound(f"That {what} no longer exists (it may have been removed).")

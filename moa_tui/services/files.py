@@ -27,6 +27,7 @@ from .errors import ServiceError, ValidationError
 from .validate import clean_text
 
 MAX_PATH = 500
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 
 
 class FileExists(ValidationError):
@@ -58,6 +59,8 @@ def export_target(path: str | os.PathLike) -> Path:
     folder. Refuses an empty path or one with control characters."""
     text = clean_text("path", os.fspath(path), max_len=MAX_PATH, required=True, label="File")
     target = Path(text).expanduser()
+    if any(len(os.fsencode(part)) > NAME_MAX for part in target.parts):
+        raise ValidationError.one("path", f"A file or folder name is {NAME_MAX} bytes at most.")
     if target.is_absolute():
         return target
     folder = export_folder()
