@@ -249,9 +249,11 @@ def test_missing_intake_items_can_be_ticked_off(desk):
 def test_copay_by_card_posts_a_charge_and_a_payment_with_a_receipt(desk):
     row = todays_booked(desk)[0]
     before = balance_of(row.patient_id)
+    copay = visit_desk(desk, row.id).copay_cents
     receipt = collect_payment(desk, row.patient_id, "25.00", "card", "AUTH77", row.id, "Co-pay")
     assert receipt.amount_cents == 2500 and receipt.number > 1000
-    assert balance_of(row.patient_id) == before  # the co-pay charged and paid
+    # The visit's co-pay charged (or the amount, when more), $25 of it paid.
+    assert balance_of(row.patient_id) == before + max(copay - 2500, 0)
     text = receipt_text(receipt)
     assert "Co-pay: $25.00" in text and "Card (AUTH77)" in text and str(receipt.number) in text
     again = collect_payment(desk, row.patient_id, "5", "cash", "", row.id, "Co-pay")
@@ -260,6 +262,27 @@ def test_copay_by_card_posts_a_charge_and_a_payment_with_a_receipt(desk):
         (AccountEntry.appointment == row.id) & (AccountEntry.kind == "charge")
     )
     assert charges.count() == 1  # the co-pay is charged once
+
+
+def test_a_collected_copay_shows_as_collected_and_only_the_rest_is_due(desk):
+    row = next(r for r in todays_booked(desk) if visit_desk(desk, r.id).copay_cents >= 2000)
+    view = visit_desk(desk, row.id)
+    assert view.copay_collected_cents == 0 and view.copay_due_cents == view.copay_cents
+    assert view.paid_today == ()
+    before = balance_of(row.patient_id)
+    first = collect_payment(desk, row.patient_id, "5.00", "cash", "", row.id, "Co-pay")
+    view = visit_desk(desk, row.id)
+    assert view.copay_collected_cents == 500
+    assert view.copay_due_cents == view.copay_cents - 500
+    assert view.paid_today == ((first.number, 500),)
+    # The visit's whole co-pay is charged: what was not paid yet stays on the account.
+    assert balance_of(row.patient_id) == before + view.copay_cents - 500
+    rest = f"{view.copay_due_cents / 100:.2f}"
+    second = collect_payment(desk, row.patient_id, rest, "cash", "", row.id, "Co-pay")
+    view = visit_desk(desk, row.id)
+    assert view.copay_due_cents == 0 and view.copay_collected_cents == view.copay_cents
+    assert view.paid_today == ((first.number, 500), (second.number, view.copay_cents - 500))
+    assert balance_of(row.patient_id) == before
 
 
 @pytest.mark.parametrize(

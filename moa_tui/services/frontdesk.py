@@ -62,6 +62,13 @@ class VisitDesk:
     self_pay: bool
     missing: list[tuple[int, str]]  # intake items due: (item id, name)
     balance_cents: int
+    copay_collected_cents: int = 0  # co-pay payments posted for this visit
+    paid_today: tuple[tuple[int, int], ...] = ()  # (receipt no, cents) for this visit today
+
+    @property
+    def copay_due_cents(self) -> int:
+        """What is still to collect of the co-pay (never below zero)."""
+        return max(self.copay_cents - self.copay_collected_cents, 0)
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,38 @@ def _missing_intake(a: Appointment) -> list[tuple[int, str]]:
     return missing
 
 
+def _visit_copay(a: Appointment) -> int:
+    """The co-pay of this visit: the primary coverage's, none for a self-pay visit."""
+    if a.self_pay:
+        return 0
+    coverage = _primary(a.patient_id, a.starts_at.date())
+    return coverage.copay_cents if coverage else 0
+
+
+def _payments_of_visit(a: Appointment):
+    return AccountEntry.select().where(
+        (AccountEntry.appointment == a.id) & (AccountEntry.kind == "payment")
+    )
+
+
+def _copay_collected(a: Appointment) -> int:
+    paid = (
+        _payments_of_visit(a)
+        .where(AccountEntry.description == "Co-pay")
+        .select(fn.SUM(AccountEntry.cents))
+        .scalar()
+    )
+    return -(paid or 0)
+
+
+def _paid_today(a: Appointment) -> tuple[tuple[int, int], ...]:
+    start = clock.local_to_utc(dt.datetime.combine(clock.today(), dt.time.min))
+    found = (
+        _payments_of_visit(a).where(AccountEntry.at >= start).order_by(AccountEntry.id).limit(20)
+    )
+    return tuple((e.receipt_no, -e.cents) for e in found)
+
+
 @writer("checkin")  # a writer: reading a restricted record writes its audit event
 def visit_desk(actor: StaffMember, appointment_id: int) -> VisitDesk:
     """Coverage, co-pay, eligibility, missing intake items and balance of one visit.
@@ -168,6 +207,8 @@ def visit_desk(actor: StaffMember, appointment_id: int) -> VisitDesk:
         self_pay=a.self_pay,
         missing=_missing_intake(a),
         balance_cents=balance_of(a.patient_id),
+        copay_collected_cents=_copay_collected(a),
+        paid_today=_paid_today(a),
     )
 
 
@@ -267,7 +308,8 @@ def collect_payment(
 ) -> Receipt:
     """Take a payment (cash, check with its number, card with its reference) into the
     patient's account and return the receipt. A co-pay (description "Co-pay") first posts
-    the co-pay as a charge of the visit, once."""
+    the co-pay as a charge of the visit, once: the visit's co-pay, so that a part paid now
+    leaves the rest due on the account (the amount taken when it is more)."""
     patient = require_access(actor, patient_id, "payment and balance")
     cents = parse_money("amount", amount)
     if cents == 0:
@@ -302,7 +344,7 @@ def collect_payment(
                 patient=patient,
                 appointment=appointment,
                 kind="charge",
-                cents=cents,
+                cents=max(_visit_copay(appointment), cents),
                 description="Co-pay",
                 staff=actor,
                 at=now,
