@@ -41,6 +41,8 @@ from .base import ServiceCaller
 class ReceiptScreen(ServiceCaller, ModalScreen[None]):
     """The receipt on screen; `f` saves it as a PDF to hand over or print."""
 
+    SCREEN_NAME = "Receipt"
+
     BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("f", "pdf", "Save PDF")]
 
     def __init__(self, receipt: Receipt) -> None:
@@ -147,8 +149,39 @@ class _VisitScreen(ServiceCaller, Screen[ScheduleRow | None]):
             self.app.push_screen(ReceiptScreen(receipt))
 
 
+def copay_line(d: VisitDesk) -> str:
+    """The co-pay, what was collected of it and what is still due, in one line."""
+    if not d.copay_cents and not d.copay_collected_cents:
+        return "none for this visit"
+    if not d.copay_collected_cents:
+        return f"{format_money(d.copay_cents)} · not collected (p)"
+    due = f"{format_money(d.copay_due_cents)} still due (p)" if d.copay_due_cents else "nothing due"
+    return (
+        f"{format_money(d.copay_cents)} · collected {format_money(d.copay_collected_cents)} · {due}"
+    )
+
+
+def paid_today_line(d: VisitDesk) -> str:
+    total = format_money(sum(cents for _number, cents in d.paid_today))
+    receipts = ", ".join(str(number) for number, _cents in d.paid_today)
+    word = "receipts" if len(d.paid_today) > 1 else "receipt"
+    return f"Paid today {total} for this visit ({word} {receipts})"
+
+
+def still_to_do(d: VisitDesk) -> str:
+    """Forms due and the co-pay not collected, short enough for one 80-column line."""
+    parts = []
+    if d.missing:
+        parts.append(f"{len(d.missing)} form{'s' if len(d.missing) != 1 else ''} due")
+    if d.copay_due_cents:
+        parts.append(f"co-pay {format_money(d.copay_due_cents)} not collected")
+    return ", ".join(parts)
+
+
 class CheckInScreen(_VisitScreen):
     """Everything the desk checks before the patient sits down; Enter checks them in."""
+
+    SCREEN_NAME = "Check-in"
 
     TITLE = "Check in"
 
@@ -175,7 +208,8 @@ class CheckInScreen(_VisitScreen):
             f"{a.patient}   {a.starts_at:%H:%M} with {a.provider} · {a.appt_type}",
             "",
             f"Insurance  {insurance}",
-            f"Co-pay     {format_money(d.copay_cents)}",
+            f"Co-pay     {copay_line(d)}",
+            *([paid_today_line(d)] if d.paid_today else []),
             f"Balance    {format_money(d.balance_cents)} on the patient's account",
             "",
             "Forms due" if d.missing else "Forms      all done",
@@ -218,9 +252,21 @@ class CheckInScreen(_VisitScreen):
             item_id, _name = self.desk.missing[number - 1]
             self.call_service(tick_intake, self.appointment_id, item_id, then=self._show)
 
+    def _show(self, d: VisitDesk) -> None:
+        super()._show(d)
+        # One line, not a block: what is left to do; Enter still checks the patient in.
+        todo = still_to_do(d)
+        self.say(f"Still to do: {todo}. Enter checks in anyway." if todo else "", "yellow")
+
     def action_pay(self) -> None:
-        if self.desk:
-            self.collect(self.desk.copay_cents, "Co-pay")
+        if self.desk is None:
+            return
+        if self.desk.copay_due_cents:
+            self.collect(self.desk.copay_due_cents, "Co-pay")
+        elif self.desk.copay_cents:
+            self.say(f"Nothing due: the {format_money(self.desk.copay_cents)} co-pay is collected.")
+        else:
+            self.say("Nothing due: this visit has no co-pay.")
 
     def action_check_in(self, override: str = "") -> None:
         if self.desk:
@@ -257,6 +303,8 @@ class CheckInScreen(_VisitScreen):
 
 class CheckOutScreen(_VisitScreen):
     """Balance, the follow-up booking ("2w" -> open slots around then), the visit slip."""
+
+    SCREEN_NAME = "Check-out"
 
     TITLE = "Check out"
 
