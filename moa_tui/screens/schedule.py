@@ -20,6 +20,7 @@ from ..services.booking import (
 )
 from ..services.errors import ValidationError
 from ..services.files import where_export_goes
+from ..services.find_name import next_name_match
 from ..services.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
 from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
@@ -94,6 +95,7 @@ class ScheduleScreen(PatientRowsScreen):
         Binding("b", "book", "Book"),
         Binding("x", "cancel", "Cancel"),
         Binding("enter", "open_patient", "Patient", show=False),
+        Binding("slash", "find_name", "Find a patient on this day", show=False),
         # Priority: the table would otherwise take left/right for horizontal scrolling.
         Binding("left", "day(-1)", "Prev day", priority=True),
         Binding("right", "day(1)", "Next day", priority=True),
@@ -129,6 +131,7 @@ class ScheduleScreen(PatientRowsScreen):
         self.provider_index = -1  # -1: all providers
         self.rows: dict[str, ScheduleRow] = {}
         self.select_after_load: str | None = None
+        self.last_find = ""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="schedule-day", classes="toolbar")
@@ -236,6 +239,42 @@ class ScheduleScreen(PatientRowsScreen):
                 hint="t = today, t+1 = tomorrow, t-7, t+2w, 12/24 · Enter go · Esc cancel",
             ),
             go,
+        )
+
+    def action_find_name(self) -> None:
+        """Put the cursor on the next patient on this day whose name fits what is typed;
+        `/` Enter again finds the one after."""
+        keys = list(self.rows)
+        names = [self.rows[k].patient for k in keys]
+        current = self.query_one(PagedTable).selected_key()
+        after = keys.index(current) if current in keys else -1
+        day = self.day
+
+        def find(actor, values):
+            typed = values["name"].strip()
+            if not typed:
+                raise ValidationError({"name": "Type a name, or part of one: jon dex."})
+            index = next_name_match(names, typed, after)
+            if index is None:
+                raise ValidationError({"name": f"No one on {day:%a %m/%d/%Y} by that name."})
+            return typed, keys[index]
+
+        def found(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            self.last_find, key = answer
+            if day == self.day and self.query_one(PagedTable).reveal_key(key):
+                row = self.rows[key]
+                self.say(f"Found {row.patient} at {row.starts_at:%H:%M}. / Enter: next.")
+
+        self.app.push_screen(
+            FormDialog(
+                f"Find on {day:%a %m/%d/%Y}",
+                [FieldSpec("name", "Name", self.last_find, placeholder="jon dex")],
+                find,
+                hint="Part of the last or first name · Enter: find the next · Esc: cancel",
+            ),
+            found,
         )
 
     def action_next_provider(self) -> None:

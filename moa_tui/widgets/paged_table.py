@@ -78,6 +78,17 @@ class PagedTable(DataTable):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
+    def reveal_key(self, key: str) -> bool:
+        """Put the cursor on *key*, making the rows up to it first if they are still
+        pending (a found name far down a long day). False if no such row."""
+        if key not in self.rows:
+            keys = [k for _, k in self._pending]
+            if key not in keys:
+                return False
+            self._make_rows(keys.index(key) + 1 + self.LOOKAHEAD)
+        self.move_cursor(row=self.get_row_index(key))
+        return True
+
     def move_to_key(self, key: str | None) -> None:
         """Put the cursor back on the row it was on before a reload, if it is still there."""
         if key is None:
