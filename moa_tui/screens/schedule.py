@@ -53,7 +53,7 @@ from .calls import CallsScreen
 from .hours import HoursScreen, TypesScreen
 from .intake import IntakeScreen
 from .visit import CheckInScreen
-from .waitlist import WaitlistScreen
+from .waitlist import WaitlistScreen, moved_message
 
 STATUS_STYLE = {
     "booked": "",
@@ -425,7 +425,7 @@ class ScheduleScreen(PatientRowsScreen):
                 slot.provider_id,
                 type_id,
                 slot.starts_at,
-                then=self._booked_row("From the waitlist:"),
+                then=self._from_waitlist,
                 group="write",
             )
 
@@ -450,6 +450,13 @@ class ScheduleScreen(PatientRowsScreen):
             ),
             chosen,
         )
+
+    def _from_waitlist(self, row: ScheduleRow) -> None:
+        # A patient who had a later visit was moved, not booked twice: say from when.
+        if row.moved_from is not None:
+            self.show_appointment(row, moved_message(row))
+        else:
+            self._booked_row("From the waitlist:")(row)
 
     def action_no_show(self) -> None:
         row = self.selected()

@@ -32,6 +32,14 @@ def weekdays_text(weekdays: str, joiner: str = "") -> str:
     return joiner.join(DAY_NAMES[int(d)] for d in sorted(weekdays) if d.isdigit() and d < "7")
 
 
+def moved_message(row: ScheduleRow) -> str:
+    """What taking a slot did to a patient's later visit: 'Moved Smith, Jane from 12/10
+    09:00 to 12/02 10:20 · Dr Lee.' (the provider is left out when the line is too long)."""
+    text = f"Moved {row.patient} from {row.moved_from:%m/%d %H:%M} to {row.starts_at:%m/%d %H:%M}"
+    with_provider = f"{text} · {row.provider}."
+    return with_provider if len(with_provider) <= 78 else text + "."
+
+
 def preferences(row: WaitlistRow) -> str:
     """What the patient would take, shortest first: 'Dr Lee · Physical · MoWe · am'."""
     parts = [
@@ -47,6 +55,8 @@ def preferences(row: WaitlistRow) -> str:
 
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: y or Enter says yes, n or Esc says no."""
+
+    SCREEN_NAME = "Confirm"
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes"),
@@ -70,6 +80,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
     """The next open slots that fit a waitlist entry; Enter books the highlighted one for
     the patient and takes them off the waitlist. Closes with the booked appointment."""
+
+    SCREEN_NAME = "Open slots"
 
     ACTION_PERMISSIONS = {"book": "schedule.write"}
     BINDINGS = [
@@ -302,7 +314,9 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
             self.app.push_screen(SlotsDialog(row), self._booked)
 
     def _booked(self, booked: ScheduleRow | None) -> None:
-        if booked is not None:
+        if booked is not None and booked.moved_from is not None:
+            self.say(moved_message(booked), "green")
+        elif booked is not None:
             self.say(
                 f"Booked: {booked.patient} · {booked.starts_at:%a %m/%d %H:%M} · {booked.provider}",
                 "green",

@@ -345,6 +345,12 @@ def reschedule(
     rescheduled with a link to it."""
     old = get_or_refuse(Appointment, appointment_id, "appointment")
     _check_version(old, version)
+    return _row(_move(actor, old, starts_at, provider_id, override))
+
+
+def _move(actor, old: Appointment, starts_at, provider_id=None, override="") -> Appointment:
+    """Book *old*'s visit at *starts_at* and mark *old* rescheduled with a link to it
+    (also how a waitlisted patient's later visit is brought forward)."""
     if old.status != "booked":
         raise ServiceError(f"Only a booked appointment can be moved; this one is {old.status}.")
     patient, provider, kind, length, override = _load(
@@ -358,7 +364,7 @@ def reschedule(
     new = _book(actor, patient, provider, kind, starts_at, length, override, old.series)
     old.rescheduled_to = new
     _set_status(actor, old, "rescheduled", "appointment.reschedule")
-    return _row(new)
+    return new
 
 
 @writer("schedule.write")

@@ -52,6 +52,58 @@ ACTIVE = ("booked", *FLOW)  # statuses that hold their slot
 SCHEDULE_LIMIT = 1000  # a day of a large practice; never the whole table
 
 
+def _plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """The one count of appointments every view shows (day list, day grid, week, month):
+    *booked* is what holds a slot (booked, in the office or seen); no-shows, cancelled
+    and moved (rescheduled) visits are counted apart and named in the label."""
+
+    booked: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    moved: int = 0
+
+    @classmethod
+    def of(cls, statuses) -> DayCounts:
+        """From appointment statuses, or (status, how many) pairs."""
+        tally = dict.fromkeys(("booked", "no_show", "cancelled", "moved"), 0)
+        for item in statuses:
+            status, n = item if isinstance(item, tuple) else (item, 1)
+            if status in ACTIVE:
+                tally["booked"] += n
+            elif status == "rescheduled":
+                tally["moved"] += n
+            elif status in tally:
+                tally[status] += n
+        return cls(**tally)
+
+    def __add__(self, other: DayCounts) -> DayCounts:
+        return DayCounts(
+            self.booked + other.booked,
+            self.no_show + other.no_show,
+            self.cancelled + other.cancelled,
+            self.moved + other.moved,
+        )
+
+    @property
+    def label(self) -> str:
+        """'67 booked (2 no-shows, 3 cancelled, 1 moved)'; the brackets only when any."""
+        extra = [
+            text
+            for n, text in (
+                (self.no_show, _plural(self.no_show, "no-show")),
+                (self.cancelled, f"{self.cancelled} cancelled"),
+                (self.moved, f"{self.moved} moved"),
+            )
+            if n
+        ]
+        return f"{self.booked:,} booked" + (f" ({', '.join(extra)})" if extra else "")
+
+
 @dataclass(frozen=True)
 class ProviderInfo:
     id: int
@@ -78,6 +130,7 @@ class ScheduleRow:
     cancel_reason: str = ""  # patient, clinic, late
     series_id: int | None = None
     moved_to: dt.datetime | None = None  # when a rescheduled visit now takes place
+    moved_from: dt.datetime | None = None  # where a visit brought forward was (waitlist)
 
     @property
     def status_label(self) -> str:

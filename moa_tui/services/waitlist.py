@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..db.models import (
     Appointment,
@@ -15,7 +15,7 @@ from ..db.models import (
     WaitlistEntry,
 )
 from . import clock
-from .booking import Slot, _book, _load
+from .booking import Slot, _book, _load, _move
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
 from .schedule import ScheduleRow, _check_version, _row, _set_status
@@ -144,22 +144,55 @@ def waitlist_for_appointment(actor: StaffMember, appointment_id: int) -> list[Wa
     return waitlist_matches_for(slot, a.appt_type_id)
 
 
+def _later_visit(patient, provider, kind, starts_at: dt.datetime) -> Appointment | None:
+    """The patient's next booked visit of this type with this provider after *starts_at*:
+    the one a waitlisted patient is waiting to bring forward."""
+    return (
+        Appointment.select()
+        .where(
+            (Appointment.patient == patient)
+            & (Appointment.provider == provider)
+            & (Appointment.appt_type == kind)
+            & (Appointment.status == "booked")
+            & (Appointment.starts_at > starts_at)
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .first()
+    )
+
+
 @writer("schedule.write")
 def book_from_waitlist(
     actor: StaffMember, entry_id: int, provider_id: int, type_id: int, starts_at: dt.datetime
 ) -> ScheduleRow:
-    """Book a waitlisted patient into a slot and take them off the list."""
+    """Give a waitlisted patient the slot and take them off the list. A patient who already
+    has a later booked visit of this type with this provider is waiting to come sooner:
+    that visit is moved here (rescheduled, linked old -> new; ``moved_from`` says from
+    when), never doubled by a second booking."""
     entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
     if not entry.active:
         raise ServiceError("That patient is no longer on the waitlist.")
     patient, provider, kind, length, _ = _load(
         entry.patient_id, provider_id, type_id, starts_at, None, ""
     )
-    a = _book(actor, patient, provider, kind, starts_at, length, "")
+    later = _later_visit(patient, provider, kind, starts_at)
+    if later is not None:
+        moved_from = later.starts_at
+        a = _move(actor, later, starts_at)
+    else:
+        moved_from = None
+        a = _book(actor, patient, provider, kind, starts_at, length, "")
     entry.active = False
     entry.save()
-    audit(actor, "waitlist.booked", patient_id=patient.id, entity="waitlist", entity_id=entry.id)
-    return _row(a)
+    audit(
+        actor,
+        "waitlist.booked",
+        patient_id=patient.id,
+        entity="waitlist",
+        entity_id=entry.id,
+        detail=f"moved from {moved_from:%Y-%m-%d %H:%M}" if moved_from else "",
+    )
+    return replace(_row(a), moved_from=moved_from)
 
 
 @writer("schedule.write")
