@@ -14,7 +14,14 @@ from ..db.models import Appointment, AppointmentType, Patient, Provider, StaffMe
 from .availability import blocked_between, provider_hours
 from .core import get_or_refuse, reader
 from .errors import ValidationError
-from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS, ProviderInfo, patient_display
+from .schedule import (
+    ACTIVE,
+    SCHEDULE_LIMIT,
+    STATUS_LABELS,
+    DayCounts,
+    ProviderInfo,
+    patient_display,
+)
 from .validate import DATE_MAX, DATE_MIN, check_date, parse_date
 
 SLOT_MINUTES = 15  # one row of a time grid
@@ -91,6 +98,7 @@ class DayGridData:
     columns: list[GridColumn]  # one per provider, in the order of ``providers``
     start_minute: int  # the grid's first row (minutes of the day)
     end_minute: int  # end of its last row
+    counts: DayCounts = DayCounts()  # the day's count, as the day list and month show it
 
     @property
     def hours(self) -> dict[int, tuple[tuple[int, int], ...]]:
@@ -120,6 +128,7 @@ class WeekGridData:
     columns: list[GridColumn]  # Monday to Sunday
     start_minute: int
     end_minute: int
+    counts: DayCounts = DayCounts()  # the week's count, as every view defines it
 
     @property
     def booked(self) -> int:
@@ -135,6 +144,7 @@ class MonthDay:
     working: bool  # some provider has hours on that weekday
     by_provider: dict[int, int]  # provider id -> booked (those with any)
     away: tuple[int, ...]  # providers whose own blocked time covers their working day
+    counts: DayCounts = DayCounts()  # booked is ``booked``; no-shows, cancelled, moved apart
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,10 @@ class MonthData:
     @property
     def booked(self) -> int:
         return sum(d.booked for d in self.days)
+
+    @property
+    def counts(self) -> DayCounts:
+        return sum((d.counts for d in self.days), DayCounts())
 
     def get(self, day: dt.date) -> MonthDay | None:
         if (day.year, day.month) != (self.year, self.month):
@@ -232,6 +246,21 @@ def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit
     ]
 
 
+def _counts(provider_ids, start: dt.datetime, end: dt.datetime) -> DayCounts:
+    """DayCounts of appointments starting in [start, end), of these providers or (None)
+    of every provider, as the day list and the month count them: one GROUP BY."""
+    where = (Appointment.starts_at >= start) & (Appointment.starts_at < end)
+    if provider_ids is not None:
+        where &= Appointment.provider.in_(list(provider_ids))
+    query = (
+        Appointment.select(Appointment.status, fn.COUNT(Appointment.id))
+        .where(where)
+        .group_by(Appointment.status)
+        .tuples()
+    )
+    return DayCounts.of(list(query))
+
+
 def _column(provider: ProviderInfo, day: dt.date, hours, blocks, appointments) -> GridColumn:
     start = dt.datetime.combine(day, dt.time.min)
     end = start + dt.timedelta(days=1)
@@ -287,7 +316,7 @@ def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
     appointments = _grid_appointments(ids, start, end, SCHEDULE_LIMIT)
     columns = [_column(p, day, hours, blocks, appointments) for p in providers]
     first, last = _row_range(columns)
-    return DayGridData(day, providers, columns, first, last)
+    return DayGridData(day, providers, columns, first, last, _counts(None, start, end))
 
 
 @reader("schedule.read")
@@ -314,7 +343,8 @@ def week_grid(actor: StaffMember, day: dt.date, provider_id: int | None = None) 
         for i in range(7)
     ]
     first, last = _row_range(columns)
-    return WeekGridData(provider, providers, monday, columns, first, last)
+    counts = _counts([provider.id], start, end)
+    return WeekGridData(provider, providers, monday, columns, first, last, counts)
 
 
 @reader("schedule.read")
@@ -333,23 +363,26 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
     # date(starts_at) is plain SQL in SQLite and PostgreSQL alike.
     day_col = fn.date(Appointment.starts_at)
     counts: dict[dt.date, dict[int, int]] = {}
+    statuses: dict[dt.date, list[tuple[str, int]]] = {}
     query = (
         Appointment.select(
-            day_col.alias("day"), Appointment.provider, fn.COUNT(Appointment.id).alias("n")
+            day_col.alias("day"),
+            Appointment.provider,
+            Appointment.status,
+            fn.COUNT(Appointment.id).alias("n"),
         )
-        .where(
-            (Appointment.starts_at >= start)
-            & (Appointment.starts_at < end)
-            & Appointment.status.in_(ACTIVE)
-        )
-        .group_by(day_col, Appointment.provider)
+        .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+        .group_by(day_col, Appointment.provider, Appointment.status)
         .tuples()
     )
-    for key, provider_id, n in query:
+    for key, provider_id, status, n in query:
         # peewee may hand the key back as text or (through the column's converter) as a
         # datetime at midnight.
         day = dt.date.fromisoformat(str(key)[:10])
-        counts.setdefault(day, {})[provider_id] = n
+        statuses.setdefault(day, []).append((status, n))
+        if status in ACTIVE:
+            by_provider = counts.setdefault(day, {})
+            by_provider[provider_id] = by_provider.get(provider_id, 0) + n
     providers = _providers()
     provider_ids = [p.id for p in providers]
     hours = provider_hours(provider_ids)
@@ -394,7 +427,16 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
         )
         booked = counts.get(day, {})
         days.append(
-            MonthDay(day, sum(booked.values()), closed, part, bool(working), dict(booked), away)
+            MonthDay(
+                day,
+                sum(booked.values()),
+                closed,
+                part,
+                bool(working),
+                dict(booked),
+                away,
+                DayCounts.of(statuses.get(day, ())),
+            )
         )
     return MonthData(year, month, days, providers)
 
