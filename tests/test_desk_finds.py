@@ -60,3 +60,85 @@ async def test_slash_on_the_schedule_finds_the_patient_and_again_the_next(demo_d
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+def _booked_today(desk):
+    from moa_tui.services import clock
+    from moa_tui.services.schedule import day_schedule
+
+    return [r for r in day_schedule(desk, clock.today()) if r.status == "booked"]
+
+
+def test_the_visit_to_check_in_is_the_patients_first_booked_one_today(desk):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.services.errors import Conflict, NotFound
+    from moa_tui.services.schedule import check_in, visit_to_check_in
+
+    row = _booked_today(desk)[0]
+    found = visit_to_check_in(desk, row.patient_id)
+    assert found.status == "booked" and found.starts_at.date() == row.starts_at.date()
+    assert found.patient_id == row.patient_id
+    for _ in range(5):  # check in every booked visit of the day: then it says so
+        try:
+            visit = visit_to_check_in(desk, row.patient_id)
+        except Conflict as exc:
+            assert "already checked in" in str(exc)
+            break
+        Appointment.update(self_pay=True).where(Appointment.id == visit.id).execute()
+        check_in(desk, visit.id)
+    today_ids = {r.patient_id for r in _booked_today(desk)} | {row.patient_id}
+    nobody = Patient.select().where(Patient.id.not_in(list(today_ids))).first()
+    try:
+        visit_to_check_in(desk, nobody.id)
+    except NotFound as exc:
+        assert "no appointment today" in str(exc)
+    else:
+        raise AssertionError("a patient without a visit today has nothing to check in")
+
+
+async def test_check_in_from_the_patient_search_and_from_the_chart(demo_db):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.screens.patients import PatientChartScreen, PatientsScreen
+    from moa_tui.screens.visit import CheckInScreen
+
+    from .ui_helpers import move_to_row
+
+    desk = find_staff("desk")
+    booked = _booked_today(desk)
+    # Two patients with one booked visit today each, self-pay so Enter checks in at once.
+    once = [r for r in booked if sum(b.patient_id == r.patient_id for b in booked) == 1][:2]
+    for r in once:
+        Appointment.update(self_pay=True).where(Appointment.id == r.id).execute()
+    first, second = (Patient.get_by_id(r.patient_id) for r in once)
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.press(*f"{first.last_name} {first.first_name}".lower())
+        await settle(pilot)
+        assert isinstance(app.screen, PatientsScreen)
+        await pilot.press("down")
+        move_to_row(app, lambda row: row[0] == first.mrn)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientsScreen)
+        assert "checked in" in static_text(app, "#message")
+        assert Appointment.get_by_id(once[0].id).status == "arrived"
+        await pilot.press("c")  # again: already here, says so in one line
+        await settle(pilot)
+        assert "already checked in" in static_text(app, "#message")
+
+        app.open_patient(second.id)
+        await settle(pilot)
+        assert isinstance(app.screen, PatientChartScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientChartScreen)
+        assert "checked in" in static_text(app, "#message")
+        assert Appointment.get_by_id(once[1].id).status == "arrived"

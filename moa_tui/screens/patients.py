@@ -23,6 +23,7 @@ from ..services.patients import (
     set_patient_restricted,
     update_patient,
 )
+from ..services.schedule import visit_to_check_in
 from ..widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines, visible
@@ -61,11 +62,16 @@ PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344", "state": "N
 
 class PatientsScreen(AreaScreen):
     AREA_TITLE = "Patients"
-    ACTION_PERMISSIONS = {"new_patient": "patient.write", "edit_patient": "patient.write"}
+    ACTION_PERMISSIONS = {
+        "new_patient": "patient.write",
+        "edit_patient": "patient.write",
+        "check_in": "checkin",
+    }
     BINDINGS = [
         Binding("ctrl+n", "new_patient", "New patient"),
         Binding("slash", "focus_search", "Search"),
         Binding("e", "edit_patient", "Edit"),
+        Binding("c", "check_in", "Check in"),
         Binding("down", "to_results", "Results", show=False),
     ]
 
@@ -169,10 +175,35 @@ class PatientsScreen(AreaScreen):
         if chart is not None:
             self.app.open_patient(chart.id)
 
+    def action_check_in(self) -> None:
+        """Check in the highlighted patient for their next appointment today."""
+        hit = self.selected()
+        if hit and self.focused is self.query_one(PagedTable):
+            check_in_patient(self, hit.id, self.say)
+
     def action_edit_patient(self) -> None:
         hit = self.selected()
         if hit and self.focused is self.query_one(PagedTable):
             self.app.open_patient(hit.id, edit=True)
+
+
+def check_in_patient(screen, patient_id: int, say) -> None:
+    """Open the check-in screen (the schedule's `c`) for the patient's next appointment
+    today; *say* tells the desk that it is done, or why there is nothing to check in."""
+    from .visit import CheckInScreen  # visit builds on the booking screens
+
+    def checked_in(row) -> None:
+        if row:
+            say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
+
+    def found(row) -> None:
+        screen.app.push_screen(CheckInScreen(row.id), checked_in)
+
+    def refused(error: ServiceError) -> None:
+        say(str(error), "bold red")
+        screen.app.bell()
+
+    screen.call_service(visit_to_check_in, patient_id, then=found, failed=refused, group="checkin")
 
 
 def emergency_access(app, error: ReasonRequired, answered) -> None:
@@ -202,6 +233,7 @@ class PatientChartScreen(ServiceCaller, Screen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "edit", "Edit"),
         Binding("b", "book", "Book"),
+        Binding("c", "check_in", "Check in"),
         Binding("h", "history", "History"),
         Binding("r", "toggle_restricted", "Restrict/lift"),
         Binding("i", "insurance", "Insurance"),
@@ -213,6 +245,7 @@ class PatientChartScreen(ServiceCaller, Screen):
         "edit": "patient.write",
         "toggle_restricted": "patient.restrict",
         "book": "schedule.write",
+        "check_in": "checkin",
         "history": "schedule.read",
     }
 
@@ -309,6 +342,11 @@ class PatientChartScreen(ServiceCaller, Screen):
     def action_edit(self) -> None:
         if self.chart is not None:
             self.app.push_screen(PatientFormScreen(self.chart), self._edited)
+
+    def action_check_in(self) -> None:
+        """Check the patient in for their next appointment today."""
+        if self.chart is not None:
+            check_in_patient(self, self.chart.id, self._say)
 
     def action_book(self) -> None:
         """Book for this patient (from the type step); the schedule then shows it."""

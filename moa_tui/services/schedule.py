@@ -18,7 +18,7 @@ from ..db.models import (
 )
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
-from .errors import Conflict, ServiceError, ValidationError
+from .errors import Conflict, NotFound, ServiceError, ValidationError
 from .security import require
 from .validate import check_date, clean_text
 
@@ -290,6 +290,36 @@ def check_in(
 
 class InsuranceNotVerified(ServiceError):
     pass
+
+
+@reader("checkin")
+def visit_to_check_in(actor: StaffMember, patient_id: int) -> ScheduleRow:
+    """The patient's next booked appointment today (the earliest: a patient late for
+    9:00 still checks in to the 9:00), for the check-in screen. Refuses when they have
+    none today, naming the visit they are already checked in to, if any."""
+    patient = get_or_refuse(Patient, patient_id, "patient")
+    start = dt.datetime.combine(clock.today(), dt.time.min)
+    today = list(
+        _appointments()
+        .where(
+            (Appointment.patient == patient.id)
+            & (Appointment.starts_at >= start)
+            & (Appointment.starts_at < start + dt.timedelta(days=1))
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    name = f"{patient.first_name} {patient.last_name}"
+    booked = [a for a in today if a.status == "booked"]
+    if booked:
+        return _row(booked[0])
+    here = [a for a in today if a.status in FLOW]
+    if here:
+        a = here[-1]
+        raise Conflict(
+            f"{name} is already checked in ({STATUS_LABELS[a.status].lower()}, "
+            f"{a.starts_at:%H:%M} with {a.provider.short_name})."
+        )
+    raise NotFound(f"{name} has no appointment today to check in; b books one.")
 
 
 def insurance_verified(a: Appointment) -> bool:
