@@ -186,8 +186,9 @@ class DayGridScreen(GridScreen):
         if data.day != self.day:
             return
         self.data = data
-        booked = sum(c.booked for c in data.columns)
-        self.set_title(f"{data.day:%a %m/%d/%Y} ({relative_day(data.day)}) · {booked} booked")
+        # The one count the day list and the month show, its meaning in the label.
+        counts = data.counts.label
+        self.set_title(f"{data.day:%a %m/%d/%Y} ({relative_day(data.day)}) · {counts}")
         cursor = self.start_minute_for(data.columns) if self._moved_day else None
         self._moved_day = False
         self.grid.show(data.columns, data.start_minute, data.end_minute, cursor_minute=cursor)
@@ -261,8 +262,7 @@ class WeekScreen(GridScreen):
         self.data = data
         self.provider_id = data.provider.id
         self.set_title(
-            f"{visible(data.provider.short_name)} · week of {data.monday:%m/%d/%Y} · "
-            f"{data.booked} booked"
+            f"{visible(data.provider.short_name)} · {data.monday:%m/%d/%Y} · {data.counts.label}"
         )
         col = (self.day - data.monday).days
         cursor = self.start_minute_for(data.columns) if self._moved else None
@@ -485,7 +485,7 @@ class MonthScreen(ViewScreen):
         self.month_grid.show(data)
         closed = sum(bool(d.closed) for d in data.days)
         extra = f" · {closed} closed day{'s' if closed != 1 else ''}" if closed else ""
-        self.set_title(f"{self.day:%B %Y} · {data.booked:,} booked{extra}")
+        self.set_title(f"{self.day:%B %Y} · {data.counts.label}{extra}")
         self._describe()
 
     def _describe(self) -> None:
@@ -494,7 +494,7 @@ class MonthScreen(ViewScreen):
         if info is None:
             self.say(f"{self.day:%a %m/%d/%Y}")
             return
-        parts = [f"{self.day:%a %m/%d/%Y}", f"{info.booked} booked"]
+        parts = [f"{self.day:%a %m/%d/%Y}", info.counts.label]
         if info.closed:
             parts.append(f"clinic closed: {visible(info.closed)}")
         elif info.part_closed:

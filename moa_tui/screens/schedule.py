@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ..services import clock
+from ..services.absences import Absence, day_absences
 from ..services.availability import TypeInfo, list_types
 from ..services.booking import (
     cancel_appointment,
@@ -23,7 +24,14 @@ from ..services.files import where_export_goes
 from ..services.find_name import next_name_match
 from ..services.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
 from ..services.recurring import SeriesResult, cancel_rest_of_series, create_series
-from ..services.schedule import ProviderInfo, ScheduleRow, check_in, day_schedule, list_providers
+from ..services.schedule import (
+    DayCounts,
+    ProviderInfo,
+    ScheduleRow,
+    check_in,
+    day_schedule,
+    list_providers,
+)
 from ..services.validate import is_whole_number, parse_date, step_date
 from ..services.waitlist import (
     WaitlistRow,
@@ -68,7 +76,6 @@ STATUS_STYLE = {
 # Why a row was cancelled, short enough for the status column.
 CANCEL_SHORT = {"late": "Cxl late <24h", "patient": "Cxl patient", "clinic": "Cxl clinic"}
 WHO_CANCELLED = [("Patient", "patient"), ("Clinic", "clinic")]
-NOT_OFF_THE_LIST = ("cancelled", "rescheduled")
 
 
 def status_cell(row: ScheduleRow):
@@ -82,6 +89,10 @@ def status_cell(row: ScheduleRow):
 
 class ScheduleScreen(PatientRowsScreen):
     AREA_TITLE = "Schedule"
+    # Two lines when someone is away or the clinic is closed, so the reason is not cut.
+    DEFAULT_CSS = """
+    ScheduleScreen #schedule-day { height: auto; max-height: 2; }
+    """
     ACTION_PERMISSIONS = {
         "check_in": "checkin",
         "no_show": "checkin",
@@ -131,6 +142,8 @@ class ScheduleScreen(PatientRowsScreen):
         self.provider_index = -1  # -1: all providers
         self.rows: dict[str, ScheduleRow] = {}
         self.select_after_load: str | None = None
+        self.day_line = ""
+        self.absences: list[Absence] = []
         self.last_find = ""
 
     def compose_body(self) -> ComposeResult:
@@ -164,6 +177,9 @@ class ScheduleScreen(PatientRowsScreen):
     def reload(self) -> None:
         provider_id = self.provider.id if self.provider else None
         self.call_service(day_schedule, self.day, provider_id, then=self._show, group="day")
+        self.call_service(
+            day_absences, self.day, provider_id, then=self._got_absences, group="absences"
+        )
 
     def _show(self, rows: list[ScheduleRow]) -> None:
         table = self.query_one(PagedTable)
@@ -189,9 +205,21 @@ class ScheduleScreen(PatientRowsScreen):
         day = self.day
         when = "today" if day == clock.today() else f"{(day - clock.today()).days:+d} days"
         who = self.provider.name if self.provider else "all providers"
-        booked = sum(r.status not in NOT_OFF_THE_LIST for r in rows)
+        # The one count every view shows (grid, week, month): what it leaves out is named.
+        counts = DayCounts.of(r.status for r in rows).label
+        self.day_line = f"{day:%a %m/%d/%Y} ({when}) · {who} · {counts}"
+        self._show_day_line()
+
+    def _got_absences(self, absences: list[Absence]) -> None:
+        self.absences = absences
+        self._show_day_line()
+
+    def _show_day_line(self) -> None:
+        """The day, its count, and who is away or whether the clinic is closed (why a
+        day is empty: 'Closed: Thanksgiving', 'Dr Moonpenny: vacation')."""
+        away = [a.label(self.day) for a in self.absences]
         self.query_one("#schedule-day", Static).update(
-            plain(f"{day:%a %m/%d/%Y} ({when}) · {who} · {booked} appointments")
+            plain(" · ".join([self.day_line, *away]) if self.day_line else "")
         )
 
     def selected(self) -> ScheduleRow | None:
@@ -203,6 +231,7 @@ class ScheduleScreen(PatientRowsScreen):
         self.day = day
         self.select_after_load = select
         self.rows = {}
+        self.absences = []
         self.query_one(PagedTable).reset()
         self.reload()
 
