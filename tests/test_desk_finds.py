@@ -142,3 +142,77 @@ async def test_check_in_from_the_patient_search_and_from_the_chart(demo_db):
         assert isinstance(app.screen, PatientChartScreen)
         assert "checked in" in static_text(app, "#message")
         assert Appointment.get_by_id(once[1].id).status == "arrived"
+
+
+def test_stock_search_by_name_or_sku_and_an_items_movements(desk):
+    import pytest
+
+    from moa_tui.db.models import SupplyItem
+    from moa_tui.services.errors import ValidationError
+    from moa_tui.services.inventory import (
+        item_movements,
+        receive_stock,
+        stock_page,
+        use_stock,
+    )
+
+    gloves = SupplyItem.get(SupplyItem.name == "Exam gloves nitrile M")
+    by_name = stock_page(desk, search="GLOVES nit").rows
+    assert gloves.id in [r.id for r in by_name]
+    assert all("gloves nit" in r.name.lower() for r in by_name)
+    by_sku = stock_page(desk, search=gloves.sku[:4].lower()).rows
+    assert gloves.id in [r.id for r in by_sku]
+    assert stock_page(desk, search="100%_").rows == []  # wildcards are plain characters
+    with pytest.raises(ValidationError):
+        stock_page(desk, search="\x1b[2J")
+    receive_stock(desk, gloves.id, "3", "Delivery received")
+    use_stock(desk, gloves.id, "2", "Used in clinic")
+    page = item_movements(desk, gloves.id, limit=1)
+    assert [(m.kind, m.quantity, m.staff) for m in page.rows] == [("use", -2, desk.short_name)]
+    assert page.next_after == page.rows[0].id
+    older = item_movements(desk, gloves.id, page.next_after, limit=1)
+    assert (older.rows[0].kind, older.rows[0].quantity) == ("receive", 3)
+    assert older.item.on_hand == gloves.on_hand + 1
+
+
+async def test_stock_find_then_enter_shows_the_history(demo_db):
+    from moa_tui.db.models import SupplyItem
+    from moa_tui.screens.stock import StockScreen
+    from moa_tui.screens.stock_history import StockHistoryScreen
+    from moa_tui.services.inventory import receive_stock
+
+    from .ui_helpers import table_rows
+
+    desk = find_staff("desk")
+    gloves = SupplyItem.get(SupplyItem.name == "Exam gloves nitrile M")
+    receive_stock(desk, gloves.id, "7", "Box from Henry's")
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*"gloves nitrile m", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StockScreen)
+        names = [row[1] for row in table_rows(app)]
+        assert names == ["Exam gloves nitrile M"]
+        assert "matching" in static_text(app, "#stock-summary")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StockHistoryScreen)
+        first = table_rows(app)[0]
+        assert first[1:4] == ["Received", "    +7", str(gloves.on_hand + 7).rjust(6)]
+        assert "Box from Henry's" in first[5]
+        assert "Exam gloves nitrile M" in static_text(app, "#titlebar")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StockScreen)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, StockHistoryScreen)
+        await pilot.press("escape", "slash")
+        await settle(pilot)
+        await pilot.press("ctrl+u", "enter")  # blank: every item again
+        await settle(pilot)
+        assert len(table_rows(app)) > 1

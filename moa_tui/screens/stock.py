@@ -18,6 +18,7 @@ from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import KeysetListScreen
+from .stock_history import StockHistoryScreen
 
 PAGE = 100
 CHANGES = {
@@ -36,11 +37,14 @@ class StockScreen(KeysetListScreen):
         Binding("u", "change('use')", "Use"),
         Binding("a", "change('adjust')", "Adjust"),
         Binding("l", "toggle_low", "Low only"),
+        Binding("slash", "search", "Find"),
+        Binding("h", "history", "History"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.low_only = False
+        self.search = ""
         self.rows: dict[str, StockRow] = {}
         self.next_after: tuple | None = None
 
@@ -61,7 +65,13 @@ class StockScreen(KeysetListScreen):
 
     def reload(self) -> None:
         self.call_service(
-            stock_page, self.low_only, None, PAGE, then=self.show_first_page, group="page"
+            stock_page,
+            self.low_only,
+            None,
+            PAGE,
+            search=self.search,
+            then=self.show_first_page,
+            group="page",
         )
         self.call_service(low_stock_count, then=self._summary, group="summary")
 
@@ -78,11 +88,19 @@ class StockScreen(KeysetListScreen):
 
     def fetch_page(self, after) -> None:
         self.call_service(
-            stock_page, self.low_only, after, PAGE, then=self.append_page, group="page"
+            stock_page,
+            self.low_only,
+            after,
+            PAGE,
+            search=self.search,
+            then=self.append_page,
+            group="page",
         )
 
     def _summary(self, low: int) -> None:
         shown = "low items only" if self.low_only else "all items"
+        if self.search:
+            shown += f" matching “{self.search}” (/ blank: all)"
         self.query_one("#stock-summary", Static).update(
             plain(
                 f"{low} item{'s' if low != 1 else ''} at or below reorder point · showing {shown}"
@@ -122,6 +140,35 @@ class StockScreen(KeysetListScreen):
             self.say(f"{row.name}: {row.on_hand} {row.unit} on hand.", "green")
             self.reload()
 
+    def action_search(self) -> None:
+        """Keep the items whose name contains, or SKU starts with, what is typed."""
+
+        def check(actor, values):
+            # Checked by the service itself: a bad search is refused beside the field.
+            stock_page(actor, search=values["search"], limit=1)
+            return values["search"].strip()
+
+        def searched(text: str | None) -> None:
+            if text is not None:
+                self.search = text
+                self.query_one(PagedTable).reset()
+                self.reload()
+
+        self.app.push_screen(
+            FormDialog(
+                "Find stock",
+                [FieldSpec("search", "Name or SKU", self.search, max_length=80)],
+                check,
+                hint="Part of the name, or the start of the SKU; blank shows all · Esc: cancel",
+            ),
+            searched,
+        )
+
+    def action_history(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(StockHistoryScreen(row.id))
+
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
-        self.action_change("receive")
+        self.action_history()

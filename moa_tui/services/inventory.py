@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..db.models import StaffMember, StockMovement, SupplyItem
@@ -41,12 +42,20 @@ def _row(i: SupplyItem) -> StockRow:
 
 @reader("stock.read")
 def stock_page(
-    actor: StaffMember, low_only: bool = False, after: tuple | None = None, limit: int = 100
+    actor: StaffMember,
+    low_only: bool = False,
+    after: tuple | None = None,
+    limit: int = 100,
+    search: str = "",
 ) -> StockPage:
     """Items by name, one keyset page at a time; *low_only* keeps those at or below their
-    reorder point."""
+    reorder point; *search* keeps those whose name contains it or whose SKU starts with it
+    (case does not matter)."""
     check_limit(limit)
     query = SupplyItem.select()
+    search = clean_text("search", search, max_len=80, label="Search")
+    if search:
+        query = query.where(SupplyItem.name.contains(search) | SupplyItem.sku.startswith(search))
     if low_only:
         query = query.where(SupplyItem.on_hand <= SupplyItem.reorder_point)
     if after:
@@ -57,6 +66,49 @@ def stock_page(
     rows = [_row(i) for i in query.order_by(SupplyItem.name, SupplyItem.id).limit(limit + 1)]
     next_after = (rows[limit - 1].name, rows[limit - 1].id) if len(rows) > limit else None
     return StockPage(rows[:limit], next_after)
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    id: int
+    at: dt.datetime  # UTC
+    kind: str  # receive, use, adjust
+    quantity: int  # signed change
+    on_hand_after: int
+    reason: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class MovementPage:
+    item: StockRow
+    rows: list[MovementRow]
+    next_after: int | None  # the last id shown, when there are older ones
+
+
+@reader("stock.read")
+def item_movements(
+    actor: StaffMember, item_id: int, after: int | None = None, limit: int = 100
+) -> MovementPage:
+    """An item's stock movements, newest first, a keyset page at a time (*after* is the
+    last id already shown): who received, used or adjusted how many, and why."""
+    check_limit(limit)
+    item = get_or_refuse(SupplyItem, item_id, "supply item")
+    query = (
+        StockMovement.select(StockMovement, StaffMember)
+        .join(StaffMember)
+        .where(StockMovement.item == item.id)
+    )
+    if after is not None:
+        query = query.where(StockMovement.id < after)
+    found = list(query.order_by(StockMovement.id.desc()).limit(limit + 1))
+    rows = [
+        MovementRow(
+            m.id, m.at, m.kind, m.quantity, m.on_hand_after, m.reason, m.staff.short_name
+        )
+        for m in found[:limit]
+    ]
+    return MovementPage(_row(item), rows, rows[-1].id if len(found) > limit else None)
 
 
 @reader("stock.read")
