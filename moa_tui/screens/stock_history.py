@@ -9,7 +9,6 @@ from textual.widgets import Footer, Static
 
 from ..services import clock
 from ..services.inventory import MovementPage, MovementRow, item_movements
-from ..services.wording import quantity
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import ServiceCaller
@@ -64,7 +63,7 @@ class StockHistoryScreen(ServiceCaller, Screen[None]):
         )
         count = "no movements yet" if not page.rows else "newest first"
         self.query_one("#history-summary", Static).update(
-            plain(f"{quantity(item.on_hand, item.unit)} on hand · {count} · Esc: back")
+            plain(f"On hand {item.on_hand} ({item.unit}) · {count} · Esc: back")
         )
         self._append(page)
 
