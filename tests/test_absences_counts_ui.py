@@ -54,3 +54,54 @@ async def test_day_list_says_why_a_day_is_empty(demo_db):
         await _go_to(pilot, "t+15")
         line = static_text(app, "#schedule-day")
         assert f"{away.who}: {away.reason}" in line, line
+
+
+async def _press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.screens.booking import BookingScreen, PickDialog
+    from moa_tui.screens.schedule import ScheduleScreen
+
+    desk = find_staff("desk")
+    away_day = clock.today() + dt.timedelta(days=15)
+    away = day_absences(desk, away_day)[0]
+    patient = Patient.select().order_by(Patient.id).first()
+    query = f"{patient.last_name[:3]} {patient.first_name[:2]}".lower()
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await _press(pilot, "b", *query, "enter", "enter", "enter", "o")
+        await _press(pilot, *"t+15 9:00", "enter")
+        app.screen.query_one("#provider").value = str(away.provider_id)
+        await _press(pilot, "enter", *"patient insists", "enter")
+        # Not booked yet: the question names the vacation.
+        assert isinstance(app.screen, PickDialog)
+        title = str(app.screen.query_one(".dialog-title").content)
+        assert f"{away.who} is away: {away.reason}" in title and "anyway?" in title
+        assert (
+            not Appointment.select()
+            .where(
+                Appointment.patient == patient.id,
+                Appointment.provider == away.provider_id,
+                Appointment.starts_at == dt.datetime.combine(away_day, dt.time(9)),
+            )
+            .exists()
+        )
+        # Esc: nothing booked, back on the slots.
+        await _press(pilot, "escape")
+        assert isinstance(app.screen, BookingScreen)
+        await _press(pilot, "o", *"t+15 9:00", "enter")
+        app.screen.query_one("#provider").value = str(away.provider_id)
+        await _press(pilot, "enter", "ctrl+a", "ctrl+k", *"patient insists", "enter", "enter")
+        assert isinstance(app.screen, ScheduleScreen)
+    appt = Appointment.get(
+        (Appointment.patient == patient.id)
+        & (Appointment.starts_at == dt.datetime.combine(away_day, dt.time(9)))
+    )
+    assert appt.provider_id == away.provider_id
+    assert f"blocked ({away.reason})" in appt.override_reason

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ..services import clock
+from ..services.absences import Absence, absences_during
 from ..services.availability import WEEKDAYS, TypeInfo, list_types
 from ..services.booking import (
     HistoryRow,
@@ -651,12 +652,18 @@ class BookingScreen(ServiceCaller, Screen[ScheduleRow | None]):
         default = str(provider_id) if provider_id else options[0][1]
         when = f"{highlighted.starts_at:%m/%d %H:%M}" if highlighted else ""
         moving, patient_id, type_id = self.moving, self.patient[0], self.kind.id
+        minutes = moving.minutes if moving is not None else self.kind.default_minutes
 
         def submit(actor, values):
             starts = parse_when("when", values["when"])
             reason = values["reason"].strip()
             if not reason:
                 raise ValidationError.one("reason", "Say why the usual rules do not apply.")
+            provider_id = int(values["provider"])
+            # Into a vacation or a closed day: ask again, naming it, before booking.
+            away = absences_during(actor, provider_id, starts, minutes)
+            if away:
+                return AbsenceQuestion(starts, provider_id, reason, tuple(away))
             try:
                 if moving is not None:
                     return reschedule(
@@ -681,8 +688,72 @@ class BookingScreen(ServiceCaller, Screen[ScheduleRow | None]):
                 hint="Outside hours or over another booking, with a reason ('overbook' to "
                 "double-book) · Enter: next / book · Esc: cancel",
             ),
-            lambda row: row and self.dismiss(row),
+            self._overridden,
         )
+
+    def _overridden(self, answer: ScheduleRow | AbsenceQuestion | None) -> None:
+        if isinstance(answer, AbsenceQuestion):
+            self._ask_about_absence(answer)
+        elif answer is not None:
+            self.dismiss(answer)
+
+    def _ask_about_absence(self, question: AbsenceQuestion) -> None:
+        """The override question again, naming the vacation or closed day it lands in."""
+        names = {p.id: p.short_name for p in self.providers or []}
+        who = self.moving.patient if self.moving else (self.patient or (0, ""))[1]
+        title = " ".join(a.sentence() for a in question.absences) + (
+            f" Book {who} {question.starts_at:%a %m/%d/%Y %H:%M} with "
+            f"{names.get(question.provider_id, 'this provider')} anyway?"
+        )
+
+        def answered(key: str | None) -> None:
+            if key != "book":
+                self.say("Not booked: choose another time.")
+                return
+            if self.moving is not None:
+                self.call_service(
+                    reschedule,
+                    self.moving.id,
+                    self.moving.version,
+                    question.starts_at,
+                    question.provider_id,
+                    question.reason,
+                    then=self.dismiss,
+                    failed=self._refused,
+                    group="write",
+                )
+            elif self.patient is not None and self.kind is not None:
+                self.call_service(
+                    book_appointment,
+                    self.patient[0],
+                    question.provider_id,
+                    self.kind.id,
+                    question.starts_at,
+                    override=question.reason,
+                    then=self.dismiss,
+                    failed=self._refused,
+                    group="write",
+                )
+
+        self.app.push_screen(
+            PickDialog(
+                title,
+                [("Answer", 40)],
+                [("book", ("Book anyway (override)",)), ("back", ("No, choose another time",))],
+                hint="Enter: choose · Esc: do not book",
+            ),
+            answered,
+        )
+
+
+@dataclass(frozen=True)
+class AbsenceQuestion:
+    """An override that lands in blocked time: asked again before anything is booked."""
+
+    starts_at: dt.datetime
+    provider_id: int
+    reason: str
+    absences: tuple[Absence, ...]
 
 
 # --- a patient's appointment history -----------------------------------------------------
