@@ -199,7 +199,7 @@ def test_a_refused_export_leaves_the_database_whole_and_is_audited(demo_db):
         .order_by(AuditEvent.id.desc())
         .first()
     )
-    assert refused.action == "_save_export" and "database" in refused.detail
+    assert refused.action == "export.day_sheet" and "database" in refused.detail
     database.db.close()
     with sqlite3.connect(demo_db) as conn:
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from ..db.database import db
 from ..db.models import AuditEvent, Patient, StaffMember
 from ..text import csv_cell
 from . import clock
 from .audit_verify import ChainReport, verify_chain  # noqa: F401 - callers import them here
-from .core import audit, writer
+from .core import audit, reader, writer
 from .errors import ValidationError
-from .files import write_private
+from .files import save_export
 from .validate import check_limit, clean_text
 
 
@@ -130,22 +131,18 @@ def audit_page(
     return AuditPage(_rows(events), events[-1].id if more else None, subject)
 
 
-@writer("audit.read")
-def export_audit_csv(
-    actor: StaffMember,
-    path: str,
-    patient_ref: str = "",
-    username: str = "",
-    overwrite: bool = False,
-) -> int:
-    """Write the report to a CSV file readable by its owner only (through
-    files.write_private: a bare name goes to the export folder; the database, its key and
-    an existing file unless *overwrite* are refused); returns the row count."""
+@reader("audit.read")
+def _export_subject(
+    actor: StaffMember, patient_ref: str, username: str
+) -> tuple[Patient | None, StaffMember | None, str]:
     patient, staff = _subject(patient_ref, username)
-    count = 0
+    return patient, staff, _describe(patient, staff)
 
-    def chunks():
-        nonlocal count
+
+def _csv_chunks(patient: Patient | None, staff: StaffMember | None, counted: list[int]):
+    """The report as CSV, 2,000 events at a time, read in one snapshot of its own (a read
+    transaction: other terminals keep writing meanwhile)."""
+    with db.connection_context(), db.atomic():
         buffer = io.StringIO(newline="")
         out = csv.writer(buffer)
         out.writerow(["id", "time", "staff", "action", "patient", "outcome", "detail"])
@@ -169,18 +166,33 @@ def export_audit_csv(
                         csv_cell(row.detail),
                     ]
                 )
-                count += 1
+                counted[0] += 1
             last = events[-1].id
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
         yield buffer.getvalue().encode()
 
-    target = write_private(path, chunks(), overwrite=overwrite)
-    audit(
+
+def export_audit_csv(
+    actor: StaffMember,
+    path: str,
+    patient_ref: str = "",
+    username: str = "",
+    overwrite: bool = False,
+) -> int:
+    """Write the report to a CSV file readable by its owner only (through
+    files.save_export: a bare name goes to the export folder; the database, its key and
+    an existing file unless *overwrite* are refused); returns the row count."""
+    patient, staff, subject = _export_subject(actor, patient_ref, username)
+    counted = [0]
+    save_export(
         actor,
-        "audit.export",
+        path,
+        _csv_chunks(patient, staff, counted),
+        action="audit.export",
+        detail=lambda: f"{counted[0]} events about {subject}",
+        overwrite=overwrite,
         patient_id=patient.id if patient else None,
-        detail=f"{count} events about {_describe(patient, staff)} to {target}",
     )
-    return count
+    return counted[0]

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import platformdirs
 
 from ..db import database
 from ..db.models import ClinicSettings
-from .core import reader
+from .core import audit, reader, writer
 from .errors import ServiceError, ValidationError
 from .validate import clean_text
 
@@ -213,3 +213,58 @@ def _link_new(tmp: Path, target: Path) -> None:
         if target.exists():
             raise FileExistsError(target) from None
         os.replace(tmp, target)
+
+
+@writer("files.export")
+def record_export(
+    actor,
+    action: str,
+    detail: str,
+    *,
+    outcome: str = "ok",
+    entity: str = "",
+    entity_id: int | None = None,
+    patient_id: int | None = None,
+) -> None:
+    """The audit event of an export, in a short transaction of its own."""
+    audit(
+        actor,
+        action,
+        entity=entity,
+        entity_id=entity_id,
+        patient_id=patient_id,
+        detail=detail,
+        outcome=outcome,
+    )
+
+
+def save_export(
+    actor,
+    path: str | os.PathLike,
+    data: bytes | Iterable[bytes],
+    *,
+    action: str,
+    detail: str | Callable[[], str],
+    overwrite: bool = False,
+    entity: str = "",
+    entity_id: int | None = None,
+    patient_id: int | None = None,
+) -> Path:
+    """Write an export the caller rendered and record it: the file is written with no
+    transaction open (a slow disk never holds the write lock other terminals wait on),
+    then the export is recorded; a refused path is recorded as refused. An existing file
+    (FileExists) is not a refusal: the dialog asks and the caller tries again. *detail*
+    may be a function, asked once the file is written (a count known only then)."""
+    target = where_export_goes(actor, path)
+    where = {"entity": entity, "entity_id": entity_id, "patient_id": patient_id}
+    try:
+        written = write_private(target, data, overwrite=overwrite)
+    except FileExists:
+        raise
+    except ServiceError as exc:
+        what = detail() if callable(detail) else detail
+        record_export(actor, action, f"{what}: {exc}", outcome="refused", **where)
+        raise
+    what = detail() if callable(detail) else detail
+    record_export(actor, action, f"{what} to {written}", **where)
+    return written

@@ -26,7 +26,7 @@ from ..text import latin1
 from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
-from .files import write_private
+from .files import save_export
 from .privacy import require_access
 from .schedule import (
     IN_OFFICE,
@@ -476,16 +476,32 @@ def _pdf(title: str, lines: list[str]) -> bytes:
 
 
 @writer("checkin")
+def _may_print_receipt(actor: StaffMember, receipt: Receipt) -> int:
+    """The receipt's patient id, once the account may print it (restricted records too)."""
+    patient = Patient.get_or_none(Patient.mrn == receipt.mrn)
+    if patient is None:
+        raise ServiceError("That receipt's patient no longer exists.")
+    require_access(actor, patient, f"receipt {receipt.number}")
+    return patient.id
+
+
 def save_receipt_pdf(
     actor: StaffMember, receipt: Receipt, path: str, overwrite: bool = False
 ) -> str:
     """The receipt as a PDF file (readable by its owner only; a bare name goes to the
     export folder). Refuses what files.write_private refuses, an existing file unless
     *overwrite*."""
-    require_access(actor, Patient.get(Patient.mrn == receipt.mrn), f"receipt {receipt.number}")
+    patient_id = _may_print_receipt(actor, receipt)
     lines = receipt_text(receipt).splitlines()
-    target = write_private(path, _pdf(lines[0], lines[1:]), overwrite=overwrite)
-    audit(actor, "receipt.pdf", detail=f"receipt {receipt.number} to {target}")
+    target = save_export(
+        actor,
+        path,
+        _pdf(lines[0], lines[1:]),
+        action="receipt.pdf",
+        detail=f"receipt {receipt.number}",
+        overwrite=overwrite,
+        patient_id=patient_id,
+    )
     return str(target)
 
 
@@ -507,6 +523,13 @@ def visit_slip_lines(row: ScheduleRow, next_visit: ScheduleRow | None) -> list[s
 
 
 @writer("checkin")
+def _visit_slip_title(actor: StaffMember, row: ScheduleRow) -> str:
+    """The slip's title, once the account may print this patient's slip."""
+    require_access(actor, row.patient_id, "visit slip")
+    clinic = ClinicSettings.select().first()
+    return f"{clinic.name if clinic else ''}: visit slip"
+
+
 def save_visit_slip(
     actor: StaffMember,
     row: ScheduleRow,
@@ -515,19 +538,16 @@ def save_visit_slip(
     overwrite: bool = False,
 ) -> str:
     """The visit slip with the next appointment, as a PDF file (as save_receipt_pdf)."""
-    require_access(actor, row.patient_id, "visit slip")
-    clinic = ClinicSettings.select().first()
-    target = write_private(
-        path,
-        _pdf(f"{clinic.name if clinic else ''}: visit slip", visit_slip_lines(row, next_visit)),
-        overwrite=overwrite,
-    )
-    audit(
+    title = _visit_slip_title(actor, row)
+    target = save_export(
         actor,
-        "visit_slip.pdf",
-        patient_id=row.patient_id,
+        path,
+        _pdf(title, visit_slip_lines(row, next_visit)),
+        action="visit_slip.pdf",
+        detail="visit slip",
+        overwrite=overwrite,
         entity="appointment",
         entity_id=row.id,
-        detail=str(target),
+        patient_id=row.patient_id,
     )
     return str(target)

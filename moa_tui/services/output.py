@@ -29,7 +29,7 @@ from . import clock
 from .booking import Slot, SlotFilter, open_slots
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
-from .files import write_private
+from .files import save_export
 from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS
 from .validate import check_date, check_limit, format_phone
 from .waitlist import CallRow, confirmation_list
@@ -258,30 +258,6 @@ def render_day_sheet_pdf(sheet: DaySheet) -> bytes:
     return bytes(pdf.output())
 
 
-@writer("schedule.read")
-def _save_export(
-    actor: StaffMember,
-    path: str | os.PathLike,
-    data: bytes,
-    action: str,
-    provider_id: int,
-    detail: str,
-    overwrite: bool = False,
-) -> Path:
-    """Write an export file and record it, in one transaction: a file that could not be
-    written (or was refused: see files.write_private) is recorded as refused, never as
-    exported."""
-    target = write_private(path, data, overwrite=overwrite)
-    audit(
-        actor,
-        action,
-        entity="provider",
-        entity_id=provider_id,
-        detail=f"{detail} to {target.resolve()}",
-    )
-    return target
-
-
 def day_sheet_pdf(
     actor: StaffMember,
     day: dt.date,
@@ -296,14 +272,15 @@ def day_sheet_pdf(
     *overwrite*)."""
     sheet = day_sheet(actor, day, provider_id)
     data = render_day_sheet_pdf(sheet)
-    return _save_export(
+    return save_export(
         actor,
         path,
         data,
-        "export.day_sheet",
-        provider_id,
-        f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, PDF",
-        overwrite,
+        action="export.day_sheet",
+        detail=f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, PDF",
+        overwrite=overwrite,
+        entity="provider",
+        entity_id=provider_id,
     )
 
 
@@ -317,14 +294,15 @@ def save_day_sheet_text(
     """Write a provider's day sheet as a plain text file at *path* (as day_sheet_pdf
     does) and record the export."""
     sheet = day_sheet(actor, day, provider_id)
-    return _save_export(
+    return save_export(
         actor,
         path,
         render_day_sheet_text(sheet).encode(),
-        "export.day_sheet",
-        provider_id,
-        f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, text",
-        overwrite,
+        action="export.day_sheet",
+        detail=f"{sheet.provider_short} {day:%Y-%m-%d}: {len(sheet.rows)} appointments, text",
+        overwrite=overwrite,
+        entity="provider",
+        entity_id=provider_id,
     )
 
 
@@ -474,16 +452,17 @@ def export_icalendar(
     *include_names*."""
     data = calendar_data(actor, provider_id, start_date, end_date)
     content = render_icalendar(data, include_names)
-    _save_export(
+    save_export(
         actor,
         path,
         content,
-        "export.icalendar",
-        provider_id,
-        f"{data.provider_short} {start_date:%Y-%m-%d}..{end_date:%Y-%m-%d}: "
+        action="export.icalendar",
+        detail=f"{data.provider_short} {start_date:%Y-%m-%d}..{end_date:%Y-%m-%d}: "
         f"{len(data.appointments)} appointments"
         + (" with patient names" if include_names else ", initials only"),
-        overwrite,
+        overwrite=overwrite,
+        entity="provider",
+        entity_id=provider_id,
     )
     return len(data.appointments)
 
