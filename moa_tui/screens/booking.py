@@ -33,7 +33,7 @@ from ..services.patients import PatientChart, PatientHit, search_patients
 from ..services.schedule import STATUS_LABELS, ProviderInfo, ScheduleRow, list_providers
 from ..services.validate import parse_date
 from ..widgets.form import FieldSpec, FormDialog
-from ..widgets.paged_table import PagedTable
+from ..widgets.paged_table import PagedTable, RowTable
 from ..widgets.text import plain, plain_lines
 from .base import ServiceCaller
 from .patients import PatientFormScreen
@@ -159,7 +159,7 @@ class PickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog pick-dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            yield DataTable(cursor_type="row", id="pick-table")
+            yield RowTable(cursor_type="row", id="pick-table")
             yield Static(plain(self.hint), classes="hint")
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from ..services.schedule import ProviderInfo, list_providers
 from ..widgets.day_grid import type_style
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain
+from ..widgets.paged_table import RowTable
 from .calendar import ViewScreen
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -115,14 +116,14 @@ class HoursScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="hours-provider", classes="toolbar")
-        yield DataTable(id="hours-week", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="hours-week", cursor_type="row", zebra_stripes=True)
         yield Static(
             "Blocked time and clinic closed days ahead (a add · d delete)",
             id="hours-blocks-title",
             classes="toolbar",
             markup=False,
         )
-        yield DataTable(id="hours-blocks", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="hours-blocks", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.set_title()
@@ -363,7 +364,7 @@ class TypesScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Enter or e edits the type · n adds one", id="types-hint", classes="toolbar")
-        yield DataTable(id="types-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="types-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.set_title()

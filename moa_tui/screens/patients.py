@@ -17,6 +17,7 @@ from ..services.patients import (
     PatientHit,
     PossibleDuplicates,
     ReasonRequired,
+    clinic_state,
     create_patient,
     open_patient,
     search_patients,
@@ -24,6 +25,7 @@ from ..services.patients import (
     update_patient,
 )
 from ..services.schedule import visit_to_check_in
+from ..services.validate import format_money
 from ..widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines, visible
@@ -56,8 +58,26 @@ CHOICES = {
     "sex": [(f"{label} ({code})", code) for code, label in SEXES.items()],
     "preferred_phone": [("Mobile", "mobile"), ("Home", "home"), ("Work", "work")],
 }
+# A new patient starts with these and the clinic's state (clinic_state): real values,
+# saved as shown. Placeholders only show a format, never a value.
 DEFAULTS = {"sex": "U", "preferred_phone": "mobile", "language": "English"}
-PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344", "state": "NY"}
+PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344"}
+# What clean_patient accepts: a longer entry is refused as it is typed, beside the field.
+MAX_LENGTHS = {
+    "last_name": 60,
+    "first_name": 60,
+    "email": 120,
+    "address1": 120,
+    "city": 60,
+    "state": 2,
+    "zip": 10,
+    "preferred_name": 60,
+    "language": 40,
+    "emergency_name": 80,
+    "emergency_relation": 30,
+    "guarantor_name": 80,
+    "guarantor_relation": 30,
+}
 
 
 class PatientsScreen(AreaScreen):
@@ -324,6 +344,13 @@ class PatientChartScreen(ServiceCaller, Screen):
             f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",
             "",
             "Coverage",
+            f"Goes by {v['preferred_name'] or '-'}   Language {v['language'] or '-'}   "
+            f"Call on {v['preferred_phone'] or 'mobile'}"
+            + (f"   Work {v['phone_work']}" if v["phone_work"] else ""),
+            "Emergency " + _contact(v, "emergency"),
+            "Responsible party " + _contact(v, "guarantor"),
+            f"Balance {format_money(chart.balance_cents)}"
+            + ("   (owes)" if chart.balance_cents > 0 else ""),
         ]
         lines += [
             f"  {c.priority}. {c.payer}  member {c.member_id}  group {c.group_id or '-'}  "
@@ -394,6 +421,17 @@ class PatientChartScreen(ServiceCaller, Screen):
 
 class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
     """Register a new patient (chart None) or edit one; field messages beside each field.
+def _contact(values: dict[str, str], prefix: str) -> str:
+    """'Ann Lee (spouse) 555-201-3344', or '-' when none is on file."""
+    name, relation, phone = (
+        values[f"{prefix}_name"],
+        values[f"{prefix}_relation"],
+        values[f"{prefix}_phone"],
+    )
+    parts = [name, f"({relation})" if relation else "", phone]
+    return " ".join(p for p in parts if p) or "-"
+
+
 
     Closes with the saved chart, None when cancelled, or False when another terminal saved
     the patient first (the caller reloads)."""
@@ -426,6 +464,7 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
             )
         # 21 fields do not fit 24 lines: the form scrolls with the focused field.
         with FormScroll(classes="chart form-scroll"):
+                    max_length=MAX_LENGTHS.get(name, 0),
             yield Form(specs)
             yield Static(
                 "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
@@ -437,6 +476,15 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
     def on_form_done(self, event: Form.Done) -> None:
         event.stop()
         self.action_save()
+
+    def on_mount(self) -> None:
+        if self.chart is None:
+            self.call_service(clinic_state, then=self._default_state, group="defaults")
+
+    def _default_state(self, state: str) -> None:
+        field = self.query_one("#state", Input)
+        if not field.value:  # unless the user got there first
+            field.value = state
 
     def action_cancel(self) -> None:
         self.dismiss(None)

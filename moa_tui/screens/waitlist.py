@@ -15,7 +15,7 @@ from ..services.errors import ServiceError
 from ..services.output import WaitlistSlots, waitlist_slots
 from ..services.schedule import ScheduleRow
 from ..services.waitlist import WaitlistRow, book_from_waitlist, list_waitlist, remove_from_waitlist
-from ..widgets.paged_table import PagedTable
+from ..widgets.paged_table import PagedTable, RowTable
 from ..widgets.text import plain
 from .base import PatientRowsScreen, ServiceCaller
 from .calls import BackOut
@@ -104,7 +104,7 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
         with Vertical(classes="dialog", id="slots-dialog"):
             yield Static(plain(f"Open slots for {self.entry.patient}"), classes="dialog-title")
             yield Static("Looking for open slots…", id="slots-info")
-            yield DataTable(id="slots-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="slots-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="dialog-message", classes="error")
             yield Static("", id="slots-hint", classes="hint")
 

@@ -11,6 +11,7 @@ from peewee import fn
 from ..db.models import (
     Appointment,
     AppointmentType,
+    ClinicSettings,
     Coverage,
     Patient,
     Payer,
@@ -101,6 +102,7 @@ class PatientChart:
     values: dict[str, str]  # FORM_FIELDS as the form shows them
     dob: dt.date
     restricted: bool = False
+    balance_cents: int = 0  # what the patient owes (from the account's postings)
     coverages: list[CoverageInfo] = field(default_factory=list)
     upcoming: list[UpcomingVisit] = field(default_factory=list)
 
@@ -174,6 +176,9 @@ def _chart(p: Patient) -> PatientChart:
     chart = PatientChart(
         id=p.id, version=p.version, mrn=p.mrn, values=values, dob=p.dob, restricted=p.restricted
     )
+    from .frontdesk import balance_of  # that module builds on this one
+
+    chart.balance_cents = balance_of(p.id)
     today = clock.today()
     coverages = (
         Coverage.select(Coverage, Payer)
@@ -323,6 +328,15 @@ def clean_patient(data: dict[str, str]) -> dict:
     clean["last_key"] = name_key(clean["last_name"])
     clean["first_key"] = name_key(clean["first_name"])
     return clean
+
+
+@reader("patient.read")
+def clinic_state(actor: StaffMember) -> str:
+    """The state a new registration starts with (shown and saved as a real value): the
+    clinic's own, from the "..., Springfield, NY 12345" of its address; "" without one."""
+    address = (ClinicSettings.select(ClinicSettings.address).scalar() or "").strip()
+    found = re.search(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?$", address)
+    return found.group(1) if found else ""
 
 
 def _parse_preferred_phone(value: str | None) -> str:

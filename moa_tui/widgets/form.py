@@ -49,6 +49,17 @@ class FieldInput(Input):
     async def action_submit(self) -> None:
         self.query_ancestor(Form).advance(self)
 
+    def restricted(self) -> None:
+        """A key the field would not take (too long, a character it does not accept):
+        say so beside the field instead of dropping it with only a bell."""
+        super().restricted()
+        field = self.query_ancestor(FormField)
+        limit = field.spec.max_length
+        if limit and len(self.value) >= limit:
+            field.set_error(f"At most {limit} characters: that key was not taken.")
+        else:
+            field.set_error("That character does not belong here: it was not taken.")
+
     async def _on_key(self, event: events.Key) -> None:
         # Textual queues each key on the widget that had the focus when the key came in,
         # and runs bindings (Enter) only later, when the key has bubbled up to the app.
@@ -122,6 +133,15 @@ class FormField(Horizontal):
 
     def set_error(self, message: str) -> None:
         self.query_one(f"#error-{self.spec.name}", Static).update(plain(message))
+
+    # A message about what was typed goes as soon as the field is edited again.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == self.spec.name:
+            self.set_error("")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == self.spec.name:
+            self.set_error("")
 
 
 class Form(Vertical):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 
-class PagedTable(DataTable):
+class RowTable(DataTable):
+    """A list of rows: Home and End move the cursor to the first and last row (a plain
+    DataTable only scrolls the view sideways, leaving the cursor where it was)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
+
+
+class PagedTable(RowTable):
     """Rows arrive a page at a time; ``NeedMore`` is posted near the end of what is loaded.
 
     The screen answers with the next keyset page and calls ``add_page``; ``has_more``
@@ -64,6 +75,12 @@ class PagedTable(DataTable):
             self.add_row(*row, key=key)
         self.has_more = has_more
         self._asked = False
+
+    def action_scroll_bottom(self) -> None:
+        # The rows of a list fetched whole but not yet made count too: End goes to the last.
+        if self._pending:
+            self._make_rows(len(self._pending))
+        super().action_scroll_bottom()
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
