@@ -87,6 +87,9 @@ class MoaApp(App):
         self.locked = False
         self._last_input = time.monotonic()
         self._watcher: ChangeWatcher | None = None
+        # staff id -> (mode, {mode: screen stack}): the screens of someone who locked the
+        # terminal and let the next person sign in, kept as they were for their return.
+        self._kept: dict[int, tuple[str, dict[str, list[Screen]]]] = {}
 
     # --- sign-in and the idle lock -------------------------------------------------
 
@@ -121,6 +124,14 @@ class MoaApp(App):
         if staff.must_change_password:
             self.push_screen(ChangePasswordScreen(forced=True), self._signed_in)
             return
+        kept = self._kept.pop(staff.id, None)
+        if kept is not None:
+            # Back at this desk: their screens, half-typed forms included, as they left them.
+            # (Textual keeps a mode's stack in _screen_stacks; a missing one is built anew.)
+            mode, stacks = kept
+            self._screen_stacks.update(stacks)
+            self.switch_mode(mode)
+            return
         areas = [n for n in (self.start_area, *AREAS) if can(staff, AREAS[n][3])]
         if not areas:
             self.exit(message="This account has no area it may use here.")
@@ -153,8 +164,21 @@ class MoaApp(App):
 
     def _unlocked(self, staff: StaffMember) -> None:
         self.locked = False
+        if self.actor is not None and staff.id != self.actor.id:
+            self.run_worker(self._switch_user(staff), group="session", exclusive=True)
+            return
         self.actor = staff
         self._last_input = time.monotonic()
+
+    async def _switch_user(self, staff: StaffMember) -> None:
+        """Keep the locked user's screens aside (nobody else sees them; their password
+        brings them back) and give *staff* fresh areas built for their role."""
+        mode = self.current_mode
+        self._anchor_trail("signout")
+        await self.switch_mode(SIGNED_OUT)
+        stacks = {n: self._screen_stacks.pop(n) for n in AREAS if n in self._screen_stacks}
+        self._kept[self.actor.id] = (mode, stacks)
+        self._signed_in(staff)
 
     def session_ended(self, error: Exception) -> None:
         """The services refused the signed-in account (deactivated, locked or given

@@ -37,6 +37,8 @@ IDLE_RESET_SECONDS = 60
 class StaffExitScreen(ServiceCaller, Screen[bool]):
     """Leaving the kiosk needs a staff member's own username and password."""
 
+    SCREEN_NAME = "Staff exit"
+
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -82,6 +84,8 @@ class StaffExitScreen(ServiceCaller, Screen[bool]):
 
 class KioskScreen(ServiceCaller, Screen):
     """Last name and date of birth -> confirm -> "Please have a seat"."""
+
+    SCREEN_NAME = "Kiosk check-in"
 
     BINDINGS = [Binding("escape", "restart", "Start over")]
 
@@ -237,6 +241,8 @@ class KioskApp(App):
 
 
 class WaitingRoomScreen(ServiceCaller, Screen):
+    SCREEN_NAME = "Waiting room"
+
     def compose(self) -> ComposeResult:
         yield Static(plain(f"{self.app.clinic_name} · Waiting room"), id="titlebar")
         yield Static("", id="board")

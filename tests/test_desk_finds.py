@@ -216,3 +216,52 @@ async def test_stock_find_then_enter_shows_the_history(demo_db):
         await pilot.press("ctrl+u", "enter")  # blank: every item again
         await settle(pilot)
         assert len(table_rows(app)) > 1
+
+
+async def test_switch_user_at_the_lock_keeps_the_first_persons_screens(demo_db):
+    from textual.widgets import Input
+
+    from moa_tui.screens.patients import PatientsScreen
+    from moa_tui.screens.signin import LockScreen, SwitchUserScreen
+
+    from .conftest import DEMO_PASSWORD
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", *"app")  # the desk was searching: half done
+        await settle(pilot)
+        first_search = app.screen
+        app.action_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert "Ctrl+N: switch user" in static_text(app, ".hint")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, SwitchUserScreen)
+        await pilot.press("escape")  # changed their mind: the lock again
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"manager", "enter", *DEMO_PASSWORD, "enter")
+        await settle(pilot)
+        # The manager works in fresh screens of their own; the desk's search is not there.
+        assert app.actor.username == "manager"
+        assert not isinstance(app.screen, LockScreen)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientsScreen) and app.screen is not first_search
+        assert app.screen.query_one("#search", Input).value == ""
+        # The manager locks; the desk comes back to their screens as they left them.
+        app.action_lock()
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"desk", "enter", *DEMO_PASSWORD, "enter")
+        await settle(pilot)
+        assert app.actor.username == "desk"
+        assert app.screen is first_search
+        assert app.screen.query_one("#search", Input).value == "app"
+        # And the manager's screens were kept in turn.
+        assert set(app._kept) == {find_staff("manager").id}

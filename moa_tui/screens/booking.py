@@ -32,6 +32,7 @@ from ..services.errors import ServiceError, ValidationError
 from ..services.patients import PatientChart, PatientHit, search_patients
 from ..services.schedule import STATUS_LABELS, ProviderInfo, ScheduleRow, list_providers
 from ..services.validate import parse_date
+from ..services.wording import plural
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable, RowTable
 from ..widgets.text import plain, plain_lines
@@ -141,6 +142,8 @@ def show_on_schedule(app, row: ScheduleRow, text: str) -> None:
 class PickDialog(ModalScreen[str | None]):
     """A list to choose from: Enter returns the highlighted row's key, Esc None."""
 
+    SCREEN_NAME = "Choose from a list"
+
     BINDINGS = [Binding("escape", "skip", "Skip")]
 
     def __init__(
@@ -180,6 +183,8 @@ class PickDialog(ModalScreen[str | None]):
 
 class InfoDialog(ModalScreen[None]):
     """Lines to read; Enter or Esc closes."""
+
+    SCREEN_NAME = "Details"
 
     BINDINGS = [Binding("escape,enter", "close", "Close")]
 
@@ -797,7 +802,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
         table.add_page(
             [
                 (
-                    f"{r.starts_at:%m/%d/%y}",
+                    f"{r.starts_at:%m/%d/%Y}",
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
                     plain(r.appt_type),
@@ -813,7 +818,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
             r.status == "booked" and r.starts_at >= clock.now_local().naive for r in rows
         )
         self.query_one("#history-summary", Static).update(
-            plain(f"{len(rows)} appointments, {upcoming} still to come · Esc: back")
+            plain(f"{plural(len(rows), 'appointment')}, {upcoming} still to come · Esc: back")
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

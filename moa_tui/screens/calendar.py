@@ -28,6 +28,7 @@ from ..services.calendar import (
     week_start,
 )
 from ..services.validate import date_in_range, parse_date, step_date
+from ..services.wording import days_from_today
 from ..widgets.day_grid import LEGEND, DayGrid, fit_text
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, visible
@@ -36,7 +37,7 @@ from .base import DataChanged, ServiceCaller
 
 def relative_day(day: dt.date) -> str:
     offset = (day - clock.today()).days
-    return {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset, f"{offset:+d} days")
+    return days_from_today(offset)
 
 
 class ViewScreen(ServiceCaller, Screen):

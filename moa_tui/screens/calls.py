@@ -12,6 +12,7 @@ from textual.widgets import Static
 from ..services import clock
 from ..services.output import CallItem, call_worklist
 from ..services.waitlist import CALL_OUTCOMES, record_call
+from ..services.wording import days_from_today
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import PatientRowsScreen
@@ -25,7 +26,7 @@ OUTCOME_STYLE = {"left_message": "yellow", "no_answer": "red"}
 def days_ahead_label(days: int) -> str:
     """'tomorrow Thu 11/19', 'in 3 days Sat 11/21': short enough for the title at 80."""
     day = clock.today() + dt.timedelta(days=days)
-    when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+    when = days_from_today(days)
     return f"{when} {day:%a %m/%d}"
 
 

@@ -27,6 +27,7 @@ from ..services.claims import (
     write_off_balance,
 )
 from ..services.validate import format_money
+from ..services.wording import plural
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines
@@ -129,7 +130,7 @@ class ClaimsScreen(KeysetListScreen):
             str(r.id),
             plain(r.patient),
             plain(r.payer),
-            f"{r.service_date:%m/%d/%y}",
+            f"{r.service_date:%m/%d/%Y}",
             str(r.age_days),
             plain(STATUS_LABELS[r.status], STATUS_STYLE.get(r.status, "")),
             plain(format_money(r.total_cents).rjust(9)),
@@ -242,7 +243,7 @@ class ClaimScreen(ServiceCaller, Screen):
         r = d.row
         lines = [
             f"Claim {r.id}   {STATUS_LABELS[r.status]}   DOS {r.service_date:%m/%d/%Y} "
-            f"({r.age_days} days)",
+            f"({plural(r.age_days, 'day')})",
             f"Patient {r.patient} (MRN {d.mrn})   Provider {d.provider}",
             f"Payer {r.payer}",
             f"Charges {format_money(r.total_cents)}   Paid {format_money(d.paid_cents)}   "

@@ -25,6 +25,8 @@ from .base import ServiceCaller
 class CoverageScreen(ServiceCaller, Screen):
     """Every coverage of one patient, primary first; `n` adds, Enter changes one."""
 
+    SCREEN_NAME = "Insurance"
+
     BINDINGS = [
         Binding("n", "new", "Add coverage"),
         Binding("escape", "app.pop_screen", "Back"),

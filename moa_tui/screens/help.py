@@ -25,6 +25,8 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
+    SCREEN_NAME = "Help"
+
     BINDINGS = [
         Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
     ]
@@ -47,3 +49,13 @@ class HelpScreen(ModalScreen[None]):
             yield Static(f"Keys: {self._title}", classes="dialog-title", markup=False)
             yield Static(table)
             yield Static("Esc, F1 or ? closes this help.", classes="hint", markup=False)
+
+
+def screen_name(screen: Screen | type[Screen]) -> str:
+    """The name a person knows a screen by ("Day", "Check-in"), for help titles."""
+    # A form dialog is known by its own title ("New appointment type").
+    for attribute in ("title_text", "SCREEN_NAME", "AREA_TITLE", "VIEW_TITLE"):
+        name = getattr(screen, attribute, "")
+        if isinstance(name, str) and name:
+            return name
+    return ""

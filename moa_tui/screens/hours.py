@@ -70,6 +70,8 @@ def hours_total(blocks: list[tuple[str, str]]) -> str:
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: y answers yes; n or Esc answers no."""
 
+    SCREEN_NAME = "Confirm"
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

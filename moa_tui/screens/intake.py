@@ -15,6 +15,8 @@ from .base import ServiceCaller
 
 
 class IntakeScreen(ServiceCaller, Screen):
+    SCREEN_NAME = "Intake"
+
     BINDINGS = [
         Binding("n", "new", "New item"),
         Binding("escape", "app.pop_screen", "Back"),

@@ -249,6 +249,8 @@ def emergency_access(app, error: ReasonRequired, answered) -> None:
 class PatientChartScreen(ServiceCaller, Screen):
     """The chart summary of one patient (opening it is audited)."""
 
+    SCREEN_NAME = "Patient chart"
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "edit", "Edit"),
@@ -342,8 +344,6 @@ class PatientChartScreen(ServiceCaller, Screen):
             f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
             f"E-mail {v['email'] or '-'}",
             f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",
-            "",
-            "Coverage",
             f"Goes by {v['preferred_name'] or '-'}   Language {v['language'] or '-'}   "
             f"Call on {v['preferred_phone'] or 'mobile'}"
             + (f"   Work {v['phone_work']}" if v["phone_work"] else ""),
@@ -351,6 +351,8 @@ class PatientChartScreen(ServiceCaller, Screen):
             "Responsible party " + _contact(v, "guarantor"),
             f"Balance {format_money(chart.balance_cents)}"
             + ("   (owes)" if chart.balance_cents > 0 else ""),
+            "",
+            "Coverage",
         ]
         lines += [
             f"  {c.priority}. {c.payer}  member {c.member_id}  group {c.group_id or '-'}  "
@@ -419,8 +421,6 @@ class PatientChartScreen(ServiceCaller, Screen):
             self.reload()
 
 
-class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
-    """Register a new patient (chart None) or edit one; field messages beside each field.
 def _contact(values: dict[str, str], prefix: str) -> str:
     """'Ann Lee (spouse) 555-201-3344', or '-' when none is on file."""
     name, relation, phone = (
@@ -432,9 +432,13 @@ def _contact(values: dict[str, str], prefix: str) -> str:
     return " ".join(p for p in parts if p) or "-"
 
 
+class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
+    """Register a new patient (chart None) or edit one; field messages beside each field.
 
     Closes with the saved chart, None when cancelled, or False when another terminal saved
     the patient first (the caller reloads)."""
+
+    SCREEN_NAME = "Patient details"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -460,11 +464,11 @@ def _contact(values: dict[str, str], prefix: str) -> str:
                     values.get(name, DEFAULTS.get(name, "")),
                     options=CHOICES.get(name),
                     placeholder=PLACEHOLDERS.get(name, ""),
+                    max_length=MAX_LENGTHS.get(name, 0),
                 )
             )
         # 21 fields do not fit 24 lines: the form scrolls with the focused field.
         with FormScroll(classes="chart form-scroll"):
-                    max_length=MAX_LENGTHS.get(name, 0),
             yield Form(specs)
             yield Static(
                 "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
@@ -472,10 +476,6 @@ def _contact(values: dict[str, str], prefix: str) -> str:
             )
         yield Static(id="message")
         yield Footer(compact=True)
-
-    def on_form_done(self, event: Form.Done) -> None:
-        event.stop()
-        self.action_save()
 
     def on_mount(self) -> None:
         if self.chart is None:
@@ -485,6 +485,10 @@ def _contact(values: dict[str, str], prefix: str) -> str:
         field = self.query_one("#state", Input)
         if not field.value:  # unless the user got there first
             field.value = state
+
+    def on_form_done(self, event: Form.Done) -> None:
+        event.stop()
+        self.action_save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

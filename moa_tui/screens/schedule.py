@@ -39,6 +39,7 @@ from ..services.waitlist import (
     book_from_waitlist,
     waitlist_for_appointment,
 )
+from ..services.wording import days_from_today, plural
 from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
@@ -203,7 +204,7 @@ class ScheduleScreen(PatientRowsScreen):
             keep,
         )
         day = self.day
-        when = "today" if day == clock.today() else f"{(day - clock.today()).days:+d} days"
+        when = days_from_today((day - clock.today()).days)
         who = self.provider.name if self.provider else "all providers"
         # The one count every view shows (grid, week, month): what it leaves out is named.
         counts = DayCounts.of(r.status for r in rows).label
@@ -364,7 +365,7 @@ class ScheduleScreen(PatientRowsScreen):
                 return str(save_day_sheet_text(actor, day, provider_id, path, overwrite))
             last = day + dt.timedelta(days=30)
             count = export_icalendar(actor, provider_id, day, last, path, overwrite=overwrite)
-            return f"{where_export_goes(actor, path)} ({count} appointments)"
+            return f"{where_export_goes(actor, path)} ({plural(count, 'appointment')})"
 
         title = {"pdf": "Day sheet as PDF", "text": "Day sheet as text", "ical": "iCalendar file"}
         self.app.push_screen(

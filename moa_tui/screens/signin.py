@@ -113,8 +113,11 @@ class LockScreen(_CredentialsScreen):
     """Covers everything after the idle time; only the same user's password opens it."""
 
     TITLE_TEXT = "moa-tui · Locked"
-    HINT = "Enter: unlock · Ctrl+Q: sign out and quit"
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Sign out", priority=True)]
+    HINT = "Enter: unlock · Ctrl+N: switch user · Ctrl+Q: sign out and quit"
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Sign out", priority=True),
+        Binding("ctrl+n", "switch_user", "Switch user", priority=True),
+    ]
 
     def heading(self) -> str:
         return f"Screen locked. {self.app.actor.full_name}, your password to go on."
@@ -127,6 +130,29 @@ class LockScreen(_CredentialsScreen):
 
     def run_job(self, values: dict[str, str]) -> None:
         self.call_plain(authenticate, self.app.actor.username, values["password"])
+
+    def action_switch_user(self) -> None:
+        """Another person at this desk signs in over the lock; the locked user's screens
+        are kept for them (the app restores them at their next sign-in here)."""
+        self.app.push_screen(
+            SwitchUserScreen(self.app.clinic_name), lambda staff: staff and self.dismiss(staff)
+        )
+
+
+class SwitchUserScreen(LoginScreen):
+    """The sign-in of the next person at a shared desk, over the lock screen."""
+
+    SCREEN_NAME = "Switch user"
+
+    TITLE_TEXT = "moa-tui · Switch user"
+    HINT = "Enter: next field / sign in · Esc: back to the lock"
+    BINDINGS = [Binding("escape", "back", "Back", priority=True)]
+
+    def heading(self) -> str:
+        return f"Next person, sign in ({self.app.actor.short_name}'s screens are kept)"
+
+    def action_back(self) -> None:
+        self.dismiss(None)
 
 
 class ChangePasswordScreen(_CredentialsScreen):

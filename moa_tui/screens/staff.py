@@ -19,6 +19,7 @@ from ..services.staff import (
     set_staff_active,
     set_wait_warn_minutes,
 )
+from ..services.wording import plural
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -168,7 +169,7 @@ class StaffScreen(AreaScreen):
     def _idle_set(self, minutes: int | None) -> None:
         if minutes is not None:
             self.app.idle_seconds = minutes * 60
-            self.say(f"Idle terminals lock after {minutes} minutes.", "green")
+            self.say(f"Idle terminals lock after {plural(minutes, 'minute')}.", "green")
 
     def action_wait_warning(self) -> None:
         self.app.push_screen(
@@ -180,7 +181,7 @@ class StaffScreen(AreaScreen):
             ),
             lambda minutes: (
                 minutes is not None
-                and self.say(f"Waits over {minutes} minutes now stand out.", "green")
+                and self.say(f"Waits over {plural(minutes, 'minute')} now stand out.", "green")
             ),
         )
 

@@ -14,6 +14,7 @@ from ..services.inventory import (
     stock_page,
     use_stock,
 )
+from ..services.wording import quantity
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -125,7 +126,7 @@ class StockScreen(KeysetListScreen):
 
         self.app.push_screen(
             FormDialog(
-                f"{verb} {row.name} ({row.on_hand} {row.unit} on hand)",
+                f"{verb} {row.name} ({quantity(row.on_hand, row.unit)} on hand)",
                 [
                     FieldSpec("quantity", qty_label, placeholder="whole number", max_length=9),
                     FieldSpec("reason", "Reason", reason, max_length=200),
@@ -137,7 +138,7 @@ class StockScreen(KeysetListScreen):
 
     def _changed(self, row: StockRow | None) -> None:
         if row:
-            self.say(f"{row.name}: {row.on_hand} {row.unit} on hand.", "green")
+            self.say(f"{row.name}: {quantity(row.on_hand, row.unit)} on hand.", "green")
             self.reload()
 
     def action_search(self) -> None:

@@ -272,7 +272,7 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
                     plain(r.patient),
                     plain(r.phone or "no phone"),
                     plain(preferences(r)),
-                    f"{r.earliest:%m/%d/%y}",
+                    f"{r.earliest:%m/%d/%Y}",
                     plain(r.note),
                 )
                 for r in rows

@@ -10,6 +10,7 @@ from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ValidationError
 from .validate import check_limit, clean_text, parse_quantity
+from .wording import quantity
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _move(actor: StaffMember, item_id: int, kind: str, delta: int, reason: str) 
     after = item.on_hand + delta
     if after < 0:
         raise ValidationError.one(
-            "quantity", f"Only {item.on_hand} {item.unit} of {item.name} on hand."
+            "quantity", f"{item.name}: only {quantity(item.on_hand, item.unit)} on hand."
         )
     if delta == 0:
         raise ValidationError.one("quantity", f"The count is already {item.on_hand}.")

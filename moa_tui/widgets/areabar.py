@@ -21,13 +21,16 @@ class AreaBar(Widget):
         self.current = current
 
     def render(self) -> Text:
-        text = Text(" F1 Help ", end="")
+        text = Text(end="")
         for name, (key, label) in self.areas.items():
             text.append(" ")
             text.append(
                 f"{key.upper()} {label}", style="reverse bold" if name == self.current else ""
             )
-        # With many areas at 80 columns, Ctrl+Q stays in the help screen and the palette.
+        # The areas always show in full. F1 Help leads when it fits; with every area at 80
+        # columns it and Ctrl+Q stay in the help screen and the palette.
+        if text.cell_len + 9 <= self.size.width:
+            text = Text(" F1 Help ", end="") + text
         if text.cell_len + 9 <= self.size.width:
             text.append("  ^Q Quit")
         return text

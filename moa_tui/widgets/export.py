@@ -31,6 +31,8 @@ class ReplaceDialog(ModalScreen[bool]):
     """'report.pdf exists. Replace it? y/n': only y replaces (Enter does not, so a key
     pressed once too often cannot destroy a file)."""
 
+    SCREEN_NAME = "Replace a file"
+
     BINDINGS = [
         Binding("y", "answer(True)", "Replace"),
         Binding("n,escape", "answer(False)", "Keep it"),
@@ -52,6 +54,8 @@ class ReplaceDialog(ModalScreen[bool]):
 class ExportDialog(FormDialog):
     """Save to a file: *default_name* in the export folder unless another name or a full
     path is typed. Closes with what *save* returns."""
+
+    SCREEN_NAME = "Export"
 
     def __init__(self, title: str, default_name: str, save: SaveFile) -> None:
         super().__init__(

@@ -191,6 +191,8 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
     """Collects *specs*, calls ``submit(actor, values)`` in a worker, and closes with what
     it returns. Bad fields are marked beside the field; other refusals show below."""
 
+    SCREEN_NAME = "Form"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Save"),

@@ -1,0 +1,126 @@
+"""One name for each thing (issue 9 item 5) and columns that use the width (item 6)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+
+import pytest
+from textual.screen import Screen
+
+import moa_tui.screens
+from moa_tui.cli import make_app
+from moa_tui.screens.calendar import DayGridScreen
+from moa_tui.screens.help import HelpScreen, screen_name
+from moa_tui.services.staff import find_staff
+from moa_tui.services.wording import date_text, days_from_today, plural, quantity
+from moa_tui.widgets.areabar import AreaBar
+
+from .ui_helpers import settle
+
+SIZE = (80, 24)
+# Bases that are never shown by themselves.
+ABSTRACT = {"AreaScreen", "PatientRowsScreen", "KeysetListScreen", "ViewScreen", "GridScreen"}
+
+
+def test_plural_says_one_and_many():
+    assert plural(1, "appointment") == "1 appointment"
+    assert plural(0, "appointment") == "0 appointments"
+    assert plural(2, "minute") == "2 minutes"
+    assert plural(1, "day") == "1 day"
+    assert plural(1200, "patient") == "1,200 patients"
+    assert plural(3, "entry") == "3 entries"
+    assert plural(2, "person", "people") == "2 people"
+    assert days_from_today(1) == "tomorrow"
+    assert days_from_today(2) == "in 2 days"
+    assert days_from_today(-3) == "3 days ago"
+    assert quantity(5, "box of 100") == "5 boxes of 100"
+    assert quantity(1, "box of 100") == "1 box of 100"
+    assert quantity(3, "roll") == "3 rolls"
+    assert quantity(4, "each") == "4"
+    import datetime as dt
+
+    assert date_text(dt.date(2026, 12, 1)) == "12/01/2026"
+
+
+def _screen_classes():
+    modules = [
+        importlib.import_module(f"moa_tui.screens.{m.name}")
+        for m in pkgutil.iter_modules(moa_tui.screens.__path__)
+    ]
+    modules += [importlib.import_module(n) for n in ("moa_tui.kiosk", "moa_tui.widgets.form")]
+    modules.append(importlib.import_module("moa_tui.widgets.export"))
+    for module in modules:
+        for name, cls in vars(module).items():
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, Screen)
+                and cls.__module__ == module.__name__
+                and not name.startswith("_")
+                and name not in ABSTRACT
+            ):
+                yield cls
+
+
+def test_every_screen_has_a_human_name():
+    classes = list(_screen_classes())
+    assert len(classes) > 30
+    for cls in classes:
+        name = screen_name(cls)
+        assert name, f"{cls.__name__} has no name a person knows it by"
+        # Words, not a class name ("DayGridScreen", "SlotsDialog").
+        assert name != cls.__name__ and not re.search(r"[a-z][A-Z]", name), name
+
+
+async def test_help_title_is_the_screen_name_not_its_class(demo_db):
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, DayGridScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen._title == "Day"
+        titles = [str(s.content) for s in app.screen.query(".dialog-title")]
+        assert titles == ["Keys: Day"]
+
+
+async def test_patient_flow_has_one_name_in_bar_palette_and_title(demo_db):
+    app = make_app(demo_db, actor=find_staff("admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        bar = app.screen.query_one(AreaBar)
+        text = bar.render().plain
+        assert "F3 Patient flow" in text and "Queue" not in text
+        # The admin sees all seven areas: they fit in 80 columns, none cut.
+        assert "F8 Staff" in text and len(text) <= 80
+        assert app.screen.AREA_TITLE == "Patient flow"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Go to Patient flow" in titles
+        assert not [t for t in titles if "Queue" in t]
+        # The palette finds it by "flow".
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"patient flow", "enter")
+        await settle(pilot)
+        assert app.current_mode == "queue"
+
+
+@pytest.mark.parametrize("area", ["f2", "f3", "f4", "f5", "f6", "f7", "f8"])
+async def test_palette_holds_only_this_apps_actions(demo_db, area):
+    app = make_app(demo_db, actor=find_staff("admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(area)
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert not {t for t in titles if titles.count(t) > 1}
+        textual_own = {"Copy selected text", "Cursor left", "Cursor right", "Bottom", "Top"}
+        textual_own |= {"Page up", "Page down", "Home", "End", "Delete", "Paste", "Select all"}
+        assert not textual_own & set(titles), titles
+        assert "Quit" in titles
