@@ -105,3 +105,47 @@ async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
     )
     assert appt.provider_id == away.provider_id
     assert f"blocked ({away.reason})" in appt.override_reason
+
+
+async def test_blocking_a_booked_day_lists_the_visits_and_opens_the_worklist(demo_db):
+    from moa_tui.db.models import Appointment
+    from moa_tui.screens.absences import RescheduleListScreen
+    from moa_tui.screens.booking import BookingScreen, PickDialog
+    from moa_tui.screens.hours import HoursScreen
+
+    manager = find_staff("manager")
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    app = make_app(demo_db, actor=manager)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await app.push_screen(HoursScreen())
+        await settle(pilot)
+        provider_id = app.screen.provider_id
+        start = dt.datetime.combine(tomorrow, dt.time.min)
+        booked = list(
+            Appointment.select().where(
+                (Appointment.provider == provider_id)
+                & (Appointment.starts_at >= start)
+                & (Appointment.starts_at < start + dt.timedelta(days=1))
+                & (Appointment.status == "booked")
+            )
+        )
+        assert len(booked) > 1
+        await _press(pilot, "a", "enter", *"t+1", "enter", *"t+1", "enter", *"Sick", "enter")
+        # The visits the new block covers are listed at once.
+        assert isinstance(app.screen, PickDialog)
+        title = str(app.screen.query_one(".dialog-title").content)
+        assert f"Sick: {len(booked)} booked visits fall in this time" in title
+        await _press(pilot, "enter")
+        assert isinstance(app.screen, RescheduleListScreen)
+        assert len(app.screen.rows) == len(booked)
+        assert f"{len(booked)} booked visits still to move" in static_text(app, "#reschedule-why")
+        first = app.screen.selected()
+        await _press(pilot, "r")
+        assert isinstance(app.screen, BookingScreen)
+        await _press(pilot, "enter")  # the first open slot
+        assert isinstance(app.screen, RescheduleListScreen)
+        assert str(first.id) not in app.screen.rows
+        assert len(app.screen.rows) == len(booked) - 1
+        assert static_text(app, "#message").startswith("Moved")
+    assert Appointment.get_by_id(first.id).status == "rescheduled"

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from ..services import clock
+from ..services.absences import booked_during
 from ..services.availability import (
     Availability,
     BlockInfo,
@@ -31,8 +32,9 @@ from ..services.errors import ValidationError
 from ..services.schedule import ProviderInfo, list_providers
 from ..widgets.day_grid import type_style
 from ..widgets.form import FieldSpec, FormDialog
-from ..widgets.text import plain
 from ..widgets.paged_table import RowTable
+from ..widgets.text import plain
+from .absences import RescheduleListScreen, covered_dialog
 from .calendar import ViewScreen
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -281,7 +283,9 @@ class HoursScreen(ViewScreen):
             starts = parse_when("starts_at", values["starts_at"], today=today, label="From")
             ends = parse_when("ends_at", values["ends_at"], today=today, end=True, label="To")
             provider_id = int(values["provider"] or 0) or None
-            return add_block(actor, provider_id, starts, ends, values["reason"])
+            block = add_block(actor, provider_id, starts, ends, values["reason"])
+            # What the block now covers, listed at once and offered for rescheduling.
+            return block, provider_id, booked_during(actor, provider_id, starts, ends)
 
         self.app.push_screen(
             FormDialog(
@@ -299,15 +303,30 @@ class HoursScreen(ViewScreen):
             self._block_added,
         )
 
-    def _block_added(self, block: BlockInfo | None) -> None:
-        if block is None:
+    def _block_added(self, added: tuple[BlockInfo, int | None, list] | None) -> None:
+        if added is None:
             return
+        block, provider_id, covered = added
         who = block.provider or "whole clinic"
         self.say(
             f"Blocked {block_when(block.starts_at, block.ends_at)} for {who}: {block.reason}.",
             "green",
         )
         self.reload()
+        if covered:
+            self._offer_moves(block, provider_id, covered)
+
+    def _offer_moves(self, block: BlockInfo, provider_id: int | None, covered: list) -> None:
+        """The booked visits inside the new block, then (Enter) the reschedule worklist."""
+        what = f"{block.provider or 'Clinic closed'}: {block.reason}"
+
+        def answered(key: str | None) -> None:
+            if key is not None:
+                self.app.push_screen(
+                    RescheduleListScreen(provider_id, block.starts_at, block.ends_at, what)
+                )
+
+        self.app.push_screen(covered_dialog(what, covered), answered)
 
     def action_delete_block(self) -> None:
         if not self.check_action("delete_block", ()):
