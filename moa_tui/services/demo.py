@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from ..db.database import db, write_transaction
 from ..db.models import (
@@ -37,6 +38,7 @@ from ..db.models import (
 from . import clock
 from .core import audit
 from .errors import ServiceError
+from .schedule import FLOW, STATUS_TIME
 from .security import hash_password
 
 FIRST = (
@@ -70,6 +72,34 @@ TYPES = (
     ("Procedure", 30, "magenta", False),
 )
 HOURS = (("08:00", "12:00"), ("13:00", "17:00"))  # every day: a walk-in friendly practice
+# A demo is opened to see the desk at work, at whatever hour someone tries it, and a clinic at
+# rest (before opening, after closing, at 03:00) shows an empty flow board. So the demo clinic
+# sits where it is mid-day now: in New York while its day there is under way, else in the
+# first of these zones (American ones first) where it is. Moving the clinic, rather than
+# opening it at midnight or faking the clock, keeps everything else true: the time on screen
+# is the real time there, the morning is done, the afternoon to come, the evening empty, and
+# audit instants are real UTC. Whole-hour steps of at most three hours, so one always fits.
+DEMO_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Athens",
+    "Asia/Dubai",
+    "Asia/Dhaka",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Brisbane",
+    "Pacific/Auckland",
+)
+MIDDAY = (dt.time(9, 30), dt.time(15, 30))  # every step of the flow board has people in it
+LATE_MINUTES = 60  # a visit an hour past its time was seen or is a no-show, never still booked
 PAYERS = (
     ("Acme Health Plan (demo)", "DEMO1"),
     ("Blue Demo Shield", "DEMO2"),
@@ -188,9 +218,21 @@ def is_demo_clinic() -> bool:
         return ClinicSettings.select().where(ClinicSettings.is_demo).exists()
 
 
+def demo_zone(instant: dt.datetime) -> str:
+    """Where the demo clinic is mid-day at *instant* (aware): see DEMO_ZONES."""
+    for zone in DEMO_ZONES:
+        if MIDDAY[0] <= instant.astimezone(ZoneInfo(zone)).time() < MIDDAY[1]:
+            return zone
+    return DEMO_ZONES[0]  # not reached: the zones leave no gap as wide as MIDDAY
+
+
 def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
-    """Fill an empty, migrated database with the demo clinic, in one transaction."""
+    """Fill an empty, migrated database with the demo clinic, in one transaction. The clinic
+    is placed where it is mid-day now (demo_zone) and the clock is set to its zone; its day
+    follows the clock: the morning seen, the afternoon to come."""
     rng = random.Random(seed)
+    zone = demo_zone(clock.now_local().datetime)
+    clock.set_zone(zone)
     today = clock.today()
     now_local = clock.now_local().naive
     # One known password for every demo account (README lists them); hashed once, before
@@ -205,13 +247,14 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         ClinicSettings.create(
             name="Demo Family Practice",
             is_demo=True,  # --demo opens only a clinic with this mark (never a real one)
-            time_zone="America/New_York",
+            time_zone=zone,
             address="100 Example Way, Springfield, NY 12345",
             npi="1234567893",
             tax_id="000000000",
         )
         # The trail starts with the build (and records which key seals it).
-        audit(None, "demo.build", detail=f"demo clinic for {today:%Y-%m-%d}")
+        where = "" if zone == DEMO_ZONES[0] else f" in {zone}, where it is mid-day now"
+        audit(None, "demo.build", detail=f"demo clinic for {today:%Y-%m-%d}{where}")
         for username, name, role in STAFF:
             StaffMember.get_or_create(
                 username=username,
@@ -410,6 +453,7 @@ def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, 
                         continue
                     appts.append(_appointment(rng, t, kind, prov, patient_ids, now_local, desk))
                     t = end
+    _fill_board(appts, now_local)
     for batch in range(0, len(appts), 500):
         Appointment.insert_many(appts[batch : batch + 500]).execute()
 
@@ -424,11 +468,26 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
         "status": "booked",
         "booked_at": clock.local_to_utc(start - dt.timedelta(days=rng.randint(1, 40))),
         "updated_by": desk.id,
+        # Every row names every status time: a bulk insert takes its columns from the first.
+        **dict.fromkeys(STATUS_TIME.values()),
     }
     minutes_ago = (now_local - start).total_seconds() / 60
     roll = rng.random()
-    if minutes_ago < -10 or (start.date() == now_local.date() and roll > 0.8):
-        return row  # still to come, or today's and not here yet
+    # Decisions the first demo did not make come from a die of the visit's own, so the shared
+    # stream (and every demo and test built on it) stays as it was.
+    own = random.Random(f"{start.isoformat()}|{prov.id}")
+    if minutes_ago < -10:
+        return row  # still to come
+    if start.date() == now_local.date() and roll > 0.8:
+        if minutes_ago <= LATE_MINUTES:
+            return row  # today's and not here yet: running late
+        # Long past its time: a desk would have marked it by now (seen, or a no-show).
+        if own.random() < 0.3:
+            row.update(
+                status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20))
+            )
+            return row
+        return _walk(own, row, start, now_local)
     if roll < 0.06:
         row.update(
             status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20))
@@ -444,8 +503,16 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
         arrived = min(start, now_local) - dt.timedelta(minutes=rng.randint(0, 5))
         row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
         return row
-    # Walk the visit along the flow as far as the clock allows.
+    return _walk(rng, row, start, now_local, own)
+
+
+def _walk(rng, row, start, now_local, own=None) -> dict:
+    """Walk the visit along the flow as far as the clock allows. The four steps are drawn
+    from *rng* as the first demo drew them; intake done (between arriving and the room) and
+    ready to go (between the provider and check-out) are placed with the visit's own die."""
+    own = own or rng
     when = start - dt.timedelta(minutes=rng.randint(0, 15))
+    times = {}
     for status, (low, high) in (
         ("arrived", (0, 0)),
         ("roomed", (3, 25)),
@@ -453,11 +520,57 @@ def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
         ("checked_out", (8, 30)),
     ):
         when += dt.timedelta(minutes=rng.randint(low, high))
+        times[status] = when
         if when > now_local:
             break
-        row["status"] = status
-        row[f"{status}_at"] = clock.local_to_utc(when)
+    for step, (before, after) in (
+        ("intake_done", ("arrived", "roomed")),
+        ("ready_checkout", ("with_provider", "checked_out")),
+    ):
+        if before in times and after in times:
+            times[step] = times[before] + (times[after] - times[before]) * own.uniform(0.3, 0.7)
+    for status in FLOW:
+        if status in times and times[status] <= now_local:
+            row["status"] = status
+            row[f"{status}_at"] = clock.local_to_utc(times[status].replace(microsecond=0))
     return row
+
+
+def _fill_board(appts: list[dict], now_local: dt.datetime) -> None:
+    """Make sure today's flow board shows every step once the day is under way: with a few
+    providers the dice can leave a step empty, and the demo is how a new user learns them.
+    A missing step is given to the visit whose time fits it best (arrived: due now; checked
+    out: an hour ago), taken from a step that has others in it, its times redrawn up to now."""
+    if now_local.time() < dt.time(9):
+        return  # too early in the day for anyone to have finished
+    today = [
+        a
+        for a in appts
+        if a["starts_at"].date() == now_local.date()
+        and a["status"] in ("booked", *FLOW)
+        and now_local - dt.timedelta(minutes=90) <= a["starts_at"] <= now_local
+    ]
+    for index, status in enumerate(FLOW):
+        held = [a["status"] for a in appts if a["starts_at"].date() == now_local.date()]
+        if status in held:
+            continue
+        ideal = now_local - dt.timedelta(minutes=12 * index)
+        spare = [a for a in today if a["status"] == "booked" or held.count(a["status"]) > 1]
+        if not spare:
+            continue
+        row = min(spare, key=lambda a: (abs(a["starts_at"] - ideal), a["provider"]))
+        _place(row, index, now_local)
+
+
+def _place(row: dict, index: int, now_local: dt.datetime) -> None:
+    """Set *row* at step FLOW[index], its steps spread evenly from its arrival to now."""
+    for status in FLOW:
+        row[f"{status}_at"] = None
+    arrived = min(row["starts_at"], now_local) - dt.timedelta(minutes=5)
+    gap = (now_local - dt.timedelta(minutes=1) - arrived) / max(index, 1)
+    for n, status in enumerate(FLOW[: index + 1]):
+        row[f"{status}_at"] = clock.local_to_utc((arrived + gap * n).replace(microsecond=0))
+    row["status"] = FLOW[index]
 
 
 def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
