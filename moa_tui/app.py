@@ -20,7 +20,7 @@ from .screens.audit import AuditScreen
 from .screens.base import DataChanged
 from .screens.checkin import QueueScreen
 from .screens.claims import ClaimsScreen
-from .screens.help import HelpScreen, describe_keys
+from .screens.help import HelpScreen, describe_keys, screen_name
 from .screens.patients import PatientsScreen
 from .screens.schedule import ScheduleScreen
 from .screens.signin import ChangePasswordScreen, LockScreen, LoginScreen
@@ -31,7 +31,7 @@ from .services.security import can
 # name: (key, label, screen, permission needed to see it)
 AREAS = {
     "schedule": ("f2", "Schedule", ScheduleScreen, "schedule.read"),
-    "queue": ("f3", "Queue", QueueScreen, "schedule.read"),
+    "queue": ("f3", "Patient flow", QueueScreen, "schedule.read"),
     "patients": ("f4", "Patients", PatientsScreen, "patient.read"),
     "claims": ("f5", "Claims", ClaimsScreen, "claims.read"),
     "stock": ("f6", "Stock", StockScreen, "stock.read"),
@@ -42,6 +42,23 @@ AREAS = {
 SIGNED_OUT = "signed_out"
 # Keys that do nothing until someone is signed in and the screen is unlocked.
 SIGNED_IN_ACTIONS = {"area", "help", "command_palette", "lock", "change_password"}
+
+
+def _declared_here(node: object, binding: Binding) -> bool:
+    """Whether one of moa-tui's own classes declared *binding*: the palette offers the
+    office's actions, not Textual's built-in ones ("Copy selected text", "Cursor left")."""
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("moa_tui"):
+            continue
+        for declared in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(declared, Binding):
+                action, description = declared.action, declared.description
+            else:
+                action, description = declared[1], declared[2] if len(declared) > 2 else ""
+            # Both: a Textual widget's "Top" shares scroll_top with our "First row".
+            if (action, description) == (binding.action, binding.description):
+                return True
+    return False
 
 
 class MoaApp(App):
@@ -237,17 +254,22 @@ class MoaApp(App):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        title = getattr(self.screen, "AREA_TITLE", "") or self.screen.__class__.__name__
+        title = screen_name(self.screen) or "This screen"
         self.push_screen(HelpScreen(title, describe_keys(self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers what this screen's keys do, then the areas, then Quit."""
+        """The palette offers what this screen's keys do, then the areas, then Quit: each
+        action once (left and "-" both go back a day), and none of Textual's own."""
+        seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
                 continue
-            if binding.action.startswith("area("):
+            if binding.action.startswith("area(") or not _declared_here(active.node, binding):
                 continue
+            if binding.description in seen or binding.action == "quit":  # Quit comes last
+                continue
+            seen.add(binding.description)
             namespace = active.node
 
             def run(action=binding.action, node=namespace) -> None:

@@ -124,3 +124,31 @@ async def test_palette_holds_only_this_apps_actions(demo_db, area):
         textual_own |= {"Page up", "Page down", "Home", "End", "Delete", "Paste", "Select all"}
         assert not textual_own & set(titles), titles
         assert "Quit" in titles
+
+
+def _column_widths(table) -> dict[str, int]:
+    return {c.label.plain: c.width for c in table.columns.values()}
+
+
+def _fits(table, width: int) -> bool:
+    return sum(c.get_render_width(table) for c in table.columns.values()) <= width
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_claims_payer_and_patient_use_the_width(demo_db, size):
+    app = make_app(demo_db, actor=find_staff("admin"))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        table = app.screen.query_one("#claims-table")
+        widths = _column_widths(table)
+        assert widths["DOS"] >= len("06/21/2026")
+        assert _fits(table, size[0])
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        longest_payer = max(len(str(r[2])) for r in rows)
+        longest_patient = max(len(str(r[1])) for r in rows)
+        if size[0] >= 200:
+            assert widths["Payer"] >= longest_payer  # "Blue Demo Shield", not "Blue Demo Sh"
+            assert widths["Patient"] >= longest_patient
+        else:
+            assert widths["Payer"] == 12 and widths["Patient"] == 15

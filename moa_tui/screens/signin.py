@@ -81,6 +81,8 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
 
 
 class LoginScreen(_CredentialsScreen):
+    SCREEN_NAME = "Sign in"
+
     TITLE_TEXT = "moa-tui · Sign in"
     HINT = "Enter: next field / sign in · Ctrl+Q: quit"
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
@@ -111,6 +113,8 @@ class LoginScreen(_CredentialsScreen):
 
 class LockScreen(_CredentialsScreen):
     """Covers everything after the idle time; only the same user's password opens it."""
+
+    SCREEN_NAME = "Screen locked"
 
     TITLE_TEXT = "moa-tui · Locked"
     HINT = "Enter: unlock · Ctrl+N: switch user · Ctrl+Q: sign out and quit"
@@ -157,6 +161,8 @@ class SwitchUserScreen(LoginScreen):
 
 class ChangePasswordScreen(_CredentialsScreen):
     """The user's own password: forced at first sign-in, or by choice."""
+
+    SCREEN_NAME = "Change password"
 
     TITLE_TEXT = "moa-tui · Change password"
 

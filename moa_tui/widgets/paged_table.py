@@ -17,6 +17,53 @@ class RowTable(DataTable):
         Binding("end", "scroll_bottom", "Last row", show=False),
     ]
 
+    # Room kept for the vertical scrollbar, so a list that grows one does not lose a column.
+    SCROLLBAR_ROOM = 2
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shares: dict[str, int] = {}
+        self._most = 40
+        self._base: dict = {}
+
+    def stretch_columns(self, shares: dict[str, int], most: int = 40) -> None:
+        """Give the width beyond the columns' own to the named columns (label -> share),
+        each up to *most* cells: at 80 columns each has the width it was added with; a
+        wider terminal shows whole names and payers, not "Blue Demo Sh"."""
+        self._shares = dict(shares)
+        self._most = most
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        if not self._shares or not self.columns or not self.size.width:
+            return
+        chosen = {}
+        for key, column in self.columns.items():
+            share = self._shares.get(column.label.plain, 0)
+            if share and not column.auto_width:
+                chosen[key] = share
+                self._base.setdefault(key, column.width)
+        pad = 2 * self.cell_padding
+        used = sum(
+            self._base[key] + pad if key in chosen else column.get_render_width(self)
+            for key, column in self.columns.items()
+        )
+        spare = max(0, self.size.width - self.SCROLLBAR_ROOM - used)
+        total = sum(chosen.values())
+        widths = {
+            key: max(self._base[key], min(self._most, self._base[key] + spare * share // total))
+            for key, share in chosen.items()
+        }
+        if all(self.columns[key].width == width for key, width in widths.items()):
+            return
+        for key, width in widths.items():
+            self.columns[key].width = width
+        self._require_update_dimensions = True
+        self._clear_caches()
+
 
 class PagedTable(RowTable):
     """Rows arrive a page at a time; ``NeedMore`` is posted near the end of what is loaded.
