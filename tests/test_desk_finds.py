@@ -265,3 +265,57 @@ async def test_switch_user_at_the_lock_keeps_the_first_persons_screens(demo_db):
         assert app.screen.query_one("#search", Input).value == "app"
         # And the manager's screens were kept in turn.
         assert set(app._kept) == {find_staff("manager").id}
+
+
+def test_the_kiosk_gives_a_ticket_number_the_waiting_room_shows(desk):
+    import re
+
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.services.kiosk import kiosk_check_in, waiting_room
+
+    kiosk = find_staff("kiosk")
+    booked = _booked_today(desk)
+    for r in booked[:2]:
+        Appointment.update(self_pay=True).where(Appointment.id == r.id).execute()
+    said = [kiosk_check_in(kiosk, r.id, True) for r in booked[:2]]
+    tickets = [re.search(r"ticket number is (\d+)", s).group(1) for s in said]
+    assert tickets[0] != tickets[1]
+    board = {line.ticket for line in waiting_room(kiosk)}
+    assert set(tickets) <= board
+    for line in waiting_room(kiosk):
+        assert line.ticket.isdigit()  # no initials, nothing of the name
+    patient = Patient.get_by_id(booked[0].patient_id)
+    initials = f"{patient.first_name[0]}{patient.last_name[0]}"
+    assert not any(t.startswith(initials) for t in board)
+    # The same visit keeps its ticket when the board is read again later.
+    assert tickets[0] in {line.ticket for line in waiting_room(kiosk)}
+
+
+async def test_the_kiosk_screen_says_the_ticket_and_the_board_shows_it(demo_db):
+    import re
+
+    from moa_tui.cli import make_kiosk_app
+    from moa_tui.db.models import Patient
+    from moa_tui.kiosk import WaitingRoomScreen
+
+    from .test_kiosk_ui import unique_booked_patient
+
+    row, patient = unique_booked_patient()
+    app = make_kiosk_app(demo_db, actor=find_staff("kiosk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*patient.last_name, "enter", *f"{patient.dob:%m/%d/%Y}", "enter", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        shown = static_text(app, "#kiosk-text")
+        ticket = re.search(r"ticket number is (\d+)", shown).group(1)
+    board_app = make_kiosk_app(demo_db, actor=find_staff("kiosk"), waiting_room=True)
+    async with board_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(board_app.screen, WaitingRoomScreen)
+        board = static_text(board_app, "#board")
+        assert re.search(rf"^\s+{ticket}\s+Please wait", board, re.M)
+        initials = f"{patient.first_name[0]}{patient.last_name[0]}-"
+        assert initials not in board
+        assert not any(p.last_name in board for p in Patient.select())

@@ -48,8 +48,32 @@ class KioskVisit:
 
 @dataclass(frozen=True)
 class WaitingRoomLine:
-    ticket: str  # initials and a number, never a name
+    ticket: str  # a number, never a name nor initials ("DJ-246" was Dex Jonesbury)
     state: str  # "Please wait" / "Being seen"
+
+
+# Tickets count up from here through the day, so every ticket has three digits or more.
+FIRST_TICKET = 101
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time.min)
+    return start, start + dt.timedelta(days=1)
+
+
+def _tickets(day: dt.date) -> dict[int, str]:
+    """Appointment id -> ticket for every appointment on *day*: its place among the
+    day's appointments in the order they were booked. Stable (a new booking comes
+    last, nothing is deleted), unique on the day, and it says nothing about the
+    patient; no column needed."""
+    start, end = _day_bounds(day)
+    ids = (
+        Appointment.select(Appointment.id)
+        .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+        .order_by(Appointment.id)
+        .tuples()
+    )
+    return {appt_id: str(FIRST_TICKET + n) for n, (appt_id,) in enumerate(ids)}
 
 
 def _today_bookings(last_name: str, dob: dt.date):
@@ -117,19 +141,20 @@ def kiosk_check_in(actor: StaffMember, appointment_id: int, details_correct: boo
         a.note = (a.note + " Kiosk: patient says address/phone changed.").strip()[:200]
     a.checkin_override = a.checkin_override or "self check-in at the kiosk"
     _set_status(actor, a, "arrived", "appointment.kiosk_check_in")
-    return "Thank you, you are checked in. Please have a seat."
+    ticket = _tickets(a.starts_at.date())[a.id]
+    return (
+        "Thank you, you are checked in. Please have a seat. "
+        f"Your ticket number is {ticket}; we will call you by it."
+    )
 
 
 @reader("waiting_room.read")
 def waiting_room(actor: StaffMember) -> list[WaitingRoomLine]:
-    """Today's patients in the office as tickets (initials and a number): no names, no
-    dates of birth."""
+    """Today's patients in the office as ticket numbers (the one the kiosk gave them):
+    no names, no initials, no dates of birth."""
     start = dt.datetime.combine(clock.today(), dt.time.min)
     query = (
-        Appointment.select(
-            Appointment.id, Appointment.status, Patient.first_name, Patient.last_name
-        )
-        .join(Patient)
+        Appointment.select(Appointment.id, Appointment.status)
         .where(
             (Appointment.starts_at >= start)
             & (Appointment.starts_at < start + dt.timedelta(days=1))
@@ -139,9 +164,10 @@ def waiting_room(actor: StaffMember) -> list[WaitingRoomLine]:
         .limit(60)
         .tuples()
     )
+    tickets = _tickets(clock.today())
     lines = []
-    for appt_id, status, first, last in query:
-        ticket = f"{first[:1]}{last[:1]}-{appt_id % 1000:03d}"
+    for appt_id, status in query:
+        ticket = tickets[appt_id]
         state = "Being seen" if status in ("roomed", "with_provider") else "Please wait"
         lines.append(WaitingRoomLine(ticket, state))
     return lines
