@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .db.anchors import write_anchor
-from .db.database import ChangeWatcher
+from .db.changes import ChangeWatcher
 from .db.models import StaffMember
 from .screens.audit import AuditScreen
 from .screens.base import DataChanged
@@ -230,9 +230,11 @@ class MoaApp(App):
     # --- areas, help and the palette --------------------------------------------------
 
     def _look_for_changes(self) -> None:
-        if self._watcher and self._watcher.changed():
-            # Only the visible screen refetches now; the others do when they come back.
-            self.screen.post_message(DataChanged())
+        topics = self._watcher.changed() if self._watcher else set()
+        if topics:
+            # Only the visible screen refetches now, and only if it shows one of these
+            # topics; the others refetch when they come back.
+            self.screen.post_message(DataChanged(frozenset(topics)))
 
     def area_keys(self) -> dict[str, tuple[str, str]]:
         return {

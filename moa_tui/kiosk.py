@@ -14,7 +14,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .db.database import ChangeWatcher
+from .db.changes import SCHEDULE, ChangeWatcher
 from .db.models import StaffMember
 from .screens.base import ServiceCaller
 from .screens.signin import LoginScreen
@@ -273,7 +273,7 @@ class WaitingRoomApp(KioskApp):
         watcher = ChangeWatcher(self.db_path)
 
         def look() -> None:
-            if watcher.changed() and isinstance(self.screen, WaitingRoomScreen):
+            if SCHEDULE in watcher.changed() and isinstance(self.screen, WaitingRoomScreen):
                 self.screen.reload()
 
         self.set_interval(0.5, look)

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from moa_tui.db import crypto
+from moa_tui.db import changes, crypto
 from moa_tui.db.backup import check_backup, make_backup
-from moa_tui.db.database import ChangeWatcher, DatabaseError, db, open_database, use_keys
+from moa_tui.db.changes import ChangeWatcher
+from moa_tui.db.database import DatabaseError, db, open_database, use_keys
 from moa_tui.db.models import StaffMember
 
 sqlcipher = pytest.importorskip("sqlcipher3.dbapi2", reason="sqlcipher3 is not installed")
@@ -114,8 +115,10 @@ def test_the_change_watcher_reads_an_encrypted_file(encrypted):
     watcher = ChangeWatcher(path)  # as the app makes it: the key comes along
     try:
         assert not watcher.changed()
-        _add_staff("elsewhere")
-        assert watcher.changed()
+        with db.connection_context(), db.atomic():
+            StaffMember.create(username="elsewhere", full_name="Elsewhere")
+            changes.bump((changes.STAFF,))  # as a service's write does
+        assert watcher.changed() == {changes.STAFF}
         assert not watcher.changed()
     finally:
         watcher.close()

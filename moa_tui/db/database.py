@@ -244,35 +244,6 @@ def write_transaction():
     return db.atomic()
 
 
-class ChangeWatcher:
-    """Tells whether any other connection committed since the last look.
-
-    SQLite's PRAGMA data_version changes on this connection when any other connection
-    (another terminal, or a worker thread of this one) commits. It costs microseconds and
-    takes no lock, so it can be polled twice a second.
-    """
-
-    def __init__(self, path: str | os.PathLike, key: Key | None | object = _CONFIGURED):
-        if key is _CONFIGURED:
-            # The file the models are bound to is opened with the same key.
-            key = db.key if db.database and _same_file(path, db.database) else None
-        self._conn = crypto.connect(path, key, check_same_thread=False)
-        self._last = self._read()
-
-    def _read(self) -> int:
-        return self._conn.execute("PRAGMA data_version").fetchone()[0]
-
-    def changed(self) -> bool:
-        current = self._read()
-        if current != self._last:
-            self._last = current
-            return True
-        return False
-
-    def close(self) -> None:
-        self._conn.close()
-
-
 def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     try:
         return os.path.samefile(a, b)

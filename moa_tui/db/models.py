@@ -415,6 +415,14 @@ class StockMovement(BaseModel):
     at = DateTimeField(default=utcnow)
 
 
+class ChangeCounter(BaseModel):
+    """How many committed changes each topic (schedule, patients, claims, stock...) has
+    seen: other terminals refetch a screen only when one of its topics moved."""
+
+    topic = CharField(max_length=24, primary_key=True)
+    version = IntegerField(default=0)
+
+
 class AuditEvent(BaseModel):
     id = AutoField()
     at = DateTimeField(default=utcnow, index=True)
@@ -431,6 +439,7 @@ class AuditEvent(BaseModel):
 
 
 MODELS = [
+    ChangeCounter,
     ClinicSettings,
     StaffMember,
     Provider,

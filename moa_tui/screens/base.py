@@ -22,7 +22,19 @@ from ..widgets.text import plain, visible
 
 
 class DataChanged(Message):
-    """Posted by the app's change watcher when any terminal committed a change."""
+    """Posted by the app's change watcher when another terminal committed a change to
+    *topics* (db/changes.py: schedule, patients, claims, stock, staff, audit)."""
+
+    def __init__(self, topics: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.topics = topics
+
+
+def concerns(screen, message: DataChanged) -> bool:
+    """True if *screen* shows one of the topics that changed (a screen without TOPICS is
+    told of every change)."""
+    wanted = getattr(screen, "TOPICS", None)
+    return wanted is None or not message.topics or bool(wanted & message.topics)
 
 
 class ServiceResult(Message):
@@ -177,7 +189,8 @@ class AreaScreen(ServiceCaller, Screen):
         self.reload()
 
     def on_data_changed(self, message: DataChanged) -> None:
-        self.reload()
+        if concerns(self, message):
+            self.reload()
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from ..db import changes
 from ..services import clock
 from ..services.calendar import (
     DayGridData,
@@ -32,7 +33,7 @@ from ..services.wording import days_from_today
 from ..widgets.day_grid import LEGEND, DayGrid, fit_text
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, visible
-from .base import DataChanged, ServiceCaller
+from .base import DataChanged, ServiceCaller, concerns
 
 
 def relative_day(day: dt.date) -> str:
@@ -43,6 +44,8 @@ def relative_day(day: dt.date) -> str:
 class ViewScreen(ServiceCaller, Screen):
     """A screen pushed over an area: title bar, body, message line, footer; Esc back.
     Refetches when it comes back into view and when another terminal changes data."""
+
+    TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
 
     VIEW_TITLE = ""
     BINDINGS = [Binding("escape", "back", "Back")]
@@ -72,7 +75,8 @@ class ViewScreen(ServiceCaller, Screen):
         self.reload()
 
     def on_data_changed(self, message: DataChanged) -> None:
-        self.reload()
+        if concerns(self, message):
+            self.reload()
 
     def reload(self) -> None:
         """Fetch what the screen shows again."""

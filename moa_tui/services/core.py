@@ -10,6 +10,7 @@ from typing import Any
 
 from peewee import IntegrityError, OperationalError
 
+from ..db import changes
 from ..db.audit_trail import AuditUnavailable, append_event, legacy_hash
 from ..db.database import db, write_transaction
 from ..db.models import StaffMember
@@ -54,7 +55,33 @@ def _refuse(actor: StaffMember, name: str, exc: ServiceError) -> None:
         audit(staff, name, detail=str(exc), outcome="refused")
 
 
-def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwargs):
+# What a write under each permission changes, for the other terminals' screens (a write
+# that only records an audit event, such as opening a chart, names no topic).
+CHANGES: dict[str, frozenset[str]] = {
+    "schedule.write": frozenset({changes.SCHEDULE}),
+    "schedule.admin": frozenset({changes.SCHEDULE}),
+    "checkin": frozenset({changes.SCHEDULE, changes.PATIENTS}),
+    "checkin.override": frozenset({changes.SCHEDULE}),
+    "kiosk.checkin": frozenset({changes.SCHEDULE, changes.PATIENTS}),
+    "patient.write": frozenset({changes.PATIENTS}),
+    "patient.restrict": frozenset({changes.PATIENTS}),
+    "patient.merge": frozenset({changes.PATIENTS, changes.SCHEDULE, changes.CLAIMS}),
+    "claims.write": frozenset({changes.CLAIMS}),
+    "billing.writeoff": frozenset({changes.CLAIMS, changes.PATIENTS}),
+    "stock.write": frozenset({changes.STOCK}),
+    "staff.admin": frozenset({changes.STAFF}),
+}
+
+
+def _run(
+    fn: Callable,
+    write: bool,
+    permission: str | None,
+    topics: frozenset[str],
+    actor,
+    *args,
+    **kwargs,
+):
     opened_here = db.is_closed()
     if opened_here:
         db.connect()
@@ -64,7 +91,10 @@ def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwar
                 staff = current_staff(actor)
                 if permission:
                     require(staff, permission)
-                return fn(staff, *args, **kwargs)
+                result = fn(staff, *args, **kwargs)
+                versions = changes.bump(topics) if topics else {}
+            changes.committed_here(versions)
+            return result
         except ServiceError as exc:
             if write or isinstance(exc, PermissionDenied | SessionEnded):
                 # The job's own transaction is gone; the refusal is still recorded.
@@ -82,16 +112,17 @@ def _run(fn: Callable, write: bool, permission: str | None, actor, *args, **kwar
             db.close()
 
 
-def _service(write: bool, permission: str | Callable | None):
+def _service(write: bool, permission: str | Callable | None, topics: frozenset[str]):
     if callable(permission):  # used bare: @reader
-        return _service(write, None)(permission)
+        return _service(write, None, topics)(permission)
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(actor, *args, **kwargs):
-            return _run(fn, write, permission, actor, *args, **kwargs)
+            return _run(fn, write, permission, topics, actor, *args, **kwargs)
 
         wrapper.permission = permission
+        wrapper.changes = topics
         return wrapper
 
     return decorate
@@ -99,13 +130,19 @@ def _service(write: bool, permission: str | Callable | None):
 
 def reader(permission: str | Callable | None = None):
     """A service that only reads, in one consistent snapshot: ``@reader("claims.read")``."""
-    return _service(False, permission)
+    return _service(False, permission, frozenset())
 
 
-def writer(permission: str | Callable | None = None):
+def writer(permission: str | Callable | None = None, *, changes: tuple[str, ...] | None = None):
     """A service that writes, in one IMMEDIATE transaction, all or nothing; a refusal is
-    recorded in the audit trail: ``@writer("claims.write")``."""
-    return _service(True, permission)
+    recorded in the audit trail: ``@writer("claims.write")``. *changes* names the topics
+    other terminals refetch after it (default: by permission, see CHANGES); ``changes=()``
+    for a read that is a writer only to record its audit event."""
+    if changes is None:
+        topics = CHANGES.get(permission, frozenset()) if isinstance(permission, str) else None
+    else:
+        topics = frozenset(changes)
+    return _service(True, permission, topics if topics is not None else frozenset())
 
 
 def _chain(prev: str, row: dict[str, Any]) -> str:
@@ -142,6 +179,8 @@ def audit(
         append_event(row)
     except AuditUnavailable as exc:
         raise ServiceError(str(exc)) from exc
+    # Only the audit report cares: no schedule or patient list refetches for a chart opened.
+    changes.bump((changes.AUDIT,))
 
 
 # Record ids are 64-bit integers in both databases; a larger number cannot name a record

@@ -1,0 +1,121 @@
+"""'Changed' means a domain change: other terminals refetch a screen only when a topic it
+shows moved. Opening a chart (an audit event only) makes no other terminal refetch, and a
+terminal's own write is not reported back to it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from moa_tui.cli import make_app
+from moa_tui.db import changes
+from moa_tui.db.changes import ChangeWatcher
+from moa_tui.db.database import db
+from moa_tui.db.models import Patient, SupplyItem
+from moa_tui.screens.schedule import ScheduleScreen
+from moa_tui.services.inventory import receive_stock
+from moa_tui.services.patients import open_patient
+from moa_tui.services.staff import find_staff
+
+from .ui_helpers import settle
+
+
+def another_terminal(path, code: str) -> None:
+    """Run *code* as desk in another process on the same database file."""
+    script = textwrap.dedent(
+        f"""
+        from moa_tui.db.database import open_database
+        from moa_tui.services import clock
+        from moa_tui.services.staff import find_staff, load_clinic
+        clock.freeze("2026-11-18T10:30:00")
+        open_database({str(path)!r})
+        load_clinic()
+        desk = find_staff("desk")
+        """
+    ) + textwrap.dedent(code)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def _ids():
+    with db.connection_context():
+        return Patient.select().first().id, SupplyItem.select().first().id
+
+
+def test_a_chart_opened_elsewhere_moves_only_the_audit_topic(demo_db):
+    patient_id, item_id = _ids()
+    watcher = ChangeWatcher(demo_db)
+    try:
+        another_terminal(
+            demo_db,
+            f"""
+            from moa_tui.services.patients import open_patient
+            open_patient(desk, {patient_id})
+            """,
+        )
+        assert watcher.changed() == {changes.AUDIT}
+        another_terminal(
+            demo_db,
+            f"""
+            from moa_tui.services.inventory import receive_stock
+            receive_stock(desk, {item_id}, "3", "delivery")
+            """,
+        )
+        assert watcher.changed() == {changes.STOCK, changes.AUDIT}
+        assert watcher.changed() == set()
+    finally:
+        watcher.close()
+
+
+def test_this_terminals_own_writes_are_not_reported_back(demo_db):
+    patient_id, item_id = _ids()
+    desk = find_staff("desk")
+    watcher = ChangeWatcher(demo_db)
+    try:
+        receive_stock(desk, item_id, "3", "delivery")
+        open_patient(desk, patient_id)
+        # Its screen refetched already; only the audit report would care.
+        assert changes.STOCK not in watcher.changed()
+    finally:
+        watcher.close()
+
+
+async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(
+    demo_db, monkeypatch
+):
+    patient_id, _ = _ids()
+    reloads = []
+    original = ScheduleScreen.reload
+
+    def counting(self):
+        reloads.append(1)
+        return original(self)
+
+    monkeypatch.setattr(ScheduleScreen, "reload", counting)
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        before = len(reloads)
+        another_terminal(
+            demo_db,
+            f"""
+            from moa_tui.services.patients import open_patient
+            open_patient(desk, {patient_id})
+            """,
+        )
+        app._look_for_changes()
+        await settle(pilot)
+        assert len(reloads) == before, "a chart opened elsewhere made the schedule refetch"
+        another_terminal(
+            demo_db,
+            """
+            from moa_tui.db.models import Appointment
+            from moa_tui.services.booking import cancel_appointment
+            a = Appointment.select().where(Appointment.status == "booked").first()
+            cancel_appointment(desk, a.id, a.version, "patient")
+            """,
+        )
+        app._look_for_changes()
+        await settle(pilot)
+        assert len(reloads) == before + 1
