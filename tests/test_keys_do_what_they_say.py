@@ -27,3 +27,95 @@ async def test_home_and_end_move_the_cursor_in_a_list(demo_db):
         await pilot.press("home")
         await settle(pilot)
         assert table.cursor_row == 0
+
+
+def _calls_screen(app):
+    from moa_tui.screens.calls import CallsScreen
+
+    app.push_screen(CallsScreen())
+
+
+async def test_calls_2_moves_on_to_the_next_call(demo_db):
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _calls_screen(app)
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        second = table.coordinate_to_cell_key((1, 0)).row_key.value
+        await pilot.press("2")
+        await settle(pilot)
+        assert table.selected_key() == second
+        await pilot.press("3")
+        await settle(pilot)
+        assert table.cursor_row == 2
+
+
+async def test_calls_4_asks_once_then_offers_the_slot_to_the_waitlist(demo_db):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.screens.booking import PickDialog
+    from moa_tui.screens.waitlist import ConfirmDialog
+    from moa_tui.services.waitlist import add_to_waitlist
+
+    desk = find_staff("desk")
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _calls_screen(app)
+        await settle(pilot)
+        screen = app.screen
+        item = screen.selected()
+        slot = Appointment.get_by_id(item.call.appointment_id)
+        waiting = Patient.select().where(Patient.id != slot.patient_id).first()
+        add_to_waitlist(
+            desk, waiting.id, {"provider_id": slot.provider_id, "type_id": slot.appt_type_id}
+        )
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert Appointment.get_by_id(slot.id).status == "booked"  # nothing before the answer
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)  # the freed slot, offered
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "waitlist" in str(screen.query_one("#message").content).lower() or (
+            "Moved" in str(screen.query_one("#message").content)
+        )
+    assert Appointment.get_by_id(slot.id).status == "cancelled"
+    given = Appointment.get(
+        (Appointment.patient == waiting.id)
+        & (Appointment.starts_at == slot.starts_at)
+        & (Appointment.status == "booked")
+    )
+    assert given.provider_id == slot.provider_id
+
+
+async def test_calls_4_answered_no_keeps_the_appointment(demo_db):
+    from moa_tui.db.models import Appointment
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _calls_screen(app)
+        await settle(pilot)
+        item = app.screen.selected()
+        await pilot.press("4", "n")
+        await settle(pilot)
+    assert Appointment.get_by_id(item.call.appointment_id).status == "booked"
+
+
+async def test_calls_5_opens_the_reschedule(demo_db):
+    from moa_tui.screens.booking import BookingScreen
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _calls_screen(app)
+        await settle(pilot)
+        item = app.screen.selected()
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingScreen)
+        assert app.screen.moving.id == item.call.appointment_id

@@ -11,11 +11,13 @@ from textual.widgets import Static
 
 from ..services import clock
 from ..services.output import CallItem, call_worklist
+from ..services.schedule import ScheduleRow, appointment_row
 from ..services.waitlist import CALL_OUTCOMES, record_call
 from ..services.wording import days_from_today
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import PatientRowsScreen
+from .offer import offer_freed_slot
 
 MAX_DAYS_AHEAD = 60
 # Outcomes after which the appointment stays on the list to be called again.
@@ -66,6 +68,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
         super().__init__()
         self.days_ahead = 1
         self.items: dict[str, CallItem] = {}
+        self._next_key: str | None = None  # where the cursor goes after 2 or 3
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -97,7 +100,8 @@ class CallsScreen(BackOut, PatientRowsScreen):
 
     def _show(self, items: list[CallItem]) -> None:
         table = self.query_one(PagedTable)
-        keep, index = table.selected_key(), table.cursor_row
+        keep, index = self._next_key or table.selected_key(), table.cursor_row
+        self._next_key = None
         table.reset()
         self.items = {str(i.call.appointment_id): i for i in items}
         cells = []
@@ -168,6 +172,35 @@ class CallsScreen(BackOut, PatientRowsScreen):
         if item is None:
             return
         r = item.call
+        if outcome == "cancelled":
+            # One question, then the freed slot is offered to the waitlist as x does.
+            from .waitlist import ConfirmDialog  # that module builds on this one
+
+            def answered(yes: bool | None) -> None:
+                if yes and self.items.get(str(r.appointment_id)) is item:
+                    self._record(item, outcome)
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Cancel {r.patient} · {r.starts_at:%a %m/%d %H:%M} · {r.provider}? "
+                    "The patient cancelled on the call.",
+                    yes="cancel it",
+                ),
+                answered,
+            )
+            return
+        self._record(item, outcome)
+
+    def _record(self, item: CallItem, outcome: str) -> None:
+        r = item.call
+        table = self.query_one(PagedTable)
+        if outcome in CALL_AGAIN:
+            # The row stays on the list: the cursor goes on to the next call.
+            keys = list(self.items)
+            index = keys.index(str(r.appointment_id))
+            self._next_key = keys[index + 1] if index + 1 < len(keys) else None
+            if self._next_key is not None:
+                table.move_cursor(row=table.cursor_row + 1)
         # Until the list comes back the row cannot be called again (its version moves on).
         del self.items[str(r.appointment_id)]
 
@@ -175,19 +208,48 @@ class CallsScreen(BackOut, PatientRowsScreen):
             label = CALL_OUTCOMES[outcome].lower()
             if outcome == "cancelled":
                 message = f"{r.patient} {r.starts_at:%m/%d %H:%M}: cancelled; the slot is free."
-            elif outcome == "rescheduled":
-                # The instruction first, so it shows whole at 80 columns.
-                message = (
-                    "Rescheduled: now move it with r on the schedule · "
-                    f"{r.patient} {r.starts_at:%m/%d %H:%M}"
+                self.call_service(
+                    appointment_row,
+                    r.appointment_id,
+                    then=lambda slot: offer_freed_slot(self, slot, self._from_waitlist),
                 )
+            elif outcome == "rescheduled":
+                message = f"{r.patient} {r.starts_at:%m/%d %H:%M}: choose the new time."
+                self.call_service(appointment_row, r.appointment_id, then=self._move)
             elif outcome in CALL_AGAIN:
                 message = f"{r.patient}: {label}; stays on the list to call again."
             else:
                 message = f"{r.patient}: {label}."
-            self.say(message, "yellow" if outcome == "rescheduled" else "green")
+            self.say(message, "green")
             self.reload()
 
         self.call_service(
             record_call, r.appointment_id, r.version, outcome, then=done, group="write"
         )
+
+    def _move(self, row: ScheduleRow) -> None:
+        """5: the call was a reschedule; the booking screen moves the visit."""
+        from .booking import BookingScreen, booked_message
+
+        def moved(new: ScheduleRow | None) -> None:
+            if new is None:
+                self.say(
+                    f"Not moved yet: {row.patient} {row.starts_at:%m/%d %H:%M} · r on the "
+                    "schedule moves it.",
+                    "yellow",
+                )
+            else:
+                self.say(booked_message(new, "Moved"), "green")
+            self.reload()
+
+        self.app.push_screen(BookingScreen(moving=row), moved)
+
+    def _from_waitlist(self, row: ScheduleRow) -> None:
+        from .booking import booked_message
+        from .waitlist import moved_message
+
+        if row.moved_from is not None:
+            self.say(moved_message(row), "green")
+        else:
+            self.say(booked_message(row, "From the waitlist:"), "green")
+        self.reload()

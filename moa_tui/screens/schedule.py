@@ -36,8 +36,6 @@ from ..services.validate import is_whole_number, parse_date, step_date
 from ..services.waitlist import (
     WaitlistRow,
     add_to_waitlist,
-    book_from_waitlist,
-    waitlist_for_appointment,
 )
 from ..services.wording import days_from_today, plural
 from ..widgets.export import ExportDialog
@@ -49,7 +47,6 @@ from .booking import (
     PART_LABELS,
     BookingScreen,
     InfoDialog,
-    PickDialog,
     booked_message,
     choose_and_call,
     parse_day,
@@ -61,6 +58,7 @@ from .calendar import DayGridScreen, MonthScreen, WeekScreen
 from .calls import CallsScreen
 from .hours import HoursScreen, TypesScreen
 from .intake import IntakeScreen
+from .offer import offer_freed_slot
 from .visit import CheckInScreen
 from .waitlist import WaitlistScreen, moved_message
 
@@ -435,51 +433,7 @@ class ScheduleScreen(PatientRowsScreen):
     def _cancelled(self, row: ScheduleRow) -> None:
         self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d %H:%M}.", "green")
         self.reload()
-        self.call_service(
-            waitlist_for_appointment, row.id, then=lambda m: self._offer(row, m), group="offer"
-        )
-
-    def _offer(self, slot: ScheduleRow, matches: list[WaitlistRow]) -> None:
-        """Offer the freed slot to the first on the waitlist who fit it; Esc skips."""
-        if not matches:
-            return
-        type_id = self._type_id(slot)
-
-        def chosen(key: str | None) -> None:
-            entry = next((m for m in matches if str(m.id) == key), None)
-            if entry is None or type_id is None:
-                return
-            self.call_service(
-                book_from_waitlist,
-                entry.id,
-                slot.provider_id,
-                type_id,
-                slot.starts_at,
-                then=self._from_waitlist,
-                group="write",
-            )
-
-        self.app.push_screen(
-            PickDialog(
-                f"Offer this slot: {slot.starts_at:%a %m/%d %H:%M} · {slot.provider} · "
-                f"{slot.appt_type}",
-                [("Waiting", 22), ("Phone", 12), ("Wants", 28)],
-                [
-                    (
-                        str(m.id),
-                        (
-                            m.patient,
-                            m.phone,
-                            f"{m.provider}, {m.appt_type}, {weekdays_label(m.weekdays)}, "
-                            f"{PART_LABELS[m.part_of_day]}",
-                        ),
-                    )
-                    for m in matches
-                ],
-                hint="Enter: book the highlighted patient into this slot · Esc: skip",
-            ),
-            chosen,
-        )
+        offer_freed_slot(self, row, self._from_waitlist)
 
     def _from_waitlist(self, row: ScheduleRow) -> None:
         # A patient who had a later visit was moved, not booked twice: say from when.

@@ -216,6 +216,16 @@ def day_schedule(
     return [_row(a, moved_to.get(a.rescheduled_to_id)) for a in found]
 
 
+@reader("schedule.read")
+def appointment_row(actor: StaffMember, appointment_id: int) -> ScheduleRow:
+    """One appointment as the schedule shows it (after a call on the calls list: its
+    freed slot to offer, or the visit to move)."""
+    a = _appointments().where(Appointment.id == appointment_id).first()
+    if a is None:
+        raise ServiceError("That appointment is no longer on file.")
+    return _row(a)
+
+
 def _who_when(a: Appointment) -> str:
     field = STATUS_TIME.get(a.status)
     when = getattr(a, field) if field else None
