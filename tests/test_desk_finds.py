@@ -319,3 +319,44 @@ async def test_the_kiosk_screen_says_the_ticket_and_the_board_shows_it(demo_db):
         initials = f"{patient.first_name[0]}{patient.last_name[0]}-"
         assert initials not in board
         assert not any(p.last_name in board for p in Patient.select())
+
+
+def test_a_kiosk_patient_who_says_something_changed_is_flagged(desk):
+    from moa_tui.db.models import Appointment
+    from moa_tui.services.frontdesk import flow_board, visit_desk
+    from moa_tui.services.kiosk import kiosk_check_in
+
+    kiosk = find_staff("kiosk")
+    changed, same = _booked_today(desk)[:2]
+    for r in (changed, same):
+        Appointment.update(self_pay=True, note="x" * 199).where(Appointment.id == r.id).execute()
+    kiosk_check_in(kiosk, changed.id, False)
+    kiosk_check_in(kiosk, same.id, True)
+    board = {b.row.id: b.row for b in flow_board(desk)}
+    assert board[changed.id].details_changed and not board[same.id].details_changed
+    assert visit_desk(desk, changed.id).appointment.details_changed
+
+
+async def test_the_flow_board_and_check_in_screen_flag_changed_details(demo_db):
+    from moa_tui.db.models import Appointment
+    from moa_tui.screens.checkin import QueueScreen
+    from moa_tui.screens.visit import CheckInScreen
+    from moa_tui.services.kiosk import kiosk_check_in
+
+    from .ui_helpers import table_rows
+
+    desk = find_staff("desk")
+    row = _booked_today(desk)[0]
+    Appointment.update(self_pay=True).where(Appointment.id == row.id).execute()
+    kiosk_check_in(find_staff("kiosk"), row.id, False)
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        flagged = [r[1] for r in table_rows(app) if r[1].startswith("*")]
+        assert flagged == ["*" + row.patient]
+        assert "changed details (*)" in static_text(app, "#queue-summary")
+        app.push_screen(CheckInScreen(row.id))
+        await settle(pilot)
+        assert "address/phone changed" in static_text(app, "#visit-body")

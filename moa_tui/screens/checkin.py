@@ -79,7 +79,8 @@ class QueueScreen(PatientRowsScreen):
             cells.append(
                 (
                     wait,
-                    plain(r.patient, "bold" if b.late else ""),
+                    # "*": told the kiosk their address or phone changed (summary says so).
+                    plain(("*" if r.details_changed else "") + r.patient, "bold" if b.late else ""),
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
                     status_cell(r),
@@ -91,11 +92,13 @@ class QueueScreen(PatientRowsScreen):
         table.move_to_key(keep)
         counts = {s: sum(b.row.status == s for b in board) for s in FLOW}
         late = sum(b.late for b in board)
+        changed = sum(b.row.details_changed for b in board)
         summary = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n)
         self.query_one("#queue-summary", Static).update(
             plain(
                 f"Today: {summary or 'nobody yet'}"
                 + (f" · {late} waiting too long" if late else "")
+                + (f" · {changed} changed details (*)" if changed else "")
             )
         )
 

@@ -206,6 +206,11 @@ class CheckInScreen(_VisitScreen):
             insurance = "No insurance on file: choose self-pay (s) or add coverage"
         lines = [
             f"{a.patient}   {a.starts_at:%H:%M} with {a.provider} · {a.appt_type}",
+            *(
+                ["CHANGED    the patient told the kiosk their address/phone changed: update it"]
+                if a.details_changed
+                else []
+            ),
             "",
             f"Insurance  {insurance}",
             f"Co-pay     {copay_line(d)}",

@@ -16,7 +16,7 @@ from . import clock
 from .core import audit, get_or_refuse, reader, writer
 from .errors import ServiceError, ValidationError
 from .patients import name_key
-from .schedule import _set_status
+from .schedule import DETAILS_CHANGED_NOTE, _set_status
 from .validate import clean_text, format_phone, parse_dob
 
 SEE_THE_DESK = "We could not find your appointment. Please see the front desk."
@@ -138,7 +138,8 @@ def kiosk_check_in(actor: StaffMember, appointment_id: int, details_correct: boo
     if a.status != "booked" or a.starts_at.date() != clock.today():
         raise KioskRefusal()
     if not details_correct:
-        a.note = (a.note + " Kiosk: patient says address/phone changed.").strip()[:200]
+        # The marker goes first, so a long note cannot cut it off.
+        a.note = f"{DETAILS_CHANGED_NOTE} {a.note}".strip()[:200]
     a.checkin_override = a.checkin_override or "self check-in at the kiosk"
     _set_status(actor, a, "arrived", "appointment.kiosk_check_in")
     ticket = _tickets(a.starts_at.date())[a.id]

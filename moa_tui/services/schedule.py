@@ -131,10 +131,16 @@ class ScheduleRow:
     series_id: int | None = None
     moved_to: dt.datetime | None = None  # when a rescheduled visit now takes place
     moved_from: dt.datetime | None = None  # where a visit brought forward was (waitlist)
+    details_changed: bool = False  # told the kiosk their address or phone changed
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+# What the kiosk adds to the visit's note when the patient says their address or phone
+# changed; the flow board and the check-in screen flag such a visit (no column needed).
+DETAILS_CHANGED_NOTE = "Kiosk: patient says address/phone changed."
 
 
 def patient_display(last: str, first: str) -> str:
@@ -161,6 +167,7 @@ def _row(a: Appointment, moved_to: dt.datetime | None = None) -> ScheduleRow:
         cancel_reason=a.cancel_reason,
         series_id=a.series_id,
         moved_to=moved_to,
+        details_changed=DETAILS_CHANGED_NOTE in (a.note or ""),
     )
 
 
