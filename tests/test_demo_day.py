@@ -109,3 +109,16 @@ def test_the_audit_trail_says_where_the_demo_clinic_was_placed(tmp_path):
         )
     finally:
         db.close()
+
+
+def test_undo_works_on_the_demo_flow_board(demo_db):
+    """The demo's steps are recorded as the desk would have recorded them: undo steps back."""
+    from moa_tui.services.booking import undo_status
+
+    desk = find_staff("desk")
+    board = {b.row.status: b.row for b in flow_board(desk)}
+    roomed = board["roomed"]
+    back = undo_status(desk, roomed.id, roomed.version)
+    assert back.status == "intake_done"
+    with db.connection_context():
+        assert Appointment.get_by_id(roomed.id).roomed_at is None

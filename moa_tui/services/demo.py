@@ -15,6 +15,7 @@ from ..db.database import db, write_transaction
 from ..db.models import (
     AccountEntry,
     Appointment,
+    AppointmentStatusChange,
     AppointmentType,
     BlockedTime,
     Claim,
@@ -347,6 +348,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         _build_claims(rng, today, size, providers, payers, patient_ids, desk)
         _build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
+        _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
 
 
 INTAKE = (
@@ -431,6 +433,33 @@ def _build_front_desk(rng, today, types, patient_ids, desk):
     ]
     for batch in range(0, len(balances), 500):
         AccountEntry.insert_many(balances[batch : batch + 500]).execute()
+
+
+def _build_todays_steps(today, desk, nurse):
+    """Today's steps as the desk and the nurse would have recorded them, so that undo works
+    on the flow board as it does on a real day (it undoes the last recorded change). The
+    audit trail gets none of them: it shows what happened in this file, the build."""
+    start = dt.datetime.combine(today, dt.time.min)
+    changes = []
+    for a in Appointment.select().where(
+        (Appointment.starts_at >= start)
+        & (Appointment.starts_at < start + dt.timedelta(days=1))
+        & Appointment.status.in_(FLOW)
+    ):
+        before = "booked"
+        for status in FLOW[: FLOW.index(a.status) + 1]:
+            changes.append(
+                {
+                    "appointment": a.id,
+                    "from_status": before,
+                    "to_status": status,
+                    "at": getattr(a, STATUS_TIME[status]),
+                    "staff": (desk if status in ("arrived", "checked_out") else nurse).id,
+                }
+            )
+            before = status
+    for batch in range(0, len(changes), 500):
+        AppointmentStatusChange.insert_many(changes[batch : batch + 500]).execute()
 
 
 def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk):
