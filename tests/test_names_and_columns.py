@@ -152,3 +152,41 @@ async def test_claims_payer_and_patient_use_the_width(demo_db, size):
             assert widths["Patient"] >= longest_patient
         else:
             assert widths["Payer"] == 12 and widths["Patient"] == 15
+
+
+def _screen_lines(app) -> list[str]:
+    """The screen as text rows (from the SVG screenshot Textual exports)."""
+    import html
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    svg = app.export_screenshot()
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        text = html.unescape(m[3]).replace("\xa0", " ")
+        rows.setdefault(float(m[2]), []).append((float(m[1]), text))
+    out = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            line = line.ljust(round(x / 12.2)) + text
+        out.append(line.rstrip())
+    return out
+
+
+@pytest.mark.parametrize(
+    "keys", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w"]
+)
+async def test_footer_keys_fit_at_80_columns(demo_db, keys):
+    """Every key the footer shows is there whole: none cut ("i Idle loc") or dropped."""
+    app = make_app(demo_db, actor=find_staff("admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        for key in keys.split():
+            await pilot.press(key)
+            await settle(pilot)
+        footer = _screen_lines(app)[-1]
+        shown = [
+            b.binding.description
+            for b in app.screen.active_bindings.values()
+            if b.binding.show and b.binding.description and b.node is app.screen
+        ]
+        missing = [d for d in shown if d not in footer]
+        assert not missing, (footer, missing)

@@ -460,7 +460,7 @@ class MonthScreen(ViewScreen):
     BINDINGS = [
         Binding("pageup,left_square_bracket,minus", "month(-1)", "Prev month"),
         Binding("pagedown,right_square_bracket,plus,equals_sign", "month(1)", "Next month"),
-        Binding("t", "this_month", "This month"),
+        Binding("t", "this_month", "This month", show=False),  # the footer fits 80 columns
         Binding("g", "go_to_date", "Go to date"),
     ]
 

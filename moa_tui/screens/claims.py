@@ -70,11 +70,12 @@ class ClaimsScreen(KeysetListScreen):
     BINDINGS = [
         Binding("u", "change_status", "Status"),
         Binding("w", "write_off", "Write off"),
-        Binding("o", "toggle_sort", "Sort"),
+        # The footer shows what fits 80 columns; sort and clear are in help and the palette.
+        Binding("o", "toggle_sort", "Sort", show=False),
         Binding("s", "cycle('status')", "Filter status"),
         Binding("y", "cycle('payer')", "Filter payer"),
         Binding("a", "cycle('age')", "Filter age"),
-        Binding("x", "clear_filters", "Clear filters"),
+        Binding("x", "clear_filters", "Clear filters", show=False),
     ]
 
     def __init__(self) -> None:

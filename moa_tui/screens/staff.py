@@ -33,9 +33,10 @@ class StaffScreen(AreaScreen):
         Binding("d", "toggle_active", "(De)activate"),
         Binding("p", "reset_password", "Reset password"),
         Binding("o", "os_login", "SSH login"),
-        Binding("i", "idle_lock", "Idle lock"),
-        Binding("w", "wait_warning", "Wait warning"),
-        Binding("e", "export_folder", "Export folder"),
+        # Clinic settings: in help and the palette; the footer keeps what fits 80 columns.
+        Binding("i", "idle_lock", "Idle lock", show=False),
+        Binding("w", "wait_warning", "Wait warning", show=False),
+        Binding("e", "export_folder", "Export folder", show=False),
     ]
 
     def __init__(self) -> None:
