@@ -119,3 +119,50 @@ async def test_calls_5_opens_the_reschedule(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         assert app.screen.moving.id == item.call.appointment_id
+
+
+async def test_restricting_a_chart_asks_first(demo_db):
+    from moa_tui.db.models import Patient
+    from moa_tui.screens.patients import PatientChartScreen
+    from moa_tui.screens.waitlist import ConfirmDialog
+
+    patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
+    app = make_app(demo_db, actor=find_staff("manager"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_patient(patient.id)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Restrict" in app.screen.question and patient.mrn in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert not Patient.get_by_id(patient.id).restricted
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientChartScreen)
+        assert "restricted" in str(app.screen.query_one("#message").content)
+    assert Patient.get_by_id(patient.id).restricted
+
+
+async def test_an_empty_emergency_reason_says_so(demo_db):
+    from moa_tui.db.models import Patient
+    from moa_tui.screens.patients import PatientChartScreen
+    from moa_tui.services.patients import set_patient_restricted
+    from moa_tui.widgets.form import FormDialog
+
+    patient = Patient.select().order_by(Patient.id).first()
+    set_patient_restricted(find_staff("manager"), patient.id, patient.version, True)
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_patient(patient.id)
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        depth = len(app.screen_stack)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog) and len(app.screen_stack) == depth
+        assert "Reason is required" in str(app.screen.query_one("#error-reason").content)
+        await pilot.press(*"patient at the desk", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientChartScreen)

@@ -223,8 +223,9 @@ def open_patient(actor: StaffMember, patient_id: int, reason: str | None = None)
     recorded in the audit trail. A restricted record opens only with a stated reason,
     and that opening is flagged as emergency access in the audit report."""
     p = get_or_refuse(Patient, patient_id, "patient")
-    if p.restricted and not (reason or "").strip():
-        # Without a reason now: only with one stated earlier in this session.
+    if p.restricted and reason is None:
+        # Without a reason now: only with one stated earlier in this session. (A reason
+        # given but blank is refused below, beside the field, as a blank reason.)
         require_access(actor, p, "chart summary")
     elif p.restricted:
         reason = clean_text("reason", reason, max_len=300, required=True, label="Reason")

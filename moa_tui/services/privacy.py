@@ -47,6 +47,7 @@ EXEMPT: dict[str, str] = {
     "booking.undo_status": _SCHEDULE_ROW,
     "schedule.check_in": _SCHEDULE_ROW,
     "schedule.advance": _SCHEDULE_ROW,
+    "schedule.appointment_row": _SCHEDULE_ROW,
     "recurring.create_series": _SCHEDULE_ROW,
     "recurring.cancel_rest_of_series": _SCHEDULE_ROW,
     "waitlist.book_from_waitlist": _SCHEDULE_ROW,

@@ -60,6 +60,15 @@ class FieldInput(Input):
         else:
             field.set_error("That character does not belong here: it was not taken.")
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Every edit by the user (a key, Backspace, Delete, a paste) comes through here, a
+        # value set by the program does not: the field's message about what was typed
+        # goes as soon as the user changes it, and stays when a screen clears the field.
+        before = self.value
+        super().replace(text, start, end)
+        if self.value != before:
+            self.query_ancestor(FormField).set_error("")
+
     async def _on_key(self, event: events.Key) -> None:
         # Textual queues each key on the widget that had the focus when the key came in,
         # and runs bindings (Enter) only later, when the key has bubbled up to the app.
@@ -134,11 +143,7 @@ class FormField(Horizontal):
     def set_error(self, message: str) -> None:
         self.query_one(f"#error-{self.spec.name}", Static).update(plain(message))
 
-    # A message about what was typed goes as soon as the field is edited again.
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == self.spec.name:
-            self.set_error("")
-
+    # A message about a choice goes as soon as another is made (an input's: FieldInput).
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == self.spec.name:
             self.set_error("")
