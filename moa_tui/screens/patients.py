@@ -307,6 +307,33 @@ class PatientChartScreen(ServiceCaller, Screen):
         emergency_access(self.app, error, answered)
 
     def action_toggle_restricted(self) -> None:
+        """Asks first: restricting changes how everyone opens the record."""
+        from .waitlist import ConfirmDialog  # that module builds on this one
+
+        chart = self.chart
+        if chart is None:
+            return
+        if chart.restricted:
+            question = (
+                f"Lift the restriction on {chart.name} (MRN {chart.mrn})? Anyone with "
+                "access to charts can then open it without a reason."
+            )
+        else:
+            question = (
+                f"Restrict {chart.name} (MRN {chart.mrn})? Opening it will then need a "
+                "stated reason, and each opening is flagged in the audit report."
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.chart is chart:
+                self._set_restricted()
+
+        self.app.push_screen(
+            ConfirmDialog(question, yes="lift it" if chart.restricted else "restrict it"),
+            answered,
+        )
+
+    def _set_restricted(self) -> None:
         if self.chart is not None:
             self.call_service(
                 set_patient_restricted,
