@@ -166,3 +166,32 @@ async def test_an_empty_emergency_reason_says_so(demo_db):
         await pilot.press(*"patient at the desk", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PatientChartScreen)
+
+
+async def test_merge_shows_who_and_what_before_the_mrn_and_reports_what_moved(demo_db):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.widgets.form import FormDialog
+
+    keep, dup = Patient.select().order_by(Patient.id).limit(2)
+    visits = Appointment.select().where(Appointment.patient == dup).count()
+    assert visits
+    app = make_app(demo_db, actor=find_staff("manager"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_patient(keep.id)
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press(*dup.mrn, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        title = str(app.screen.query_one(".dialog-title").content)
+        hint = str(app.screen.query_one(".hint").content)
+        assert f"{dup.last_name}, {dup.first_name}" in title
+        assert f"DOB {dup.dob:%m/%d/%Y}" in title
+        assert f"{visits} appointment" in hint
+        assert Appointment.select().where(Appointment.patient == dup).count() == visits
+        await pilot.press(*dup.mrn, "enter")
+        await settle(pilot)
+        message = str(app.screen.query_one("#message").content)
+        assert f"moved {visits} appointment" in message, message
+    assert Appointment.select().where(Appointment.patient == dup).count() == 0

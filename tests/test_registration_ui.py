@@ -68,7 +68,9 @@ async def test_manager_merges_a_duplicate_typing_its_mrn_twice(demo_db):
         await settle(pilot)
         await pilot.press("M")
         await settle(pilot)
-        await pilot.press(*dup.mrn, "enter", *keep.mrn, "enter")
+        await pilot.press(*dup.mrn, "enter")
+        await settle(pilot)
+        await pilot.press(*keep.mrn, "enter")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)  # the wrong MRN the second time: refused
         app.screen.query_one("#confirm").value = ""

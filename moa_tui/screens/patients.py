@@ -424,15 +424,27 @@ class PatientChartScreen(ServiceCaller, Screen):
             )
 
     def action_merge(self) -> None:
-        from .coverage import merge_dialog
+        """Who the duplicate is and what would move first; then its MRN again."""
+        from .coverage import confirm_merge_dialog, merge_dialog
 
-        if self.chart is not None:
-            self.app.push_screen(
-                merge_dialog(self.chart.id, self.chart.name),
-                lambda moved: (
-                    moved is not None and self._say(f"Merged: {moved} records moved here.", "green")
-                ),
-            )
+        chart = self.chart
+        if chart is None:
+            return
+
+        def previewed(dup) -> None:
+            if dup is None:
+                return
+
+            def merged(moved) -> None:
+                if moved is not None:
+                    self._say(
+                        f"Merged MRN {dup.mrn} into this record: moved {moved.text()}.", "green"
+                    )
+                    self.reload()
+
+            self.app.push_screen(confirm_merge_dialog(chart.id, chart.name, dup), merged)
+
+        self.app.push_screen(merge_dialog(chart.id, chart.name), previewed)
 
     def action_history(self) -> None:
         from .booking import HistoryScreen

@@ -58,8 +58,9 @@ EXEMPT: dict[str, str] = {
     "output.waitlist_slots": "the entry's name and open slots, as the waitlist shows them",
     "kiosk.kiosk_find": "the patient identifies themself at the kiosk",
     "kiosk.kiosk_check_in": "the patient checks themself in at the kiosk",
-    "registration.merge_patients": "manager only; returns a count of moved records",
-    "registration.merge_duplicate": "manager only; returns a count of moved records",
+    "registration.merge_patients": "manager only; returns counts of what moved",
+    "registration.merge_duplicate": "manager only; returns counts of what moved",
+    "registration.merge_preview": "manager only; the duplicate's name and DOB to confirm a merge",
 }
 
 

@@ -23,6 +23,7 @@ from .errors import Conflict, ServiceError, ValidationError
 from .patients import PatientHit, _hit, clean_patient
 from .privacy import require_access
 from .validate import clean_text, is_whole_number, parse_date, parse_money
+from .wording import plural
 
 RELATIONS = ("self", "spouse", "child", "other")
 
@@ -81,12 +82,87 @@ def likely_duplicates(actor: StaffMember, data: dict[str, str]) -> list[PatientH
     return [_hit(p) for p in find_duplicates(clean_patient(data))]
 
 
+@dataclass(frozen=True)
+class MergeCounts:
+    """What a merge moves (or moved) from the duplicate to the record kept."""
+
+    appointments: int = 0
+    claims: int = 0
+    coverages: int = 0
+    account_entries: int = 0
+    intake_forms: int = 0
+    waitlist_entries: int = 0
+
+    MODELS = (Appointment, Claim, Coverage, AccountEntry, IntakeRecord, WaitlistEntry)
+
+    @property
+    def total(self) -> int:
+        return sum(vars(self).values())
+
+    def text(self) -> str:
+        """'3 appointments, 1 insurance plan, 2 account entries', or 'nothing else on file'."""
+        parts = [
+            plural(self.appointments, "appointment"),
+            plural(self.claims, "claim"),
+            plural(self.coverages, "insurance plan"),
+            plural(self.account_entries, "account entry", "account entries"),
+            plural(self.intake_forms, "intake form"),
+            plural(self.waitlist_entries, "waitlist entry", "waitlist entries"),
+        ]
+        counts = (
+            self.appointments,
+            self.claims,
+            self.coverages,
+            self.account_entries,
+            self.intake_forms,
+            self.waitlist_entries,
+        )
+        found = [text for text, count in zip(parts, counts, strict=True) if count]
+        return ", ".join(found) if found else "nothing else on file"
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """The duplicate as the manager sees it before typing its MRN again."""
+
+    id: int
+    mrn: str
+    name: str
+    dob: dt.date
+    moves: MergeCounts
+
+
+def _duplicate_by_mrn(survivor_id: int, duplicate_mrn: str) -> Patient:
+    mrn = clean_text("duplicate", duplicate_mrn, max_len=12, required=True, label="MRN")
+    duplicate = Patient.get_or_none(Patient.mrn == mrn)
+    if duplicate is None:
+        raise ValidationError.one("duplicate", f"No patient has MRN {mrn}.")
+    if duplicate.id == survivor_id:
+        raise ValidationError.one("duplicate", "That is this record's own MRN.")
+    if duplicate.merged_into_id:
+        raise ValidationError.one("duplicate", f"MRN {mrn} has already been merged.")
+    return duplicate
+
+
+@reader("patient.merge")
+def merge_preview(actor: StaffMember, survivor_id: int, duplicate_mrn: str) -> MergePreview:
+    """Who the duplicate MRN is and what merging it would move, before anything moves."""
+    get_or_refuse(Patient, survivor_id, "patient")
+    p = _duplicate_by_mrn(survivor_id, duplicate_mrn)
+    moves = MergeCounts(
+        *(model.select().where(model.patient == p).count() for model in MergeCounts.MODELS)
+    )
+    return MergePreview(p.id, p.mrn, f"{p.last_name}, {p.first_name}", p.dob, moves)
+
+
 @writer("patient.merge")
-def merge_patients(actor: StaffMember, survivor_id: int, merged_id: int, confirm_mrn: str) -> int:
+def merge_patients(
+    actor: StaffMember, survivor_id: int, merged_id: int, confirm_mrn: str
+) -> MergeCounts:
     """Move the duplicate's appointments, claims, coverage, account, intake forms and
     waitlist entries to the survivor and retire the duplicate (kept, marked merged, out
     of searches). Needs the duplicate's MRN typed again, so it cannot happen by accident;
-    returns the number of records moved."""
+    returns what moved, by kind."""
     if survivor_id == merged_id:
         raise ValidationError.one("confirm", "Choose two different records.")
     survivor = get_or_refuse(Patient, survivor_id, "patient")
@@ -97,15 +173,18 @@ def merge_patients(actor: StaffMember, survivor_id: int, merged_id: int, confirm
         raise ValidationError.one(
             "confirm", f"Type the MRN of the record to retire ({merged.mrn})."
         )
-    moved = 0
-    for model in (Appointment, Claim, Coverage, AccountEntry, IntakeRecord, WaitlistEntry):
-        moved += model.update(patient=survivor).where(model.patient == merged).execute()
+    moved = MergeCounts(
+        *(
+            model.update(patient=survivor).where(model.patient == merged).execute()
+            for model in MergeCounts.MODELS
+        )
+    )
     merged.merged_into = survivor
     merged.version += 1
     merged.updated_by = actor
     merged.updated_at = clock.now_utc()
     merged.save()
-    detail = f"MRN {merged.mrn} merged into MRN {survivor.mrn}: {moved} records moved"
+    detail = f"MRN {merged.mrn} merged into MRN {survivor.mrn}: moved {moved.text()}"
     audit(
         actor,
         "patient.merge",
@@ -251,10 +330,7 @@ def list_payers(actor: StaffMember) -> list[tuple[int, str]]:
 @writer("patient.merge")
 def merge_duplicate(
     actor: StaffMember, survivor_id: int, duplicate_mrn: str, confirm_mrn: str
-) -> int:
+) -> MergeCounts:
     """merge_patients for the desk, who know the duplicate by its MRN (typed twice)."""
-    mrn = clean_text("duplicate", duplicate_mrn, max_len=12, required=True, label="MRN")
-    duplicate = Patient.get_or_none(Patient.mrn == mrn)
-    if duplicate is None:
-        raise ValidationError.one("duplicate", f"No patient has MRN {mrn}.")
+    duplicate = _duplicate_by_mrn(survivor_id, duplicate_mrn)
     return merge_patients.__wrapped__(actor, survivor_id, duplicate.id, confirm_mrn)
