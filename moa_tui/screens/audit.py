@@ -44,11 +44,12 @@ class AuditScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("When", width=11)
+        table.add_column("When", width=16)
         table.add_column("Staff", width=8)
         table.add_column("Action", width=16)
-        table.add_column("Patient", width=18)
-        table.add_column("Detail", width=11)
+        table.add_column("Patient", width=16)
+        table.add_column("Detail", width=8)  # the whole of it shows below the list
+        table.stretch_columns({"Detail": 4, "Patient": 1, "Action": 1}, most=80)
         table.focus()
 
     def filters(self) -> tuple[str, str]:
@@ -105,7 +106,7 @@ class AuditScreen(AreaScreen):
         self.next_after = page.next_after
         cells = [
             (
-                f"{r.at:%m/%d %H:%M}",
+                f"{r.at:%m/%d/%Y %H:%M}",
                 plain(r.staff),
                 plain(
                     r.action + ("" if r.outcome == "ok" else f" {r.outcome.upper()}"),

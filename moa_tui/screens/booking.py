@@ -786,10 +786,11 @@ class HistoryScreen(ServiceCaller, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
-        for label, width in (("Date", 8), ("Time", 5), ("Provider", 15), ("Type", 11)):
+        for label, width in (("Date", 10), ("Time", 5), ("Provider", 15), ("Type", 11)):
             table.add_column(label, width=width)
         table.add_column("Status", width=11)
-        table.add_column("Detail", width=16)  # the whole of it shows below the list
+        table.add_column("Detail", width=14)  # the whole of it shows below the list
+        table.stretch_columns({"Detail": 3, "Provider": 1, "Type": 1}, most=60)
         table.focus()
         self.call_service(appointment_history, self.patient_id, then=self._show)
 

@@ -83,13 +83,15 @@ class CallsScreen(BackOut, PatientRowsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        # The phones come before provider and type so they show at 80 columns.
+        # The phones come before provider and type so they show at 80 columns; provider and
+        # type (also on the line below the list) are left out rather than cut to "D".
         table.add_column("Time", width=5)
-        table.add_column("Patient", width=20)
+        table.add_column("Patient", width=18)
         table.add_column("Phones", width=31)
         table.add_column("Last call", key="last", width=12)
         table.add_column("Provider", width=15)
         table.add_column("Type", width=11)
+        table.stretch_columns({"Patient": 2, "Provider": 1}, optional=("Provider", "Type"))
         table.focus()
 
     def set_title(self, extra: str = "") -> None:

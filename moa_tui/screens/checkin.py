@@ -45,13 +45,14 @@ class QueueScreen(PatientRowsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("Wait", width=5)
-        table.add_column("Patient", width=17)
+        table.add_column("Wait", width=4)
+        table.add_column("Patient", width=16)
         table.add_column("Appt", width=5)
-        table.add_column("Provider", width=12)
+        table.add_column("Provider", width=15)
         table.add_column("Step", width=13)
         table.add_column("Room", width=6)
         table.add_column("Total", width=5)
+        table.stretch_columns({"Patient": 2, "Provider": 1})
         table.focus()
         # Waits move on by themselves: refetch each half minute without a key press.
         self.set_interval(30, self.reload)

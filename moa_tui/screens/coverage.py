@@ -59,6 +59,7 @@ class CoverageScreen(ServiceCaller, Screen):
             ("Ends", 10),
         ):
             table.add_column(label, width=width)
+        table.stretch_columns({"Payer": 2, "Member": 1, "Subscriber": 1})
         table.focus()
         self.call_service(list_payers, then=self._got_payers, group="payers")
         self.reload()

@@ -121,6 +121,7 @@ class PatientsScreen(AreaScreen):
         table.add_column("DOB", width=10)
         table.add_column("Sex", width=3)
         table.add_column("Phone", width=12)
+        table.stretch_columns({"Name": 1})
         self.query_one("#search", Input).focus()
 
     def reload(self) -> None:

@@ -157,6 +157,7 @@ class ScheduleScreen(PatientRowsScreen):
         table.add_column("Patient", width=24)
         table.add_column("Type", width=11)
         table.add_column("Status", width=13)
+        table.stretch_columns({"Patient": 3, "Provider": 1, "Type": 1, "Status": 1})
         table.focus()
         self.call_service(list_providers, then=self._got_providers, group="providers")
         self.call_service(list_types, then=self._got_types, group="types")

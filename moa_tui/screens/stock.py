@@ -62,6 +62,7 @@ class StockScreen(KeysetListScreen):
         table.add_column("On hand", width=7)
         table.add_column("Reorder", width=7)
         table.add_column("", width=4)
+        table.stretch_columns({"Item": 2, "Unit": 1})
         table.focus()
 
     def reload(self) -> None:

@@ -253,9 +253,11 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
         table = self.query_one(PagedTable)
         table.add_column("Patient", width=18)
         table.add_column("Phone", width=12)
-        table.add_column("Preferences", width=28)
-        table.add_column("Earliest", width=8)
+        table.add_column("Preferences", width=26)
+        table.add_column("Earliest", width=10)
         table.add_column("Note", width=30)
+        # At 80 columns the note is left out of the list (the line below shows it whole).
+        table.stretch_columns({"Patient": 1, "Preferences": 1, "Note": 2}, optional=("Note",))
         table.focus()
 
     def reload(self) -> None:

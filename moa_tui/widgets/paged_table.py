@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -23,14 +24,20 @@ class RowTable(DataTable):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shares: dict[str, int] = {}
+        self._optional: tuple[str, ...] = ()
         self._most = 40
-        self._base: dict = {}
+        self._base: dict = {}  # column key -> (label, width as added)
 
-    def stretch_columns(self, shares: dict[str, int], most: int = 40) -> None:
-        """Give the width beyond the columns' own to the named columns (label -> share),
-        each up to *most* cells: at 80 columns each has the width it was added with; a
-        wider terminal shows whole names and payers, not "Blue Demo Sh"."""
+    def stretch_columns(
+        self, shares: dict[str, int], most: int = 40, optional: tuple[str, ...] = ()
+    ) -> None:
+        """Fit the columns to the width there is. The width beyond the columns' own goes
+        to the named columns (label -> share), each up to *most* cells, so a wide terminal
+        shows whole names and payers, not "Blue Demo Sh". An *optional* column that does
+        not fit whole (rightmost first) is left out rather than cut to "D"; it comes back
+        when the terminal is wide enough. Give the widths that suit 80 columns."""
         self._shares = dict(shares)
+        self._optional = tuple(optional)
         self._most = most
         self._fit_columns()
 
@@ -38,29 +45,47 @@ class RowTable(DataTable):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        if not self._shares or not self.columns or not self.size.width:
+        if not (self._shares or self._optional) or not self.columns or not self.size.width:
             return
-        chosen = {}
-        for key, column in self.columns.items():
-            share = self._shares.get(column.label.plain, 0)
-            if share and not column.auto_width:
-                chosen[key] = share
-                self._base.setdefault(key, column.width)
+        fixed = {k: c for k, c in self.columns.items() if not c.auto_width}
+        for key, column in fixed.items():
+            self._base.setdefault(key, (column.label.copy(), column.width))
         pad = 2 * self.cell_padding
-        used = sum(
-            self._base[key] + pad if key in chosen else column.get_render_width(self)
-            for key, column in self.columns.items()
-        )
-        spare = max(0, self.size.width - self.SCROLLBAR_ROOM - used)
-        total = sum(chosen.values())
-        widths = {
-            key: max(self._base[key], min(self._most, self._base[key] + spare * share // total))
-            for key, share in chosen.items()
+        room = self.size.width - self.SCROLLBAR_ROOM
+        need = sum(c.get_render_width(self) for c in self.columns.values() if c.auto_width)
+        need += sum(width + pad for _label, width in (self._base[k] for k in fixed))
+        hidden = set()
+        for key in reversed(list(fixed)):
+            if need <= room:
+                break
+            label, width = self._base[key]
+            if label.plain in self._optional:
+                hidden.add(key)
+                need -= width
+        chosen = {
+            key: self._shares[self._base[key][0].plain]
+            for key in fixed
+            if key not in hidden and self._base[key][0].plain in self._shares
         }
-        if all(self.columns[key].width == width for key, width in widths.items()):
+        spare = max(0, room - need)
+        total = sum(chosen.values()) or 1
+        widths = {}
+        for key in fixed:
+            label, width = self._base[key]
+            if key in hidden:
+                widths[key] = (Text(""), 0)
+            elif key in chosen:
+                grown = min(self._most, width + spare * chosen[key] // total)
+                widths[key] = (label, max(width, grown))
+            else:
+                widths[key] = (label, width)
+        if all(
+            (fixed[k].width, fixed[k].label.plain) == (w, lb.plain) for k, (lb, w) in widths.items()
+        ):
             return
-        for key, width in widths.items():
-            self.columns[key].width = width
+        for key, (label, width) in widths.items():
+            fixed[key].label = label
+            fixed[key].width = width
         self._require_update_dimensions = True
         self._clear_caches()
 
