@@ -195,3 +195,48 @@ async def test_merge_shows_who_and_what_before_the_mrn_and_reports_what_moved(de
         message = str(app.screen.query_one("#message").content)
         assert f"moved {visits} appointment" in message, message
     assert Appointment.select().where(Appointment.patient == dup).count() == 0
+
+
+async def test_a_key_the_role_may_not_use_says_so(demo_db):
+    from moa_tui.screens.hours import HoursScreen
+    from moa_tui.screens.intake import IntakeScreen
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        assert isinstance(app.screen, HoursScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        message = str(app.screen.query_one("#message").content)
+        assert "Front desk staff cannot change providers' hours" in message, message
+        assert "\n" not in message
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "cannot" in str(app.screen.query_one("#message").content)  # not "n adds one"
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert "New item: Front desk staff cannot" in str(app.screen.query_one("#message").content)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Change an item: Front desk" in str(app.screen.query_one("#message").content)
+
+
+async def test_a_key_the_role_may_use_still_works(demo_db):
+    from moa_tui.screens.hours import HoursScreen
+    from moa_tui.widgets.form import FormDialog
+
+    app = make_app(demo_db, actor=find_staff("manager"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        assert isinstance(app.screen, HoursScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)

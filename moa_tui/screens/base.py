@@ -7,7 +7,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -15,7 +17,7 @@ from textual.widgets import Footer, Static
 from ..services.core import SessionEnded
 from ..services.errors import ServiceError
 from ..services.privacy import ReasonRequired
-from ..services.security import can
+from ..services.security import can, refusal
 from ..widgets.areabar import AreaBar
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, visible
@@ -72,6 +74,33 @@ class ServiceCaller:
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         permission = self.ACTION_PERMISSIONS.get(action)
         return permission is None or can(self.app.actor, permission)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of this screen that the role may not use is hidden from the footer; typed
+        anyway (from memory, from the help) it says why in one line instead of nothing."""
+        for namespace, bindings in self._modal_binding_chain:
+            found = bindings.key_to_bindings.get(event.key, ())
+            if namespace is not self:
+                if found:
+                    return  # the focused widget (or one around it) uses this key itself
+                continue
+            for binding in found:
+                permission = self.ACTION_PERMISSIONS.get(binding.action.split("(", 1)[0])
+                if permission and not can(self.app.actor, permission):
+                    event.stop()
+                    event.prevent_default()
+                    self.show_refusal(
+                        f"{binding.description}: {refusal(self.app.actor, permission)}"
+                    )
+            return
+
+    def show_refusal(self, text: str) -> None:
+        """On the screen's message line (a notice when it has none), with a bell."""
+        try:
+            self.query_one("#message", Static).update(plain(text, "bold red"))
+        except NoMatches:
+            self.notify(text, severity="warning", timeout=6, markup=False)
+        self.app.bell()
 
     @property
     def _calls(self) -> _Calls:

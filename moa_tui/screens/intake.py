@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..services.intake import EVERY_LABELS, IntakeRow, list_intake_items, save_intake_item
+from ..services.security import refusal
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -39,6 +40,11 @@ class IntakeScreen(ServiceCaller, Screen):
         table.add_column("Due", width=14)
         table.add_column("For visits", width=26)
         table.focus()
+        if not self.check_action("edit", ()):
+            # What the line says a key does must be true for this role.
+            self.query_one("#message", Static).update(
+                plain(f"{refusal(self.app.actor, 'schedule.admin')} · Esc back")
+            )
         self.reload()
 
     def reload(self) -> None:
@@ -96,3 +102,5 @@ class IntakeScreen(ServiceCaller, Screen):
         event.stop()
         if self.check_action("edit", ()):
             self.action_edit()
+        else:
+            self.show_refusal(f"Change an item: {refusal(self.app.actor, 'schedule.admin')}")

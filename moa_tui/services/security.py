@@ -121,12 +121,15 @@ def can(actor: StaffMember | None, permission: str) -> bool:
     return bool(actor and actor.active and permission in PERMISSIONS.get(actor.role, ()))
 
 
+def refusal(actor: StaffMember | None, permission: str) -> str:
+    """'Front desk staff cannot change providers' hours or appointment types.'"""
+    role = ROLE_LABELS.get(actor.role, actor.role) if actor else "Signed-out"
+    return f"{role} staff cannot {PERMISSION_LABELS.get(permission, permission)}."
+
+
 def require(actor: StaffMember, permission: str) -> None:
     if not can(actor, permission):
-        role = ROLE_LABELS.get(actor.role, actor.role)
-        raise PermissionDenied(
-            f"{role} staff cannot {PERMISSION_LABELS.get(permission, permission)}."
-        )
+        raise PermissionDenied(refusal(actor, permission))
 
 
 def hash_password(password: str) -> str:
