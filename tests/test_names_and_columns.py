@@ -223,3 +223,44 @@ async def test_lists_fit_80_columns_and_use_a_wide_terminal(demo_db, name):
     if name == "calls":
         # At 80 the provider is left out (it shows below the list), never cut to "D".
         assert grown[80] == 0 and grown[200] >= len("Dr Quillfeather")
+
+
+def test_tell_apart_adds_the_birth_date_only_to_shared_names():
+    import datetime as dt
+
+    from moa_tui.services.wording import tell_apart
+
+    labels = tell_apart(
+        [
+            (1, "Smith, Jo", dt.date(1970, 1, 2)),
+            (2, "Smith, Jo", dt.date(1990, 3, 4)),
+            (3, "Lee, Ann", dt.date(1980, 5, 6)),
+            (1, "Smith, Jo", dt.date(1970, 1, 2)),  # the same person twice: one name
+        ]
+    )
+    assert labels == {1: "Smith, Jo (01/02/1970)", 2: "Smith, Jo (03/04/1990)", 3: "Lee, Ann"}
+
+
+@pytest.mark.parametrize("area", ["f2", "f3"])
+async def test_two_patients_of_one_name_show_their_birth_dates(demo_db, area):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.services import clock
+
+    today = clock.today()
+    seen: dict[int, Patient] = {}
+    for a in Appointment.select().where(Appointment.status.in_(("arrived", "checked_out"))):
+        if a.starts_at.date() == today:
+            seen.setdefault(a.patient_id, a.patient)
+    first, second = list(seen.values())[:2]
+    Patient.update(last_name=first.last_name, first_name=first.first_name).where(
+        Patient.id == second.id
+    ).execute()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(area)
+        await settle(pilot)
+        table = app.screen.query_one("DataTable")
+        names = {str(table.get_row_at(i)[1 if area == "f3" else 2]) for i in range(table.row_count)}
+        name = f"{first.last_name}, {first.first_name}"
+        assert f"{name} ({first.dob:%m/%d/%Y})" in {n.lstrip("*") for n in names}
+        assert f"{name} ({second.dob:%m/%d/%Y})" in {n.lstrip("*") for n in names}

@@ -23,6 +23,7 @@ from ..services.schedule import ProviderInfo, list_providers
 from ..services.security import authenticate
 from ..services.staff import load_clinic
 from ..services.validate import parse_date
+from ..services.wording import plural
 
 DATE_HELP = "t, t+1, 12/24, 12/24/2026 or 2026-12-24"
 
@@ -172,7 +173,8 @@ def run_ical(args: argparse.Namespace) -> int:
         overwrite=args.replace,
     )
     print(
-        f"Wrote {count} appointments of {provider.name}, {start:%m/%d/%Y} to {end:%m/%d/%Y}, "
+        f"Wrote {plural(count, 'appointment')} of {provider.name}, "
+        f"{start:%m/%d/%Y} to {end:%m/%d/%Y}, "
         f"to {args.file}."
     )
     return 0

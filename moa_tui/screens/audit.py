@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, Static
 
 from ..services.audit import AuditPage, AuditRow, audit_page, export_audit_csv, verify_chain
 from ..services.errors import ValidationError
+from ..services.wording import plural
 from ..widgets.export import ExportDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -147,5 +148,7 @@ class AuditScreen(AreaScreen):
 
         self.app.push_screen(
             ExportDialog("Export this report as CSV", "audit-report.csv", save),
-            lambda count: count is not None and self.say(f"{count} events exported.", "green"),
+            lambda count: (
+                count is not None and self.say(f"{plural(count, 'event')} exported.", "green")
+            ),
         )

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from ..services.booking import undo_status
 from ..services.frontdesk import BoardRow, flow_board, rooms
 from ..services.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
+from ..services.wording import tell_apart
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -68,6 +69,7 @@ class QueueScreen(PatientRowsScreen):
         if self.hide_done:
             board = [b for b in board if b.row.status != "checked_out"]
         self.rows = {str(b.row.id): b for b in board}
+        names = tell_apart((b.row.patient_id, b.row.patient, b.row.patient_dob) for b in board)
         cells = []
         for b in board:
             r = b.row
@@ -81,7 +83,10 @@ class QueueScreen(PatientRowsScreen):
                 (
                     wait,
                     # "*": told the kiosk their address or phone changed (summary says so).
-                    plain(("*" if r.details_changed else "") + r.patient, "bold" if b.late else ""),
+                    plain(
+                        ("*" if r.details_changed else "") + names[r.patient_id],
+                        "bold" if b.late else "",
+                    ),
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
                     status_cell(r),

@@ -147,7 +147,7 @@ class ClaimsScreen(KeysetListScreen):
         sort = "oldest first" if self.filter.sort == "age" else "largest first"
         self.query_one("#claims-totals", Static).update(
             plain(
-                f"{totals.count} claims · charges {format_money(totals.total_cents)} · "
+                f"{plural(totals.count, 'claim')} · charges {format_money(totals.total_cents)} · "
                 f"open {format_money(totals.balance_cents)} · {sort}"
             )
         )

@@ -37,7 +37,7 @@ from ..services.waitlist import (
     WaitlistRow,
     add_to_waitlist,
 )
-from ..services.wording import days_from_today, plural
+from ..services.wording import days_from_today, plural, tell_apart
 from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
@@ -188,12 +188,13 @@ class ScheduleScreen(PatientRowsScreen):
         if self.select_after_load in self.rows:
             # (An answer fetched before the booking may arrive first: keep waiting then.)
             keep, self.select_after_load = self.select_after_load, None
+        names = tell_apart((r.patient_id, r.patient, r.patient_dob) for r in rows)
         table.set_rows(
             [
                 (
                     f"{r.starts_at:%H:%M}",
                     plain(r.provider),
-                    plain(r.patient),
+                    plain(names[r.patient_id]),
                     plain(r.appt_type),
                     status_cell(r),
                 )

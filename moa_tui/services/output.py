@@ -33,6 +33,7 @@ from .files import save_export
 from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS
 from .validate import check_date, check_limit, format_phone
 from .waitlist import CallRow, confirmation_list
+from .wording import plural
 
 MAX_ICAL_DAYS = 366  # one export covers at most a year
 # Statuses whose time is gone from the calendar: exported as STATUS:CANCELLED, so a
@@ -142,7 +143,7 @@ def render_day_sheet_text(sheet: DaySheet) -> str:
     lines = [
         printable(sheet.clinic),
         printable(f"Day sheet: {sheet.provider}"),
-        f"{sheet.day:%A %m/%d/%Y} · {sheet.held} appointments"
+        f"{sheet.day:%A %m/%d/%Y} · {plural(sheet.held, 'appointment')}"
         + (
             f" ({len(sheet.rows) - sheet.held} cancelled or moved)"
             if sheet.held < len(sheet.rows)
@@ -227,7 +228,7 @@ def render_day_sheet_pdf(sheet: DaySheet) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "", 9)
-    count = f"{sheet.held} appointments"
+    count = plural(sheet.held, "appointment")
     if sheet.held < len(sheet.rows):
         count += f" ({len(sheet.rows) - sheet.held} cancelled or moved)"
     pdf.cell(0, 5, count, new_x="LMARGIN", new_y="NEXT")
@@ -458,7 +459,7 @@ def export_icalendar(
         content,
         action="export.icalendar",
         detail=f"{data.provider_short} {start_date:%Y-%m-%d}..{end_date:%Y-%m-%d}: "
-        f"{len(data.appointments)} appointments"
+        f"{plural(len(data.appointments), 'appointment')}"
         + (" with patient names" if include_names else ", initials only"),
         overwrite=overwrite,
         entity="provider",

@@ -132,6 +132,7 @@ class ScheduleRow:
     moved_to: dt.datetime | None = None  # when a rescheduled visit now takes place
     moved_from: dt.datetime | None = None  # where a visit brought forward was (waitlist)
     details_changed: bool = False  # told the kiosk their address or phone changed
+    patient_dob: dt.date | None = None  # tells apart two patients of one name on a list
 
     @property
     def status_label(self) -> str:
@@ -168,6 +169,7 @@ def _row(a: Appointment, moved_to: dt.datetime | None = None) -> ScheduleRow:
         series_id=a.series_id,
         moved_to=moved_to,
         details_changed=DETAILS_CHANGED_NOTE in (a.note or ""),
+        patient_dob=a.patient.dob,
     )
 
 
@@ -179,6 +181,7 @@ def _appointments():
             Patient.id,
             Patient.first_name,
             Patient.last_name,
+            Patient.dob,
             Provider.id,
             Provider.short_name,
             Provider.full_name,

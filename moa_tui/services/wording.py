@@ -4,6 +4,7 @@ and a date, used by every screen and export."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 # Nouns whose plural is not the noun plus "s".
 _IRREGULAR = {"box": "boxes", "day": "days", "entry": "entries", "reply": "replies"}
@@ -40,3 +41,17 @@ def quantity(count: int, unit: str) -> str:
     if not word or word.lower() == "each":
         return f"{count:,}"
     return plural(count, word) + (f" {rest}" if rest else "")
+
+
+def tell_apart(people: Iterable[tuple[int, str, dt.date | None]]) -> dict[int, str]:
+    """Each person's name as a list shows it (person id -> label): the name alone, or
+    with the date of birth when another person on the same list has that name."""
+    people = list(people)
+    ids_by_name: dict[str, set[int]] = {}
+    for person_id, name, _dob in people:
+        ids_by_name.setdefault(name.casefold(), set()).add(person_id)
+    labels = {}
+    for person_id, name, dob in people:
+        shared = len(ids_by_name[name.casefold()]) > 1
+        labels[person_id] = f"{name} ({date_text(dob)})" if shared and dob else name
+    return labels
