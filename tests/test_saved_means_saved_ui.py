@@ -98,3 +98,14 @@ async def test_the_focused_field_stands_out(demo_db):
         assert app.screen.focused is app.screen.query_one("#last_name")
         assert first.styles.background != other.styles.background
         assert first.styles.text_style.bold and not other.styles.text_style.bold
+
+
+async def test_no_placeholder_looks_like_a_value(demo_db):
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "ctrl+n")
+        await settle(pilot)
+        hints = {i.id: i.placeholder for i in app.screen.query("FieldInput") if i.placeholder}
+    # A format (MM/DD/YYYY) or an example that says it is one, never a bare value.
+    assert hints == {"dob": "MM/DD/YYYY", "phone_mobile": "e.g. 555-201-3344"}

@@ -685,9 +685,11 @@ class BookingScreen(ServiceCaller, Screen[ScheduleRow | None]):
             FormDialog(
                 "Override: book outside the open slots",
                 [
-                    FieldSpec("when", "Date and time", when, placeholder="12/24 9:10"),
+                    FieldSpec("when", "Date and time", when, placeholder="e.g. 12/24 9:10"),
                     FieldSpec("provider", "Provider", default, options=options),
-                    FieldSpec("reason", "Reason", placeholder="overbook: urgent", max_length=150),
+                    FieldSpec(
+                        "reason", "Reason", placeholder="e.g. urgent, seen today", max_length=150
+                    ),
                 ],
                 submit,
                 hint="Outside hours or over another booking, with a reason ('overbook' to "

@@ -253,7 +253,7 @@ class HoursScreen(ViewScreen):
                         "hours",
                         DAY_NAMES[weekday],
                         value=hours_text(data.hours.get(weekday, [])),
-                        placeholder="8:00-12:00, 13:00-17:00",
+                        placeholder="e.g. 8:00-12:00, 13:00-17:00 (blank: off)",
                         max_length=80,
                     )
                 ],
@@ -292,9 +292,9 @@ class HoursScreen(ViewScreen):
                 "Block time or close the clinic",
                 [
                     FieldSpec("provider", "For", value=str(self.provider_id or 0), options=options),
-                    FieldSpec("starts_at", "From", placeholder="12/24 13:00, or 12/24"),
-                    FieldSpec("ends_at", "To", placeholder="12/24 17:00, or 12/26 (all day)"),
-                    FieldSpec("reason", "Reason", placeholder="Vacation, meeting, holiday"),
+                    FieldSpec("starts_at", "From", placeholder="e.g. 12/24 13:00, or 12/24"),
+                    FieldSpec("ends_at", "To", placeholder="e.g. 12/24 17:00, or 12/26 (all day)"),
+                    FieldSpec("reason", "Reason", placeholder="e.g. vacation, meeting, holiday"),
                 ],
                 submit,
                 hint="Dates: t, t+7, 12/24, 2026-12-24, with a time: 12/24 13:00 · a date "
@@ -468,7 +468,9 @@ class TypesScreen(ViewScreen):
                 value=str(kind.default_minutes) if kind else "15",
                 restrict=r"\d{0,3}",
             ),
-            FieldSpec("color", "Colour", value=kind.color if kind else "", placeholder="green"),
+            FieldSpec(
+                "color", "Colour", value=kind.color if kind else "", placeholder="e.g. green"
+            ),
             FieldSpec(
                 "overbook",
                 "Overbook",

@@ -61,7 +61,7 @@ CHOICES = {
 # A new patient starts with these and the clinic's state (clinic_state): real values,
 # saved as shown. Placeholders only show a format, never a value.
 DEFAULTS = {"sex": "U", "preferred_phone": "mobile", "language": "English"}
-PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "555-201-3344"}
+PLACEHOLDERS = {"dob": "MM/DD/YYYY", "phone_mobile": "e.g. 555-201-3344"}
 # What clean_patient accepts: a longer entry is refused as it is typed, beside the field.
 MAX_LENGTHS = {
     "last_name": 60,

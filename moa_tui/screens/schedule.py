@@ -300,7 +300,7 @@ class ScheduleScreen(PatientRowsScreen):
         self.app.push_screen(
             FormDialog(
                 f"Find on {day:%a %m/%d/%Y}",
-                [FieldSpec("name", "Name", self.last_find, placeholder="jon dex")],
+                [FieldSpec("name", "Name", self.last_find, placeholder="e.g. jon dex")],
                 find,
                 hint="Part of the last or first name · Enter: find the next · Esc: cancel",
             ),
