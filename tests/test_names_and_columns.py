@@ -264,3 +264,33 @@ async def test_two_patients_of_one_name_show_their_birth_dates(demo_db, area):
         name = f"{first.last_name}, {first.first_name}"
         assert f"{name} ({first.dob:%m/%d/%Y})" in {n.lstrip("*") for n in names}
         assert f"{name} ({second.dob:%m/%d/%Y})" in {n.lstrip("*") for n in names}
+
+
+async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
+    from moa_tui.db.models import Appointment
+    from moa_tui.screens.booking import PickDialog
+    from moa_tui.screens.visit import CheckOutScreen
+
+    seen = Appointment.select().where(Appointment.status == "with_provider").first()
+    before = Appointment.select().where(Appointment.patient == seen.patient_id).count()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(CheckOutScreen(seen.id))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"t+2w", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count > 1  # every slot found, not one at a time in a drop-down
+        day, time, provider = (str(c) for c in table.get_row_at(0))
+        assert re.fullmatch(r"\w{3} \d\d/\d\d/\d{4}", day) and provider
+        assert _fits(table, app.screen.query_one(".dialog").size.width)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckOutScreen)
+        assert "Follow-up booked" in str(app.screen.query_one("#message").content)
+        assert re.search(r"\d\d/\d\d/\d{4}", str(app.screen.query_one("#message").content))
+    assert Appointment.select().where(Appointment.patient == seen.patient_id).count() == before + 1

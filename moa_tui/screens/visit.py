@@ -36,6 +36,7 @@ from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, plain_lines
 from .base import ServiceCaller
+from .booking import PickDialog
 
 
 class ReceiptScreen(ServiceCaller, ModalScreen[None]):
@@ -375,25 +376,41 @@ class CheckOutScreen(_VisitScreen):
         if not slots:
             self.say("No open slot with this provider around then.", "bold red")
             return
-        options = [
-            (f"{s.starts_at:%a %m/%d %H:%M} {s.provider}", str(n)) for n, s in enumerate(slots)
+        # Every slot found shows at once, one row each (a drop-down showed one, cut in two).
+        rows = [
+            (str(n), (f"{s.starts_at:%a %m/%d/%Y}", f"{s.starts_at:%H:%M}", s.provider))
+            for n, s in enumerate(slots)
         ]
         patient_id = self.desk.appointment.patient_id
 
-        def book(actor, values):
-            slot = slots[int(values["slot"])]
-            return book_appointment(actor, patient_id, slot.provider_id, type_id, slot.starts_at)
+        def book(key: str | None) -> None:
+            if key is not None:
+                slot = slots[int(key)]
+                self.call_service(
+                    book_appointment,
+                    patient_id,
+                    slot.provider_id,
+                    type_id,
+                    slot.starts_at,
+                    then=self._booked,
+                    group="write",
+                )
 
         self.app.push_screen(
-            FormDialog("Book the follow-up", [FieldSpec("slot", "Slot", options=options)], book),
-            self._booked,
+            PickDialog(
+                "Book the follow-up",
+                [("Day", 14), ("Time", 5), ("Provider", 24)],
+                rows,
+                hint="Enter: book this slot · Esc: none",
+            ),
+            book,
         )
 
     def _booked(self, row: ScheduleRow | None) -> None:
         if row:
             self.next_visit = row
             self.reload()
-            self.say(f"Follow-up booked {row.starts_at:%a %m/%d %H:%M}.", "green")
+            self.say(f"Follow-up booked {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
 
     def action_slip(self) -> None:
         if self.desk:
