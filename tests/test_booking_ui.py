@@ -418,7 +418,7 @@ async def test_chart_book_and_history(demo_db):
         await press(pilot, "h")
         assert isinstance(app.screen, HistoryScreen)
         rows = table_rows(app)
-        assert [f"{first.starts_at:%m/%d/%y}", f"{first.starts_at:%H:%M}"] in [r[:2] for r in rows]
+        assert [f"{first.starts_at:%m/%d/%Y}", f"{first.starts_at:%H:%M}"] in [r[:2] for r in rows]
         count = Appointment.select().where(Appointment.patient == patient.id).count()
         assert len(rows) == count
         await press(pilot, "escape")
@@ -440,7 +440,7 @@ async def test_history_shows_what_happened(demo_db):
         cells = next(
             c
             for c in table_rows(app)
-            if c[0] == f"{row.starts_at:%m/%d/%y}" and c[1] == f"{row.starts_at:%H:%M}"
+            if c[0] == f"{row.starts_at:%m/%d/%Y}" and c[1] == f"{row.starts_at:%H:%M}"
         )
         assert cells[4] == "Cancelled" and cells[5] == "Clinic cancelled"
 

@@ -294,3 +294,48 @@ async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
         assert "Follow-up booked" in str(app.screen.query_one("#message").content)
         assert re.search(r"\d\d/\d\d/\d{4}", str(app.screen.query_one("#message").content))
     assert Appointment.select().where(Appointment.patient == seen.patient_id).count() == before + 1
+
+
+# Where a date stands without its year, and why: a narrow list column or a header under a
+# title that carries the year. Anywhere else (sentences, messages, lists) it has all four.
+SHORT_DATES_ALLOWED = {
+    "screens/schedule.py": "the Status column: '→ 12/10 09:00' in 13 cells",
+    "screens/waitlist.py": "the one-line moved message and the slots dialog's day column",
+    "screens/booking.py": "the open-slots day column and the reschedule form's default",
+    "screens/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
+    "screens/absences.py": "the reschedule list's narrow first column",
+    "widgets/day_grid.py": "column headers under a title with the full date",
+    "screens/hours.py": "a range's first day has its year only when the last day's differs",
+}
+
+
+def test_a_range_shows_the_first_year_only_when_it_differs():
+    import datetime as dt
+
+    from moa_tui.screens.hours import block_when
+
+    midnight = dt.datetime.combine
+    same = block_when(
+        midnight(dt.date(2026, 12, 3), dt.time()), midnight(dt.date(2026, 12, 8), dt.time())
+    )
+    assert same == "Thu 12/03 - Mon 12/07/2026"
+    across = block_when(
+        midnight(dt.date(2026, 12, 28), dt.time()), midnight(dt.date(2027, 1, 2), dt.time())
+    )
+    assert across == "Mon 12/28/2026 - Fri 01/01/2027"
+
+
+def test_dates_carry_four_digit_years():
+    from pathlib import Path
+
+    root = Path(moa_tui.screens.__file__).parent.parent
+    short, two_digit = [], []
+    for path in root.rglob("*.py"):
+        name = path.relative_to(root).as_posix()
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if "%y" in line:
+                two_digit.append(f"{name}:{number}")
+            if re.search(r"%m/%d(?!/%Y)", line) and name not in SHORT_DATES_ALLOWED:
+                short.append(f"{name}:{number}: {line.strip()}")
+    assert not two_digit, two_digit
+    assert not short, short

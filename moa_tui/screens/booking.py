@@ -114,7 +114,7 @@ def parse_when(field: str, text: str | None) -> dt.datetime:
 
 
 def when_text(at: dt.datetime) -> str:
-    return f"{at:%a %m/%d %H:%M}"
+    return f"{at:%a %m/%d/%Y %H:%M}"
 
 
 def booked_message(row: ScheduleRow, verb: str = "Booked") -> str:
@@ -552,7 +552,7 @@ class BookingScreen(ServiceCaller, Screen[ScheduleRow | None]):
                 key=f"s{i}",
             )
         f = self.filter
-        earliest = f"from {f.earliest:%m/%d}" if f.earliest else "from now"
+        earliest = f"from {f.earliest:%m/%d/%Y}" if f.earliest else "from now"
         found = f"{len(slots)} open" if slots else "No open slot in 90 days"
         self._hint(
             f"{found} · {PART_LABELS[f.part_of_day]} · {weekdays_label(f.weekdays)} · "

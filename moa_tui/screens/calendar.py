@@ -106,7 +106,7 @@ def describe(event: DayGrid.Highlighted) -> str:
     column, at = event.column, event.at
     if column is None or at is None:
         return ""
-    where = f"{at:%a %m/%d %H:%M} · {visible(column.provider)}"
+    where = f"{at:%a %m/%d/%Y %H:%M} · {visible(column.provider)}"
     a = event.appointment
     cell = event.grid.cells[event.grid.cursor_col][event.grid.cursor_row]
     if a is not None:

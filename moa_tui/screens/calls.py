@@ -184,7 +184,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
 
             self.app.push_screen(
                 ConfirmDialog(
-                    f"Cancel {r.patient} · {r.starts_at:%a %m/%d %H:%M} · {r.provider}? "
+                    f"Cancel {r.patient} · {r.starts_at:%a %m/%d/%Y %H:%M} · {r.provider}? "
                     "The patient cancelled on the call.",
                     yes="cancel it",
                 ),
@@ -209,14 +209,14 @@ class CallsScreen(BackOut, PatientRowsScreen):
         def done(_result: str) -> None:
             label = CALL_OUTCOMES[outcome].lower()
             if outcome == "cancelled":
-                message = f"{r.patient} {r.starts_at:%m/%d %H:%M}: cancelled; the slot is free."
+                message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: cancelled; the slot is free."
                 self.call_service(
                     appointment_row,
                     r.appointment_id,
                     then=lambda slot: offer_freed_slot(self, slot, self._from_waitlist),
                 )
             elif outcome == "rescheduled":
-                message = f"{r.patient} {r.starts_at:%m/%d %H:%M}: choose the new time."
+                message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: choose the new time."
                 self.call_service(appointment_row, r.appointment_id, then=self._move)
             elif outcome in CALL_AGAIN:
                 message = f"{r.patient}: {label}; stays on the list to call again."
@@ -236,7 +236,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
         def moved(new: ScheduleRow | None) -> None:
             if new is None:
                 self.say(
-                    f"Not moved yet: {row.patient} {row.starts_at:%m/%d %H:%M} · r on the "
+                    f"Not moved yet: {row.patient} {row.starts_at:%m/%d/%Y %H:%M} · r on the "
                     "schedule moves it.",
                     "yellow",
                 )

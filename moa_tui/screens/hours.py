@@ -48,15 +48,20 @@ def block_when(starts: dt.datetime, ends: dt.datetime) -> str:
         last = (ends - dt.timedelta(days=1)).date()
         if last == starts.date():
             return f"{starts:%a %m/%d/%Y} all day"
-        return f"{starts:%a %m/%d} - {last:%a %m/%d/%Y}"
+        return f"{starts:%a} {range_start(starts, last)} - {last:%a %m/%d/%Y}"
     if starts.date() == ends.date():
         return f"{starts:%a %m/%d/%Y} {starts:%H:%M}-{ends:%H:%M}"
     if ends.time() == midnight:  # to the end of the day before
         last = ends - dt.timedelta(days=1)
         if last.date() == starts.date():
             return f"{starts:%a %m/%d/%Y} {starts:%H:%M}-24:00"
-        return f"{starts:%m/%d %H:%M} - {last:%m/%d/%Y} 24:00"
-    return f"{starts:%m/%d %H:%M} - {ends:%m/%d/%Y %H:%M}"
+        return f"{range_start(starts, last)} {starts:%H:%M} - {last:%m/%d/%Y} 24:00"
+    return f"{range_start(starts, ends)} {starts:%H:%M} - {ends:%m/%d/%Y %H:%M}"
+
+
+def range_start(starts: dt.date, last: dt.date) -> str:
+    """A range's first day: its year shows when it is not the last day's year."""
+    return f"{starts:%m/%d}" if starts.year == last.year else f"{starts:%m/%d/%Y}"
 
 
 def hours_total(blocks: list[tuple[str, str]]) -> str:

@@ -34,7 +34,7 @@ def offer_freed_slot(screen, slot: ScheduleRow, booked: Callable[[ScheduleRow], 
 
         screen.app.push_screen(
             PickDialog(
-                f"Offer this slot: {slot.starts_at:%a %m/%d %H:%M} · {slot.provider} · "
+                f"Offer this slot: {slot.starts_at:%a %m/%d/%Y %H:%M} · {slot.provider} · "
                 f"{slot.appt_type}",
                 [("Waiting", 22), ("Phone", 12), ("Wants", 28)],
                 [

@@ -425,7 +425,7 @@ class ScheduleScreen(PatientRowsScreen):
             return
         choose_and_call(
             self,
-            f"Cancel {row.patient} · {row.starts_at:%a %m/%d %H:%M} · {row.provider}",
+            f"Cancel {row.patient} · {row.starts_at:%a %m/%d/%Y %H:%M} · {row.provider}",
             FieldSpec("who", "Who cancelled", "patient", options=WHO_CANCELLED),
             lambda actor, who: cancel_appointment(actor, row.id, row.version, who),
             self._cancelled,
@@ -433,7 +433,7 @@ class ScheduleScreen(PatientRowsScreen):
         )
 
     def _cancelled(self, row: ScheduleRow) -> None:
-        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d %H:%M}.", "green")
+        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
         self.reload()
         offer_freed_slot(self, row, self._from_waitlist)
 

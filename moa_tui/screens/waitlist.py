@@ -320,7 +320,8 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
             self.say(moved_message(booked), "green")
         elif booked is not None:
             self.say(
-                f"Booked: {booked.patient} · {booked.starts_at:%a %m/%d %H:%M} · {booked.provider}",
+                f"Booked: {booked.patient} · {booked.starts_at:%a %m/%d/%Y %H:%M} · "
+                f"{booked.provider}",
                 "green",
             )
         self.reload()

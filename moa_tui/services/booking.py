@@ -219,7 +219,7 @@ def _check_slot(
         if not override:
             raise ValidationError.one(
                 "starts_at",
-                f"{provider.short_name} does not work {start:%a %m/%d %H:%M}-{end:%H:%M}. "
+                f"{provider.short_name} does not work {start:%a %m/%d/%Y %H:%M}-{end:%H:%M}. "
                 "Override with a reason to book anyway.",
             )
         overridden.append("outside hours")
@@ -457,7 +457,7 @@ def appointment_history(actor: StaffMember, patient_id: int, limit: int = 200) -
             detail.append(CANCEL_REASONS[a.cancel_reason])
         if a.rescheduled_to_id:
             new = Appointment.get_by_id(a.rescheduled_to_id)
-            detail.append(f"moved to {new.starts_at:%m/%d %H:%M}")
+            detail.append(f"moved to {new.starts_at:%m/%d/%Y %H:%M}")
         if a.override_reason:
             detail.append(f"override: {a.override_reason}")
         if a.series_id:

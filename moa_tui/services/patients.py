@@ -278,7 +278,7 @@ def _check_version(p: Patient, version: int) -> None:
         at = clock.utc_to_local(p.updated_at)
         raise Conflict(
             f"{p.first_name} {p.last_name} was changed by {who} at {at:%H:%M} on "
-            f"{at:%m/%d}. Your edits were not saved; the record has been reloaded."
+            f"{at:%m/%d/%Y}. Your edits were not saved; the record has been reloaded."
         )
 
 
