@@ -37,6 +37,7 @@ from moa_tui.db.models import (
     Appointment,
     AppointmentType,
     AuditEvent,
+    ChangeCounter,
     Claim,
     ClaimAdjustment,
     ClaimLine,
@@ -134,11 +135,12 @@ VALID_PATIENT = {
 
 
 def fingerprint() -> dict[str, list]:
-    """Every row of every table but the audit trail (a refusal is recorded there)."""
+    """Every row of every table but the audit trail (a refusal is recorded there) and the
+    change counters (which count the audit trail's changes too)."""
     return {
-        model.__name__: list(model.select().order_by(model.id).tuples())
+        model.__name__: list(model.select().order_by(model._meta.primary_key).tuples())
         for model in MODELS
-        if model is not AuditEvent
+        if model not in (AuditEvent, ChangeCounter)
     }
 
 

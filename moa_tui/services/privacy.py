@@ -41,6 +41,7 @@ EXEMPT: dict[str, str] = {
     "files.record_export": "records that an export was written; it returns nothing of the "
     "record (the export's own service checked the access before rendering it)",
     "booking.book_appointment": _SCHEDULE_ROW,
+    "schedule.visit_to_check_in": _SCHEDULE_ROW + "; the check-in screen it opens is checked",
     "booking.reschedule": _SCHEDULE_ROW,
     "booking.cancel_appointment": _SCHEDULE_ROW,
     "booking.mark_no_show": _SCHEDULE_ROW,
