@@ -325,6 +325,21 @@ def test_a_range_shows_the_first_year_only_when_it_differs():
     assert across == "Mon 12/28/2026 - Fri 01/01/2027"
 
 
+def test_counts_are_worded_by_the_one_helper():
+    """No hand-made plural ("item{'s' if n != 1 else ''}") outside services/wording.py."""
+    from pathlib import Path
+
+    root = Path(moa_tui.screens.__file__).parent.parent
+    made = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if path.name != "wording.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"""\{['"](s|es)['"] if""", line)
+    ]
+    assert not made, made
+
+
 def test_dates_carry_four_digit_years():
     from pathlib import Path
 

@@ -29,7 +29,7 @@ from ..services.calendar import (
     week_start,
 )
 from ..services.validate import date_in_range, parse_date, step_date
-from ..services.wording import days_from_today
+from ..services.wording import days_from_today, plural
 from ..widgets.day_grid import LEGEND, DayGrid, fit_text
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, visible
@@ -489,7 +489,7 @@ class MonthScreen(ViewScreen):
             return
         self.month_grid.show(data)
         closed = sum(bool(d.closed) for d in data.days)
-        extra = f" · {closed} closed day{'s' if closed != 1 else ''}" if closed else ""
+        extra = f" · {plural(closed, 'closed day')}" if closed else ""
         self.set_title(f"{self.day:%B %Y} · {data.counts.label}{extra}")
         self._describe()
 

@@ -26,6 +26,7 @@ from ..services.patients import (
 )
 from ..services.schedule import visit_to_check_in
 from ..services.validate import format_money
+from ..services.wording import plural
 from ..widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, plain_lines, visible
@@ -165,7 +166,7 @@ class PatientsScreen(AreaScreen):
         elif len(hits) >= 50:
             hint = "First 50 matches; type more to narrow. Enter opens the highlighted one."
         else:
-            matches = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+            matches = plural(len(hits), "match", "matches")
             hint = f"{matches}. Enter opens the highlighted one."
         self.query_one("#search-hint", Static).update(plain(hint))
 
@@ -568,7 +569,7 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         if isinstance(error, ValidationError):
             form.show_errors(error.errors)
             count = len(error.errors)
-            message.update(plain(f"{count} field{'s' if count > 1 else ''} to correct.", "red"))
+            message.update(plain(f"{plural(count, 'field')} to correct.", "red"))
             return
         form.show_errors({})
         message.update(plain(str(error), "bold red"))

@@ -14,7 +14,7 @@ from ..services.inventory import (
     stock_page,
     use_stock,
 )
-from ..services.wording import quantity
+from ..services.wording import plural, quantity
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
@@ -105,7 +105,7 @@ class StockScreen(KeysetListScreen):
             shown += f" matching “{self.search}” (/ blank: all)"
         self.query_one("#stock-summary", Static).update(
             plain(
-                f"{low} item{'s' if low != 1 else ''} at or below reorder point · showing {shown}"
+                f"{plural(low, 'item')} at or below reorder point · showing {shown}"
             )
         )
 

@@ -32,6 +32,7 @@ from ..services.frontdesk import (
 from ..services.schedule import InsuranceNotVerified, ScheduleRow, advance, check_in
 from ..services.security import can
 from ..services.validate import format_money, parse_date
+from ..services.wording import plural
 from ..widgets.export import ExportDialog
 from ..widgets.form import FieldSpec, FormDialog
 from ..widgets.text import plain, plain_lines
@@ -165,7 +166,7 @@ def copay_line(d: VisitDesk) -> str:
 def paid_today_line(d: VisitDesk) -> str:
     total = format_money(sum(cents for _number, cents in d.paid_today))
     receipts = ", ".join(str(number) for number, _cents in d.paid_today)
-    word = "receipts" if len(d.paid_today) > 1 else "receipt"
+    word = "receipt" if len(d.paid_today) == 1 else "receipts"
     return f"Paid today {total} for this visit ({word} {receipts})"
 
 
@@ -173,7 +174,7 @@ def still_to_do(d: VisitDesk) -> str:
     """Forms due and the co-pay not collected, short enough for one 80-column line."""
     parts = []
     if d.missing:
-        parts.append(f"{len(d.missing)} form{'s' if len(d.missing) != 1 else ''} due")
+        parts.append(f"{plural(len(d.missing), 'form')} due")
     if d.copay_due_cents:
         parts.append(f"co-pay {format_money(d.copay_due_cents)} not collected")
     return ", ".join(parts)

@@ -21,6 +21,7 @@ from .core import audit, get_or_refuse, reader, writer
 from .errors import Conflict, NotFound, ServiceError, ValidationError
 from .security import require
 from .validate import check_date, clean_text
+from .wording import plural
 
 STATUS_LABELS = {
     "booked": "Booked",
@@ -95,7 +96,7 @@ class DayCounts:
         extra = [
             text
             for n, text in (
-                (self.no_show, _plural(self.no_show, "no-show")),
+                (self.no_show, plural(self.no_show, "no-show")),
                 (self.cancelled, f"{self.cancelled} cancelled"),
                 (self.moved, f"{self.moved} moved"),
             )
