@@ -53,10 +53,6 @@ ACTIVE = ("booked", *FLOW)  # statuses that hold their slot
 SCHEDULE_LIMIT = 1000  # a day of a large practice; never the whole table
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 @dataclass(frozen=True)
 class DayCounts:
     """The one count of appointments every view shows (day list, day grid, week, month):
