@@ -354,3 +354,24 @@ def test_dates_carry_four_digit_years():
                 short.append(f"{name}:{number}: {line.strip()}")
     assert not two_digit, two_digit
     assert not short, short
+
+
+async def test_calls_list_tells_apart_two_patients_of_one_name(demo_db):
+    from moa_tui.db.models import Patient
+    from moa_tui.services.staff import find_staff as staff
+    from moa_tui.services.waitlist import confirmation_list
+
+    calls = confirmation_list(staff("desk"), 1)
+    ids = list(dict.fromkeys(c.patient_id for c in calls))[:2]
+    first, second = (Patient.get_by_id(i) for i in ids)
+    Patient.update(last_name=first.last_name, first_name=first.first_name).where(
+        Patient.id == second.id
+    ).execute()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one("#calls-table")
+        names = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        name = f"{first.last_name}, {first.first_name}"
+        assert {f"{name} ({first.dob:%m/%d/%Y})", f"{name} ({second.dob:%m/%d/%Y})"} <= names

@@ -13,7 +13,7 @@ from ..services import clock
 from ..services.output import CallItem, call_worklist
 from ..services.schedule import ScheduleRow, appointment_row
 from ..services.waitlist import CALL_OUTCOMES, record_call
-from ..services.wording import days_from_today
+from ..services.wording import days_from_today, tell_apart
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain
 from .base import PatientRowsScreen
@@ -106,6 +106,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
         self._next_key = None
         table.reset()
         self.items = {str(i.call.appointment_id): i for i in items}
+        names = tell_apart((i.call.patient_id, i.call.patient, i.call.patient_dob) for i in items)
         cells = []
         for item in items:
             r = item.call
@@ -113,7 +114,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
             cells.append(
                 (
                     f"{r.starts_at:%H:%M}",
-                    plain(r.patient),
+                    plain(names[r.patient_id]),
                     plain(r.phones),
                     plain(r.last_outcome or "-", OUTCOME_STYLE.get(outcome, "dim")),
                     plain(r.provider),

@@ -55,6 +55,8 @@ class CallRow:
     provider: str
     appt_type: str
     last_outcome: str
+    patient_id: int = 0
+    patient_dob: dt.date | None = None  # tells apart two patients of one name
 
 
 def _waitlist_row(e: WaitlistEntry) -> WaitlistRow:
@@ -248,6 +250,8 @@ def confirmation_list(actor: StaffMember, days_ahead: int = 1) -> list[CallRow]:
                 a.provider.short_name,
                 a.appt_type.name,
                 CALL_OUTCOMES.get(a.confirmation, ""),
+                patient_id=p.id,
+                patient_dob=p.dob,
             )
         )
     return rows
