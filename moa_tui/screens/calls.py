@@ -106,7 +106,10 @@ class CallsScreen(BackOut, PatientRowsScreen):
         self._next_key = None
         table.reset()
         self.items = {str(i.call.appointment_id): i for i in items}
-        names = tell_apart((i.call.patient_id, i.call.patient, i.call.patient_dob) for i in items)
+        names = tell_apart(
+            ((i.call.patient_id, i.call.patient, i.call.patient_dob) for i in items),
+            table.column_width("Patient"),
+        )
         cells = []
         for item in items:
             r = item.call

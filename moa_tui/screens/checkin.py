@@ -69,7 +69,10 @@ class QueueScreen(PatientRowsScreen):
         if self.hide_done:
             board = [b for b in board if b.row.status != "checked_out"]
         self.rows = {str(b.row.id): b for b in board}
-        names = tell_apart((b.row.patient_id, b.row.patient, b.row.patient_dob) for b in board)
+        names = tell_apart(
+            ((b.row.patient_id, b.row.patient, b.row.patient_dob) for b in board),
+            table.column_width("Patient") - 1,  # room for the '*' of changed details
+        )
         cells = []
         for b in board:
             r = b.row

@@ -188,7 +188,9 @@ class ScheduleScreen(PatientRowsScreen):
         if self.select_after_load in self.rows:
             # (An answer fetched before the booking may arrive first: keep waiting then.)
             keep, self.select_after_load = self.select_after_load, None
-        names = tell_apart((r.patient_id, r.patient, r.patient_dob) for r in rows)
+        names = tell_apart(
+            ((r.patient_id, r.patient, r.patient_dob) for r in rows), table.column_width("Patient")
+        )
         table.set_rows(
             [
                 (

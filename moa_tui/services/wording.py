@@ -43,15 +43,22 @@ def quantity(count: int, unit: str) -> str:
     return plural(count, word) + (f" {rest}" if rest else "")
 
 
-def tell_apart(people: Iterable[tuple[int, str, dt.date | None]]) -> dict[int, str]:
+def tell_apart(people: Iterable[tuple[int, str, dt.date | None]], width: int = 0) -> dict[int, str]:
     """Each person's name as a list shows it (person id -> label): the name alone, or
-    with the date of birth when another person on the same list has that name."""
+    with the date of birth when another person on the same list has that name. Given the
+    column's *width*, a long name gives way so the date still shows ("Applewo… 11/29/1937")."""
     people = list(people)
     ids_by_name: dict[str, set[int]] = {}
     for person_id, name, _dob in people:
         ids_by_name.setdefault(name.casefold(), set()).add(person_id)
     labels = {}
     for person_id, name, dob in people:
-        shared = len(ids_by_name[name.casefold()]) > 1
-        labels[person_id] = f"{name} ({date_text(dob)})" if shared and dob else name
+        if len(ids_by_name[name.casefold()]) < 2 or not dob:
+            labels[person_id] = name
+            continue
+        born = date_text(dob)
+        if width and len(name) + len(born) + 3 > width:
+            labels[person_id] = f"{name[: max(1, width - len(born) - 2)]}… {born}"
+        else:
+            labels[person_id] = f"{name} ({born})"
     return labels

@@ -44,6 +44,13 @@ class RowTable(DataTable):
     def on_resize(self) -> None:
         self._fit_columns()
 
+    def column_width(self, label: str) -> int:
+        """The width the column of that label has now (0 when it is left out)."""
+        for column in self.columns.values():
+            if column.label.plain == label:
+                return column.width
+        return 0
+
     def _fit_columns(self) -> None:
         if not (self._shares or self._optional) or not self.columns or not self.size.width:
             return
