@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
+from ..db import changes
 from ..services.audit import AuditPage, AuditRow, audit_page, export_audit_csv, verify_chain
 from ..services.errors import ValidationError
 from ..services.wording import plural
@@ -21,6 +22,7 @@ OUTCOME_STYLE = {"emergency": "bold magenta", "refused": "red"}
 
 class AuditScreen(AreaScreen):
     AREA_TITLE = "Audit trail"
+    TOPICS = frozenset({changes.AUDIT})  # refetched when another terminal changes these
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("v", "verify", "Verify chain"),

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..db import changes
 from ..services import clock
 from ..services.output import CallItem, call_worklist
 from ..services.schedule import ScheduleRow, appointment_row
@@ -47,6 +48,7 @@ class BackOut:
 
 class CallsScreen(BackOut, PatientRowsScreen):
     AREA_TITLE = "Confirmation calls"
+    TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"record": "schedule.write"}
     BINDINGS = [
         Binding("1", "record('confirmed')", "Confirmed"),

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..db import changes
 from ..services.booking import undo_status
 from ..services.frontdesk import BoardRow, flow_board, rooms
 from ..services.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
@@ -24,6 +25,7 @@ def duration(minutes: int) -> str:
 
 class QueueScreen(PatientRowsScreen):
     AREA_TITLE = "Patient flow"
+    TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
     BINDINGS = [
         Binding("a,space", "advance", "Next step"),

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
+from ..db import changes
 from ..services import clock
 from ..services.claims import (
     AGE_BUCKETS,
@@ -66,6 +67,7 @@ def write_off_dialog(row: ClaimRow) -> FormDialog:
 
 class ClaimsScreen(KeysetListScreen):
     AREA_TITLE = "Claims"
+    TOPICS = frozenset({changes.CLAIMS})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
     BINDINGS = [
         Binding("u", "change_status", "Status"),

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ..db import changes
 from ..services import clock
 from ..services.errors import Conflict, ServiceError, ValidationError
 from ..services.patients import (
@@ -83,6 +84,7 @@ MAX_LENGTHS = {
 
 class PatientsScreen(AreaScreen):
     AREA_TITLE = "Patients"
+    TOPICS = frozenset({changes.PATIENTS})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {
         "new_patient": "patient.write",
         "edit_patient": "patient.write",

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..db import changes
 from ..services import clock
 from ..services.absences import Absence, day_absences
 from ..services.availability import TypeInfo, list_types
@@ -88,6 +89,7 @@ def status_cell(row: ScheduleRow):
 
 class ScheduleScreen(PatientRowsScreen):
     AREA_TITLE = "Schedule"
+    TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     # Two lines when someone is away or the clinic is closed, so the reason is not cut.
     DEFAULT_CSS = """
     ScheduleScreen #schedule-day { height: auto; max-height: 2; }

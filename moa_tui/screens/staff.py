@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..db import changes
 from ..services.security import ROLE_LABELS
 from ..services.staff import (
     StaffRow,
@@ -28,6 +29,7 @@ from .base import AreaScreen
 
 class StaffScreen(AreaScreen):
     AREA_TITLE = "Staff accounts"
+    TOPICS = frozenset({changes.STAFF})  # refetched when another terminal changes these
     BINDINGS = [
         Binding("n", "new", "New account"),
         Binding("d", "toggle_active", "(De)activate"),

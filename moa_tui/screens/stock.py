@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..db import changes
 from ..services.inventory import (
     StockRow,
     adjust_stock,
@@ -32,6 +33,7 @@ CHANGES = {
 
 class StockScreen(KeysetListScreen):
     AREA_TITLE = "Stock"
+    TOPICS = frozenset({changes.STOCK})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change": "stock.write"}
     BINDINGS = [
         Binding("r", "change('receive')", "Receive"),

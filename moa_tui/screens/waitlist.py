@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from ..db import changes
 from ..services.availability import TypeInfo, list_types
 from ..services.booking import Slot
 from ..services.errors import ServiceError
@@ -226,6 +227,7 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
 
 class WaitlistScreen(BackOut, PatientRowsScreen):
     AREA_TITLE = "Waitlist"
+    TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"slots": "schedule.write", "remove": "schedule.write"}
     BINDINGS = [
         Binding("s", "slots", "Open slots"),

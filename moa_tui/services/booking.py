@@ -437,7 +437,7 @@ def undo_status(actor: StaffMember, appointment_id: int, version: int) -> Schedu
     return _row(a)
 
 
-@writer("schedule.read")  # a writer: reading a restricted record writes its audit event
+@writer("schedule.read", changes=())  # a writer: reading a restricted record is audited
 def appointment_history(actor: StaffMember, patient_id: int, limit: int = 200) -> list[HistoryRow]:
     """A patient's appointments, newest first, with cancel reasons and reschedule links.
     A restricted record needs a reason stated this session (privacy.require_access)."""

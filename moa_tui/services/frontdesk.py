@@ -182,7 +182,7 @@ def _paid_today(a: Appointment) -> tuple[tuple[int, int], ...]:
     return tuple((e.receipt_no, -e.cents) for e in found)
 
 
-@writer("checkin")  # a writer: reading a restricted record writes its audit event
+@writer("checkin", changes=())  # a writer: reading a restricted record is audited
 def visit_desk(actor: StaffMember, appointment_id: int) -> VisitDesk:
     """Coverage, co-pay, eligibility, missing intake items and balance of one visit.
     A restricted record needs a reason stated this session (privacy.require_access)."""
@@ -475,7 +475,7 @@ def _pdf(title: str, lines: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
-@writer("checkin")
+@writer("checkin", changes=())  # a writer: a restricted record's read is audited
 def _may_print_receipt(actor: StaffMember, receipt: Receipt) -> int:
     """The receipt's patient id, once the account may print it (restricted records too)."""
     patient = Patient.get_or_none(Patient.mrn == receipt.mrn)
@@ -522,7 +522,7 @@ def visit_slip_lines(row: ScheduleRow, next_visit: ScheduleRow | None) -> list[s
     return lines
 
 
-@writer("checkin")
+@writer("checkin", changes=())  # as _may_print_receipt
 def _visit_slip_title(actor: StaffMember, row: ScheduleRow) -> str:
     """The slip's title, once the account may print this patient's slip."""
     require_access(actor, row.patient_id, "visit slip")

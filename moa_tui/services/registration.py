@@ -221,7 +221,7 @@ def _coverage_row(c: Coverage) -> CoverageRow:
     )
 
 
-@writer("patient.read")  # a writer: reading a restricted record writes its audit event
+@writer("patient.read", changes=())  # a writer: reading a restricted record is audited
 def list_coverage(actor: StaffMember, patient_id: int) -> list[CoverageRow]:
     require_access(actor, patient_id, "insurance list")
     query = (
