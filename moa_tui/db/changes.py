@@ -28,9 +28,14 @@ SCHEDULE, PATIENTS, CLAIMS, STOCK, STAFF, AUDIT = (
     "audit",
 )
 
-# The versions this process's own writes committed: the watcher does not report them.
-_own: dict[str, int] = {}
+# The versions this process's own writes committed, by (database file, topic): the
+# watcher of that file does not report them.
+_own: dict[tuple[str, str], int] = {}
 _own_lock = threading.Lock()
+
+
+def _where(path) -> str:
+    return os.path.realpath(path)
 
 
 def bump(topics: frozenset[str] | set[str] | tuple[str, ...]) -> dict[str, int]:
@@ -52,8 +57,11 @@ def bump(topics: frozenset[str] | set[str] | tuple[str, ...]) -> dict[str, int]:
 
 def committed_here(versions: dict[str, int]) -> None:
     """Mark *versions* (from bump, after its transaction committed) as this process's."""
+    if not versions:
+        return
+    where = _where(db.database)
     with _own_lock:
-        _own.update(versions)
+        _own.update({(where, topic): version for topic, version in versions.items()})
 
 
 class ChangeWatcher:
@@ -64,6 +72,7 @@ class ChangeWatcher:
             # The file the models are bound to is opened with the same key.
             key = db.key if db.database and _same_file(path, db.database) else None
         self._conn = crypto.connect(path, key, check_same_thread=False)
+        self._where = _where(path)
         self._data_version = self._read_data_version()
         self._seen = self._read_counters()
 
@@ -84,7 +93,7 @@ class ChangeWatcher:
         self._data_version = current
         counters = self._read_counters()
         with _own_lock:
-            own = dict(_own)
+            own = {topic: v for (where, topic), v in _own.items() if where == self._where}
         topics = {
             topic
             for topic, version in counters.items()
