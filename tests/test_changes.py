@@ -119,3 +119,22 @@ async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(
         app._look_for_changes()
         await settle(pilot)
         assert len(reloads) == before + 1
+
+
+def test_own_writes_count_per_database_file(demo_db, tmp_path):
+    """A write this process made to another clinic file (an earlier test, a restore) must
+    not hide the same version number of this file's topic."""
+    _, item_id = _ids()
+    changes._own[(str((tmp_path / "other.db").resolve()), changes.STOCK)] = 1
+    watcher = ChangeWatcher(demo_db)
+    try:
+        another_terminal(
+            demo_db,
+            f"""
+            from moa_tui.services.inventory import receive_stock
+            receive_stock(desk, {item_id}, "3", "delivery")
+            """,
+        )
+        assert changes.STOCK in watcher.changed()
+    finally:
+        watcher.close()
