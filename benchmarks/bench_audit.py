@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from moa_tui.db.database import db, open_database, write_transaction
-from moa_tui.services.audit import verify_chain
 from moa_tui.services.core import audit
-from moa_tui.services.staff import create_first_admin, load_clinic
+from moa_tui.services.security.audit import verify_chain
+from moa_tui.services.security.staff import create_first_admin, load_clinic
 
 
 def main() -> None:

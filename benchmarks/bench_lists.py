@@ -47,11 +47,11 @@ from moa_tui.db.models import (
     SupplyItem,
 )
 from moa_tui.services import clock
-from moa_tui.services.claims import ClaimFilter, claim_totals, claims_page
-from moa_tui.services.inventory import stock_page
-from moa_tui.services.patients import search_patients
-from moa_tui.services.schedule import day_schedule
-from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
+from moa_tui.services.billing.claims import ClaimFilter, claim_totals, claims_page
+from moa_tui.services.patients.patients import search_patients
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.security.staff import create_first_admin, find_staff, load_clinic
+from moa_tui.services.supplies.inventory import stock_page
 
 SIZES = (100, 10_000, 100_000)
 NOW = "2026-11-18T10:30:00"  # the clinic clock is frozen, so every run sees the same data

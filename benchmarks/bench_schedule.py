@@ -46,9 +46,9 @@ from bulk import bulk  # benchmarks/bulk.py, beside this script
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, ProviderHours
 from moa_tui.services import clock
-from moa_tui.services.booking import SlotFilter, find_open_slots
-from moa_tui.services.schedule import day_schedule
-from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
+from moa_tui.services.scheduling.booking import SlotFilter, find_open_slots
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.security.staff import create_first_admin, find_staff, load_clinic
 
 NOW = "2026-11-18T10:30:00"  # the clinic clock is frozen, so every run sees the same data
 PROVIDERS = 20

@@ -16,17 +16,17 @@ from textual.screen import Screen
 from .db.anchors import write_anchor
 from .db.changes import ChangeWatcher
 from .db.models import StaffMember
-from .screens.audit import AuditScreen
 from .screens.base import DataChanged
-from .screens.checkin import QueueScreen
-from .screens.claims import ClaimsScreen
+from .screens.billing.claims import ClaimsScreen
+from .screens.frontdesk.checkin import QueueScreen
 from .screens.help import HelpScreen, describe_keys, screen_name
-from .screens.patients import PatientsScreen
-from .screens.schedule import ScheduleScreen
-from .screens.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from .screens.staff import StaffScreen
-from .screens.stock import StockScreen
-from .services.security import can
+from .screens.patients.patients import PatientsScreen
+from .screens.scheduling.schedule import ScheduleScreen
+from .screens.security.audit import AuditScreen
+from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
+from .screens.security.staff import StaffScreen
+from .screens.supplies.stock import StockScreen
+from .services.security.security import can
 
 # name: (key, label, screen, permission needed to see it)
 AREAS = {
@@ -249,7 +249,7 @@ class MoaApp(App):
 
     def open_patient(self, patient_id: int, edit: bool = False) -> None:
         """Open a patient's chart over the current area; Esc comes back."""
-        from .screens.patients import PatientChartScreen
+        from .screens.patients.patients import PatientChartScreen
 
         self.push_screen(PatientChartScreen(patient_id, edit=edit))
 

@@ -58,7 +58,7 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
     demo is left missing (a restore makes it)."""
     from .db import crypto
     from .services.demo import build_demo, is_demo_clinic, is_empty
-    from .services.staff import load_clinic
+    from .services.security.staff import load_clinic
 
     path = path.expanduser()
     check_demo_file(path)
@@ -88,8 +88,8 @@ def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bo
     """
     from .app import MoaApp
     from .services.demo import DEMO_PASSWORD
-    from .services.security import resolve_username, staff_for_os_login
-    from .services.staff import has_staff, load_clinic
+    from .services.security.security import resolve_username, staff_for_os_login
+    from .services.security.staff import has_staff, load_clinic
 
     clinic = load_clinic()
     if not has_staff():
@@ -116,7 +116,7 @@ def make_kiosk_app(
     """The self check-in kiosk (or the waiting-room display), signed in with the kiosk
     account."""
     from .kiosk import KioskApp, WaitingRoomApp
-    from .services.staff import load_clinic
+    from .services.security.staff import load_clinic
 
     clinic = load_clinic()
     if waiting_room:

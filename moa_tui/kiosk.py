@@ -17,9 +17,9 @@ from textual.widgets import Static
 from .db.changes import SCHEDULE, ChangeWatcher
 from .db.models import StaffMember
 from .screens.base import ServiceCaller
-from .screens.signin import LoginScreen
+from .screens.security.signin import LoginScreen
 from .services.errors import ServiceError
-from .services.kiosk import (
+from .services.frontdesk.kiosk import (
     KioskVisit,
     NeedPhoneDigits,
     WaitingRoomLine,
@@ -27,7 +27,7 @@ from .services.kiosk import (
     kiosk_find,
     waiting_room,
 )
-from .services.security import SignInError, authenticate
+from .services.security.security import SignInError, authenticate
 from .widgets.form import FieldSpec, Form
 from .widgets.text import plain, plain_lines
 

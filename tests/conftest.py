@@ -10,9 +10,10 @@ import pytest
 
 from moa_tui.db.audit_key import key_path as audit_key_path
 from moa_tui.db.database import db, open_database
-from moa_tui.services import clock, signin_delay
+from moa_tui.services import clock
 from moa_tui.services.demo import DemoSize, build_demo
-from moa_tui.services.staff import create_first_admin, find_staff, load_clinic
+from moa_tui.services.security import signin_delay
+from moa_tui.services.security.staff import create_first_admin, find_staff, load_clinic
 
 # Wednesday 18 November 2026, 10:30 in the clinic: mid-morning, some patients already in.
 FROZEN_NOW = "2026-11-18T10:30:00"

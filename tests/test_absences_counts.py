@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from moa_tui.db.models import Appointment, BlockedTime
-from moa_tui.services.absences import absences_during, booked_during, day_absences
-from moa_tui.services.availability import add_block
-from moa_tui.services.calendar import day_grid, month_overview, week_grid
-from moa_tui.services.schedule import DayCounts, day_schedule, list_providers
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.absences import absences_during, booked_during, day_absences
+from moa_tui.services.scheduling.availability import add_block
+from moa_tui.services.scheduling.calendar import day_grid, month_overview, week_grid
+from moa_tui.services.scheduling.schedule import DayCounts, day_schedule, list_providers
+from moa_tui.services.security.staff import find_staff
 
 TODAY = dt.date(2026, 11, 18)
 CLOSED = TODAY + dt.timedelta(days=10)

@@ -8,9 +8,9 @@ import datetime as dt
 
 from moa_tui.cli import make_app
 from moa_tui.services import clock
-from moa_tui.services.absences import day_absences
-from moa_tui.services.schedule import DayCounts, day_schedule
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.absences import day_absences
+from moa_tui.services.scheduling.schedule import DayCounts, day_schedule
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle, static_text
 
@@ -64,8 +64,8 @@ async def _press(pilot, *keys: str) -> None:
 
 async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.booking import BookingScreen, PickDialog
-    from moa_tui.screens.schedule import ScheduleScreen
+    from moa_tui.screens.scheduling.booking import BookingScreen, PickDialog
+    from moa_tui.screens.scheduling.schedule import ScheduleScreen
 
     desk = find_staff("desk")
     away_day = clock.today() + dt.timedelta(days=15)
@@ -109,9 +109,9 @@ async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
 
 async def test_blocking_a_booked_day_lists_the_visits_and_opens_the_worklist(demo_db):
     from moa_tui.db.models import Appointment
-    from moa_tui.screens.absences import RescheduleListScreen
-    from moa_tui.screens.booking import BookingScreen, PickDialog
-    from moa_tui.screens.hours import HoursScreen
+    from moa_tui.screens.scheduling.absences import RescheduleListScreen
+    from moa_tui.screens.scheduling.booking import BookingScreen, PickDialog
+    from moa_tui.screens.scheduling.hours import HoursScreen
 
     manager = find_staff("manager")
     tomorrow = clock.today() + dt.timedelta(days=1)

@@ -18,11 +18,11 @@ from moa_tui.db.audit_key import key_path
 from moa_tui.db.audit_trail import FIELDS, GENESIS, legacy_hash
 from moa_tui.db.database import db, open_database, write_transaction
 from moa_tui.db.models import AuditEvent, ClinicSettings, Patient
-from moa_tui.services.audit import audit_page, verify_chain
 from moa_tui.services.core import audit
 from moa_tui.services.errors import ServiceError
-from moa_tui.services.patients import open_patient
-from moa_tui.services.staff import find_staff
+from moa_tui.services.patients.patients import open_patient
+from moa_tui.services.security.audit import audit_page, verify_chain
+from moa_tui.services.security.staff import find_staff
 
 
 def _events(n: int) -> None:
@@ -376,7 +376,7 @@ def test_a_copied_clinic_needs_its_key_copied_too(anchored, tmp_path):
 
 async def test_the_audit_screen_names_the_cut_event_and_the_app_anchors_at_exit(anchored):
     from moa_tui.cli import make_app
-    from moa_tui.screens.audit import AuditScreen
+    from moa_tui.screens.security.audit import AuditScreen
 
     from .ui_helpers import settle, static_text
 

@@ -27,7 +27,7 @@ from moa_tui.db.backup import (
     restore_backup,
 )
 from moa_tui.db.database import db, open_database, use_keys
-from moa_tui.services.staff import load_clinic
+from moa_tui.services.security.staff import load_clinic
 
 SPAWN = multiprocessing.get_context("spawn")
 WRITER_DEADLINE = 60.0  # a spawned interpreter imports everything first

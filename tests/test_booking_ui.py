@@ -10,15 +10,15 @@ import traceback
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, WaitlistEntry
-from moa_tui.screens.booking import BookingScreen, HistoryScreen, InfoDialog, PickDialog
-from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
-from moa_tui.screens.schedule import ScheduleScreen
+from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.screens.scheduling.booking import BookingScreen, HistoryScreen, InfoDialog, PickDialog
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
-from moa_tui.services.booking import SlotFilter, book_appointment, find_open_slots
-from moa_tui.services.patients import search_patients
-from moa_tui.services.schedule import ScheduleRow
-from moa_tui.services.staff import find_staff
-from moa_tui.services.waitlist import add_to_waitlist
+from moa_tui.services.patients.patients import search_patients
+from moa_tui.services.scheduling.booking import SlotFilter, book_appointment, find_open_slots
+from moa_tui.services.scheduling.schedule import ScheduleRow
+from moa_tui.services.scheduling.waitlist import add_to_waitlist
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.paged_table import PagedTable
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows
@@ -170,7 +170,7 @@ def other_terminal_books(db_path: str, patient_id: int, provider_id: int, type_i
     """Another moa-tui (another OS process) books the slot as desk2."""
     try:
         from moa_tui.db.database import open_database
-        from moa_tui.services.staff import load_clinic
+        from moa_tui.services.security.staff import load_clinic
 
         clock.set_zone("America/New_York")
         clock.freeze("2026-11-18T10:30:00")

@@ -11,8 +11,9 @@ import pytest
 
 from moa_tui.db.database import db
 from moa_tui.db.models import Appointment, AppointmentType, BlockedTime, Provider
-from moa_tui.services.availability import add_block, set_hours
-from moa_tui.services.calendar import (
+from moa_tui.services.errors import ValidationError
+from moa_tui.services.scheduling.availability import add_block, set_hours
+from moa_tui.services.scheduling.calendar import (
     SHOWN,
     add_months,
     covering_reason,
@@ -25,10 +26,9 @@ from moa_tui.services.calendar import (
     week_grid,
     week_start,
 )
-from moa_tui.services.errors import ValidationError
-from moa_tui.services.schedule import ACTIVE, list_providers
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.schedule import ACTIVE, list_providers
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff
 
 TODAY = dt.date(2026, 11, 18)
 CLOSED = TODAY + dt.timedelta(days=10)

@@ -13,12 +13,12 @@ from moa_tui.db.models import (
     Provider,
     WaitlistEntry,
 )
-from moa_tui.screens.calls import CallsScreen
-from moa_tui.screens.patients import PatientChartScreen
-from moa_tui.screens.waitlist import ConfirmDialog, SlotsDialog, WaitlistScreen
+from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.scheduling.calls import CallsScreen
+from moa_tui.screens.scheduling.waitlist import ConfirmDialog, SlotsDialog, WaitlistScreen
 from moa_tui.services import clock
-from moa_tui.services.staff import find_staff
-from moa_tui.services.waitlist import add_to_waitlist
+from moa_tui.services.scheduling.waitlist import add_to_waitlist
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows
 

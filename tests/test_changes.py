@@ -13,10 +13,10 @@ from moa_tui.db import changes
 from moa_tui.db.changes import ChangeWatcher
 from moa_tui.db.database import db
 from moa_tui.db.models import Patient, SupplyItem
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.services.inventory import receive_stock
-from moa_tui.services.patients import open_patient
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.services.patients.patients import open_patient
+from moa_tui.services.security.staff import find_staff
+from moa_tui.services.supplies.inventory import receive_stock
 
 from .ui_helpers import settle
 
@@ -27,7 +27,7 @@ def another_terminal(path, code: str) -> None:
         f"""
         from moa_tui.db.database import open_database
         from moa_tui.services import clock
-        from moa_tui.services.staff import find_staff, load_clinic
+        from moa_tui.services.security.staff import find_staff, load_clinic
         clock.freeze("2026-11-18T10:30:00")
         open_database({str(path)!r})
         load_clinic()
@@ -49,7 +49,7 @@ def test_a_chart_opened_elsewhere_moves_only_the_audit_topic(demo_db):
         another_terminal(
             demo_db,
             f"""
-            from moa_tui.services.patients import open_patient
+            from moa_tui.services.patients.patients import open_patient
             open_patient(desk, {patient_id})
             """,
         )
@@ -57,7 +57,7 @@ def test_a_chart_opened_elsewhere_moves_only_the_audit_topic(demo_db):
         another_terminal(
             demo_db,
             f"""
-            from moa_tui.services.inventory import receive_stock
+            from moa_tui.services.supplies.inventory import receive_stock
             receive_stock(desk, {item_id}, "3", "delivery")
             """,
         )
@@ -100,7 +100,7 @@ async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(
         another_terminal(
             demo_db,
             f"""
-            from moa_tui.services.patients import open_patient
+            from moa_tui.services.patients.patients import open_patient
             open_patient(desk, {patient_id})
             """,
         )
@@ -111,7 +111,7 @@ async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(
             demo_db,
             """
             from moa_tui.db.models import Appointment
-            from moa_tui.services.booking import cancel_appointment
+            from moa_tui.services.scheduling.booking import cancel_appointment
             a = Appointment.select().where(Appointment.status == "booked").first()
             cancel_appointment(desk, a.id, a.version, "patient")
             """,
@@ -131,7 +131,7 @@ def test_own_writes_count_per_database_file(demo_db, tmp_path):
         another_terminal(
             demo_db,
             f"""
-            from moa_tui.services.inventory import receive_stock
+            from moa_tui.services.supplies.inventory import receive_stock
             receive_stock(desk, {item_id}, "3", "delivery")
             """,
         )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import AccountEntry
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.visit import CheckInScreen, ReceiptScreen
-from moa_tui.services.frontdesk import visit_desk
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.frontdesk.visit import CheckInScreen, ReceiptScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.services.frontdesk.frontdesk import visit_desk
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text

@@ -117,7 +117,7 @@ def test_a_database_with_staff_is_not_built_into(tmp_path):
     """Even past the file check (a staff member added a moment later), the build refuses."""
     from moa_tui.services.demo import build_demo
     from moa_tui.services.errors import ServiceError
-    from moa_tui.services.staff import create_first_admin, load_clinic
+    from moa_tui.services.security.staff import create_first_admin, load_clinic
 
     open_database(tmp_path / "c.db")
     load_clinic()

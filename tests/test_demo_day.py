@@ -11,9 +11,9 @@ from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Appointment, AuditEvent, ClinicSettings
 from moa_tui.services import clock
 from moa_tui.services.demo import DemoSize, build_demo
-from moa_tui.services.frontdesk import flow_board
-from moa_tui.services.schedule import FLOW, STATUS_TIME
-from moa_tui.services.staff import find_staff, load_clinic
+from moa_tui.services.frontdesk.frontdesk import flow_board
+from moa_tui.services.scheduling.schedule import FLOW, STATUS_TIME
+from moa_tui.services.security.staff import find_staff, load_clinic
 
 SMALL = DemoSize(patients=200, days_each_side=3, claims=60)
 
@@ -113,7 +113,7 @@ def test_the_audit_trail_says_where_the_demo_clinic_was_placed(tmp_path):
 
 def test_undo_works_on_the_demo_flow_board(demo_db):
     """The demo's steps are recorded as the desk would have recorded them: undo steps back."""
-    from moa_tui.services.booking import undo_status
+    from moa_tui.services.scheduling.booking import undo_status
 
     desk = find_staff("desk")
     board = {b.row.status: b.row for b in flow_board(desk)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from moa_tui.cli import make_app
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.services.find_name import name_matches, next_name_match
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.services.scheduling.find_name import name_matches, next_name_match
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle, static_text
 
@@ -64,7 +64,7 @@ async def test_slash_on_the_schedule_finds_the_patient_and_again_the_next(demo_d
 
 def _booked_today(desk):
     from moa_tui.services import clock
-    from moa_tui.services.schedule import day_schedule
+    from moa_tui.services.scheduling.schedule import day_schedule
 
     return [r for r in day_schedule(desk, clock.today()) if r.status == "booked"]
 
@@ -72,7 +72,7 @@ def _booked_today(desk):
 def test_the_visit_to_check_in_is_the_patients_first_booked_one_today(desk):
     from moa_tui.db.models import Appointment, Patient
     from moa_tui.services.errors import Conflict, NotFound
-    from moa_tui.services.schedule import check_in, visit_to_check_in
+    from moa_tui.services.scheduling.schedule import check_in, visit_to_check_in
 
     row = _booked_today(desk)[0]
     found = visit_to_check_in(desk, row.patient_id)
@@ -98,8 +98,8 @@ def test_the_visit_to_check_in_is_the_patients_first_booked_one_today(desk):
 
 async def test_check_in_from_the_patient_search_and_from_the_chart(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.patients import PatientChartScreen, PatientsScreen
-    from moa_tui.screens.visit import CheckInScreen
+    from moa_tui.screens.frontdesk.visit import CheckInScreen
+    from moa_tui.screens.patients.patients import PatientChartScreen, PatientsScreen
 
     from .ui_helpers import move_to_row
 
@@ -149,7 +149,7 @@ def test_stock_search_by_name_or_sku_and_an_items_movements(desk):
 
     from moa_tui.db.models import SupplyItem
     from moa_tui.services.errors import ValidationError
-    from moa_tui.services.inventory import (
+    from moa_tui.services.supplies.inventory import (
         item_movements,
         receive_stock,
         stock_page,
@@ -177,9 +177,9 @@ def test_stock_search_by_name_or_sku_and_an_items_movements(desk):
 
 async def test_stock_find_then_enter_shows_the_history(demo_db):
     from moa_tui.db.models import SupplyItem
-    from moa_tui.screens.stock import StockScreen
-    from moa_tui.screens.stock_history import StockHistoryScreen
-    from moa_tui.services.inventory import receive_stock
+    from moa_tui.screens.supplies.stock import StockScreen
+    from moa_tui.screens.supplies.stock_history import StockHistoryScreen
+    from moa_tui.services.supplies.inventory import receive_stock
 
     from .ui_helpers import table_rows
 
@@ -221,8 +221,8 @@ async def test_stock_find_then_enter_shows_the_history(demo_db):
 async def test_switch_user_at_the_lock_keeps_the_first_persons_screens(demo_db):
     from textual.widgets import Input
 
-    from moa_tui.screens.patients import PatientsScreen
-    from moa_tui.screens.signin import LockScreen, SwitchUserScreen
+    from moa_tui.screens.patients.patients import PatientsScreen
+    from moa_tui.screens.security.signin import LockScreen, SwitchUserScreen
 
     from .conftest import DEMO_PASSWORD
 
@@ -271,7 +271,7 @@ def test_the_kiosk_gives_a_ticket_number_the_waiting_room_shows(desk):
     import re
 
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.services.kiosk import kiosk_check_in, waiting_room
+    from moa_tui.services.frontdesk.kiosk import kiosk_check_in, waiting_room
 
     kiosk = find_staff("kiosk")
     booked = _booked_today(desk)
@@ -323,8 +323,8 @@ async def test_the_kiosk_screen_says_the_ticket_and_the_board_shows_it(demo_db):
 
 def test_a_kiosk_patient_who_says_something_changed_is_flagged(desk):
     from moa_tui.db.models import Appointment
-    from moa_tui.services.frontdesk import flow_board, visit_desk
-    from moa_tui.services.kiosk import kiosk_check_in
+    from moa_tui.services.frontdesk.frontdesk import flow_board, visit_desk
+    from moa_tui.services.frontdesk.kiosk import kiosk_check_in
 
     kiosk = find_staff("kiosk")
     changed, same = _booked_today(desk)[:2]
@@ -339,9 +339,9 @@ def test_a_kiosk_patient_who_says_something_changed_is_flagged(desk):
 
 async def test_the_flow_board_and_check_in_screen_flag_changed_details(demo_db):
     from moa_tui.db.models import Appointment
-    from moa_tui.screens.checkin import QueueScreen
-    from moa_tui.screens.visit import CheckInScreen
-    from moa_tui.services.kiosk import kiosk_check_in
+    from moa_tui.screens.frontdesk.checkin import QueueScreen
+    from moa_tui.screens.frontdesk.visit import CheckInScreen
+    from moa_tui.services.frontdesk.kiosk import kiosk_check_in
 
     from .ui_helpers import table_rows
 

@@ -185,7 +185,7 @@ def test_a_clinic_without_staff_says_how_to_add_the_first_admin(tmp_path: Path):
     assert again.returncode == 2 and "already has staff" in again.stderr
 
     from moa_tui.db.database import db, open_database
-    from moa_tui.services.security import authenticate
+    from moa_tui.services.security.security import authenticate
 
     open_database(db_path)
     try:

@@ -10,7 +10,7 @@ import pytest
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import ClinicSettings
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.export import ExportDialog, ReplaceDialog
 
 from .ui_helpers import settle, static_text

@@ -15,7 +15,6 @@ import pytest
 from moa_tui.db import database
 from moa_tui.db.models import AuditEvent, Patient
 from moa_tui.services import clock
-from moa_tui.services.audit import export_audit_csv
 from moa_tui.services.errors import ValidationError
 from moa_tui.services.files import (
     FileExists,
@@ -24,10 +23,11 @@ from moa_tui.services.files import (
     where_export_goes,
     write_private,
 )
-from moa_tui.services.frontdesk import save_receipt_pdf
-from moa_tui.services.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff, set_export_folder
+from moa_tui.services.frontdesk.frontdesk import save_receipt_pdf
+from moa_tui.services.scheduling.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
+from moa_tui.services.security.audit import export_audit_csv
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff, set_export_folder
 
 
 def _mode(path: Path) -> int:
@@ -251,7 +251,7 @@ def test_the_export_folder_setting_is_checked(demo_db, tmp_path):
 
 
 def _receipt(desk):
-    from moa_tui.services.frontdesk import collect_payment
+    from moa_tui.services.frontdesk.frontdesk import collect_payment
 
     patient = Patient.select().first()
     return collect_payment(desk, patient.id, "5.00", "cash", "", None, "Co-pay")

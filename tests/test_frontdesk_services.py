@@ -16,9 +16,8 @@ from moa_tui.db.models import (
     Payer,
 )
 from moa_tui.services import clock
-from moa_tui.services.booking import SlotFilter, book_appointment, find_open_slots
 from moa_tui.services.errors import ServiceError, ValidationError
-from moa_tui.services.frontdesk import (
+from moa_tui.services.frontdesk.frontdesk import (
     balance_of,
     collect_payment,
     flow_board,
@@ -28,7 +27,7 @@ from moa_tui.services.frontdesk import (
     tick_intake,
     visit_desk,
 )
-from moa_tui.services.kiosk import (
+from moa_tui.services.frontdesk.kiosk import (
     SEE_THE_DESK,
     KioskRefusal,
     NeedPhoneDigits,
@@ -36,16 +35,17 @@ from moa_tui.services.kiosk import (
     kiosk_find,
     waiting_room,
 )
-from moa_tui.services.patients import PossibleDuplicates, create_patient, search_patients
-from moa_tui.services.registration import (
+from moa_tui.services.patients.patients import PossibleDuplicates, create_patient, search_patients
+from moa_tui.services.patients.registration import (
     likely_duplicates,
     list_coverage,
     merge_patients,
     save_coverage,
 )
-from moa_tui.services.schedule import InsuranceNotVerified, check_in, day_schedule
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.booking import SlotFilter, book_appointment, find_open_slots
+from moa_tui.services.scheduling.schedule import InsuranceNotVerified, check_in, day_schedule
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff
 
 NEW = {
     "last_name": "Newcomb",

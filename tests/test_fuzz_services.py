@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 import moa_tui.services as services_package
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import ClinicSettings, StaffMember
-from moa_tui.services import audit as audit_service
-from moa_tui.services import frontdesk
-from moa_tui.services.booking import SlotFilter
-from moa_tui.services.claims import ClaimFilter
+from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.errors import ServiceError
-from moa_tui.services.patients import FORM_FIELDS
-from moa_tui.services.staff import find_staff, load_clinic
+from moa_tui.services.frontdesk import frontdesk
+from moa_tui.services.patients.patients import FORM_FIELDS
+from moa_tui.services.scheduling.booking import SlotFilter
+from moa_tui.services.security import audit as audit_service
+from moa_tui.services.security.staff import find_staff, load_clinic
 
 # --- what a user can type --------------------------------------------------------------
 

@@ -51,27 +51,27 @@ from moa_tui.db.models import (
     StockMovement,
     SupplyItem,
 )
-from moa_tui.screens.claims import ClaimScreen, ClaimsScreen
+from moa_tui.screens.billing.claims import ClaimScreen, ClaimsScreen
 from moa_tui.screens.help import HelpScreen
-from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen, PatientsScreen
-from moa_tui.screens.signin import LoginScreen
+from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen, PatientsScreen
+from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
-from moa_tui.services.audit import audit_page
-from moa_tui.services.availability import add_block, save_type
-from moa_tui.services.booking import book_appointment
-from moa_tui.services.claims import change_claim_status, write_off_balance
+from moa_tui.services.billing.claims import change_claim_status, write_off_balance
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.inventory import adjust_stock, receive_stock, use_stock
-from moa_tui.services.patients import (
+from moa_tui.services.patients.patients import (
     FORM_FIELDS,
     create_patient,
     open_patient,
     set_patient_restricted,
     update_patient,
 )
-from moa_tui.services.staff import create_staff, find_staff, set_os_login
+from moa_tui.services.scheduling.availability import add_block, save_type
+from moa_tui.services.scheduling.booking import book_appointment
+from moa_tui.services.scheduling.waitlist import add_to_waitlist
+from moa_tui.services.security.audit import audit_page
+from moa_tui.services.security.staff import create_staff, find_staff, set_os_login
+from moa_tui.services.supplies.inventory import adjust_stock, receive_stock, use_stock
 from moa_tui.services.validate import clean_text, has_control
-from moa_tui.services.waitlist import add_to_waitlist
 from moa_tui.widgets.text import visible
 
 from .ui_helpers import settle
@@ -331,7 +331,7 @@ def _waitlist_note(actor, value):
 
 def _coverage(field: str):
     def call(actor, value):
-        from moa_tui.services.registration import save_coverage
+        from moa_tui.services.patients.registration import save_coverage
 
         data = {"payer_id": str(Payer.select().first().id), "priority": "3", "member_id": "M1"}
         row = save_coverage(actor, 1, None, None, {**data, field: value})
@@ -352,7 +352,7 @@ def _todays(*conditions):
 
 def _eligibility_reference(actor, value):
     from moa_tui.db.models import EligibilityCheck
-    from moa_tui.services.frontdesk import record_eligibility
+    from moa_tui.services.frontdesk.frontdesk import record_eligibility
 
     covered = Coverage.select(Coverage.patient)
     visit = _todays(Appointment.patient.in_(covered)).order_by(Appointment.id).first()
@@ -363,7 +363,7 @@ def _eligibility_reference(actor, value):
 def _payment(field: str):
     def call(actor, value):
         from moa_tui.db.models import AccountEntry
-        from moa_tui.services.frontdesk import collect_payment
+        from moa_tui.services.frontdesk.frontdesk import collect_payment
 
         text = {"reference": "A1", "description": "Payment", field: value}
         collect_payment(actor, 1, "5", "card", text["reference"], None, text["description"])
@@ -383,7 +383,7 @@ def _unverified_visits() -> None:
 
 
 def _checkin_override(actor, value):
-    from moa_tui.services.schedule import check_in, insurance_verified
+    from moa_tui.services.scheduling.schedule import check_in, insurance_verified
 
     visit = next(a for a in _todays() if not a.self_pay and not insurance_verified(a))
     check_in(actor, visit.id, None, value)
@@ -942,7 +942,7 @@ def test_a_real_terminal_keeps_its_title_and_screen(tmp_path: Path):
     pytest.importorskip("pyte")
     from moa_tui.db.database import open_database
     from moa_tui.services.demo import build_demo
-    from moa_tui.services.staff import load_clinic
+    from moa_tui.services.security.staff import load_clinic
 
     from .conftest import DEMO_PASSWORD, FROZEN_NOW, SMALL_DEMO
     from .test_e2e_pty import (

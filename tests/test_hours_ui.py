@@ -16,12 +16,12 @@ from moa_tui.db.models import (
     ProviderHours,
 )
 from moa_tui.screens.base import DataChanged
-from moa_tui.screens.calendar import DayGridScreen, MonthScreen, WeekScreen
-from moa_tui.screens.hours import ConfirmDialog, HoursScreen, TypesScreen
+from moa_tui.screens.scheduling.calendar import DayGridScreen, MonthScreen, WeekScreen
+from moa_tui.screens.scheduling.hours import ConfirmDialog, HoursScreen, TypesScreen
 from moa_tui.services import clock
-from moa_tui.services.availability import add_block, availability
-from moa_tui.services.schedule import list_providers
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.availability import add_block, availability
+from moa_tui.services.scheduling.schedule import list_providers
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.day_grid import DayGrid
 from moa_tui.widgets.form import FormDialog
 

@@ -23,7 +23,7 @@ import moa_tui.db.models
 import moa_tui.db.database
 import moa_tui.services
 services = sorted(
-    m.name for m in pkgutil.iter_modules(moa_tui.services.__path__, "moa_tui.services.")
+    m.name for m in pkgutil.walk_packages(moa_tui.services.__path__, "moa_tui.services.")
 )
 for name in services:
     importlib.import_module(name)
@@ -56,13 +56,18 @@ def probe() -> dict:
 
 
 def test_every_service_module_is_discovered_and_imported(probe):
+    # Every module under services/, in the area folders too, and each area package itself.
+    root = PROJECT / "moa_tui"
     on_disk = sorted(
-        f"moa_tui.services.{p.stem}"
-        for p in (PROJECT / "moa_tui" / "services").glob("*.py")
-        if p.stem != "__init__"
+        ".".join(("moa_tui", *p.relative_to(root).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        )
+        for p in (root / "services").rglob("*.py")
+        if p != root / "services" / "__init__.py"
     )
     assert probe["services"] == on_disk
-    assert {"moa_tui.services.schedule", "moa_tui.services.validate"} <= set(on_disk)
+    assert "moa_tui.services.security" in on_disk  # an area package
+    assert {"moa_tui.services.scheduling.schedule", "moa_tui.services.validate"} <= set(on_disk)
     assert set(on_disk) | {"moa_tui.db.models", "moa_tui.db.database"} <= set(probe["loaded"])
 
 

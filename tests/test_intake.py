@@ -6,14 +6,14 @@ import pytest
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import IntakeItem, TypeIntakeItem
-from moa_tui.screens.intake import IntakeScreen
+from moa_tui.screens.scheduling.intake import IntakeScreen
 from moa_tui.services import clock
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.frontdesk import visit_desk
-from moa_tui.services.intake import list_intake_items, save_intake_item
-from moa_tui.services.schedule import day_schedule
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff
+from moa_tui.services.frontdesk.frontdesk import visit_desk
+from moa_tui.services.frontdesk.intake import list_intake_items, save_intake_item
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle
 

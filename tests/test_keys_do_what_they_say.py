@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from moa_tui.cli import make_app
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.paged_table import PagedTable
 
 from .ui_helpers import settle
@@ -30,7 +30,7 @@ async def test_home_and_end_move_the_cursor_in_a_list(demo_db):
 
 
 def _calls_screen(app):
-    from moa_tui.screens.calls import CallsScreen
+    from moa_tui.screens.scheduling.calls import CallsScreen
 
     app.push_screen(CallsScreen())
 
@@ -53,9 +53,9 @@ async def test_calls_2_moves_on_to_the_next_call(demo_db):
 
 async def test_calls_4_asks_once_then_offers_the_slot_to_the_waitlist(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.booking import PickDialog
-    from moa_tui.screens.waitlist import ConfirmDialog
-    from moa_tui.services.waitlist import add_to_waitlist
+    from moa_tui.screens.scheduling.booking import PickDialog
+    from moa_tui.screens.scheduling.waitlist import ConfirmDialog
+    from moa_tui.services.scheduling.waitlist import add_to_waitlist
 
     desk = find_staff("desk")
     app = make_app(demo_db, actor=desk)
@@ -107,7 +107,7 @@ async def test_calls_4_answered_no_keeps_the_appointment(demo_db):
 
 
 async def test_calls_5_opens_the_reschedule(demo_db):
-    from moa_tui.screens.booking import BookingScreen
+    from moa_tui.screens.scheduling.booking import BookingScreen
 
     app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
@@ -123,8 +123,8 @@ async def test_calls_5_opens_the_reschedule(demo_db):
 
 async def test_restricting_a_chart_asks_first(demo_db):
     from moa_tui.db.models import Patient
-    from moa_tui.screens.patients import PatientChartScreen
-    from moa_tui.screens.waitlist import ConfirmDialog
+    from moa_tui.screens.patients.patients import PatientChartScreen
+    from moa_tui.screens.scheduling.waitlist import ConfirmDialog
 
     patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
     app = make_app(demo_db, actor=find_staff("manager"))
@@ -147,8 +147,8 @@ async def test_restricting_a_chart_asks_first(demo_db):
 
 async def test_an_empty_emergency_reason_says_so(demo_db):
     from moa_tui.db.models import Patient
-    from moa_tui.screens.patients import PatientChartScreen
-    from moa_tui.services.patients import set_patient_restricted
+    from moa_tui.screens.patients.patients import PatientChartScreen
+    from moa_tui.services.patients.patients import set_patient_restricted
     from moa_tui.widgets.form import FormDialog
 
     patient = Patient.select().order_by(Patient.id).first()
@@ -198,8 +198,8 @@ async def test_merge_shows_who_and_what_before_the_mrn_and_reports_what_moved(de
 
 
 async def test_a_key_the_role_may_not_use_says_so(demo_db):
-    from moa_tui.screens.hours import HoursScreen
-    from moa_tui.screens.intake import IntakeScreen
+    from moa_tui.screens.scheduling.hours import HoursScreen
+    from moa_tui.screens.scheduling.intake import IntakeScreen
 
     app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
@@ -228,7 +228,7 @@ async def test_a_key_the_role_may_not_use_says_so(demo_db):
 
 
 async def test_a_key_the_role_may_use_still_works(demo_db):
-    from moa_tui.screens.hours import HoursScreen
+    from moa_tui.screens.scheduling.hours import HoursScreen
     from moa_tui.widgets.form import FormDialog
 
     app = make_app(demo_db, actor=find_staff("manager"))

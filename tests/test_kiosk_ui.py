@@ -7,10 +7,10 @@ import time
 from moa_tui.cli import make_kiosk_app
 from moa_tui.db.models import Appointment, Patient
 from moa_tui.kiosk import KioskScreen, StaffExitScreen, WaitingRoomScreen
-from moa_tui.screens.signin import LoginScreen
+from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
-from moa_tui.services.schedule import day_schedule
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.security.staff import find_staff
 
 from .conftest import DEMO_PASSWORD
 from .ui_helpers import settle, static_text

@@ -39,8 +39,8 @@ from moa_tui.db.models import (
     SupplyItem,
 )
 from moa_tui.services import clock
-from moa_tui.services.audit import verify_chain
-from moa_tui.services.schedule import ACTIVE, insurance_verified
+from moa_tui.services.scheduling.schedule import ACTIVE, insurance_verified
+from moa_tui.services.security.audit import verify_chain
 
 from .conftest import FROZEN_NOW
 
@@ -88,7 +88,7 @@ def _run_terminal(index: int, db_path: str, plan: list[tuple], barrier, results)
     try:
         from moa_tui.db.database import open_database
         from moa_tui.services import clock as child_clock
-        from moa_tui.services.staff import find_staff, load_clinic
+        from moa_tui.services.security.staff import find_staff, load_clinic
 
         child_clock.set_zone("America/New_York")
         child_clock.freeze(FROZEN_NOW)
@@ -132,11 +132,11 @@ def _refusal_behind_busy(exc: BaseException) -> str | None:
 
 
 def _do(op: tuple, index: int, n: int, actor, log: dict) -> None:
-    from moa_tui.services.booking import book_appointment
     from moa_tui.services.errors import Conflict, ValidationError
-    from moa_tui.services.inventory import receive_stock, use_stock
-    from moa_tui.services.patients import open_patient, update_patient
-    from moa_tui.services.schedule import check_in
+    from moa_tui.services.patients.patients import open_patient, update_patient
+    from moa_tui.services.scheduling.booking import book_appointment
+    from moa_tui.services.scheduling.schedule import check_in
+    from moa_tui.services.supplies.inventory import receive_stock, use_stock
 
     kind = op[0]
     if kind == "book":
@@ -494,9 +494,9 @@ def test_a_refusal_is_not_turned_into_database_busy(demo_db: Path, monkeypatch):
     import sqlite3
 
     from moa_tui.services import core
-    from moa_tui.services.booking import book_appointment
     from moa_tui.services.errors import Conflict
-    from moa_tui.services.staff import find_staff
+    from moa_tui.services.scheduling.booking import book_appointment
+    from moa_tui.services.security.staff import find_staff
 
     desk = find_staff("desk")
     tomorrow = dt.datetime.combine(clock.today() + dt.timedelta(days=1), dt.time(8))

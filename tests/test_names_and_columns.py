@@ -12,9 +12,9 @@ from textual.screen import Screen
 
 import moa_tui.screens
 from moa_tui.cli import make_app
-from moa_tui.screens.calendar import DayGridScreen
 from moa_tui.screens.help import HelpScreen, screen_name
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.scheduling.calendar import DayGridScreen
+from moa_tui.services.security.staff import find_staff
 from moa_tui.services.wording import date_text, days_from_today, plural, quantity
 from moa_tui.widgets.areabar import AreaBar
 
@@ -47,8 +47,8 @@ def test_plural_says_one_and_many():
 
 def _screen_classes():
     modules = [
-        importlib.import_module(f"moa_tui.screens.{m.name}")
-        for m in pkgutil.iter_modules(moa_tui.screens.__path__)
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(moa_tui.screens.__path__, "moa_tui.screens.")
     ]
     modules += [importlib.import_module(n) for n in ("moa_tui.kiosk", "moa_tui.widgets.form")]
     modules.append(importlib.import_module("moa_tui.widgets.export"))
@@ -279,8 +279,8 @@ async def test_two_patients_of_one_name_show_their_birth_dates(demo_db, area):
 
 async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
     from moa_tui.db.models import Appointment
-    from moa_tui.screens.booking import PickDialog
-    from moa_tui.screens.visit import CheckOutScreen
+    from moa_tui.screens.frontdesk.visit import CheckOutScreen
+    from moa_tui.screens.scheduling.booking import PickDialog
 
     seen = Appointment.select().where(Appointment.status == "with_provider").first()
     before = Appointment.select().where(Appointment.patient == seen.patient_id).count()
@@ -310,20 +310,24 @@ async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
 # Where a date stands without its year, and why: a narrow list column or a header under a
 # title that carries the year. Anywhere else (sentences, messages, lists) it has all four.
 SHORT_DATES_ALLOWED = {
-    "screens/schedule.py": "the Status column: '→ 12/10 09:00' in 13 cells",
-    "screens/waitlist.py": "the one-line moved message and the slots dialog's day column",
-    "screens/booking.py": "the open-slots day column and the reschedule form's default",
-    "screens/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
-    "screens/absences.py": "the reschedule list's narrow first column",
+    "screens/scheduling/schedule.py": "the Status column: '→ 12/10 09:00' in 13 cells",
+    "screens/scheduling/waitlist.py": (
+        "the one-line moved message and the slots dialog's day column"
+    ),
+    "screens/scheduling/booking.py": "the open-slots day column and the reschedule form's default",
+    "screens/scheduling/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
+    "screens/scheduling/absences.py": "the reschedule list's narrow first column",
     "widgets/day_grid.py": "column headers under a title with the full date",
-    "screens/hours.py": "a range's first day has its year only when the last day's differs",
+    "screens/scheduling/hours.py": (
+        "a range's first day has its year only when the last day's differs"
+    ),
 }
 
 
 def test_a_range_shows_the_first_year_only_when_it_differs():
     import datetime as dt
 
-    from moa_tui.screens.hours import block_when
+    from moa_tui.screens.scheduling.hours import block_when
 
     midnight = dt.datetime.combine
     same = block_when(
@@ -369,8 +373,8 @@ def test_dates_carry_four_digit_years():
 
 async def test_calls_list_tells_apart_two_patients_of_one_name(demo_db):
     from moa_tui.db.models import Patient
-    from moa_tui.services.staff import find_staff as staff
-    from moa_tui.services.waitlist import confirmation_list
+    from moa_tui.services.scheduling.waitlist import confirmation_list
+    from moa_tui.services.security.staff import find_staff as staff
 
     calls = confirmation_list(staff("desk"), 1)
     ids = list(dict.fromkeys(c.patient_id for c in calls))[:2]

@@ -15,7 +15,7 @@ from moa_tui.cli import main
 from moa_tui.db.models import Appointment, AuditEvent, Patient, Provider
 from moa_tui.services import clock
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.output import (
+from moa_tui.services.scheduling.output import (
     day_sheet,
     day_sheet_pdf,
     day_sheet_text,
@@ -23,8 +23,8 @@ from moa_tui.services.output import (
     latin1,
     printable,
 )
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff
 
 from .conftest import DEMO_PASSWORD
 

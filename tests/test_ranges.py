@@ -22,17 +22,22 @@ from moa_tui.db.models import (
     Provider,
     WaitlistEntry,
 )
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.services.availability import add_block
-from moa_tui.services.booking import SlotFilter, book_appointment, find_open_slots, reschedule
-from moa_tui.services.calendar import day_grid, month_overview, week_grid
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.output import calendar_data, day_sheet, day_sheet_text
-from moa_tui.services.recurring import create_series
-from moa_tui.services.registration import save_coverage
-from moa_tui.services.schedule import day_schedule
-from moa_tui.services.staff import find_staff
-from moa_tui.services.waitlist import add_to_waitlist, confirmation_list
+from moa_tui.services.patients.registration import save_coverage
+from moa_tui.services.scheduling.availability import add_block
+from moa_tui.services.scheduling.booking import (
+    SlotFilter,
+    book_appointment,
+    find_open_slots,
+    reschedule,
+)
+from moa_tui.services.scheduling.calendar import day_grid, month_overview, week_grid
+from moa_tui.services.scheduling.output import calendar_data, day_sheet, day_sheet_text
+from moa_tui.services.scheduling.recurring import create_series
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.scheduling.waitlist import add_to_waitlist, confirmation_list
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle, static_text
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, Coverage, Patient
-from moa_tui.screens.coverage import CoverageScreen
-from moa_tui.screens.patients import PatientChartScreen
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.patients.coverage import CoverageScreen
+from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import settle, static_text

@@ -15,23 +15,15 @@ from peewee import fn
 
 import moa_tui.services as services_pkg
 from moa_tui.cli import make_app
-from moa_tui.db.models import (
-    Appointment,
-    AuditEvent,
-    Claim,
-    Coverage,
-    IntakeItem,
-    Patient,
-    Payer,
-)
-from moa_tui.screens.patients import PatientChartScreen
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.visit import CheckInScreen
-from moa_tui.services import privacy
-from moa_tui.services.frontdesk import Receipt
-from moa_tui.services.patients import ReasonRequired, open_patient
-from moa_tui.services.schedule import _row
-from moa_tui.services.staff import find_staff
+from moa_tui.db.models import Appointment, AuditEvent, Claim, Coverage, IntakeItem, Patient, Payer
+from moa_tui.screens.frontdesk.visit import CheckInScreen
+from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.services.frontdesk.frontdesk import Receipt
+from moa_tui.services.patients import privacy
+from moa_tui.services.patients.patients import ReasonRequired, open_patient
+from moa_tui.services.scheduling.schedule import _row
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text
@@ -52,13 +44,14 @@ RECORD_PARAMS = {
 def record_services() -> dict[str, object]:
     """Every service (a function with a ``permission``) that takes a patient's record."""
     found = {}
-    for info in pkgutil.iter_modules(services_pkg.__path__):
-        module = importlib.import_module(f"moa_tui.services.{info.name}")
+    for info in pkgutil.walk_packages(services_pkg.__path__, "moa_tui.services."):
+        module = importlib.import_module(info.name)
+        short = info.name.rsplit(".", 1)[-1]
         for name, service in vars(module).items():
             if not hasattr(service, "permission") or service.__module__ != module.__name__:
                 continue
             if RECORD_PARAMS & set(inspect.signature(service).parameters):
-                found[f"{info.name}.{name}"] = service
+                found[f"{short}.{name}"] = service
     return found
 
 
@@ -98,8 +91,10 @@ class Case:
         """service name -> a call of it with valid arguments (a function of the actor)."""
         p, c = self.patient, self.claim
         tmp = self.tmp_path
-        from moa_tui.services import claims, frontdesk, patients, registration
-        from moa_tui.services.booking import appointment_history
+        from moa_tui.services.billing import claims
+        from moa_tui.services.frontdesk import frontdesk
+        from moa_tui.services.patients import patients, registration
+        from moa_tui.services.scheduling.booking import appointment_history
 
         def appt():
             return Appointment.get_by_id(self.appointment.id)
@@ -222,7 +217,7 @@ def test_a_reason_holds_for_one_session_of_one_account_and_one_patient(case):
     manager = find_staff("manager")
     manager.session_id = "terminal-1"
     open_patient(manager, case.patient.id, reason="billing question")
-    from moa_tui.services.registration import list_coverage
+    from moa_tui.services.patients.registration import list_coverage
 
     assert list_coverage(manager, case.patient.id) is not None
     # The same account signed in again (a new session), or another account: ask again.
@@ -240,7 +235,7 @@ def test_a_reason_holds_for_one_session_of_one_account_and_one_patient(case):
 
 def test_a_record_that_is_not_restricted_is_read_without_events(case):
     Patient.update(restricted=False).where(Patient.id == case.patient.id).execute()
-    from moa_tui.services.booking import appointment_history
+    from moa_tui.services.scheduling.booking import appointment_history
 
     assert appointment_history(find_staff("desk"), case.patient.id)
     assert views(case.patient.id) == 0
@@ -248,8 +243,8 @@ def test_a_record_that_is_not_restricted_is_read_without_events(case):
 
 def test_the_manager_who_restricts_a_record_keeps_reading_it(demo_db):
     privacy.forget_grants()
-    from moa_tui.services.patients import set_patient_restricted
-    from moa_tui.services.registration import list_coverage
+    from moa_tui.services.patients.patients import set_patient_restricted
+    from moa_tui.services.patients.registration import list_coverage
 
     patient = Patient.select().where(~Patient.restricted).first()
     manager = find_staff("manager")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Patient
-from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
-from moa_tui.services.frontdesk import balance_of
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.services.frontdesk.frontdesk import balance_of
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle, static_text
 

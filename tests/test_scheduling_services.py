@@ -18,8 +18,9 @@ from moa_tui.db.models import (
     WaitlistEntry,
 )
 from moa_tui.services import clock
-from moa_tui.services.availability import add_block, parse_hours, save_type, set_hours
-from moa_tui.services.booking import (
+from moa_tui.services.errors import ServiceError, ValidationError
+from moa_tui.services.scheduling.availability import add_block, parse_hours, save_type, set_hours
+from moa_tui.services.scheduling.booking import (
     SlotFilter,
     SlotTaken,
     appointment_history,
@@ -30,18 +31,17 @@ from moa_tui.services.booking import (
     reschedule,
     undo_status,
 )
-from moa_tui.services.errors import ServiceError, ValidationError
-from moa_tui.services.recurring import cancel_rest_of_series, create_series, occurrences
-from moa_tui.services.schedule import check_in, day_schedule
-from moa_tui.services.security import PermissionDenied
-from moa_tui.services.staff import find_staff
-from moa_tui.services.waitlist import (
+from moa_tui.services.scheduling.recurring import cancel_rest_of_series, create_series, occurrences
+from moa_tui.services.scheduling.schedule import check_in, day_schedule
+from moa_tui.services.scheduling.waitlist import (
     add_to_waitlist,
     book_from_waitlist,
     confirmation_list,
     record_call,
     waitlist_for_appointment,
 )
+from moa_tui.services.security.security import PermissionDenied
+from moa_tui.services.security.staff import find_staff
 
 from .conftest import FROZEN_NOW
 
@@ -457,8 +457,8 @@ def test_confirmation_list_and_outcomes(desk):
 def _race(path, username, patient_id, provider_id, type_id, starts_at, barrier, results):
     from moa_tui.db.database import open_database
     from moa_tui.services import clock as child_clock
-    from moa_tui.services.staff import find_staff as find
-    from moa_tui.services.staff import load_clinic
+    from moa_tui.services.security.staff import find_staff as find
+    from moa_tui.services.security.staff import load_clinic
 
     child_clock.set_zone("America/New_York")
     child_clock.freeze(FROZEN_NOW)

@@ -6,19 +6,18 @@ import pytest
 
 from moa_tui.db.database import db
 from moa_tui.db.models import AuditEvent, Claim, ClaimAdjustment, Patient, StaffMember
-from moa_tui.services.audit import audit_page, export_audit_csv, verify_chain
-from moa_tui.services.claims import change_claim_status, write_off_balance
+from moa_tui.services.billing.claims import change_claim_status, write_off_balance
 from moa_tui.services.core import SessionEnded
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.inventory import receive_stock
-from moa_tui.services.patients import (
+from moa_tui.services.patients.patients import (
     ReasonRequired,
     open_patient,
     search_patients,
     set_patient_restricted,
 )
-from moa_tui.services.schedule import check_in
-from moa_tui.services.security import (
+from moa_tui.services.scheduling.schedule import check_in
+from moa_tui.services.security.audit import audit_page, export_audit_csv, verify_chain
+from moa_tui.services.security.security import (
     PERMISSIONS,
     PermissionDenied,
     SignInError,
@@ -26,7 +25,7 @@ from moa_tui.services.security import (
     change_password,
     staff_for_os_login,
 )
-from moa_tui.services.staff import (
+from moa_tui.services.security.staff import (
     create_staff,
     find_staff,
     list_staff,
@@ -34,6 +33,7 @@ from moa_tui.services.staff import (
     set_os_login,
     set_staff_active,
 )
+from moa_tui.services.supplies.inventory import receive_stock
 
 from .conftest import DEMO_PASSWORD
 
@@ -213,8 +213,8 @@ def test_every_service_declares_its_permission():
     import moa_tui.services as services
 
     undeclared = []
-    for info in pkgutil.iter_modules(services.__path__):
-        module = importlib.import_module(f"moa_tui.services.{info.name}")
+    for info in pkgutil.walk_packages(services.__path__, "moa_tui.services."):
+        module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
             if callable(obj) and hasattr(obj, "permission") and obj.__module__ == module.__name__:
                 if not obj.permission:
@@ -307,7 +307,7 @@ def test_front_desk_cannot_restrict_a_record(demo_db):
 @pytest.mark.parametrize("bad", ["0", "61", "ten", "", "-5"])
 def test_idle_lock_setting_is_checked(demo_db, bad):
     from moa_tui.db.models import ClinicSettings
-    from moa_tui.services.staff import set_idle_lock_minutes
+    from moa_tui.services.security.staff import set_idle_lock_minutes
 
     with pytest.raises(ValidationError) as refused:
         set_idle_lock_minutes(find_staff("admin"), bad)
@@ -317,7 +317,7 @@ def test_idle_lock_setting_is_checked(demo_db, bad):
 
 def test_idle_lock_setting_is_saved_by_an_admin_only(demo_db):
     from moa_tui.db.models import ClinicSettings
-    from moa_tui.services.staff import set_idle_lock_minutes
+    from moa_tui.services.security.staff import set_idle_lock_minutes
 
     with pytest.raises(PermissionDenied):
         set_idle_lock_minutes(find_staff("desk"), "5")
@@ -327,7 +327,7 @@ def test_idle_lock_setting_is_saved_by_an_admin_only(demo_db):
 
 def test_wait_warning_setting_changes_the_flow_board(demo_db):
     from moa_tui.db.models import ClinicSettings
-    from moa_tui.services.staff import set_wait_warn_minutes
+    from moa_tui.services.security.staff import set_wait_warn_minutes
 
     with pytest.raises(ValidationError):
         set_wait_warn_minutes(find_staff("admin"), "0")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AuditEvent, Patient, StaffMember
-from moa_tui.screens.audit import AuditScreen
-from moa_tui.screens.patients import PatientChartScreen
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from moa_tui.screens.staff import StaffScreen
-from moa_tui.services.patients import open_patient, set_patient_restricted
-from moa_tui.services.staff import create_staff, find_staff
+from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.screens.security.audit import AuditScreen
+from moa_tui.screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
+from moa_tui.screens.security.staff import StaffScreen
+from moa_tui.services.patients.patients import open_patient, set_patient_restricted
+from moa_tui.services.security.staff import create_staff, find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .conftest import DEMO_PASSWORD

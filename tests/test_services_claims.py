@@ -8,7 +8,7 @@ import pytest
 
 from moa_tui.db.models import AuditEvent, Claim, ClaimStatusChange, Payer
 from moa_tui.services import clock
-from moa_tui.services.claims import (
+from moa_tui.services.billing.claims import (
     AGE_BUCKETS,
     ClaimFilter,
     change_claim_status,
@@ -17,7 +17,7 @@ from moa_tui.services.claims import (
     open_claim,
 )
 from moa_tui.services.errors import Conflict, ValidationError
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.staff import find_staff
 
 TODAY = dt.date(2026, 11, 18)
 

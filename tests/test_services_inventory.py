@@ -7,7 +7,7 @@ import pytest
 
 from moa_tui.db.models import AuditEvent, StockMovement, SupplyItem
 from moa_tui.services.errors import ServiceError, ValidationError
-from moa_tui.services.inventory import (
+from moa_tui.services.supplies.inventory import (
     adjust_stock,
     low_stock_count,
     receive_stock,

@@ -10,14 +10,14 @@ from peewee import fn
 from moa_tui.db.models import Appointment, AuditEvent, Coverage, Patient
 from moa_tui.services import clock
 from moa_tui.services.errors import Conflict, ServiceError, ValidationError
-from moa_tui.services.patients import (
+from moa_tui.services.patients.patients import (
     FORM_FIELDS,
     create_patient,
     open_patient,
     search_patients,
     update_patient,
 )
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.staff import find_staff
 
 # Demo phone numbers are 555-0100..555-0199; 555-0042 belongs to nobody else.
 JOHN = {

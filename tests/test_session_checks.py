@@ -13,13 +13,13 @@ import pytest
 from moa_tui.cli import make_app
 from moa_tui.db.database import db
 from moa_tui.db.models import AuditEvent, Patient, StaffMember, SupplyItem
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.signin import LoginScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
 from moa_tui.services.core import SessionEnded
-from moa_tui.services.inventory import receive_stock
-from moa_tui.services.patients import open_patient, search_patients
-from moa_tui.services.staff import find_staff, set_staff_active
+from moa_tui.services.patients.patients import open_patient, search_patients
+from moa_tui.services.security.staff import find_staff, set_staff_active
+from moa_tui.services.supplies.inventory import receive_stock
 
 from .conftest import DEMO_PASSWORD
 from .ui_helpers import settle, static_text

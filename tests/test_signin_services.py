@@ -8,16 +8,16 @@ from zxcvbn import zxcvbn
 
 from moa_tui.db.database import db
 from moa_tui.db.models import AuditEvent, StaffMember
-from moa_tui.services import security, signin_delay
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.password_rules import check_password_rules
-from moa_tui.services.security import (
+from moa_tui.services.security import security, signin_delay
+from moa_tui.services.security.password_rules import check_password_rules
+from moa_tui.services.security.security import (
     SignInError,
     authenticate,
     change_password,
     staff_for_os_login,
 )
-from moa_tui.services.staff import (
+from moa_tui.services.security.staff import (
     create_staff,
     find_staff,
     reset_password,
@@ -310,7 +310,7 @@ def test_the_name_and_username_count_as_known_words():
 
 def test_zxcvbn_sees_at_most_64_characters_of_a_long_password(monkeypatch):
     """zxcvbn takes seconds on some 200-character passwords: it judges the first 64."""
-    from moa_tui.services import password_rules
+    from moa_tui.services.security import password_rules
 
     seen = []
 

@@ -10,11 +10,11 @@ import pytest
 from moa_tui.cli import make_app, make_kiosk_app
 from moa_tui.db.models import AuditEvent, StaffMember
 from moa_tui.kiosk import KioskScreen, StaffExitScreen
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from moa_tui.services import security
-from moa_tui.services.security import authenticate
-from moa_tui.services.staff import find_staff
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
+from moa_tui.services.security import security
+from moa_tui.services.security.security import authenticate
+from moa_tui.services.security.staff import find_staff
 
 from .conftest import DEMO_PASSWORD
 from .ui_helpers import settle, static_text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from moa_tui.cli import make_app, make_kiosk_app
-from moa_tui.services.staff import find_staff
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import settle
 

@@ -452,7 +452,7 @@ def test_two_ssh_sessions_sign_in_and_see_each_others_changes(clinic_over_ssh, t
     run_python(
         f"""
         from moa_tui.db.database import db, open_database
-        from moa_tui.services.staff import find_staff, load_clinic, set_os_login
+        from moa_tui.services.security.staff import find_staff, load_clinic, set_os_login
         open_database({str(db_path)!r})
         load_clinic()
         desk2 = find_staff("desk2")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from moa_tui import text
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.password_rules import check_password_rules
+from moa_tui.services.security.password_rules import check_password_rules
 from moa_tui.services.validate import clean_name, clean_text
 from moa_tui.widgets.text import plain, visible
 

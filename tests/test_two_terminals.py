@@ -15,11 +15,11 @@ import traceback
 from pathlib import Path
 
 from moa_tui.cli import make_app
-from moa_tui.screens.checkin import QueueScreen
-from moa_tui.screens.schedule import ScheduleScreen
+from moa_tui.screens.frontdesk.checkin import QueueScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
-from moa_tui.services.schedule import ScheduleRow, day_schedule
-from moa_tui.services.staff import find_staff
+from moa_tui.services.scheduling.schedule import ScheduleRow, day_schedule
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.paged_table import PagedTable
 
 SPEC_SECONDS = 2.0  # the requirement under test
@@ -34,7 +34,7 @@ POLL = 0.1
 def _open_as_other_terminal(db_path: str, zone: str, now: str):
     """Open the file as a fresh moa-tui would, with the clinic clock stopped at *now*."""
     from moa_tui.db.database import open_database
-    from moa_tui.services.staff import load_clinic
+    from moa_tui.services.security.staff import load_clinic
 
     open_database(db_path)
     load_clinic()
@@ -52,7 +52,7 @@ def other_terminal_checks_in(db_path: str, clock_at, appointment_id: int, result
     """Check the patient in as desk2; report the commit instant (time.monotonic is
     system-wide on Linux, so it compares with this process's)."""
     try:
-        from moa_tui.services.schedule import check_in
+        from moa_tui.services.scheduling.schedule import check_in
 
         _open_as_other_terminal(db_path, *clock_at)
         row = check_in(find_staff("desk2"), appointment_id)

@@ -14,14 +14,14 @@ from moa_tui.db.models import (
     StockMovement,
     SupplyItem,
 )
-from moa_tui.screens.checkin import QueueScreen
+from moa_tui.screens.frontdesk.checkin import QueueScreen
+from moa_tui.screens.frontdesk.visit import CheckInScreen, CheckOutScreen
 from moa_tui.screens.help import HelpScreen
-from moa_tui.screens.patients import PatientChartScreen, PatientFormScreen
-from moa_tui.screens.schedule import ScheduleScreen
-from moa_tui.screens.visit import CheckInScreen, CheckOutScreen
+from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
-from moa_tui.services.claims import STATUS_LABELS
-from moa_tui.services.staff import find_staff
+from moa_tui.services.billing.claims import STATUS_LABELS
+from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows

@@ -7,17 +7,17 @@ import datetime as dt
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, WaitlistEntry
-from moa_tui.screens.booking import PickDialog
-from moa_tui.screens.schedule import ScheduleScreen
+from moa_tui.screens.scheduling.booking import PickDialog
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
-from moa_tui.services.booking import (
+from moa_tui.services.scheduling.booking import (
     SlotFilter,
     book_appointment,
     cancel_appointment,
     find_open_slots,
 )
-from moa_tui.services.staff import find_staff
-from moa_tui.services.waitlist import add_to_waitlist, book_from_waitlist
+from moa_tui.services.scheduling.waitlist import add_to_waitlist, book_from_waitlist
+from moa_tui.services.security.staff import find_staff
 
 from .ui_helpers import move_to_row, settle, static_text
 

@@ -8,7 +8,7 @@ import sys
 from ..db.anchors import AnchorProblem, anchor_path, write_anchor
 from ..db.audit_trail import current, legacy_break, reseal
 from ..db.database import db, open_database, resolve_path, write_transaction
-from ..services.audit import verify_chain
+from ..services.security.audit import verify_chain
 
 
 def register(commands) -> None:

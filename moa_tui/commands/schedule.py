@@ -18,10 +18,10 @@ from ..db.models import StaffMember
 from ..services import clock
 from ..services.errors import ServiceError, ValidationError
 from ..services.files import FileExists
-from ..services.output import day_sheet_pdf, day_sheet_text, export_icalendar
-from ..services.schedule import ProviderInfo, list_providers
-from ..services.security import authenticate
-from ..services.staff import load_clinic
+from ..services.scheduling.output import day_sheet_pdf, day_sheet_text, export_icalendar
+from ..services.scheduling.schedule import ProviderInfo, list_providers
+from ..services.security.security import authenticate
+from ..services.security.staff import load_clinic
 from ..services.validate import parse_date
 from ..services.wording import plural
 

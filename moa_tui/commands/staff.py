@@ -7,7 +7,7 @@ import sys
 
 from ..db.database import open_database, resolve_path
 from ..services.errors import ServiceError
-from ..services.staff import create_first_admin, load_clinic
+from ..services.security.staff import create_first_admin, load_clinic
 
 
 def register(commands) -> None:

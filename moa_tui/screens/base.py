@@ -16,8 +16,8 @@ from textual.widgets import Footer, Static
 
 from ..services.core import SessionEnded
 from ..services.errors import ServiceError
-from ..services.privacy import ReasonRequired
-from ..services.security import can, refusal
+from ..services.patients.privacy import ReasonRequired
+from ..services.security.security import can, refusal
 from ..widgets.areabar import AreaBar
 from ..widgets.paged_table import PagedTable
 from ..widgets.text import plain, visible
@@ -154,7 +154,7 @@ class ServiceCaller:
     def ask_reason(self, error: ReasonRequired, asked: tuple) -> None:
         """Ask why the restricted record is needed; with a reason, repeat the call that
         was refused; without one, the refusal is shown as any other error."""
-        from .patients import emergency_access  # that module builds on this one
+        from .patients.patients import emergency_access  # that module builds on this one
 
         service, args, kwargs, then, failed, group, with_actor = asked
 

@@ -16,7 +16,7 @@ from ..db.database import db, write_transaction
 from ..db.models import StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
-from .security import PermissionDenied, require
+from .security.security import PermissionDenied, require
 
 
 class SessionEnded(ServiceError):

@@ -39,8 +39,8 @@ from ..db.models import (
 from . import clock
 from .core import audit
 from .errors import ServiceError
-from .schedule import FLOW, STATUS_TIME
-from .security import hash_password
+from .scheduling.schedule import FLOW, STATUS_TIME
+from .security.security import hash_password
 
 FIRST = (
     "Ada Basil Cora Dex Ember Flint Greta Hollis Iris Jasper Kit Linden Mabel Nico Opal Perrin "

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..services import clock
-from ..services.calendar import SLOT_MINUTES, GridAppointment, GridBlock, GridColumn
+from ..services.scheduling.calendar import SLOT_MINUTES, GridAppointment, GridBlock, GridColumn
 from .text import visible
 
 TIME_WIDTH = 6  # "10:30" and one mark

@@ -1,0 +1,97 @@
+"""Peewee models, one module per area. Money is integer cents; event instants are naive UTC
+datetimes; appointment times are the clinic's local wall time (time zone in ClinicSettings).
+
+This package's interface: every model and MODELS (in the order tables are created), so
+`from moa_tui.db.models import Patient` works wherever a model lives.
+A schema change here needs a migration in db/migrations/ (see README, "Schema changes").
+"""
+
+from __future__ import annotations
+
+from .base import BaseModel, utcnow
+from .billing import Claim, ClaimAdjustment, ClaimLine, ClaimStatusChange
+from .clinic import ChangeCounter, ClinicSettings
+from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
+from .patients import Coverage, Patient, Payer
+from .scheduling import (
+    Appointment,
+    AppointmentStatusChange,
+    AppointmentType,
+    AppointmentTypeProvider,
+    BlockedTime,
+    ConfirmationCall,
+    Provider,
+    ProviderHours,
+    RecurringSeries,
+    Room,
+    WaitlistEntry,
+)
+from .security import AuditEvent, StaffMember
+from .supplies import StockMovement, SupplyItem
+
+MODELS = [
+    ChangeCounter,
+    ClinicSettings,
+    StaffMember,
+    Provider,
+    AppointmentType,
+    AppointmentTypeProvider,
+    ProviderHours,
+    BlockedTime,
+    Patient,
+    Payer,
+    Coverage,
+    EligibilityCheck,
+    IntakeItem,
+    TypeIntakeItem,
+    IntakeRecord,
+    Room,
+    RecurringSeries,
+    Appointment,
+    AppointmentStatusChange,
+    WaitlistEntry,
+    AccountEntry,
+    ConfirmationCall,
+    Claim,
+    ClaimLine,
+    ClaimStatusChange,
+    ClaimAdjustment,
+    SupplyItem,
+    StockMovement,
+    AuditEvent,
+]
+
+__all__ = [
+    "AccountEntry",
+    "Appointment",
+    "AppointmentStatusChange",
+    "AppointmentType",
+    "AppointmentTypeProvider",
+    "AuditEvent",
+    "BaseModel",
+    "BlockedTime",
+    "ChangeCounter",
+    "Claim",
+    "ClaimAdjustment",
+    "ClaimLine",
+    "ClaimStatusChange",
+    "ClinicSettings",
+    "ConfirmationCall",
+    "Coverage",
+    "EligibilityCheck",
+    "IntakeItem",
+    "IntakeRecord",
+    "MODELS",
+    "Patient",
+    "Payer",
+    "Provider",
+    "ProviderHours",
+    "RecurringSeries",
+    "Room",
+    "StaffMember",
+    "StockMovement",
+    "SupplyItem",
+    "TypeIntakeItem",
+    "WaitlistEntry",
+    "utcnow",
+]

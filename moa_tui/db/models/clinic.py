@@ -1,0 +1,34 @@
+"""The practice itself (one row of settings) and the change counters other terminals watch."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, IntegerField
+
+from .base import BaseModel
+
+
+class ClinicSettings(BaseModel):
+    """One row: the practice itself."""
+
+    name = CharField(max_length=120)
+    time_zone = CharField(max_length=64, default="America/New_York")
+    address = CharField(max_length=200, default="")
+    npi = CharField(max_length=10, default="")
+    tax_id = CharField(max_length=10, default="")
+    idle_lock_minutes = IntegerField(default=10)
+    wait_warn_minutes = IntegerField(default=15)  # the flow board flags longer waits
+    # Where exports go by default ("" = each user's documents folder).
+    export_dir = CharField(max_length=500, default="")
+    # Built by --demo: the only kind of database --demo will open.
+    is_demo = BooleanField(default=False)
+    # Fingerprint of the key the audit trail is sealed with (never the key itself).
+    audit_key_id = CharField(max_length=64, default="")
+    version = IntegerField(default=1)
+
+
+class ChangeCounter(BaseModel):
+    """How many committed changes each topic (schedule, patients, claims, stock...) has
+    seen: other terminals refetch a screen only when one of its topics moved."""
+
+    topic = CharField(max_length=24, primary_key=True)
+    version = IntegerField(default=0)

@@ -1,0 +1,1 @@
+"""Billing screens: the claims list and a claim's detail."""

@@ -1,0 +1,1 @@
+"""Patients screens: search, the chart and registration form, coverage."""

@@ -1,0 +1,206 @@
+"""A patient's insurance coverages (add, change) and merging a duplicate record."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...services.patients.registration import (
+    RELATIONS,
+    CoverageRow,
+    MergePreview,
+    list_coverage,
+    list_payers,
+    merge_duplicate,
+    merge_preview,
+    save_coverage,
+)
+from ...services.validate import format_money
+from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.paged_table import PagedTable
+from ...widgets.text import plain
+from ..base import ServiceCaller
+
+
+class CoverageScreen(ServiceCaller, Screen):
+    """Every coverage of one patient, primary first; `n` adds, Enter changes one."""
+
+    SCREEN_NAME = "Insurance"
+
+    BINDINGS = [
+        Binding("n", "new", "Add coverage"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+    ACTION_PERMISSIONS = {"new": "patient.write", "edit": "patient.write"}
+
+    def __init__(self, patient_id: int, name: str) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.patient_name = name
+        self.rows: dict[str, CoverageRow] = {}
+        self.payers: list[tuple[int, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(f"Insurance · {self.patient_name}"), id="titlebar")
+        yield PagedTable(id="coverage-table")
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        for label, width in (
+            ("#", 1),
+            ("Payer", 18),
+            ("Member", 12),
+            ("Subscriber", 14),
+            ("Co-pay", 7),
+            ("Ends", 10),
+        ):
+            table.add_column(label, width=width)
+        table.stretch_columns({"Payer": 2, "Member": 1, "Subscriber": 1})
+        table.focus()
+        self.call_service(list_payers, then=self._got_payers, group="payers")
+        self.reload()
+
+    def _got_payers(self, payers: list[tuple[int, str]]) -> None:
+        self.payers = payers
+
+    def reload(self) -> None:
+        self.call_service(list_coverage, self.patient_id, then=self._show, group="list")
+
+    def _show(self, rows: list[CoverageRow]) -> None:
+        table = self.query_one(PagedTable)
+        table.reset()
+        self.rows = {str(r.id): r for r in rows}
+        table.add_page(
+            [
+                (
+                    str(r.priority),
+                    plain(r.payer),
+                    plain(r.member_id),
+                    plain(f"{r.subscriber} ({r.relation})"),
+                    format_money(r.copay_cents),
+                    f"{r.ends:%m/%d/%Y}" if r.ends else "",
+                )
+                for r in rows
+            ],
+            list(self.rows),
+            has_more=False,
+        )
+        if not rows:
+            self.query_one("#message", Static).update("No coverage on file. n adds one.")
+
+    def _dialog(self, row: CoverageRow | None) -> None:
+        payers = [(plain(name), str(pid)) for pid, name in self.payers] or [("(none)", "")]
+
+        def submit(actor, values):
+            return save_coverage(
+                actor,
+                self.patient_id,
+                row.id if row else None,
+                row.version if row else None,
+                values,
+            )
+
+        def date(value) -> str:
+            return f"{value:%m/%d/%Y}" if value else ""
+
+        self.app.push_screen(
+            FormDialog(
+                "Change coverage" if row else "Add coverage",
+                [
+                    FieldSpec(
+                        "payer_id", "Payer", str(row.payer_id) if row else "", options=payers
+                    ),
+                    FieldSpec(
+                        "priority",
+                        "Priority",
+                        str(row.priority) if row else "1",
+                        options=[("1 primary", "1"), ("2 secondary", "2"), ("3 tertiary", "3")],
+                    ),
+                    FieldSpec(
+                        "member_id", "Member id", row.member_id if row else "", max_length=40
+                    ),
+                    FieldSpec("group_id", "Group id", row.group_id if row else "", max_length=40),
+                    FieldSpec(
+                        "subscriber_relation",
+                        "Subscriber is",
+                        row.relation if row else "self",
+                        options=[(r, r) for r in RELATIONS],
+                    ),
+                    FieldSpec(
+                        "subscriber_name",
+                        "Subscriber",
+                        "" if not row or row.subscriber == "(patient)" else row.subscriber,
+                        placeholder="blank when the patient",
+                        max_length=80,
+                    ),
+                    FieldSpec(
+                        "copay_cents",
+                        "Co-pay",
+                        format_money(row.copay_cents)[1:] if row else "0",
+                        max_length=10,
+                    ),
+                    FieldSpec(
+                        "effective",
+                        "Effective",
+                        date(row.effective) if row else "",
+                        placeholder="MM/DD/YYYY",
+                        max_length=10,
+                    ),
+                    FieldSpec(
+                        "ends",
+                        "Ends",
+                        date(row.ends) if row else "",
+                        placeholder="blank: no end",
+                        max_length=10,
+                    ),
+                ],
+                submit,
+            ),
+            lambda saved: saved and self.reload(),
+        )
+
+    def action_new(self) -> None:
+        self._dialog(None)
+
+    def action_edit(self) -> None:
+        self._dialog(self.rows.get(self.query_one(PagedTable).selected_key() or ""))
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        if self.check_action("edit", ()):
+            self.action_edit()
+
+
+def merge_dialog(survivor_id: int, survivor: str) -> FormDialog:
+    """Retire a duplicate into this record, step one: its MRN; closes with who it is and
+    what would move (merge_preview), shown before the MRN is typed again."""
+
+    def submit(actor, values):
+        return merge_preview(actor, survivor_id, values["duplicate"])
+
+    return FormDialog(
+        f"Merge a duplicate record into {survivor}",
+        [FieldSpec("duplicate", "Duplicate MRN", max_length=12)],
+        submit,
+        hint="Enter: show who it is and what would move · Esc: cancel",
+    )
+
+
+def confirm_merge_dialog(survivor_id: int, survivor: str, dup: MergePreview) -> FormDialog:
+    """Step two: the duplicate's name, DOB and what moves, then its MRN typed again;
+    closes with what moved (MergeCounts)."""
+
+    def submit(actor, values):
+        return merge_duplicate(actor, survivor_id, dup.mrn, values["confirm"])
+
+    return FormDialog(
+        f"Merge {dup.name} · DOB {dup.dob:%m/%d/%Y} · MRN {dup.mrn} into {survivor}",
+        [FieldSpec("confirm", "MRN again", max_length=12)],
+        submit,
+        hint=f"Moves here: {dup.moves.text()}. The duplicate is kept, marked merged. "
+        "Type its MRN to merge · Esc: cancel",
+    )

@@ -1,0 +1,111 @@
+"""Intake forms: which visit types need which items, and how often they are due."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...services.frontdesk.intake import (
+    EVERY_LABELS,
+    IntakeRow,
+    list_intake_items,
+    save_intake_item,
+)
+from ...services.security.security import refusal
+from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.paged_table import PagedTable
+from ...widgets.text import plain
+from ..base import ServiceCaller
+
+
+class IntakeScreen(ServiceCaller, Screen):
+    SCREEN_NAME = "Intake"
+
+    BINDINGS = [
+        Binding("n", "new", "New item"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+    ACTION_PERMISSIONS = {"new": "schedule.admin", "edit": "schedule.admin"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, IntakeRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Intake forms and items", id="titlebar")
+        yield PagedTable(id="intake-table")
+        yield Static("Enter changes an item · n adds one · Esc back", id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.add_column("Item", width=30)
+        table.add_column("Due", width=14)
+        table.add_column("For visits", width=26)
+        table.focus()
+        if not self.check_action("edit", ()):
+            # What the line says a key does must be true for this role.
+            self.query_one("#message", Static).update(
+                plain(f"{refusal(self.app.actor, 'schedule.admin')} · Esc back")
+            )
+        self.reload()
+
+    def reload(self) -> None:
+        self.call_service(list_intake_items, then=self._show)
+
+    def _show(self, rows: list[IntakeRow]) -> None:
+        table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
+        self.rows = {str(r.id): r for r in rows}
+        table.add_page(
+            [(plain(r.name), EVERY_LABELS[r.every], plain(r.types)) for r in rows],
+            list(self.rows),
+            has_more=False,
+        )
+        table.move_to_key(keep)
+
+    def _dialog(self, row: IntakeRow | None) -> None:
+        def submit(actor, values):
+            return save_intake_item(actor, row.id if row else None, values)
+
+        self.app.push_screen(
+            FormDialog(
+                f"Change {row.name}" if row else "New intake item",
+                [
+                    FieldSpec("name", "Name", row.name if row else "", max_length=60),
+                    FieldSpec(
+                        "every",
+                        "Due",
+                        row.every if row else "year",
+                        options=[(label, key) for key, label in EVERY_LABELS.items()],
+                    ),
+                    FieldSpec(
+                        "types",
+                        "For visits",
+                        row.types if row and row.type_ids else "all",
+                        placeholder="all, or type names with commas",
+                        max_length=200,
+                    ),
+                ],
+                submit,
+            ),
+            lambda saved: saved and self.reload(),
+        )
+
+    def action_new(self) -> None:
+        self._dialog(None)
+
+    def action_edit(self) -> None:
+        row = self.rows.get(self.query_one(PagedTable).selected_key() or "")
+        if row:
+            self._dialog(row)
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        if self.check_action("edit", ()):
+            self.action_edit()
+        else:
+            self.show_refusal(f"Change an item: {refusal(self.app.actor, 'schedule.admin')}")

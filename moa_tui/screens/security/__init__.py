@@ -1,0 +1,1 @@
+"""Security screens: sign-in and password change, staff accounts, the audit trail."""

@@ -1,0 +1,162 @@
+"""Audit trail: who opened which chart and who changed what; verify the chain; CSV."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
+
+from ...db import changes
+from ...services.errors import ValidationError
+from ...services.security.audit import (
+    AuditPage,
+    AuditRow,
+    audit_page,
+    export_audit_csv,
+    verify_chain,
+)
+from ...services.wording import plural
+from ...widgets.export import ExportDialog
+from ...widgets.paged_table import PagedTable
+from ...widgets.text import plain
+from ..base import AreaScreen
+
+PAGE = 100
+OUTCOME_STYLE = {"emergency": "bold magenta", "refused": "red"}
+
+
+class AuditScreen(AreaScreen):
+    AREA_TITLE = "Audit trail"
+    TOPICS = frozenset({changes.AUDIT})  # refetched when another terminal changes these
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("v", "verify", "Verify chain"),
+        Binding("x", "export", "Export CSV"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, AuditRow] = {}
+        self.next_after: int | None = None
+        self.applied: tuple[str, str] | None = None  # the filters of the report shown
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Label("Patient MRN")
+            yield Input(placeholder="any", id="f-patient", compact=True, max_length=20)
+            yield Label(" Staff")
+            yield Input(placeholder="any", id="f-user", compact=True, max_length=32)
+        yield PagedTable(id="audit-table")
+        yield Static(id="audit-summary", classes="totals")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        table.add_column("When", width=16)
+        table.add_column("Staff", width=8)
+        table.add_column("Action", width=16)
+        table.add_column("Patient", width=16)
+        table.add_column("Detail", width=8)  # the whole of it shows below the list
+        table.stretch_columns({"Detail": 4, "Patient": 1, "Action": 1}, most=80)
+        table.focus()
+
+    def filters(self) -> tuple[str, str]:
+        return (
+            self.query_one("#f-patient", Input).value.strip(),
+            self.query_one("#f-user", Input).value.strip(),
+        )
+
+    def reload(self) -> None:
+        # A report is recorded in the trail when it is asked for (Enter in a filter, or
+        # opening the area), not again each time other terminals add events.
+        if self.applied is None:
+            self._fetch()
+
+    def _fetch(self) -> None:
+        self.applied = self.filters()
+        self.call_service(
+            audit_page,
+            *self.applied,
+            None,
+            PAGE,
+            then=self._show,
+            failed=self._refused,
+            group="page",
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._fetch()
+        self.query_one(PagedTable).focus()
+
+    def _refused(self, error) -> None:
+        self.applied = None
+        if isinstance(error, ValidationError):
+            self.say(" ".join(error.errors.values()), "bold red")
+        else:
+            self.show_error(error)
+
+    def _show(self, page: AuditPage) -> None:
+        table = self.query_one(PagedTable)
+        table.reset()
+        self.rows = {}
+        self._append(page)
+        flagged = sum(r.outcome == "emergency" for r in page.rows)
+        note = f" · {flagged} emergency access shown" if flagged else ""
+        self.query_one("#audit-summary", Static).update(
+            plain(f"Events about {page.subject}, newest first{note}")
+        )
+        self.say("")
+
+    def _append(self, page: AuditPage) -> None:
+        keys = [str(r.id) for r in page.rows]
+        self.rows.update(zip(keys, page.rows, strict=True))
+        self.next_after = page.next_after
+        cells = [
+            (
+                f"{r.at:%m/%d/%Y %H:%M}",
+                plain(r.staff),
+                plain(
+                    r.action + ("" if r.outcome == "ok" else f" {r.outcome.upper()}"),
+                    OUTCOME_STYLE.get(r.outcome, ""),
+                ),
+                plain(r.patient),
+                plain(r.detail),
+            )
+            for r in page.rows
+        ]
+        self.query_one(PagedTable).add_page(cells, keys, page.next_after is not None)
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        if self.next_after is not None:
+            self.call_service(
+                audit_page, *self.applied, self.next_after, PAGE, then=self._append, group="page"
+            )
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        row = self.rows.get(self.query_one(PagedTable).selected_key() or "")
+        if row:
+            self.say(f"{row.at:%m/%d/%Y %H:%M:%S} {row.staff} {row.action}: {row.detail}")
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#f-patient", Input).focus()
+
+    def action_verify(self) -> None:
+        self.call_service(lambda: verify_chain(), then=self._verified, with_actor=False)
+
+    def _verified(self, report) -> None:
+        self.say(report.message, "green" if report.ok else "bold red")
+
+    def action_export(self) -> None:
+        patient, user = self.applied or ("", "")
+
+        def save(actor, path, overwrite):
+            return export_audit_csv(actor, path, patient, user, overwrite)
+
+        self.app.push_screen(
+            ExportDialog("Export this report as CSV", "audit-report.csv", save),
+            lambda count: (
+                count is not None and self.say(f"{plural(count, 'event')} exported.", "green")
+            ),
+        )

@@ -1,0 +1,204 @@
+"""Staff accounts: add, deactivate, reset a password, map an SSH login."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...db import changes
+from ...services.security.security import ROLE_LABELS
+from ...services.security.staff import (
+    StaffRow,
+    create_staff,
+    export_folder_setting,
+    list_staff,
+    reset_password,
+    set_export_folder,
+    set_idle_lock_minutes,
+    set_os_login,
+    set_staff_active,
+    set_wait_warn_minutes,
+)
+from ...services.wording import plural
+from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.paged_table import PagedTable
+from ...widgets.text import plain
+from ..base import AreaScreen
+
+
+class StaffScreen(AreaScreen):
+    AREA_TITLE = "Staff accounts"
+    TOPICS = frozenset({changes.STAFF})  # refetched when another terminal changes these
+    BINDINGS = [
+        Binding("n", "new", "New account"),
+        Binding("d", "toggle_active", "(De)activate"),
+        Binding("p", "reset_password", "Reset password"),
+        Binding("o", "os_login", "SSH login"),
+        # Clinic settings: in help and the palette; the footer keeps what fits 80 columns.
+        Binding("i", "idle_lock", "Idle lock", show=False),
+        Binding("w", "wait_warning", "Wait warning", show=False),
+        Binding("e", "export_folder", "Export folder", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, StaffRow] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            "Accounts are never deleted: deactivate them. New and reset passwords are "
+            "temporary and must be changed at the next sign-in.",
+            classes="hint",
+        )
+        yield PagedTable(id="staff-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        table.add_column("User", width=10)
+        table.add_column("Name", width=20)
+        table.add_column("Role", width=14)
+        table.add_column("SSH login", width=10)
+        table.add_column("State", width=12)
+        table.focus()
+
+    def reload(self) -> None:
+        self.call_service(list_staff, then=self._show, group="list")
+
+    def _show(self, rows: list[StaffRow]) -> None:
+        table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
+        self.rows = {str(r.id): r for r in rows}
+        cells = []
+        for r in rows:
+            state = (
+                "inactive"
+                if not r.active
+                else "locked"
+                if r.locked
+                else ("must change" if r.must_change_password else "active")
+            )
+            style = "dim" if not r.active else "bold red" if r.locked else ""
+            cells.append(
+                (
+                    plain(r.username),
+                    plain(r.full_name),
+                    r.role_label,
+                    plain(r.os_login or "-"),
+                    plain(state, style),
+                )
+            )
+        table.add_page(cells, list(self.rows), has_more=False)
+        table.move_to_key(keep)
+
+    def selected(self) -> StaffRow | None:
+        return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+
+    def _done(self, row: StaffRow | None) -> None:
+        if row is not None:
+            self.say(f"Saved {row.username}.", "green")
+            self.reload()
+
+    def action_new(self) -> None:
+        roles = [(label, key) for key, label in ROLE_LABELS.items()]
+        self.app.push_screen(
+            FormDialog(
+                "New staff account",
+                [
+                    FieldSpec("username", "Username", max_length=32),
+                    FieldSpec("full_name", "Full name", max_length=60),
+                    FieldSpec("role", "Role", options=roles),
+                    FieldSpec("password", "Temporary pw", password=True, max_length=200),
+                ],
+                create_staff,
+            ),
+            self._done,
+        )
+
+    def action_toggle_active(self) -> None:
+        row = self.selected()
+        if row:
+            self.call_service(
+                set_staff_active,
+                row.id,
+                row.version,
+                not row.active,
+                then=self._done,
+                group="write",
+            )
+
+    def action_reset_password(self) -> None:
+        row = self.selected()
+        if row:
+            self.app.push_screen(
+                FormDialog(
+                    f"Temporary password for {row.username}",
+                    [FieldSpec("password", "Temporary pw", password=True, max_length=200)],
+                    lambda actor, v: reset_password(actor, row.id, row.version, v["password"]),
+                ),
+                self._done,
+            )
+
+    def action_os_login(self) -> None:
+        row = self.selected()
+        if row:
+            self.app.push_screen(
+                FormDialog(
+                    f"Operating-system (SSH) login that signs in as {row.username}",
+                    [FieldSpec("os_login", "OS login", row.os_login, max_length=32)],
+                    lambda actor, v: set_os_login(actor, row.id, row.version, v["os_login"]),
+                    hint="Blank removes it. Enter: save · Esc: cancel",
+                ),
+                self._done,
+            )
+
+    def action_idle_lock(self) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Lock idle terminals after how many minutes?",
+                [
+                    FieldSpec(
+                        "minutes", "Minutes", str(int(self.app.idle_seconds // 60)), max_length=2
+                    )
+                ],
+                lambda actor, v: set_idle_lock_minutes(actor, v["minutes"]),
+                hint="1 to 60. Terminals use it from their next start. Enter: save · Esc: cancel",
+            ),
+            self._idle_set,
+        )
+
+    def _idle_set(self, minutes: int | None) -> None:
+        if minutes is not None:
+            self.app.idle_seconds = minutes * 60
+            self.say(f"Idle terminals lock after {plural(minutes, 'minute')}.", "green")
+
+    def action_wait_warning(self) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Flag a wait on the flow board after how many minutes?",
+                [FieldSpec("minutes", "Minutes", "15", max_length=3)],
+                lambda actor, v: set_wait_warn_minutes(actor, v["minutes"]),
+                hint="1 to 120. Every flow board uses it at once. Enter: save · Esc: cancel",
+            ),
+            lambda minutes: (
+                minutes is not None
+                and self.say(f"Waits over {plural(minutes, 'minute')} now stand out.", "green")
+            ),
+        )
+
+    def action_export_folder(self) -> None:
+        self.call_service(export_folder_setting, then=self._ask_export_folder)
+
+    def _ask_export_folder(self, current: str) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "Folder exports are saved in",
+                [FieldSpec("folder", "Folder", current, max_length=500)],
+                lambda actor, v: set_export_folder(actor, v["folder"]),
+                hint="A full path (/... or ~/...); blank: each user's documents folder. "
+                "Enter: save · Esc: cancel",
+            ),
+            lambda folder: folder is not None and self.say(f"Exports go to {folder}.", "green"),
+        )

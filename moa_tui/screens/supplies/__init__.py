@@ -1,0 +1,1 @@
+"""Supplies screens: the stock list and an item's movement history."""

@@ -1,0 +1,1 @@
+"""Billing: claims, their status and adjustments."""

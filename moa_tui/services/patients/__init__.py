@@ -1,0 +1,3 @@
+"""Patients: search, charts, registration and coverage, merging duplicates, restricted records
+(privacy).
+"""

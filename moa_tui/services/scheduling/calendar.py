@@ -1,0 +1,526 @@
+"""What the calendar views read: one day across providers as a time grid, one provider's
+week, and a month of booked counts with the clinic's closed days. Also the small parsers
+the hours and types screens need (a date with a time, a list of providers by name)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import fn
+
+from ...db.models import Appointment, AppointmentType, Patient, Provider, StaffMember
+from ..core import get_or_refuse, reader
+from ..errors import ValidationError
+from ..validate import DATE_MAX, DATE_MIN, check_date, parse_date
+from .availability import blocked_between, provider_hours
+from .schedule import (
+    ACTIVE,
+    SCHEDULE_LIMIT,
+    STATUS_LABELS,
+    DayCounts,
+    ProviderInfo,
+    patient_display,
+)
+
+SLOT_MINUTES = 15  # one row of a time grid
+DAY_MINUTES = 24 * 60
+DEFAULT_RANGE = (8 * 60, 17 * 60)  # rows to show when nobody works that day
+# What a grid shows: everything that holds a slot, and no-shows (the desk wants to see
+# them); cancelled and rescheduled appointments are only in the list view.
+SHOWN = (*ACTIVE, "no_show")
+WEEK_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class GridAppointment:
+    id: int
+    version: int
+    provider_id: int
+    patient_id: int
+    patient: str
+    appt_type: str
+    color: str  # the appointment type's colour ("" = none), a Rich/Textual colour name
+    status: str
+    starts_at: dt.datetime
+    minutes: int
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    id: int
+    provider_id: int | None  # None: the whole clinic is closed
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """One provider on one day: when they work, what is blocked, what is booked."""
+
+    provider_id: int
+    provider: str  # short name
+    day: dt.date
+    hours: tuple[tuple[int, int], ...]  # working blocks as minutes of the day (480, 720)
+    blocks: tuple[GridBlock, ...]  # the provider's own and the clinic's, overlapping the day
+    appointments: tuple[GridAppointment, ...]  # by start time
+
+    @property
+    def booked(self) -> int:
+        """Appointments that hold a slot (not no-shows)."""
+        return sum(a.status in ACTIVE for a in self.appointments)
+
+    @property
+    def closed(self) -> str:
+        """The reason, when blocked time covers all of the day's working hours (the whole
+        day if the provider does not work that day); else ""."""
+        start = dt.datetime.combine(self.day, dt.time.min)
+        spans = [(start + _td(s), start + _td(e)) for s, e in self.hours] or [
+            (start, start + _td(DAY_MINUTES))
+        ]
+        return covering_reason(spans, self.blocks)
+
+
+@dataclass(frozen=True)
+class DayGridData:
+    day: dt.date
+    providers: list[ProviderInfo]
+    columns: list[GridColumn]  # one per provider, in the order of ``providers``
+    start_minute: int  # the grid's first row (minutes of the day)
+    end_minute: int  # end of its last row
+    counts: DayCounts = DayCounts()  # the day's count, as the day list and month show it
+
+    @property
+    def hours(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        return {c.provider_id: c.hours for c in self.columns}
+
+    @property
+    def blocks(self) -> list[GridBlock]:
+        seen: dict[int, GridBlock] = {}
+        for column in self.columns:
+            for block in column.blocks:
+                seen.setdefault(block.id, block)
+        return sorted(seen.values(), key=lambda b: (b.starts_at, b.id))
+
+    @property
+    def appointments(self) -> list[GridAppointment]:
+        return sorted(
+            (a for c in self.columns for a in c.appointments),
+            key=lambda a: (a.starts_at, a.provider_id, a.id),
+        )
+
+
+@dataclass(frozen=True)
+class WeekGridData:
+    provider: ProviderInfo
+    providers: list[ProviderInfo]
+    monday: dt.date
+    columns: list[GridColumn]  # Monday to Sunday
+    start_minute: int
+    end_minute: int
+    counts: DayCounts = DayCounts()  # the week's count, as every view defines it
+
+    @property
+    def booked(self) -> int:
+        return sum(c.booked for c in self.columns)
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    day: dt.date
+    booked: int
+    closed: str  # the reason when the clinic is closed all day; else ""
+    part_closed: str  # the reason when the clinic is closed part of the working day
+    working: bool  # some provider has hours on that weekday
+    by_provider: dict[int, int]  # provider id -> booked (those with any)
+    away: tuple[int, ...]  # providers whose own blocked time covers their working day
+    counts: DayCounts = DayCounts()  # booked is ``booked``; no-shows, cancelled, moved apart
+
+
+@dataclass(frozen=True)
+class MonthData:
+    year: int
+    month: int
+    days: list[MonthDay]  # the 1st to the last of the month
+    providers: list[ProviderInfo]  # the active providers, for by_provider and away
+
+    @property
+    def booked(self) -> int:
+        return sum(d.booked for d in self.days)
+
+    @property
+    def counts(self) -> DayCounts:
+        return sum((d.counts for d in self.days), DayCounts())
+
+    def get(self, day: dt.date) -> MonthDay | None:
+        if (day.year, day.month) != (self.year, self.month):
+            return None
+        return self.days[day.day - 1]
+
+
+def _td(minutes: int) -> dt.timedelta:
+    return dt.timedelta(minutes=minutes)
+
+
+def _minute(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def covering_reason(spans, blocks) -> str:
+    """The reason of the blocks if together they cover every (start, end) span; else ""."""
+    reasons: list[str] = []
+    for s, e in spans:
+        t = s
+        for b in sorted(blocks, key=lambda b: b.starts_at):
+            if b.starts_at <= t < b.ends_at:
+                t = b.ends_at
+                if b.reason not in reasons:
+                    reasons.append(b.reason)
+            if t >= e:
+                break
+        if t < e:
+            return ""
+    return "; ".join(reasons)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of *day*'s week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _providers() -> list[ProviderInfo]:
+    query = Provider.select().where(Provider.active).order_by(Provider.full_name)
+    return [ProviderInfo(p.id, p.full_name, p.short_name) for p in query]
+
+
+def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit: int):
+    query = (
+        Appointment.select(
+            Appointment.id,
+            Appointment.version,
+            Appointment.provider,
+            Appointment.starts_at,
+            Appointment.minutes,
+            Appointment.status,
+            Patient.id,
+            Patient.last_name,
+            Patient.first_name,
+            AppointmentType.name,
+            AppointmentType.color,
+        )
+        .join_from(Appointment, Patient)
+        .join_from(Appointment, AppointmentType)
+        .where(
+            Appointment.provider.in_(list(provider_ids))
+            & (Appointment.starts_at >= start)
+            & (Appointment.starts_at < end)
+            & Appointment.status.in_(SHOWN)
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(limit)
+    )
+    return [
+        GridAppointment(
+            id=a.id,
+            version=a.version,
+            provider_id=a.provider_id,
+            patient_id=a.patient.id,
+            patient=patient_display(a.patient.last_name, a.patient.first_name),
+            appt_type=a.appt_type.name,
+            color=a.appt_type.color,
+            status=a.status,
+            starts_at=a.starts_at,
+            minutes=a.minutes,
+        )
+        for a in query
+    ]
+
+
+def _counts(provider_ids, start: dt.datetime, end: dt.datetime) -> DayCounts:
+    """DayCounts of appointments starting in [start, end), of these providers or (None)
+    of every provider, as the day list and the month count them: one GROUP BY."""
+    where = (Appointment.starts_at >= start) & (Appointment.starts_at < end)
+    if provider_ids is not None:
+        where &= Appointment.provider.in_(list(provider_ids))
+    query = (
+        Appointment.select(Appointment.status, fn.COUNT(Appointment.id))
+        .where(where)
+        .group_by(Appointment.status)
+        .tuples()
+    )
+    return DayCounts.of(list(query))
+
+
+def _column(provider: ProviderInfo, day: dt.date, hours, blocks, appointments) -> GridColumn:
+    start = dt.datetime.combine(day, dt.time.min)
+    end = start + dt.timedelta(days=1)
+    return GridColumn(
+        provider_id=provider.id,
+        provider=provider.short_name,
+        day=day,
+        hours=tuple(
+            (_minute(s), _minute(e) or DAY_MINUTES)
+            for s, e in hours.get((provider.id, day.weekday()), ())
+        ),
+        blocks=tuple(
+            GridBlock(b.id, b.provider_id, b.starts_at, b.ends_at, b.reason)
+            for b in sorted(blocks, key=lambda b: (b.starts_at, b.id))
+            if b.starts_at < end and b.ends_at > start and b.provider_id in (None, provider.id)
+        ),
+        appointments=tuple(
+            a for a in appointments if a.provider_id == provider.id and start <= a.starts_at < end
+        ),
+    )
+
+
+def _row_range(columns: list[GridColumn]) -> tuple[int, int]:
+    """From the earliest working start to the latest end (or appointment) of the columns,
+    on whole rows; 08:00-17:00 when nobody works and nothing is booked."""
+    starts, ends = [], []
+    for c in columns:
+        for s, e in c.hours:
+            starts.append(s)
+            ends.append(e)
+        for a in c.appointments:
+            m = _minute(a.starts_at.time())
+            starts.append(m)
+            ends.append(min(DAY_MINUTES, m + a.minutes))
+    if not starts:
+        return DEFAULT_RANGE
+    first = min(starts) // SLOT_MINUTES * SLOT_MINUTES
+    last = -(-max(ends) // SLOT_MINUTES) * SLOT_MINUTES
+    return first, max(last, first + SLOT_MINUTES)
+
+
+@reader("schedule.read")
+def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
+    """One day for every active provider: their working hours, blocked time (their own
+    and the clinic's closed time), and the appointments with their type's colour."""
+    check_date("day", day)
+    providers = _providers()
+    ids = [p.id for p in providers]
+    start = dt.datetime.combine(day, dt.time.min)
+    end = start + dt.timedelta(days=1)
+    hours = provider_hours(ids)
+    blocks = blocked_between(ids, start, end)
+    appointments = _grid_appointments(ids, start, end, SCHEDULE_LIMIT)
+    columns = [_column(p, day, hours, blocks, appointments) for p in providers]
+    first, last = _row_range(columns)
+    return DayGridData(day, providers, columns, first, last, _counts(None, start, end))
+
+
+@reader("schedule.read")
+def week_grid(actor: StaffMember, day: dt.date, provider_id: int | None = None) -> WeekGridData:
+    """Monday to Sunday of *day*'s week for one provider (the first one if none is
+    given): hours, blocked time and appointments per day."""
+    check_date("day", day)
+    providers = _providers()
+    if provider_id is None:
+        if not providers:
+            raise ValidationError.one("provider", "The clinic has no active providers.")
+        provider = providers[0]
+    else:
+        p = get_or_refuse(Provider, provider_id, "provider")
+        provider = ProviderInfo(p.id, p.full_name, p.short_name)
+    monday = week_start(day)
+    start = dt.datetime.combine(monday, dt.time.min)
+    end = start + dt.timedelta(days=7)
+    hours = provider_hours([provider.id])
+    blocks = blocked_between([provider.id], start, end)
+    appointments = _grid_appointments([provider.id], start, end, WEEK_LIMIT)
+    columns = [
+        _column(provider, monday + dt.timedelta(days=i), hours, blocks, appointments)
+        for i in range(7)
+    ]
+    first, last = _row_range(columns)
+    counts = _counts([provider.id], start, end)
+    return WeekGridData(provider, providers, monday, columns, first, last, counts)
+
+
+@reader("schedule.read")
+def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
+    """Each day of a month with its count of booked appointments (those holding a slot),
+    in all and by provider (one GROUP BY query, not a row per appointment); whether the
+    clinic is closed, who is away, and whether anyone works that weekday."""
+    if not 1 <= month <= 12:
+        raise ValidationError.one("month", "A month is 1 to 12.")
+    if not DATE_MIN.year <= year <= DATE_MAX.year:
+        raise ValidationError.one("year", f"A year is {DATE_MIN.year} to {DATE_MAX.year}.")
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    start = dt.datetime.combine(first, dt.time.min)
+    end = dt.datetime.combine(after, dt.time.min)
+    # date(starts_at) is plain SQL in SQLite and PostgreSQL alike.
+    day_col = fn.date(Appointment.starts_at)
+    counts: dict[dt.date, dict[int, int]] = {}
+    statuses: dict[dt.date, list[tuple[str, int]]] = {}
+    query = (
+        Appointment.select(
+            day_col.alias("day"),
+            Appointment.provider,
+            Appointment.status,
+            fn.COUNT(Appointment.id).alias("n"),
+        )
+        .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+        .group_by(day_col, Appointment.provider, Appointment.status)
+        .tuples()
+    )
+    for key, provider_id, status, n in query:
+        # peewee may hand the key back as text or (through the column's converter) as a
+        # datetime at midnight.
+        day = dt.date.fromisoformat(str(key)[:10])
+        statuses.setdefault(day, []).append((status, n))
+        if status in ACTIVE:
+            by_provider = counts.setdefault(day, {})
+            by_provider[provider_id] = by_provider.get(provider_id, 0) + n
+    providers = _providers()
+    provider_ids = [p.id for p in providers]
+    hours = provider_hours(provider_ids)
+    by_weekday: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for (_pid, weekday), blocks in hours.items():
+        by_weekday.setdefault(weekday, []).extend(blocks)
+    all_blocks = blocked_between(provider_ids, start, end)
+    clinic_blocks = [b for b in all_blocks if b.provider_id is None]
+    days = []
+    for offset in range((after - first).days):
+        day = first + dt.timedelta(days=offset)
+        day_start = dt.datetime.combine(day, dt.time.min)
+        day_end = day_start + dt.timedelta(days=1)
+        blocks = [b for b in clinic_blocks if b.starts_at < day_end and b.ends_at > day_start]
+        working = by_weekday.get(day.weekday(), [])
+        spans = [
+            (dt.datetime.combine(day, s), day_start + _td(_minute(e) or DAY_MINUTES))
+            for s, e in working
+        ] or [(day_start, day_end)]
+        closed = covering_reason(spans, blocks) if blocks else ""
+        part = ""
+        if blocks and not closed:
+            touching = [
+                b for b in blocks if any(b.starts_at < e and b.ends_at > s for s, e in spans)
+            ]
+            part = "; ".join(dict.fromkeys(b.reason for b in touching))
+        away = tuple(
+            pid
+            for pid in provider_ids
+            if (pid, day.weekday()) in hours
+            and covering_reason(
+                [
+                    (dt.datetime.combine(day, s), day_start + _td(_minute(e) or DAY_MINUTES))
+                    for s, e in hours[(pid, day.weekday())]
+                ],
+                [
+                    b
+                    for b in all_blocks
+                    if b.provider_id == pid and b.starts_at < day_end and b.ends_at > day_start
+                ],
+            )
+        )
+        booked = counts.get(day, {})
+        days.append(
+            MonthDay(
+                day,
+                sum(booked.values()),
+                closed,
+                part,
+                bool(working),
+                dict(booked),
+                away,
+                DayCounts.of(statuses.get(day, ())),
+            )
+        )
+    return MonthData(year, month, days, providers)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day *months* later (or earlier), kept inside the month (Jan 31 -> Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# --- parsers for the hours and types screens ---------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*([ap])?m?$")
+_DATE_TIME = re.compile(r"^(.*?)\s+(\d{1,2}(?::\d{2}|\d{2})?\s*(?:[ap]m?)?)$")
+
+
+def parse_time(field: str, text: str, *, label: str = "Time") -> dt.time:
+    """'13:00', '1300', '9', '9:30', '1pm', '1:30 pm' -> a time of day."""
+    m = _TIME.match((text or "").strip().lower())
+    if not m:
+        raise ValidationError.one(field, f"{label}: type a time like 13:00 or 1:30pm.")
+    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValidationError.one(field, f"{label}: {text.strip()} is not a time of day.")
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError.one(field, f"{label}: {text.strip()} is not a time of day.")
+    return dt.time(hour, minute)
+
+
+def parse_when(
+    field: str, text: str | None, *, today: dt.date, end: bool = False, label: str = "Date"
+) -> dt.datetime:
+    """A date as parse_date takes it (t, t+7, 12/24, 2026-12-24...), optionally followed by
+    a time ('12/24 13:00', 't+1 9am'). A date alone is the start of that day, or for an
+    *end*, the end of it (midnight after), so '12/24' to '12/26' blocks three whole days."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationError.one(field, f"{label} is required.")
+    m = _DATE_TIME.match(raw)
+    if m and m.group(1).strip():
+        day = parse_date(field, m.group(1), today=today, label=label)
+        return dt.datetime.combine(day, parse_time(field, m.group(2), label=label))
+    day = parse_date(field, raw, today=today, label=label)
+    start = dt.datetime.combine(day, dt.time.min)
+    return start + dt.timedelta(days=1) if end else start
+
+
+def parse_provider_list(field: str, text: str | None, providers: list[ProviderInfo]) -> list[int]:
+    """'all' (or blank) -> [] (every provider); otherwise a comma list of providers by
+    short name, full name, or any part of one that names only one provider."""
+    raw = (text or "").strip()
+    if not raw or raw.lower() in ("all", "*", "everyone"):
+        return []
+    ids: list[int] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        key = part.lower()
+        exact = [p for p in providers if key in (p.short_name.lower(), p.name.lower())]
+        found = exact or [
+            p for p in providers if key in p.short_name.lower() or key in p.name.lower()
+        ]
+        if not found:
+            raise ValidationError.one(field, f"No provider is called {part}.")
+        if len(found) > 1:
+            names = ", ".join(p.short_name for p in found)
+            raise ValidationError.one(field, f"{part} could be {names}; type more of the name.")
+        if found[0].id not in ids:
+            ids.append(found[0].id)
+    return ids
+
+
+def provider_list_text(provider_ids, providers: list[ProviderInfo]) -> str:
+    """The other way round: 'all', or the short names as a comma list."""
+    if not provider_ids:
+        return "all"
+    names = {p.id: p.short_name for p in providers}
+    return ", ".join(names.get(pid, f"#{pid}") for pid in provider_ids)

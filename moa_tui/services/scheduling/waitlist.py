@@ -1,0 +1,285 @@
+"""The waitlist (offered when a slot frees up) and the confirmation-call worklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from ...db.models import (
+    Appointment,
+    AppointmentType,
+    ConfirmationCall,
+    Patient,
+    Provider,
+    StaffMember,
+    WaitlistEntry,
+)
+from .. import clock
+from ..core import audit, get_or_refuse, reader, writer
+from ..errors import ServiceError, ValidationError
+from ..validate import check_date, check_limit, clean_text, format_phone, step_date
+from .booking import Slot, _book, _load, _move
+from .schedule import ScheduleRow, _check_version, _row, _set_status
+
+CALL_OUTCOMES = {
+    "confirmed": "Confirmed",
+    "left_message": "Left message",
+    "no_answer": "No answer",
+    "cancelled": "Cancelled",
+    "rescheduled": "Rescheduled",
+}
+STILL_TO_CALL = ("", "left_message", "no_answer")
+
+
+@dataclass(frozen=True)
+class WaitlistRow:
+    id: int
+    patient_id: int
+    patient: str
+    phone: str
+    provider: str  # "any"
+    appt_type: str  # "any"
+    weekdays: str
+    part_of_day: str
+    earliest: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class CallRow:
+    appointment_id: int
+    version: int
+    starts_at: dt.datetime
+    patient: str
+    phones: str
+    provider: str
+    appt_type: str
+    last_outcome: str
+    patient_id: int = 0
+    patient_dob: dt.date | None = None  # tells apart two patients of one name
+
+
+def _waitlist_row(e: WaitlistEntry) -> WaitlistRow:
+    p = e.patient
+    return WaitlistRow(
+        e.id,
+        p.id,
+        f"{p.last_name}, {p.first_name}",
+        format_phone(p.phone_mobile or p.phone_home),
+        e.provider.short_name if e.provider_id else "any",
+        e.appt_type.name if e.appt_type_id else "any",
+        e.weekdays,
+        e.part_of_day,
+        e.earliest,
+        e.note,
+    )
+
+
+@writer("schedule.write")
+def add_to_waitlist(actor: StaffMember, patient_id: int, prefs: dict) -> WaitlistRow:
+    """Put a patient on the waitlist with preferences: provider, type, weekdays (digits,
+    Monday = 0), morning/afternoon, earliest date."""
+    patient = get_or_refuse(Patient, patient_id, "patient")
+    provider_id = prefs.get("provider_id")
+    type_id = prefs.get("type_id")
+    provider = get_or_refuse(Provider, provider_id, "provider") if provider_id else None
+    kind = get_or_refuse(AppointmentType, type_id, "appointment type") if type_id else None
+    weekdays = "".join(sorted(set(str(prefs.get("weekdays") or "0123456"))))
+    if not weekdays or not set(weekdays) <= set("0123456"):
+        raise ValidationError.one("weekdays", "Weekdays as digits, Monday = 0 (e.g. 024).")
+    part = prefs.get("part_of_day") or ""
+    if part not in ("", "am", "pm"):
+        raise ValidationError.one("part_of_day", "Morning (am), afternoon (pm) or any.")
+    earliest = check_date("earliest", prefs.get("earliest") or clock.today(), label="Earliest")
+    note = clean_text("note", prefs.get("note"), max_len=200, label="Note")
+    entry = WaitlistEntry.create(
+        patient=patient,
+        provider=provider,
+        appt_type=kind,
+        weekdays=weekdays,
+        part_of_day=part,
+        earliest=earliest,
+        note=note,
+        created_by=actor,
+        created_at=clock.now_utc(),
+    )
+    audit(actor, "waitlist.add", patient_id=patient.id, entity="waitlist", entity_id=entry.id)
+    return _waitlist_row(entry)
+
+
+def _entries():
+    return (
+        WaitlistEntry.select(WaitlistEntry, Patient)
+        .join(Patient)
+        .where(WaitlistEntry.active)
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    )
+
+
+@reader("schedule.read")
+def list_waitlist(actor: StaffMember, limit: int = 200) -> list[WaitlistRow]:
+    return [_waitlist_row(e) for e in _entries().limit(check_limit(limit))]
+
+
+def waitlist_matches_for(slot: Slot, type_id: int | None = None, limit: int = 10):
+    """Active entries whose preferences fit the slot, longest waiting first."""
+    day = slot.starts_at.date()
+    query = _entries().where(
+        (WaitlistEntry.earliest <= day)
+        & (WaitlistEntry.provider.is_null() | (WaitlistEntry.provider == slot.provider_id))
+        & WaitlistEntry.weekdays.contains(str(day.weekday()))
+    )
+    if type_id is not None:
+        query = query.where(
+            WaitlistEntry.appt_type.is_null() | (WaitlistEntry.appt_type == type_id)
+        )
+    part = "am" if slot.starts_at.hour < 12 else "pm"
+    query = query.where((WaitlistEntry.part_of_day == "") | (WaitlistEntry.part_of_day == part))
+    return [_waitlist_row(e) for e in query.limit(limit)]
+
+
+@reader("schedule.read")
+def waitlist_for_appointment(actor: StaffMember, appointment_id: int) -> list[WaitlistRow]:
+    """Who on the waitlist could take the slot of this (cancelled) appointment."""
+    a = get_or_refuse(Appointment, appointment_id, "appointment")
+    slot = Slot(a.provider_id, a.provider.short_name, a.starts_at, a.minutes)
+    return waitlist_matches_for(slot, a.appt_type_id)
+
+
+def _later_visit(patient, provider, kind, starts_at: dt.datetime) -> Appointment | None:
+    """The patient's next booked visit of this type with this provider after *starts_at*:
+    the one a waitlisted patient is waiting to bring forward."""
+    return (
+        Appointment.select()
+        .where(
+            (Appointment.patient == patient)
+            & (Appointment.provider == provider)
+            & (Appointment.appt_type == kind)
+            & (Appointment.status == "booked")
+            & (Appointment.starts_at > starts_at)
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .first()
+    )
+
+
+@writer("schedule.write")
+def book_from_waitlist(
+    actor: StaffMember, entry_id: int, provider_id: int, type_id: int, starts_at: dt.datetime
+) -> ScheduleRow:
+    """Give a waitlisted patient the slot and take them off the list. A patient who already
+    has a later booked visit of this type with this provider is waiting to come sooner:
+    that visit is moved here (rescheduled, linked old -> new; ``moved_from`` says from
+    when), never doubled by a second booking."""
+    entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
+    if not entry.active:
+        raise ServiceError("That patient is no longer on the waitlist.")
+    patient, provider, kind, length, _ = _load(
+        entry.patient_id, provider_id, type_id, starts_at, None, ""
+    )
+    later = _later_visit(patient, provider, kind, starts_at)
+    if later is not None:
+        moved_from = later.starts_at
+        a = _move(actor, later, starts_at)
+    else:
+        moved_from = None
+        a = _book(actor, patient, provider, kind, starts_at, length, "")
+    entry.active = False
+    entry.save()
+    audit(
+        actor,
+        "waitlist.booked",
+        patient_id=patient.id,
+        entity="waitlist",
+        entity_id=entry.id,
+        detail=f"moved from {moved_from:%Y-%m-%d %H:%M}" if moved_from else "",
+    )
+    return replace(_row(a), moved_from=moved_from)
+
+
+@writer("schedule.write")
+def remove_from_waitlist(actor: StaffMember, entry_id: int) -> None:
+    entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
+    entry.active = False
+    entry.save()
+    audit(
+        actor, "waitlist.remove", patient_id=entry.patient_id, entity="waitlist", entity_id=entry.id
+    )
+
+
+# --- confirmation calls ---------------------------------------------------------------
+
+
+@reader("schedule.read")
+def confirmation_list(actor: StaffMember, days_ahead: int = 1) -> list[CallRow]:
+    """Booked appointments *days_ahead* days from today (default tomorrow) that are not
+    confirmed yet, with the patient's phone numbers."""
+    day = step_date(clock.today(), days_ahead) if isinstance(days_ahead, int) else None
+    if day is None:
+        raise ValidationError.one("days_ahead", "Choose a day between 1900 and 2100.")
+    start = dt.datetime.combine(day, dt.time.min)
+    query = (
+        Appointment.select(Appointment, Patient, Provider, AppointmentType)
+        .join_from(Appointment, Patient)
+        .join_from(Appointment, Provider)
+        .join_from(Appointment, AppointmentType)
+        .where(
+            (Appointment.starts_at >= start)
+            & (Appointment.starts_at < start + dt.timedelta(days=1))
+            & (Appointment.status == "booked")
+            & Appointment.confirmation.in_(STILL_TO_CALL)
+        )
+        .order_by(Appointment.starts_at, Provider.full_name)
+        .limit(1000)
+    )
+    rows = []
+    for a in query:
+        p = a.patient
+        phones = " / ".join(
+            f"{label} {format_phone(n)}"
+            for label, n in (("m", p.phone_mobile), ("h", p.phone_home))
+            if n
+        )
+        rows.append(
+            CallRow(
+                a.id,
+                a.version,
+                a.starts_at,
+                f"{p.last_name}, {p.first_name}",
+                phones or "no phone",
+                a.provider.short_name,
+                a.appt_type.name,
+                CALL_OUTCOMES.get(a.confirmation, ""),
+                patient_id=p.id,
+                patient_dob=p.dob,
+            )
+        )
+    return rows
+
+
+@writer("schedule.write")
+def record_call(actor: StaffMember, appointment_id: int, version: int, outcome: str) -> str:
+    """Record a confirmation call. "cancelled" cancels the appointment (the patient
+    cancelled); "left_message" and "no_answer" keep it on the list."""
+    if outcome not in CALL_OUTCOMES:
+        raise ValidationError.one("outcome", "Choose what happened on the call.")
+    a = get_or_refuse(Appointment, appointment_id, "appointment")
+    _check_version(a, version)
+    ConfirmationCall.create(appointment=a, outcome=outcome, staff=actor, at=clock.now_utc())
+    a.confirmation = outcome
+    if outcome == "cancelled":
+        late = a.starts_at - clock.now_local().naive < dt.timedelta(hours=24)
+        a.cancel_reason = "late" if late else "patient"
+        _set_status(actor, a, "cancelled", "appointment.cancel")
+    else:
+        a.version += 1
+        a.save()
+    audit(
+        actor,
+        "appointment.call",
+        patient_id=a.patient_id,
+        entity="appointment",
+        entity_id=a.id,
+        detail=CALL_OUTCOMES[outcome],
+    )
+    return outcome

@@ -1,0 +1,1 @@
+"""Supplies: stock items, receiving and using stock, the movement history."""
