@@ -16,17 +16,19 @@ from textual.screen import Screen
 from .db.anchors import write_anchor
 from .db.changes import ChangeWatcher
 from .db.models import StaffMember
-from .screens.base import DataChanged
 from .screens.billing.claims import ClaimsScreen
 from .screens.frontdesk.checkin import QueueScreen
+from .screens.frontdesk.visit import CheckInScreen
 from .screens.help import HelpScreen, describe_keys, screen_name
-from .screens.patients.patients import PatientsScreen
+from .screens.patients.patients import PatientChartScreen, PatientsScreen, emergency_access
+from .screens.scheduling.booking import BookingScreen, HistoryScreen, booked_message
 from .screens.scheduling.schedule import ScheduleScreen
 from .screens.security.audit import AuditScreen
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
 from .screens.security.staff import StaffScreen
 from .screens.supplies.stock import StockScreen
 from .services.security.security import can
+from .ui.changes import DataChanged
 
 # name: (key, label, screen, permission needed to see it)
 AREAS = {
@@ -247,11 +249,42 @@ class MoaApp(App):
         if self.current_mode != name:
             self.switch_mode(name)
 
+    # --- what one area's screen asks of another (screens call these through self.app
+    # instead of importing each other) ----------------------------------------------------
+
     def open_patient(self, patient_id: int, edit: bool = False) -> None:
         """Open a patient's chart over the current area; Esc comes back."""
-        from .screens.patients.patients import PatientChartScreen
-
         self.push_screen(PatientChartScreen(patient_id, edit=edit))
+
+    def emergency_access(self, error, answered) -> None:
+        """The emergency-access dialog for a restricted record (any screen's service call)."""
+        emergency_access(self, error, answered)
+
+    def show_appointment(self, row, text: str) -> None:
+        """Go to the schedule on the appointment's day with the cursor on it."""
+        if self.current_mode != "schedule":
+            self.switch_mode("schedule")
+        while not isinstance(self.screen, ScheduleScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(self.screen, ScheduleScreen):
+            self.screen.show_appointment(row, text)
+
+    def book_for(self, patient_id: int, name: str) -> None:
+        """Book for this patient (from the type step); the schedule then shows the visit."""
+
+        def booked(row) -> None:
+            if row is not None:
+                self.show_appointment(row, booked_message(row))
+
+        self.push_screen(BookingScreen((patient_id, name)), booked)
+
+    def open_check_in(self, appointment_id: int, then) -> None:
+        """The check-in screen for one appointment; *then* gets its answer."""
+        self.push_screen(CheckInScreen(appointment_id), then)
+
+    def show_visit_history(self, patient_id: int, name: str) -> None:
+        """A patient's past and coming visits, over the current screen."""
+        self.push_screen(HistoryScreen(patient_id, name))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

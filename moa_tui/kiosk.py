@@ -16,7 +16,6 @@ from textual.widgets import Static
 
 from .db.changes import SCHEDULE, ChangeWatcher
 from .db.models import StaffMember
-from .screens.base import ServiceCaller
 from .screens.security.signin import LoginScreen
 from .services.errors import ServiceError
 from .services.frontdesk.kiosk import (
@@ -28,8 +27,9 @@ from .services.frontdesk.kiosk import (
     waiting_room,
 )
 from .services.security.security import SignInError, authenticate
+from .ui.calls import ServiceCaller
+from .ui.text import plain, plain_lines
 from .widgets.form import FieldSpec, Form
-from .widgets.text import plain, plain_lines
 
 IDLE_RESET_SECONDS = 60
 

@@ -13,7 +13,7 @@ Unsafe are the Unicode categories that are invisible or steer what shows them:
 Typed text is normalised to NFC, so a decomposed "José" (e + U+0301) is the same stored
 name as the composed one and finds the same patients.
 
-UI-free: services, exports and widgets all use it (widgets/text.py wraps it in Rich Text).
+UI-free: services, exports and widgets all use it (ui/text.py wraps it in Rich Text).
 """
 
 from __future__ import annotations

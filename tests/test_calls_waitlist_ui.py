@@ -15,10 +15,11 @@ from moa_tui.db.models import (
 )
 from moa_tui.screens.patients.patients import PatientChartScreen
 from moa_tui.screens.scheduling.calls import CallsScreen
-from moa_tui.screens.scheduling.waitlist import ConfirmDialog, SlotsDialog, WaitlistScreen
+from moa_tui.screens.scheduling.waitlist import SlotsDialog, WaitlistScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.waitlist import add_to_waitlist
 from moa_tui.services.security.staff import find_staff
+from moa_tui.widgets.dialogs import ConfirmDialog
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows
 

@@ -72,7 +72,7 @@ from moa_tui.services.security.audit import audit_page
 from moa_tui.services.security.staff import create_staff, find_staff, set_os_login
 from moa_tui.services.supplies.inventory import adjust_stock, receive_stock, use_stock
 from moa_tui.services.validate import clean_text, has_control
-from moa_tui.widgets.text import visible
+from moa_tui.ui.text import visible
 
 from .ui_helpers import settle
 

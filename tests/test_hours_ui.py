@@ -15,13 +15,13 @@ from moa_tui.db.models import (
     BlockedTime,
     ProviderHours,
 )
-from moa_tui.screens.base import DataChanged
 from moa_tui.screens.scheduling.calendar import DayGridScreen, MonthScreen, WeekScreen
 from moa_tui.screens.scheduling.hours import ConfirmDialog, HoursScreen, TypesScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.availability import add_block, availability
 from moa_tui.services.scheduling.schedule import list_providers
 from moa_tui.services.security.staff import find_staff
+from moa_tui.ui.changes import DataChanged
 from moa_tui.widgets.day_grid import DayGrid
 from moa_tui.widgets.form import FormDialog
 

@@ -54,8 +54,8 @@ async def test_calls_2_moves_on_to_the_next_call(demo_db):
 async def test_calls_4_asks_once_then_offers_the_slot_to_the_waitlist(demo_db):
     from moa_tui.db.models import Appointment, Patient
     from moa_tui.screens.scheduling.booking import PickDialog
-    from moa_tui.screens.scheduling.waitlist import ConfirmDialog
     from moa_tui.services.scheduling.waitlist import add_to_waitlist
+    from moa_tui.widgets.dialogs import ConfirmDialog
 
     desk = find_staff("desk")
     app = make_app(demo_db, actor=desk)
@@ -124,7 +124,7 @@ async def test_calls_5_opens_the_reschedule(demo_db):
 async def test_restricting_a_chart_asks_first(demo_db):
     from moa_tui.db.models import Patient
     from moa_tui.screens.patients.patients import PatientChartScreen
-    from moa_tui.screens.scheduling.waitlist import ConfirmDialog
+    from moa_tui.widgets.dialogs import ConfirmDialog
 
     patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
     app = make_app(demo_db, actor=find_staff("manager"))

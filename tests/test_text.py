@@ -14,7 +14,7 @@ from moa_tui import text
 from moa_tui.services.errors import ValidationError
 from moa_tui.services.security.password_rules import check_password_rules
 from moa_tui.services.validate import clean_name, clean_text
-from moa_tui.widgets.text import plain, visible
+from moa_tui.ui.text import plain, visible
 
 # One example of each refused category, and the ones a probe found slipping through.
 EXAMPLES = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from moa_tui.ui.text import plain, visible
 from moa_tui.widgets.paged_table import PagedTable
-from moa_tui.widgets.text import plain, visible
 
 
 class TableApp(App):

@@ -25,7 +25,7 @@ from textual.widget import Widget
 
 from ..services import clock
 from ..services.scheduling.calendar import SLOT_MINUTES, GridAppointment, GridBlock, GridColumn
-from .text import visible
+from ..ui.text import visible
 
 TIME_WIDTH = 6  # "10:30" and one mark
 HEADER_LINES = 2

@@ -20,8 +20,8 @@ from textual.widgets import Static
 
 from ..services.errors import ServiceError
 from ..services.files import MAX_PATH, FileExists, export_location
+from ..ui.text import plain
 from .form import FieldSpec, Form, FormDialog
-from .text import plain
 
 # save(actor, path, overwrite) -> what to say was saved
 SaveFile = Callable[[Any, str, bool], Any]

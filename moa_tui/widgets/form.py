@@ -16,9 +16,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from ..screens.base import ServiceCaller
 from ..services.errors import ServiceError, ValidationError
-from .text import plain, visible
+from ..ui.calls import ServiceCaller
+from ..ui.text import plain, visible
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,11 @@ from ...services.billing.claims import (
 )
 from ...services.validate import format_money
 from ...services.wording import plural
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain, plain_lines
-from ..base import KeysetListScreen, ServiceCaller
+from ..base import KeysetListScreen
 
 PAGE = 100
 STATUS_STYLE = {"denied": "bold red", "paid": "green", "void": "dim", "draft": "yellow"}

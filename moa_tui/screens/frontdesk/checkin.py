@@ -11,9 +11,9 @@ from ...services.frontdesk.frontdesk import BoardRow, flow_board, rooms
 from ...services.scheduling.booking import undo_status
 from ...services.scheduling.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
 from ...services.wording import tell_apart
+from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import PatientRowsScreen
 from ..scheduling.schedule import status_cell
 from .visit import CheckOutScreen

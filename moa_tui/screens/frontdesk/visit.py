@@ -33,10 +33,10 @@ from ...services.scheduling.schedule import InsuranceNotVerified, ScheduleRow, a
 from ...services.security.security import can
 from ...services.validate import format_money, parse_date
 from ...services.wording import plural
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.text import plain, plain_lines
-from ..base import ServiceCaller
 from ..scheduling.booking import PickDialog
 
 

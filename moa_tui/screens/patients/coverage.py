@@ -18,10 +18,10 @@ from ...services.patients.registration import (
     save_coverage,
 )
 from ...services.validate import format_money
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
-from ..base import ServiceCaller
 
 
 class CoverageScreen(ServiceCaller, Screen):

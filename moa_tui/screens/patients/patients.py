@@ -28,10 +28,13 @@ from ...services.patients.patients import (
 from ...services.scheduling.schedule import visit_to_check_in
 from ...services.validate import format_money
 from ...services.wording import plural
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines, visible
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, Form, FormDialog, FormScroll
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain, plain_lines, visible
-from ..base import AreaScreen, ServiceCaller
+from ..base import AreaScreen
+from .coverage import CoverageScreen, confirm_merge_dialog, merge_dialog
 
 LABELS = {
     "last_name": "Last name",
@@ -214,14 +217,12 @@ class PatientsScreen(AreaScreen):
 def check_in_patient(screen, patient_id: int, say) -> None:
     """Open the check-in screen (the schedule's `c`) for the patient's next appointment
     today; *say* tells the desk that it is done, or why there is nothing to check in."""
-    from ..frontdesk.visit import CheckInScreen  # visit builds on the booking screens
-
     def checked_in(row) -> None:
         if row:
             say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
 
     def found(row) -> None:
-        screen.app.push_screen(CheckInScreen(row.id), checked_in)
+        screen.app.open_check_in(row.id, checked_in)
 
     def refused(error: ServiceError) -> None:
         say(str(error), "bold red")
@@ -312,8 +313,6 @@ class PatientChartScreen(ServiceCaller, Screen):
 
     def action_toggle_restricted(self) -> None:
         """Asks first: restricting changes how everyone opens the record."""
-        from ..scheduling.waitlist import ConfirmDialog  # that module builds on this one
-
         chart = self.chart
         if chart is None:
             return
@@ -410,18 +409,10 @@ class PatientChartScreen(ServiceCaller, Screen):
 
     def action_book(self) -> None:
         """Book for this patient (from the type step); the schedule then shows it."""
-        from ..scheduling.booking import BookingScreen, booked_message, show_on_schedule
-
-        def booked(row) -> None:
-            if row is not None:
-                show_on_schedule(self.app, row, booked_message(row))
-
         if self.chart is not None:
-            self.app.push_screen(BookingScreen((self.chart.id, self.chart.name)), booked)
+            self.app.book_for(self.chart.id, self.chart.name)
 
     def action_insurance(self) -> None:
-        from .coverage import CoverageScreen
-
         if self.chart is not None:
             self.app.push_screen(
                 CoverageScreen(self.chart.id, self.chart.name), lambda _none: self.reload()
@@ -429,8 +420,6 @@ class PatientChartScreen(ServiceCaller, Screen):
 
     def action_merge(self) -> None:
         """Who the duplicate is and what would move first; then its MRN again."""
-        from .coverage import confirm_merge_dialog, merge_dialog
-
         chart = self.chart
         if chart is None:
             return
@@ -451,10 +440,8 @@ class PatientChartScreen(ServiceCaller, Screen):
         self.app.push_screen(merge_dialog(chart.id, chart.name), previewed)
 
     def action_history(self) -> None:
-        from ..scheduling.booking import HistoryScreen
-
         if self.chart is not None:
-            self.app.push_screen(HistoryScreen(self.chart.id, self.chart.name))
+            self.app.show_visit_history(self.chart.id, self.chart.name)
 
     def _edited(self, chart: PatientChart | bool | None) -> None:
         if isinstance(chart, PatientChart):

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Static
 
 from ...services.scheduling.absences import booked_during
 from ...services.scheduling.schedule import ScheduleRow
+from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from .booking import BookingScreen, PickDialog, booked_message
 from .calendar import ViewScreen
 

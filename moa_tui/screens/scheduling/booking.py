@@ -33,10 +33,10 @@ from ...services.scheduling.booking import (
 from ...services.scheduling.schedule import STATUS_LABELS, ProviderInfo, ScheduleRow, list_providers
 from ...services.validate import parse_date
 from ...services.wording import plural
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable, RowTable
-from ...widgets.text import plain, plain_lines
-from ..base import ServiceCaller
 from ..patients.patients import PatientFormScreen
 
 DEFAULT_TYPE = "Follow-up"  # the most common visit: highlighted first
@@ -124,16 +124,12 @@ def booked_message(row: ScheduleRow, verb: str = "Booked") -> str:
     return with_type if len(with_type) <= 78 else text + "."
 
 
-def show_on_schedule(app, row: ScheduleRow, text: str) -> None:
-    """Go to the schedule on the appointment's day with the cursor on it."""
-    from .schedule import ScheduleScreen
-
-    if app.current_mode != "schedule":
-        app.switch_mode("schedule")
-    while not isinstance(app.screen, ScheduleScreen) and len(app.screen_stack) > 1:
-        app.pop_screen()
-    if isinstance(app.screen, ScheduleScreen):
-        app.screen.show_appointment(row, text)
+def moved_message(row: ScheduleRow) -> str:
+    """What taking a slot did to a patient's later visit: 'Moved Smith, Jane from 12/10
+    09:00 to 12/02 10:20 · Dr Lee.' (the provider is left out when the line is too long)."""
+    text = f"Moved {row.patient} from {row.moved_from:%m/%d %H:%M} to {row.starts_at:%m/%d %H:%M}"
+    with_provider = f"{text} · {row.provider}."
+    return with_provider if len(with_provider) <= 78 else text + "."
 
 
 # --- small dialogs -----------------------------------------------------------------------

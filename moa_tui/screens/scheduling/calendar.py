@@ -30,10 +30,11 @@ from ...services.scheduling.calendar import (
 )
 from ...services.validate import date_in_range, parse_date, step_date
 from ...services.wording import days_from_today, plural
+from ...ui.calls import ServiceCaller
+from ...ui.changes import DataChanged, concerns
+from ...ui.text import plain, visible
 from ...widgets.day_grid import LEGEND, DayGrid, fit_text
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.text import plain, visible
-from ..base import DataChanged, ServiceCaller, concerns
 
 
 def relative_day(day: dt.date) -> str:

@@ -15,9 +15,11 @@ from ...services.scheduling.output import CallItem, call_worklist
 from ...services.scheduling.schedule import ScheduleRow, appointment_row
 from ...services.scheduling.waitlist import CALL_OUTCOMES, record_call
 from ...services.wording import days_from_today, tell_apart
+from ...ui.text import plain
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import PatientRowsScreen
+from .booking import BookingScreen, booked_message, moved_message
 from .offer import offer_freed_slot
 
 MAX_DAYS_AHEAD = 60
@@ -182,8 +184,6 @@ class CallsScreen(BackOut, PatientRowsScreen):
         r = item.call
         if outcome == "cancelled":
             # One question, then the freed slot is offered to the waitlist as x does.
-            from .waitlist import ConfirmDialog  # that module builds on this one
-
             def answered(yes: bool | None) -> None:
                 if yes and self.items.get(str(r.appointment_id)) is item:
                     self._record(item, outcome)
@@ -237,8 +237,6 @@ class CallsScreen(BackOut, PatientRowsScreen):
 
     def _move(self, row: ScheduleRow) -> None:
         """5: the call was a reschedule; the booking screen moves the visit."""
-        from .booking import BookingScreen, booked_message
-
         def moved(new: ScheduleRow | None) -> None:
             if new is None:
                 self.say(
@@ -253,9 +251,6 @@ class CallsScreen(BackOut, PatientRowsScreen):
         self.app.push_screen(BookingScreen(moving=row), moved)
 
     def _from_waitlist(self, row: ScheduleRow) -> None:
-        from .booking import booked_message
-        from .waitlist import moved_message
-
         if row.moved_from is not None:
             self.say(moved_message(row), "green")
         else:

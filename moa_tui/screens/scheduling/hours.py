@@ -30,10 +30,10 @@ from ...services.scheduling.availability import (
 )
 from ...services.scheduling.calendar import parse_provider_list, parse_when, provider_list_text
 from ...services.scheduling.schedule import ProviderInfo, list_providers
+from ...ui.text import plain
 from ...widgets.day_grid import type_style
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import RowTable
-from ...widgets.text import plain
 from .absences import RescheduleListScreen, covered_dialog
 from .calendar import ViewScreen
 

@@ -14,10 +14,10 @@ from ...services.frontdesk.intake import (
     save_intake_item,
 )
 from ...services.security.security import refusal
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
-from ..base import ServiceCaller
 
 
 class IntakeScreen(ServiceCaller, Screen):

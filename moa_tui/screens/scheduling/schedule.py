@@ -32,18 +32,18 @@ from ...services.scheduling.schedule import (
 from ...services.scheduling.waitlist import WaitlistRow, add_to_waitlist
 from ...services.validate import is_whole_number, parse_date, step_date
 from ...services.wording import days_from_today, plural, tell_apart
+from ...ui.text import plain
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import PatientRowsScreen
-from ..frontdesk.visit import CheckInScreen
 from .booking import (
     PART_LABELS,
     BookingScreen,
     InfoDialog,
     booked_message,
     choose_and_call,
+    moved_message,
     parse_day,
     parse_weekdays,
     parse_when,
@@ -54,7 +54,7 @@ from .calls import CallsScreen
 from .hours import HoursScreen, TypesScreen
 from .intake import IntakeScreen
 from .offer import offer_freed_slot
-from .waitlist import WaitlistScreen, moved_message
+from .waitlist import WaitlistScreen
 
 STATUS_STYLE = {
     "booked": "",
@@ -321,7 +321,7 @@ class ScheduleScreen(PatientRowsScreen):
             # Let the service say why not (already here, another day, cancelled...).
             self.call_service(check_in, row.id, row.version, then=self._checked_in, group="write")
             return
-        self.app.push_screen(CheckInScreen(row.id), lambda done: done and self._checked_in(done))
+        self.app.open_check_in(row.id, lambda done: done and self._checked_in(done))
 
     def action_view(self, which: str) -> None:
         """The other views of the schedule, over this one; Esc comes back."""

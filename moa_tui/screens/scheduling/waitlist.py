@@ -21,9 +21,12 @@ from ...services.scheduling.waitlist import (
     list_waitlist,
     remove_from_waitlist,
 )
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import PagedTable, RowTable
-from ...widgets.text import plain
-from ..base import PatientRowsScreen, ServiceCaller
+from ..base import PatientRowsScreen
+from .booking import moved_message
 from .calls import BackOut
 
 DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -38,14 +41,6 @@ def weekdays_text(weekdays: str, joiner: str = "") -> str:
     return joiner.join(DAY_NAMES[int(d)] for d in sorted(weekdays) if d.isdigit() and d < "7")
 
 
-def moved_message(row: ScheduleRow) -> str:
-    """What taking a slot did to a patient's later visit: 'Moved Smith, Jane from 12/10
-    09:00 to 12/02 10:20 · Dr Lee.' (the provider is left out when the line is too long)."""
-    text = f"Moved {row.patient} from {row.moved_from:%m/%d %H:%M} to {row.starts_at:%m/%d %H:%M}"
-    with_provider = f"{text} · {row.provider}."
-    return with_provider if len(with_provider) <= 78 else text + "."
-
-
 def preferences(row: WaitlistRow) -> str:
     """What the patient would take, shortest first: 'Dr Lee · Physical · MoWe · am'."""
     parts = [
@@ -57,30 +52,6 @@ def preferences(row: WaitlistRow) -> str:
     if row.part_of_day:
         parts.append(row.part_of_day)
     return " · ".join(parts)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or Enter says yes, n or Esc says no."""
-
-    SCREEN_NAME = "Confirm"
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
-
-    def __init__(self, question: str, yes: str = "Yes") -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.question), classes="dialog-title")
-            yield Static(plain(f"y / Enter: {self.yes} · n / Esc: no"), classes="hint")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):

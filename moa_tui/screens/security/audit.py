@@ -17,9 +17,9 @@ from ...services.security.audit import (
     verify_chain,
 )
 from ...services.wording import plural
+from ...ui.text import plain
 from ...widgets.export import ExportDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import AreaScreen
 
 PAGE = 100

@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from ...services.errors import ServiceError
 from ...services.security.security import authenticate, change_password
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, Form
-from ...widgets.text import plain, plain_lines
-from ..base import ServiceCaller
 
 
 class _CredentialsScreen(ServiceCaller, Screen[Any]):

@@ -21,9 +21,9 @@ from ...services.security.staff import (
     set_wait_warn_minutes,
 )
 from ...services.wording import plural
+from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import AreaScreen
 
 

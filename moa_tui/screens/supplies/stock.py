@@ -16,9 +16,9 @@ from ...services.supplies.inventory import (
     use_stock,
 )
 from ...services.wording import plural, quantity
+from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
 from ..base import KeysetListScreen
 from .stock_history import StockHistoryScreen
 

@@ -9,9 +9,9 @@ from textual.widgets import Footer, Static
 
 from ...services import clock
 from ...services.supplies.inventory import MovementPage, MovementRow, item_movements
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
-from ...widgets.text import plain
-from ..base import ServiceCaller
 
 PAGE = 100
 KIND_LABELS = {"receive": "Received", "use": "Used", "adjust": "Adjusted"}
