@@ -1,4 +1,5 @@
 """db/ and services/ never import textual: everything a screen does, a plain script can do.
+And the arrows point one way: import-linter's contracts in pyproject.toml hold.
 
 The imports run in a fresh interpreter, so modules the test session already loaded (the
 app, pytest plugins) cannot hide or fake a violation.
@@ -80,3 +81,20 @@ def test_the_probe_would_notice_textual():
     # proves nothing.
     result = _probe("moa_tui.app")
     assert "textual" in result["textual"]
+
+
+def test_import_contracts_hold():
+    """The import-linter contracts in pyproject.toml (layers: entry points > screens >
+    widgets > ui > services > text > db; the screen areas; no Textual or Rich below ui)."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    assert lint_imports.exists(), "import-linter is in the test extras: pip install -e '.[test]'"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache", "--no-logo", str(PROJECT / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout, result.stdout
