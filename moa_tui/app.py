@@ -21,7 +21,8 @@ from .screens.frontdesk.checkin import QueueScreen
 from .screens.frontdesk.visit import CheckInScreen
 from .screens.help import HelpScreen, describe_keys, screen_name
 from .screens.patients.patients import PatientChartScreen, PatientsScreen, emergency_access
-from .screens.scheduling.booking import BookingScreen, HistoryScreen, booked_message
+from .screens.scheduling.booking import BookingScreen, booked_message
+from .screens.scheduling.history import HistoryScreen
 from .screens.scheduling.schedule import ScheduleScreen
 from .screens.security.audit import AuditScreen
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen

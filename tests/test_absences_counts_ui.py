@@ -64,8 +64,9 @@ async def _press(pilot, *keys: str) -> None:
 
 async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.scheduling.booking import BookingScreen, PickDialog
+    from moa_tui.screens.scheduling.booking import BookingScreen
     from moa_tui.screens.scheduling.schedule import ScheduleScreen
+    from moa_tui.widgets.dialogs import PickDialog
 
     desk = find_staff("desk")
     away_day = clock.today() + dt.timedelta(days=15)
@@ -110,8 +111,9 @@ async def test_override_into_a_vacation_names_it_and_asks_again(demo_db):
 async def test_blocking_a_booked_day_lists_the_visits_and_opens_the_worklist(demo_db):
     from moa_tui.db.models import Appointment
     from moa_tui.screens.scheduling.absences import RescheduleListScreen
-    from moa_tui.screens.scheduling.booking import BookingScreen, PickDialog
+    from moa_tui.screens.scheduling.booking import BookingScreen
     from moa_tui.screens.scheduling.hours import HoursScreen
+    from moa_tui.widgets.dialogs import PickDialog
 
     manager = find_staff("manager")
     tomorrow = clock.today() + dt.timedelta(days=1)

@@ -11,7 +11,8 @@ import traceback
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, WaitlistEntry
 from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
-from moa_tui.screens.scheduling.booking import BookingScreen, HistoryScreen, InfoDialog, PickDialog
+from moa_tui.screens.scheduling.booking import BookingScreen
+from moa_tui.screens.scheduling.history import HistoryScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.patients.patients import search_patients
@@ -19,6 +20,7 @@ from moa_tui.services.scheduling.booking import SlotFilter, book_appointment, fi
 from moa_tui.services.scheduling.schedule import ScheduleRow
 from moa_tui.services.scheduling.waitlist import add_to_waitlist
 from moa_tui.services.security.staff import find_staff
+from moa_tui.widgets.dialogs import InfoDialog, PickDialog
 from moa_tui.widgets.paged_table import PagedTable
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows

@@ -11,7 +11,7 @@ from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Appointment, AuditEvent, ClinicSettings
 from moa_tui.services import clock
 from moa_tui.services.demo import DemoSize, build_demo
-from moa_tui.services.frontdesk.frontdesk import flow_board
+from moa_tui.services.frontdesk.flow_board import flow_board
 from moa_tui.services.scheduling.schedule import FLOW, STATUS_TIME
 from moa_tui.services.security.staff import find_staff, load_clinic
 

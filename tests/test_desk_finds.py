@@ -323,7 +323,8 @@ async def test_the_kiosk_screen_says_the_ticket_and_the_board_shows_it(demo_db):
 
 def test_a_kiosk_patient_who_says_something_changed_is_flagged(desk):
     from moa_tui.db.models import Appointment
-    from moa_tui.services.frontdesk.frontdesk import flow_board, visit_desk
+    from moa_tui.services.frontdesk.flow_board import flow_board
+    from moa_tui.services.frontdesk.frontdesk import visit_desk
     from moa_tui.services.frontdesk.kiosk import kiosk_check_in
 
     kiosk = find_staff("kiosk")

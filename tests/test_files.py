@@ -24,7 +24,8 @@ from moa_tui.services.files import (
     write_private,
 )
 from moa_tui.services.frontdesk.frontdesk import save_receipt_pdf
-from moa_tui.services.scheduling.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
+from moa_tui.services.scheduling.day_sheet import day_sheet_pdf, save_day_sheet_text
+from moa_tui.services.scheduling.ical import export_icalendar
 from moa_tui.services.security.audit import export_audit_csv
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff, set_export_folder

@@ -17,10 +17,10 @@ from moa_tui.db.models import (
 )
 from moa_tui.services import clock
 from moa_tui.services.errors import ServiceError, ValidationError
+from moa_tui.services.frontdesk.flow_board import flow_board
 from moa_tui.services.frontdesk.frontdesk import (
     balance_of,
     collect_payment,
-    flow_board,
     receipt_text,
     record_eligibility,
     set_self_pay,

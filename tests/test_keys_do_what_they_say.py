@@ -53,9 +53,8 @@ async def test_calls_2_moves_on_to_the_next_call(demo_db):
 
 async def test_calls_4_asks_once_then_offers_the_slot_to_the_waitlist(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.scheduling.booking import PickDialog
     from moa_tui.services.scheduling.waitlist import add_to_waitlist
-    from moa_tui.widgets.dialogs import ConfirmDialog
+    from moa_tui.widgets.dialogs import ConfirmDialog, PickDialog
 
     desk = find_staff("desk")
     app = make_app(demo_db, actor=desk)

@@ -51,7 +51,8 @@ def _screen_classes():
         for m in pkgutil.walk_packages(moa_tui.screens.__path__, "moa_tui.screens.")
     ]
     modules += [importlib.import_module(n) for n in ("moa_tui.kiosk", "moa_tui.widgets.form")]
-    modules.append(importlib.import_module("moa_tui.widgets.export"))
+    for name in ("moa_tui.widgets.export", "moa_tui.widgets.dialogs"):
+        modules.append(importlib.import_module(name))
     for module in modules:
         for name, cls in vars(module).items():
             if (
@@ -280,7 +281,7 @@ async def test_two_patients_of_one_name_show_their_birth_dates(demo_db, area):
 async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
     from moa_tui.db.models import Appointment
     from moa_tui.screens.frontdesk.visit import CheckOutScreen
-    from moa_tui.screens.scheduling.booking import PickDialog
+    from moa_tui.widgets.dialogs import PickDialog
 
     seen = Appointment.select().where(Appointment.status == "with_provider").first()
     before = Appointment.select().where(Appointment.patient == seen.patient_id).count()

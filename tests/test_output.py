@@ -15,16 +15,11 @@ from moa_tui.cli import main
 from moa_tui.db.models import Appointment, AuditEvent, Patient, Provider
 from moa_tui.services import clock
 from moa_tui.services.errors import ValidationError
-from moa_tui.services.scheduling.output import (
-    day_sheet,
-    day_sheet_pdf,
-    day_sheet_text,
-    export_icalendar,
-    latin1,
-    printable,
-)
+from moa_tui.services.scheduling.day_sheet import day_sheet, day_sheet_pdf, day_sheet_text
+from moa_tui.services.scheduling.ical import export_icalendar
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
+from moa_tui.text import latin1, printable
 
 from .conftest import DEMO_PASSWORD
 

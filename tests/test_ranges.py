@@ -33,7 +33,8 @@ from moa_tui.services.scheduling.booking import (
     reschedule,
 )
 from moa_tui.services.scheduling.calendar import day_grid, month_overview, week_grid
-from moa_tui.services.scheduling.output import calendar_data, day_sheet, day_sheet_text
+from moa_tui.services.scheduling.day_sheet import day_sheet, day_sheet_text
+from moa_tui.services.scheduling.ical import calendar_data
 from moa_tui.services.scheduling.recurring import create_series
 from moa_tui.services.scheduling.schedule import day_schedule
 from moa_tui.services.scheduling.waitlist import add_to_waitlist, confirmation_list

@@ -14,7 +14,7 @@ import pytest
 from moa_tui.db.models import Appointment, AuditEvent, Provider
 from moa_tui.services import clock
 from moa_tui.services.errors import Conflict, ServiceError
-from moa_tui.services.frontdesk.frontdesk import flow_board
+from moa_tui.services.frontdesk.flow_board import flow_board
 from moa_tui.services.scheduling.schedule import FLOW, IN_OFFICE, advance, check_in, day_schedule
 from moa_tui.services.security.staff import find_staff
 
@@ -241,7 +241,7 @@ def test_advance_walks_the_flow_setting_each_time(desk):
 
 
 def _free_room(desk) -> str:
-    from moa_tui.services.frontdesk.frontdesk import rooms
+    from moa_tui.services.frontdesk.flow_board import rooms
 
     return next(name for name, who in rooms(desk) if not who)
 

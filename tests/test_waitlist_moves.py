@@ -7,7 +7,6 @@ import datetime as dt
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, WaitlistEntry
-from moa_tui.screens.scheduling.booking import PickDialog
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.booking import (
@@ -18,6 +17,7 @@ from moa_tui.services.scheduling.booking import (
 )
 from moa_tui.services.scheduling.waitlist import add_to_waitlist, book_from_waitlist
 from moa_tui.services.security.staff import find_staff
+from moa_tui.widgets.dialogs import PickDialog
 
 from .ui_helpers import move_to_row, settle, static_text
 

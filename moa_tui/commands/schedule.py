@@ -18,7 +18,8 @@ from ..db.models import StaffMember
 from ..services import clock
 from ..services.errors import ServiceError, ValidationError
 from ..services.files import FileExists
-from ..services.scheduling.output import day_sheet_pdf, day_sheet_text, export_icalendar
+from ..services.scheduling.day_sheet import day_sheet_pdf, day_sheet_text
+from ..services.scheduling.ical import export_icalendar
 from ..services.scheduling.schedule import ProviderInfo, list_providers
 from ..services.security.security import authenticate
 from ..services.security.staff import load_clinic

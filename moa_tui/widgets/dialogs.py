@@ -1,14 +1,17 @@
-"""Dialogs any screen can use."""
+"""Dialogs any screen can use: a yes/no question, a list to choose from, lines to read."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
-from ..ui.text import plain
+from ..ui.text import plain, plain_lines
+from .paged_table import RowTable
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -33,3 +36,67 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class PickDialog(ModalScreen[str | None]):
+    """A list to choose from: Enter returns the highlighted row's key, Esc None."""
+
+    SCREEN_NAME = "Choose from a list"
+
+    BINDINGS = [Binding("escape", "skip", "Skip")]
+
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[tuple[str, int]],
+        rows: Sequence[tuple[str, Sequence[object]]],
+        hint: str = "Enter: choose · Esc: skip",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.columns = columns
+        self.rows = rows
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog pick-dialog"):
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield RowTable(cursor_type="row", id="pick-table")
+            yield Static(plain(self.hint), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in self.columns:
+            table.add_column(label, width=width)
+        for key, cells in self.rows:
+            table.add_row(*(plain(c) for c in cells), key=key)
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(event.row_key.value)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
+class InfoDialog(ModalScreen[None]):
+    """Lines to read; Enter or Esc closes."""
+
+    SCREEN_NAME = "Details"
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain_lines(self.lines), id="info-body")
+            yield Static("Enter or Esc: close", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

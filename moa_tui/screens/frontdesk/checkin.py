@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ...db import changes
-from ...services.frontdesk.frontdesk import BoardRow, flow_board, rooms
+from ...services.frontdesk.flow_board import BoardRow, flow_board, rooms
 from ...services.scheduling.booking import undo_status
 from ...services.scheduling.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
 from ...services.wording import tell_apart

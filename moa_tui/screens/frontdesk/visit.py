@@ -35,9 +35,9 @@ from ...services.validate import format_money, parse_date
 from ...services.wording import plural
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
+from ...widgets.dialogs import PickDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
-from ..scheduling.booking import PickDialog
 
 
 class ReceiptScreen(ServiceCaller, ModalScreen[None]):

@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Static
 from ...services.scheduling.absences import booked_during
 from ...services.scheduling.schedule import ScheduleRow
 from ...ui.text import plain
+from ...widgets.dialogs import PickDialog
 from ...widgets.paged_table import PagedTable
-from .booking import BookingScreen, PickDialog, booked_message
+from .booking import BookingScreen, booked_message
 from .calendar import ViewScreen
 
 SHOWN_IN_DIALOG = 12  # the rest are in the worklist

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from ...services import clock
 from ...services.errors import ServiceError, ValidationError
@@ -21,22 +20,20 @@ from ...services.patients.patients import PatientChart, PatientHit, search_patie
 from ...services.scheduling.absences import Absence, absences_during
 from ...services.scheduling.availability import WEEKDAYS, TypeInfo, list_types
 from ...services.scheduling.booking import (
-    HistoryRow,
     Slot,
     SlotFilter,
     SlotTaken,
-    appointment_history,
     book_appointment,
     find_open_slots,
     reschedule,
 )
-from ...services.scheduling.schedule import STATUS_LABELS, ProviderInfo, ScheduleRow, list_providers
+from ...services.scheduling.schedule import ProviderInfo, ScheduleRow, list_providers
 from ...services.validate import parse_date
-from ...services.wording import plural
 from ...ui.calls import ServiceCaller
-from ...ui.text import plain, plain_lines
+from ...ui.text import plain
+from ...widgets.dialogs import PickDialog
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.paged_table import PagedTable, RowTable
+from ...widgets.paged_table import PagedTable
 from ..patients.patients import PatientFormScreen
 
 DEFAULT_TYPE = "Follow-up"  # the most common visit: highlighted first
@@ -130,73 +127,6 @@ def moved_message(row: ScheduleRow) -> str:
     text = f"Moved {row.patient} from {row.moved_from:%m/%d %H:%M} to {row.starts_at:%m/%d %H:%M}"
     with_provider = f"{text} · {row.provider}."
     return with_provider if len(with_provider) <= 78 else text + "."
-
-
-# --- small dialogs -----------------------------------------------------------------------
-
-
-class PickDialog(ModalScreen[str | None]):
-    """A list to choose from: Enter returns the highlighted row's key, Esc None."""
-
-    SCREEN_NAME = "Choose from a list"
-
-    BINDINGS = [Binding("escape", "skip", "Skip")]
-
-    def __init__(
-        self,
-        title: str,
-        columns: Sequence[tuple[str, int]],
-        rows: Sequence[tuple[str, Sequence[object]]],
-        hint: str = "Enter: choose · Esc: skip",
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.columns = columns
-        self.rows = rows
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog pick-dialog"):
-            yield Static(plain(self.title_text), classes="dialog-title")
-            yield RowTable(cursor_type="row", id="pick-table")
-            yield Static(plain(self.hint), classes="hint")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in self.columns:
-            table.add_column(label, width=width)
-        for key, cells in self.rows:
-            table.add_row(*(plain(c) for c in cells), key=key)
-        table.focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.dismiss(event.row_key.value)
-
-    def action_skip(self) -> None:
-        self.dismiss(None)
-
-
-class InfoDialog(ModalScreen[None]):
-    """Lines to read; Enter or Esc closes."""
-
-    SCREEN_NAME = "Details"
-
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
-
-    def __init__(self, title: str, lines: list[str]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.title_text), classes="dialog-title")
-            yield Static(plain_lines(self.lines), id="info-body")
-            yield Static("Enter or Esc: close", classes="hint")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 # --- the booking screen ------------------------------------------------------------------
@@ -759,71 +689,7 @@ class AbsenceQuestion:
     absences: tuple[Absence, ...]
 
 
-# --- a patient's appointment history -----------------------------------------------------
-
-
-class HistoryScreen(ServiceCaller, Screen[None]):
-    """Every appointment of one patient, newest first, with what happened to it."""
-
-    AREA_TITLE = "Appointment history"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    def __init__(self, patient_id: int, name: str) -> None:
-        super().__init__()
-        self.patient_id = patient_id
-        self.name_text = name
-        self.rows: dict[str, HistoryRow] = {}
-
-    def compose(self) -> ComposeResult:
-        yield Static(plain(f"Appointment history · {self.name_text}"), id="titlebar")
-        yield Static("Loading…", id="history-summary", classes="toolbar")
-        yield PagedTable(id="history-table")
-        yield Static(id="history-detail", classes="toolbar")
-        yield Static(id="message")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        for label, width in (("Date", 10), ("Time", 5), ("Provider", 15), ("Type", 11)):
-            table.add_column(label, width=width)
-        table.add_column("Status", width=11)
-        table.add_column("Detail", width=14)  # the whole of it shows below the list
-        table.stretch_columns({"Detail": 3, "Provider": 1, "Type": 1}, most=60)
-        table.focus()
-        self.call_service(appointment_history, self.patient_id, then=self._show)
-
-    def show_error(self, error: ServiceError) -> None:
-        self.query_one("#message", Static).update(plain(str(error), "bold red"))
-
-    def _show(self, rows: list[HistoryRow]) -> None:
-        table = self.query_one(PagedTable)
-        self.rows = {str(r.id): r for r in rows}
-        table.add_page(
-            [
-                (
-                    f"{r.starts_at:%m/%d/%Y}",
-                    f"{r.starts_at:%H:%M}",
-                    plain(r.provider),
-                    plain(r.appt_type),
-                    STATUS_LABELS.get(r.status, r.status),
-                    plain(r.detail),
-                )
-                for r in rows
-            ],
-            list(self.rows),
-            has_more=False,
-        )
-        upcoming = sum(
-            r.status == "booked" and r.starts_at >= clock.now_local().naive for r in rows
-        )
-        self.query_one("#history-summary", Static).update(
-            plain(f"{plural(len(rows), 'appointment')}, {upcoming} still to come · Esc: back")
-        )
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        row = self.rows.get(event.row_key.value or "")
-        if row is not None:
-            self.query_one("#history-detail", Static).update(plain(row.detail or ""))
+# --- a one-field dialog ---------------------------------------------------------------
 
 
 def choose_and_call(

@@ -11,9 +11,9 @@ from textual.widgets import Static
 
 from ...db import changes
 from ...services import clock
-from ...services.scheduling.output import CallItem, call_worklist
 from ...services.scheduling.schedule import ScheduleRow, appointment_row
 from ...services.scheduling.waitlist import CALL_OUTCOMES, record_call
+from ...services.scheduling.worklists import CallItem, call_worklist
 from ...services.wording import days_from_today, tell_apart
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog

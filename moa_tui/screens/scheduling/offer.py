@@ -11,7 +11,8 @@ from ...services.scheduling.waitlist import (
     book_from_waitlist,
     waitlist_for_appointment,
 )
-from .booking import PART_LABELS, PickDialog, weekdays_label
+from ...widgets.dialogs import PickDialog
+from .booking import PART_LABELS, weekdays_label
 
 
 def offer_freed_slot(screen, slot: ScheduleRow, booked: Callable[[ScheduleRow], None]) -> None:

@@ -18,8 +18,9 @@ from ...services.files import where_export_goes
 from ...services.scheduling.absences import Absence, day_absences
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import cancel_appointment, mark_no_show, undo_status
+from ...services.scheduling.day_sheet import day_sheet_pdf, save_day_sheet_text
 from ...services.scheduling.find_name import next_name_match
-from ...services.scheduling.output import day_sheet_pdf, export_icalendar, save_day_sheet_text
+from ...services.scheduling.ical import export_icalendar
 from ...services.scheduling.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ...services.scheduling.schedule import (
     DayCounts,
@@ -33,6 +34,7 @@ from ...services.scheduling.waitlist import WaitlistRow, add_to_waitlist
 from ...services.validate import is_whole_number, parse_date, step_date
 from ...services.wording import days_from_today, plural, tell_apart
 from ...ui.text import plain
+from ...widgets.dialogs import InfoDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
@@ -40,7 +42,6 @@ from ..base import PatientRowsScreen
 from .booking import (
     PART_LABELS,
     BookingScreen,
-    InfoDialog,
     booked_message,
     choose_and_call,
     moved_message,

@@ -13,7 +13,6 @@ from ...db import changes
 from ...services.errors import ServiceError
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import Slot
-from ...services.scheduling.output import WaitlistSlots, waitlist_slots
 from ...services.scheduling.schedule import ScheduleRow
 from ...services.scheduling.waitlist import (
     WaitlistRow,
@@ -21,6 +20,7 @@ from ...services.scheduling.waitlist import (
     list_waitlist,
     remove_from_waitlist,
 )
+from ...services.scheduling.worklists import WaitlistSlots, waitlist_slots
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog

@@ -56,7 +56,7 @@ EXEMPT: dict[str, str] = {
     "waitlist.remove_from_waitlist": "returns nothing",
     "waitlist.add_to_waitlist": "returns the waitlist row (name, phone), as the waitlist shows it",
     "waitlist.waitlist_for_appointment": "lists other patients waiting for this slot",
-    "output.waitlist_slots": "the entry's name and open slots, as the waitlist shows them",
+    "worklists.waitlist_slots": "the entry's name and open slots, as the waitlist shows them",
     "kiosk.kiosk_find": "the patient identifies themself at the kiosk",
     "kiosk.kiosk_check_in": "the patient checks themself in at the kiosk",
     "registration.merge_patients": "manager only; returns counts of what moved",

@@ -1,10 +1,7 @@
-"""What leaves the screen: a provider's day sheet (plain text or PDF), the schedule as an
-iCalendar file, and the small reads the worklist screens need.
-
-Every export carries patient information off the system, so each one is recorded in the
-audit trail (who, which provider and days, where to). Files are written readable by their
-owner only. Stored text is made harmless on the way out: control and format characters
-(ESC, NUL, bidi overrides) never reach a terminal, a PDF or a calendar file.
+"""A provider's day sheet, as plain text or PDF: it carries patient information off the
+system, so each one is recorded in the audit trail (who, which provider and day, where to).
+Files are written readable by their owner only; stored text is made harmless on the way out
+(control and format characters never reach a terminal or a PDF).
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...db.models import (
     Appointment,
@@ -22,23 +18,20 @@ from ...db.models import (
     Patient,
     Provider,
     StaffMember,
-    WaitlistEntry,
 )
 from ...text import latin1, printable
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
-from ..errors import ServiceError, ValidationError
+from ..errors import ServiceError
 from ..files import save_export
-from ..validate import check_date, check_limit, format_phone
+from ..validate import check_date, format_phone
 from ..wording import plural
-from .booking import Slot, SlotFilter, open_slots
-from .schedule import ACTIVE, SCHEDULE_LIMIT, STATUS_LABELS
-from .waitlist import CallRow, confirmation_list
+from .schedule import SCHEDULE_LIMIT, STATUS_LABELS
 
-MAX_ICAL_DAYS = 366  # one export covers at most a year
 # Statuses whose time is gone from the calendar: exported as STATUS:CANCELLED, so a
 # calendar that imported the appointment before drops it on the next import.
 GONE = ("cancelled", "rescheduled")
+
 
 # --- the day sheet -----------------------------------------------------------------------
 
@@ -304,241 +297,4 @@ def save_day_sheet_text(
         overwrite=overwrite,
         entity="provider",
         entity_id=provider_id,
-    )
-
-
-# --- iCalendar ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarAppointment:
-    id: int
-    version: int
-    starts_at: dt.datetime  # clinic local wall time
-    minutes: int
-    status: str
-    last_name: str
-    first_name: str
-    appt_type: str
-
-
-@dataclass(frozen=True)
-class CalendarData:
-    clinic: str
-    time_zone: str
-    provider: str
-    provider_short: str
-    start_date: dt.date
-    end_date: dt.date
-    appointments: list[CalendarAppointment]
-
-
-@reader("schedule.read")
-def calendar_data(
-    actor: StaffMember, provider_id: int, start_date: dt.date, end_date: dt.date
-) -> CalendarData:
-    """A provider's appointments from *start_date* to *end_date* (both included), those
-    that hold their time and those cancelled or moved. Refuses a range that ends before it
-    starts or covers more than a year."""
-    check_date("start_date", start_date, label="First day")
-    check_date("end_date", end_date, label="Last day")
-    if end_date < start_date:
-        raise ValidationError.one("end_date", "The last day is before the first.")
-    if (end_date - start_date).days >= MAX_ICAL_DAYS:
-        raise ValidationError.one("end_date", "Export at most a year at a time.")
-    provider = _provider(provider_id)
-    clinic = _clinic()
-    start = dt.datetime.combine(start_date, dt.time.min)
-    end = dt.datetime.combine(end_date + dt.timedelta(days=1), dt.time.min)
-    query = (
-        Appointment.select(
-            Appointment.id,
-            Appointment.version,
-            Appointment.starts_at,
-            Appointment.minutes,
-            Appointment.status,
-            Patient.last_name,
-            Patient.first_name,
-            AppointmentType.name,
-        )
-        .join_from(Appointment, Patient)
-        .join_from(Appointment, AppointmentType)
-        .where(
-            (Appointment.provider == provider.id)
-            & (Appointment.starts_at >= start)
-            & (Appointment.starts_at < end)
-            & Appointment.status.in_((*ACTIVE, "no_show", *GONE))
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
-        .tuples()
-    )
-    return CalendarData(
-        clinic.name,
-        clinic.time_zone,
-        provider.full_name,
-        provider.short_name,
-        start_date,
-        end_date,
-        [CalendarAppointment(*row) for row in query],
-    )
-
-
-def initials(first: str, last: str) -> str:
-    """'John', 'Smith' -> 'J.S.' (what a calendar shows by default: no names)."""
-    return "".join(f"{printable(name.strip()[:1]).upper()}." for name in (first, last) if name)
-
-
-def render_icalendar(
-    data: CalendarData, include_names: bool = False, stamp: dt.datetime | None = None
-) -> bytes:
-    """The appointments as an iCalendar (RFC 5545) file: one VEVENT each, its UID stable
-    across exports (appt-ID@moa-tui) so a calendar that imports again updates instead of
-    doubling, times in the clinic's time zone with its VTIMEZONE."""
-    from icalendar import Calendar, Event
-
-    try:
-        zone = ZoneInfo(data.time_zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ServiceError(f"The clinic's time zone {data.time_zone!r} is not known.") from exc
-    stamp = stamp or clock.now_utc().replace(tzinfo=dt.UTC)
-    cal = Calendar()
-    cal.add("prodid", "-//moa-tui//front desk schedule//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", printable(f"{data.clinic}: {data.provider}"))
-    cal.add("x-wr-timezone", data.time_zone)
-    for a in data.appointments:
-        who = (
-            printable(f"{a.last_name}, {a.first_name}")
-            if include_names
-            else initials(a.first_name, a.last_name)
-        )
-        starts = a.starts_at.replace(tzinfo=zone)
-        event = Event()
-        event.add("uid", f"appt-{a.id}@moa-tui")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", starts)
-        event.add("dtend", starts + dt.timedelta(minutes=a.minutes))
-        event.add("sequence", a.version)
-        event.add("summary", f"{printable(a.appt_type)} - {who}")
-        event.add(
-            "description",
-            f"Provider: {printable(data.provider)}\nType: {printable(a.appt_type)}\n"
-            f"Status: {STATUS_LABELS.get(a.status, a.status)}",
-        )
-        event.add("status", "CANCELLED" if a.status in GONE else "CONFIRMED")
-        event.add("transp", "TRANSPARENT" if a.status in GONE else "OPAQUE")
-        event.add("class", "CONFIDENTIAL")
-        cal.add_component(event)
-    # The zone's rules for the exported years and the next, not 1970 to 2038.
-    cal.add_missing_timezones(
-        first_date=dt.date(data.start_date.year - 1, 1, 1),
-        last_date=dt.date(data.end_date.year + 2, 1, 1),
-    )
-    return cal.to_ical()
-
-
-def export_icalendar(
-    actor: StaffMember,
-    provider_id: int,
-    start_date: dt.date,
-    end_date: dt.date,
-    path: str | os.PathLike,
-    include_names: bool = False,
-    overwrite: bool = False,
-) -> int:
-    """Write a provider's schedule from *start_date* to *end_date* as an iCalendar file at
-    *path* (mode 0600; refusals as day_sheet_pdf) and record the export; returns how many
-    appointments it holds. Events show the type and the patient's initials only, unless
-    *include_names*."""
-    data = calendar_data(actor, provider_id, start_date, end_date)
-    content = render_icalendar(data, include_names)
-    save_export(
-        actor,
-        path,
-        content,
-        action="export.icalendar",
-        detail=f"{data.provider_short} {start_date:%Y-%m-%d}..{end_date:%Y-%m-%d}: "
-        f"{plural(len(data.appointments), 'appointment')}"
-        + (" with patient names" if include_names else ", initials only"),
-        overwrite=overwrite,
-        entity="provider",
-        entity_id=provider_id,
-    )
-    return len(data.appointments)
-
-
-# --- what the call and waitlist worklists need beyond waitlist.py --------------------------
-# (CallRow has no patient id and WaitlistRow no provider or type id; these belong in
-# waitlist.py and can move there when it is free.)
-
-
-@dataclass(frozen=True)
-class CallItem:
-    call: CallRow
-    patient_id: int
-
-
-@reader("schedule.read")
-def call_worklist(actor: StaffMember, days_ahead: int = 1) -> list[CallItem]:
-    """The confirmation-call list *days_ahead* days from today (confirmation_list), each
-    row with its patient's id so the chart can be opened."""
-    rows = confirmation_list.__wrapped__(actor, days_ahead)
-    ids = dict(
-        Appointment.select(Appointment.id, Appointment.patient)
-        .where(Appointment.id.in_([r.appointment_id for r in rows]))
-        .tuples()
-    )
-    return [CallItem(r, ids[r.appointment_id]) for r in rows if r.appointment_id in ids]
-
-
-@dataclass(frozen=True)
-class WaitlistSlots:
-    entry_id: int
-    patient: str
-    type_id: int
-    appt_type: str
-    type_chosen: bool  # False: the entry takes any type and the first one was used
-    slots: list[Slot]
-
-
-@reader("schedule.read")
-def waitlist_slots(
-    actor: StaffMember, entry_id: int, type_id: int | None = None, limit: int = 10
-) -> WaitlistSlots:
-    """The next open slots that fit a waitlist entry's preferences (provider, weekdays,
-    morning or afternoon, earliest date). The entry's type is used, else *type_id*, else
-    the first active type by name. Refuses an entry no longer on the list."""
-    check_limit(limit)
-    entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
-    if not entry.active:
-        raise ServiceError("That patient is no longer on the waitlist.")
-    chosen = entry.appt_type_id is not None
-    if chosen:
-        kind = entry.appt_type
-    elif type_id is not None:
-        kind = get_or_refuse(AppointmentType, type_id, "appointment type")
-    else:
-        kind = (
-            AppointmentType.select()
-            .where(AppointmentType.active)
-            .order_by(AppointmentType.name)
-            .first()
-        )
-        if kind is None:
-            raise ServiceError("There are no appointment types to book.")
-    f = SlotFilter(
-        provider_id=entry.provider_id,
-        part_of_day=entry.part_of_day,
-        weekdays=entry.weekdays or "0123456",
-        earliest=entry.earliest,
-    )
-    patient = entry.patient
-    return WaitlistSlots(
-        entry.id,
-        f"{patient.last_name}, {patient.first_name}",
-        kind.id,
-        kind.name,
-        chosen,
-        open_slots(kind, f, limit),
     )
