@@ -1,4 +1,4 @@
-"""The demo clinic: a deterministic, clearly fictitious practice built around today.
+"""Building the demo clinic: a deterministic, clearly fictitious practice built around today.
 
 Names are invented, phone numbers are in the 555-01xx range kept for fiction, e-mail is at
 example.com, and procedure codes are public HCPCS Level II (no AMA CPT codes are shipped).
@@ -11,8 +11,8 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..db.database import db, write_transaction
-from ..db.models import (
+from ...db.database import db, write_transaction
+from ...db.models import (
     AccountEntry,
     Appointment,
     AppointmentStatusChange,
@@ -36,164 +36,29 @@ from ..db.models import (
     SupplyItem,
     TypeIntakeItem,
 )
-from . import clock
-from .core import audit
-from .errors import ServiceError
-from .scheduling.schedule import FLOW, STATUS_TIME
-from .security.security import hash_password
-
-FIRST = (
-    "Ada Basil Cora Dex Ember Flint Greta Hollis Iris Jasper Kit Linden Mabel Nico Opal Perrin "
-    "Quill Rosa Sage Tobin Una Vesper Wren Xavi Yara Zeke Alba Bram Clover Dorian Elsie Fenn "
-    "Gwen Hugo Ines Jonah Kestrel Lark Milo Nell Orson Pippa Reed Sunny Thea Ulric Violet "
-    "Willa Yusuf Zora Arlo Bea Cyrus Delphine Ezra Fern Gideon Hazel Ivo June"
-).split()
-LAST = (
-    "Applewood Brightwater Cobblestone Dapplegrey Elderberry Fernsby Gumdrop Hollyhock "
-    "Inkwell Juniper Kettleby Lanternfield Marigold Nutmeg Oakhaven Pebbleton Quackenbush "
-    "Rosehip Saltmarsh Thistledown Umberfield Vellichor Willowisp Yarrowby Zephyrine "
-    "Acornfield Bramblewood Candlewick Dewberry Everbright Foxglove Gingersnap Honeydew "
-    "Ironbark Jellybean Kindlewood Lemonbalm Moonpenny Nettlefield Orchardly Puddingstone "
-    "Quillfeather Riverstone Snapdragon Tumbleweed Underhill Valerian Whistledown Yellowfin "
-    "Zestwood Smithwick Smithers Smallbrook Jonesbury Johnsonia Brownstone Greenleaf"
-).split()
-STREETS = "Maple Oak Cedar Elm Birch Willow Aspen Spruce Poplar Chestnut".split()
-PROVIDERS = (
-    ("Dr. Avery Quillfeather", "Dr Quillfeather", "MD"),
-    ("Dr. Blake Moonpenny", "Dr Moonpenny", "DO"),
-    ("Dr. Casey Everbright", "Dr Everbright", "MD"),
-    ("Jordan Saltmarsh, NP", "NP Saltmarsh", "NP"),
+from .. import clock
+from ..core import audit
+from ..errors import ServiceError
+from ..scheduling.schedule import FLOW, STATUS_TIME
+from ..security.security import hash_password
+from .data import (
+    DEMO_PASSWORD,
+    DEMO_ZONES,
+    FIRST,
+    HCPCS,
+    HOURS,
+    ICD10,
+    INTAKE,
+    LAST,
+    MIDDAY,
+    PAYERS,
+    PROVIDERS,
+    STAFF,
+    STREETS,
+    SUPPLIES,
+    TYPES,
 )
-# name, minutes, colour, may be overbooked
-TYPES = (
-    ("Follow-up", 15, "green", False),
-    ("Sick visit", 15, "yellow", True),
-    ("New patient", 30, "cyan", False),
-    ("Physical", 30, "blue", False),
-    ("Procedure", 30, "magenta", False),
-)
-HOURS = (("08:00", "12:00"), ("13:00", "17:00"))  # every day: a walk-in friendly practice
-# A demo is opened to see the desk at work, at whatever hour someone tries it, and a clinic at
-# rest (before opening, after closing, at 03:00) shows an empty flow board. So the demo clinic
-# sits where it is mid-day now: in New York while its day there is under way, else in the
-# first of these zones (American ones first) where it is. Moving the clinic, rather than
-# opening it at midnight or faking the clock, keeps everything else true: the time on screen
-# is the real time there, the morning is done, the afternoon to come, the evening empty, and
-# audit instants are real UTC. Whole-hour steps of at most three hours, so one always fits.
-DEMO_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Halifax",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Athens",
-    "Asia/Dubai",
-    "Asia/Dhaka",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Brisbane",
-    "Pacific/Auckland",
-)
-MIDDAY = (dt.time(9, 30), dt.time(15, 30))  # every step of the flow board has people in it
-LATE_MINUTES = 60  # a visit an hour past its time was seen or is a no-show, never still booked
-PAYERS = (
-    ("Acme Health Plan (demo)", "DEMO1"),
-    ("Blue Demo Shield", "DEMO2"),
-    ("Medicare (demo)", "DEMO3"),
-    ("Medicaid (demo)", "DEMO4"),
-    ("Sunrise Mutual (demo)", "DEMO5"),
-)
-STAFF = (
-    ("desk", "Morgan Deskworth", "front_desk"),
-    ("desk2", "Riley Frontley", "front_desk"),
-    ("billing", "Sam Ledgerly", "billing"),
-    ("nurse", "Pat Carewell", "clinician"),
-    ("manager", "Dana Officer", "manager"),
-    ("admin", "Alex Keyholder", "admin"),
-    ("kiosk", "Waiting Room Kiosk", "kiosk"),
-)
-DEMO_PASSWORD = "demo-password-2026"
-# Public HCPCS Level II codes with demo charges in cents.
-HCPCS = (
-    ("G0438", 17500),
-    ("G0439", 12500),
-    ("G0008", 3500),
-    ("J3420", 2500),
-    ("J1100", 1500),
-    ("Q0091", 4500),
-    ("G0442", 2000),
-    ("G0444", 2200),
-    ("A4550", 1200),
-    ("J0696", 1800),
-)
-ICD10 = ("Z00.00", "I10", "E11.9", "J06.9", "M54.50", "Z23", "E78.5", "R05.9", "F41.1", "K21.9")
-SUPPLIES = (
-    ("Exam gloves nitrile M", "box of 100"),
-    ("Exam gloves nitrile L", "box of 100"),
-    ("Exam gloves nitrile S", "box of 100"),
-    ("Exam table paper", "roll"),
-    ("Alcohol prep pads", "box of 200"),
-    ("Cotton balls", "bag of 300"),
-    ("Gauze pads 2x2", "pack of 200"),
-    ("Gauze pads 4x4", "pack of 100"),
-    ("Adhesive bandages", "box of 100"),
-    ("Tongue depressors", "box of 500"),
-    ("Syringe 3 mL", "box of 100"),
-    ("Syringe 1 mL TB", "box of 100"),
-    ("Needle 25G 1in", "box of 100"),
-    ("Needle 22G 1.5in", "box of 100"),
-    ("Sharps container 1 qt", "each"),
-    ("Sharps container 1 gal", "each"),
-    ("Specimen cups", "case of 100"),
-    ("Urine dipsticks", "bottle of 100"),
-    ("Glucose test strips", "box of 50"),
-    ("Lancets", "box of 200"),
-    ("Thermometer probe covers", "box of 500"),
-    ("Otoscope specula 2.5mm", "box of 250"),
-    ("Otoscope specula 4mm", "box of 250"),
-    ("Face masks", "box of 50"),
-    ("N95 respirators", "box of 20"),
-    ("Isolation gowns", "pack of 10"),
-    ("Hand sanitizer 16 oz", "bottle"),
-    ("Disinfectant wipes", "canister"),
-    ("Biohazard bags", "box of 100"),
-    ("Paper gowns", "case of 50"),
-    ("Drape sheets", "case of 100"),
-    ("Blood pressure cuff adult", "each"),
-    ("Blood pressure cuff large", "each"),
-    ("Pulse oximeter", "each"),
-    ("ECG electrodes", "pack of 100"),
-    ("Ultrasound gel", "bottle"),
-    ("Suture kit", "each"),
-    ("Skin stapler", "each"),
-    ("Lidocaine 1% 20 mL", "vial"),
-    ("Saline flush 10 mL", "box of 30"),
-    ("Tourniquets", "pack of 25"),
-    ("Vacutainer tubes lavender", "box of 100"),
-    ("Vacutainer tubes red", "box of 100"),
-    ("Butterfly needles 23G", "box of 50"),
-    ("Cold packs", "case of 24"),
-    ("Elastic bandage 3in", "each"),
-    ("Finger splints", "each"),
-    ("Cotton-tipped applicators", "box of 1000"),
-    ("Printer paper", "case"),
-    ("Toner cartridge", "each"),
-    ("Patient labels", "roll"),
-    ("Clipboard", "each"),
-    ("Pens", "box of 12"),
-    ("File folders", "box of 100"),
-    ("Envelopes #10", "box of 500"),
-    ("Flu vaccine syringes", "box of 10"),
-    ("Tetanus vaccine", "vial"),
-    ("Pregnancy tests", "box of 25"),
-    ("Strep A tests", "kit of 25"),
-    ("COVID antigen tests", "kit of 25"),
-)
+from .day import build_schedule
 
 
 @dataclass(frozen=True)
@@ -344,20 +209,11 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         for batch in range(0, len(coverages), 500):
             Coverage.insert_many(coverages[batch : batch + 500]).execute()
 
-        _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
+        build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
         _build_claims(rng, today, size, providers, payers, patient_ids, desk)
         _build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
-
-
-INTAKE = (
-    # name, every how many days (None: once, 0: every visit), for which types (None: all)
-    ("Privacy notice acknowledged", None, None),
-    ("Consent to treat signed", 365, None),
-    ("Health history form", 365, ("New patient", "Physical")),
-    ("ID and insurance card copied", 365, None),
-)
 
 
 def _build_front_desk(rng, today, types, patient_ids, desk):
@@ -460,146 +316,6 @@ def _build_todays_steps(today, desk, nurse):
             before = status
     for batch in range(0, len(changes), 500):
         AppointmentStatusChange.insert_many(changes[batch : batch + 500]).execute()
-
-
-def _build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk):
-    appts = []
-    for offset in range(-size.days_each_side, size.days_each_side + 1):
-        day = today + dt.timedelta(days=offset)
-        if offset == 10:
-            continue  # the clinic is closed that day
-        for index, prov in enumerate(providers):
-            if index == 1 and 15 <= offset < 20:
-                continue  # on vacation
-            for starts, ends in HOURS:
-                t = dt.datetime.combine(day, dt.time.fromisoformat(starts))
-                close = dt.datetime.combine(day, dt.time.fromisoformat(ends))
-                while t < close:
-                    kind = rng.choices(types, weights=(40, 25, 12, 15, 8))[0]
-                    end = t + dt.timedelta(minutes=kind.default_minutes)
-                    if rng.random() < 0.25 or end > close:  # an open slot
-                        t += dt.timedelta(minutes=15)
-                        continue
-                    appts.append(_appointment(rng, t, kind, prov, patient_ids, now_local, desk))
-                    t = end
-    _fill_board(appts, now_local)
-    for batch in range(0, len(appts), 500):
-        Appointment.insert_many(appts[batch : batch + 500]).execute()
-
-
-def _appointment(rng, start, kind, prov, patient_ids, now_local, desk) -> dict:
-    row = {
-        "patient": rng.choice(patient_ids),
-        "provider": prov.id,
-        "appt_type": kind.id,
-        "starts_at": start,
-        "minutes": kind.default_minutes,
-        "status": "booked",
-        "booked_at": clock.local_to_utc(start - dt.timedelta(days=rng.randint(1, 40))),
-        "updated_by": desk.id,
-        # Every row names every status time: a bulk insert takes its columns from the first.
-        **dict.fromkeys(STATUS_TIME.values()),
-    }
-    minutes_ago = (now_local - start).total_seconds() / 60
-    roll = rng.random()
-    # Decisions the first demo did not make come from a die of the visit's own, so the shared
-    # stream (and every demo and test built on it) stays as it was.
-    own = random.Random(f"{start.isoformat()}|{prov.id}")
-    if minutes_ago < -10:
-        return row  # still to come
-    if start.date() == now_local.date() and roll > 0.8:
-        if minutes_ago <= LATE_MINUTES:
-            return row  # today's and not here yet: running late
-        # Long past its time: a desk would have marked it by now (seen, or a no-show).
-        if own.random() < 0.3:
-            row.update(
-                status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20))
-            )
-            return row
-        return _walk(own, row, start, now_local)
-    if roll < 0.06:
-        row.update(
-            status="no_show", no_show_at=clock.local_to_utc(start + dt.timedelta(minutes=20))
-        )
-        return row
-    if roll < 0.12 and minutes_ago > 0:
-        row.update(
-            status="cancelled", cancelled_at=clock.local_to_utc(start - dt.timedelta(hours=20))
-        )
-        return row
-    if -10 < minutes_ago < 5:
-        # Due about now: in the waiting room.
-        arrived = min(start, now_local) - dt.timedelta(minutes=rng.randint(0, 5))
-        row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
-        return row
-    return _walk(rng, row, start, now_local, own)
-
-
-def _walk(rng, row, start, now_local, own=None) -> dict:
-    """Walk the visit along the flow as far as the clock allows. The four steps are drawn
-    from *rng* as the first demo drew them; intake done (between arriving and the room) and
-    ready to go (between the provider and check-out) are placed with the visit's own die."""
-    own = own or rng
-    when = start - dt.timedelta(minutes=rng.randint(0, 15))
-    times = {}
-    for status, (low, high) in (
-        ("arrived", (0, 0)),
-        ("roomed", (3, 25)),
-        ("with_provider", (2, 15)),
-        ("checked_out", (8, 30)),
-    ):
-        when += dt.timedelta(minutes=rng.randint(low, high))
-        times[status] = when
-        if when > now_local:
-            break
-    for step, (before, after) in (
-        ("intake_done", ("arrived", "roomed")),
-        ("ready_checkout", ("with_provider", "checked_out")),
-    ):
-        if before in times and after in times:
-            times[step] = times[before] + (times[after] - times[before]) * own.uniform(0.3, 0.7)
-    for status in FLOW:
-        if status in times and times[status] <= now_local:
-            row["status"] = status
-            row[f"{status}_at"] = clock.local_to_utc(times[status].replace(microsecond=0))
-    return row
-
-
-def _fill_board(appts: list[dict], now_local: dt.datetime) -> None:
-    """Make sure today's flow board shows every step once the day is under way: with a few
-    providers the dice can leave a step empty, and the demo is how a new user learns them.
-    A missing step is given to the visit whose time fits it best (arrived: due now; checked
-    out: an hour ago), taken from a step that has others in it, its times redrawn up to now."""
-    if now_local.time() < dt.time(9):
-        return  # too early in the day for anyone to have finished
-    today = [
-        a
-        for a in appts
-        if a["starts_at"].date() == now_local.date()
-        and a["status"] in ("booked", *FLOW)
-        and now_local - dt.timedelta(minutes=90) <= a["starts_at"] <= now_local
-    ]
-    for index, status in enumerate(FLOW):
-        held = [a["status"] for a in appts if a["starts_at"].date() == now_local.date()]
-        if status in held:
-            continue
-        ideal = now_local - dt.timedelta(minutes=12 * index)
-        spare = [a for a in today if a["status"] == "booked" or held.count(a["status"]) > 1]
-        if not spare:
-            continue
-        row = min(spare, key=lambda a: (abs(a["starts_at"] - ideal), a["provider"]))
-        _place(row, index, now_local)
-
-
-def _place(row: dict, index: int, now_local: dt.datetime) -> None:
-    """Set *row* at step FLOW[index], its steps spread evenly from its arrival to now."""
-    for status in FLOW:
-        row[f"{status}_at"] = None
-    arrived = min(row["starts_at"], now_local) - dt.timedelta(minutes=5)
-    gap = (now_local - dt.timedelta(minutes=1) - arrived) / max(index, 1)
-    for n, status in enumerate(FLOW[: index + 1]):
-        row[f"{status}_at"] = clock.local_to_utc((arrived + gap * n).replace(microsecond=0))
-    row["status"] = FLOW[index]
 
 
 def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
