@@ -4,7 +4,6 @@ appointment types each provider offers."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from ...db.models import (
@@ -18,10 +17,8 @@ from ...db.models import (
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ValidationError
+from ..parsing import WEEKDAYS, parse_colour, parse_hours, parse_minutes
 from ..validate import check_date, clean_text, is_whole_number
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_BLOCK = re.compile(r"^\s*(\d{1,2}):?(\d{2})\s*-\s*(\d{1,2}):?(\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -49,28 +46,6 @@ class Availability:
     provider: str
     hours: dict[int, list[tuple[str, str]]]  # weekday -> [(starts, ends)]
     blocks: list[BlockInfo]
-
-
-def parse_hours(field: str, text: str) -> list[tuple[str, str]]:
-    """'8:00-12:00, 13:00-17:00' -> [('08:00', '12:00'), ('13:00', '17:00')]; blank = off.
-    Refuses an end before its start and blocks that overlap."""
-    blocks = []
-    for part in (p for p in (text or "").split(",") if p.strip()):
-        m = _BLOCK.match(part)
-        if not m:
-            raise ValidationError.one(field, "Write hours like 8:00-12:00, 13:00-17:00.")
-        h1, m1, h2, m2 = map(int, m.groups())
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
-            raise ValidationError.one(field, f"{part.strip()} is not a time of day.")
-        start, end = f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
-        if end <= start:
-            raise ValidationError.one(field, f"{part.strip()}: the end is before the start.")
-        blocks.append((start, end))
-    blocks.sort()
-    for (_s1, e1), (s2, _e2) in zip(blocks, blocks[1:], strict=False):
-        if s2 < e1:
-            raise ValidationError.one(field, "Two blocks of hours overlap.")
-    return blocks
 
 
 def hours_text(blocks: list[tuple[str, str]]) -> str:
@@ -139,12 +114,8 @@ def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     """Create or change an appointment type: name, default length, colour, whether it may
     be overbooked, and the providers who offer it (none = all)."""
     name = clean_text("name", data.get("name"), max_len=40, required=True, label="Name")
-    minutes_text = str(data.get("minutes", "")).strip()
-    if not is_whole_number(minutes_text) or not 5 <= int(minutes_text) <= 480:
-        raise ValidationError.one("minutes", "Length is 5 to 480 minutes.")
-    color = clean_text("color", data.get("color"), max_len=16, label="Colour")
-    if color and not re.fullmatch(r"[a-z_]+|#[0-9a-fA-F]{6}", color):
-        raise ValidationError.one("color", "A colour name (e.g. green) or #rrggbb.")
+    minutes = parse_minutes("minutes", data.get("minutes"), 5, 480, "Length is 5 to 480 minutes.")
+    color = parse_colour("color", data.get("color"))
     provider_ids = [_provider_id(p) for p in data.get("provider_ids", ())]
     for pid in provider_ids:
         get_or_refuse(Provider, pid, "provider")
@@ -154,7 +125,7 @@ def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     if clash.exists():
         raise ValidationError.one("name", f"There is already a type called {name}.")
     kind = get_or_refuse(AppointmentType, type_id, "type") if type_id else AppointmentType()
-    kind.name, kind.default_minutes, kind.color = name, int(minutes_text), color
+    kind.name, kind.default_minutes, kind.color = name, minutes, color
     kind.allow_overbook = bool(data.get("allow_overbook"))
     kind.save()
     AppointmentTypeProvider.delete().where(AppointmentTypeProvider.appt_type == kind).execute()

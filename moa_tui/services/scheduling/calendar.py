@@ -1,11 +1,9 @@
 """What the calendar views read: one day across providers as a time grid, one provider's
-week, and a month of booked counts with the clinic's closed days. Also the small parsers
-the hours and types screens need (a date with a time, a list of providers by name)."""
+week, and a month of booked counts with the clinic's closed days."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from peewee import fn
@@ -13,7 +11,16 @@ from peewee import fn
 from ...db.models import Appointment, AppointmentType, Patient, Provider, StaffMember
 from ..core import get_or_refuse, reader
 from ..errors import ValidationError
-from ..validate import DATE_MAX, DATE_MIN, check_date, parse_date
+
+# What the desk types is read in services/parsing.py; the hours screen and older code
+# still import these three names from here.
+from ..parsing import (  # noqa: F401
+    parse_provider_list,
+    parse_time,
+    parse_when,
+    provider_list_text,
+)
+from ..validate import DATE_MAX, DATE_MIN, check_date
 from .availability import blocked_between, provider_hours
 from .schedule import (
     ACTIVE,
@@ -452,75 +459,3 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-# --- parsers for the hours and types screens ---------------------------------------------
-
-_TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?\s*([ap])?m?$")
-_DATE_TIME = re.compile(r"^(.*?)\s+(\d{1,2}(?::\d{2}|\d{2})?\s*(?:[ap]m?)?)$")
-
-
-def parse_time(field: str, text: str, *, label: str = "Time") -> dt.time:
-    """'13:00', '1300', '9', '9:30', '1pm', '1:30 pm' -> a time of day."""
-    m = _TIME.match((text or "").strip().lower())
-    if not m:
-        raise ValidationError.one(field, f"{label}: type a time like 13:00 or 1:30pm.")
-    hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
-    if half:
-        if not 1 <= hour <= 12:
-            raise ValidationError.one(field, f"{label}: {text.strip()} is not a time of day.")
-        hour = hour % 12 + (12 if half == "p" else 0)
-    if hour > 23 or minute > 59:
-        raise ValidationError.one(field, f"{label}: {text.strip()} is not a time of day.")
-    return dt.time(hour, minute)
-
-
-def parse_when(
-    field: str, text: str | None, *, today: dt.date, end: bool = False, label: str = "Date"
-) -> dt.datetime:
-    """A date as parse_date takes it (t, t+7, 12/24, 2026-12-24...), optionally followed by
-    a time ('12/24 13:00', 't+1 9am'). A date alone is the start of that day, or for an
-    *end*, the end of it (midnight after), so '12/24' to '12/26' blocks three whole days."""
-    raw = (text or "").strip()
-    if not raw:
-        raise ValidationError.one(field, f"{label} is required.")
-    m = _DATE_TIME.match(raw)
-    if m and m.group(1).strip():
-        day = parse_date(field, m.group(1), today=today, label=label)
-        return dt.datetime.combine(day, parse_time(field, m.group(2), label=label))
-    day = parse_date(field, raw, today=today, label=label)
-    start = dt.datetime.combine(day, dt.time.min)
-    return start + dt.timedelta(days=1) if end else start
-
-
-def parse_provider_list(field: str, text: str | None, providers: list[ProviderInfo]) -> list[int]:
-    """'all' (or blank) -> [] (every provider); otherwise a comma list of providers by
-    short name, full name, or any part of one that names only one provider."""
-    raw = (text or "").strip()
-    if not raw or raw.lower() in ("all", "*", "everyone"):
-        return []
-    ids: list[int] = []
-    for part in (p.strip() for p in raw.split(",")):
-        if not part:
-            continue
-        key = part.lower()
-        exact = [p for p in providers if key in (p.short_name.lower(), p.name.lower())]
-        found = exact or [
-            p for p in providers if key in p.short_name.lower() or key in p.name.lower()
-        ]
-        if not found:
-            raise ValidationError.one(field, f"No provider is called {part}.")
-        if len(found) > 1:
-            names = ", ".join(p.short_name for p in found)
-            raise ValidationError.one(field, f"{part} could be {names}; type more of the name.")
-        if found[0].id not in ids:
-            ids.append(found[0].id)
-    return ids
-
-
-def provider_list_text(provider_ids, providers: list[ProviderInfo]) -> str:
-    """The other way round: 'all', or the short names as a comma list."""
-    if not provider_ids:
-        return "all"
-    names = {p.id: p.short_name for p in providers}
-    return ", ".join(names.get(pid, f"#{pid}") for pid in provider_ids)
