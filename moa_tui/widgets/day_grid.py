@@ -120,17 +120,29 @@ class DayGrid(Widget, can_focus=True):
     """A grid of columns (providers on one day, or days of one provider) by time rows."""
 
     BINDINGS = [
-        Binding("up", "move(-1, 0)", "Earlier", show=False),
-        Binding("down", "move(1, 0)", "Later", show=False),
-        Binding("left", "move(0, -1)", "Left", show=False),
-        Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "edge(-1)", "First row", show=False),
-        Binding("end", "edge(1)", "Last row", show=False),
-        Binding("left_square_bracket", "step_column(-1)", "Prev column", show=False),
-        Binding("right_square_bracket", "step_column(1)", "Next column", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "move(-1, 0)", "Earlier", show=False, id="grid.earlier"),
+        Binding("down", "move(1, 0)", "Later", show=False, id="grid.later"),
+        Binding("left", "move(0, -1)", "Left", show=False, id="grid.left"),
+        Binding("right", "move(0, 1)", "Right", show=False, id="grid.right"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="grid.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="grid.page_down"),
+        Binding("home", "edge(-1)", "First row", show=False, id="grid.first_row"),
+        Binding("end", "edge(1)", "Last row", show=False, id="grid.last_row"),
+        Binding(
+            "left_square_bracket",
+            "step_column(-1)",
+            "Prev column",
+            show=False,
+            id="grid.prev_column",
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_column(1)",
+            "Next column",
+            show=False,
+            id="grid.next_column",
+        ),
+        Binding("enter", "select", "Open", show=False, id="grid.open"),
     ]
     COMPONENT_CLASSES = {
         "day-grid--header",

@@ -48,7 +48,7 @@ class RescheduleListScreen(ViewScreen):
     the booking screen for the highlighted one; a moved visit leaves the list."""
 
     VIEW_TITLE = "To reschedule"
-    BINDINGS = [Binding("r", "move", "Reschedule")]
+    BINDINGS = [Binding("r", "move", "Reschedule", id="reschedule_list.reschedule")]
     ACTION_PERMISSIONS = {"move": "schedule.write"}
 
     def __init__(

@@ -143,7 +143,7 @@ class StepTable(PagedTable):
     """Enter picks the highlighted row at once, not in a later message, for the same
     reason: a second Enter typed ahead must act on the next step, not this one again."""
 
-    BINDINGS = [Binding("enter", "pick", "Choose", show=False)]
+    BINDINGS = [Binding("enter", "pick", "Choose", show=False, id="booking.list.choose")]
 
     def action_pick(self) -> None:
         self.screen.pick(self.selected_key())
@@ -156,15 +156,15 @@ class BookingScreen(ServiceCaller, Screen[ScheduleRow | None]):
 
     AREA_TITLE = "Book"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+n", "new_patient", "New patient"),
-        Binding("down", "to_results", "Results", show=False),
-        Binding("a", "part_of_day", "Am/pm"),
-        Binding("d", "weekdays", "Days"),
-        Binding("e", "earliest", "From"),
-        Binding("p", "cycle_provider", "Provider"),
-        Binding("m", "more", "More"),
-        Binding("o", "override", "Override"),
+        Binding("escape", "back", "Back", id="booking.back"),
+        Binding("ctrl+n", "new_patient", "New patient", id="booking.new_patient"),
+        Binding("down", "to_results", "Results", show=False, id="booking.results"),
+        Binding("a", "part_of_day", "Am/pm", id="booking.am_pm"),
+        Binding("d", "weekdays", "Days", id="booking.days"),
+        Binding("e", "earliest", "From", id="booking.from"),
+        Binding("p", "cycle_provider", "Provider", id="booking.provider"),
+        Binding("m", "more", "More", id="booking.more"),
+        Binding("o", "override", "Override", id="booking.override"),
     ]
     ACTION_PERMISSIONS = {"new_patient": "patient.write", "override": "schedule.write"}
     STEP_ACTIONS = {

@@ -49,7 +49,7 @@ class ViewScreen(ServiceCaller, Screen):
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
 
     VIEW_TITLE = ""
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="view.back")]
 
     def compose(self) -> ComposeResult:
         yield Static(id="titlebar")
@@ -161,15 +161,26 @@ class DayGridScreen(GridScreen):
     VIEW_TITLE = "Day"
     BINDINGS = [
         # Priority: shown in the footer, though the grid has these keys too.
-        Binding("right_square_bracket", "step_column(1)", "Provider", priority=True),
         Binding(
-            "left_square_bracket", "step_column(-1)", "Prev provider", show=False, priority=True
+            "right_square_bracket",
+            "step_column(1)",
+            "Provider",
+            priority=True,
+            id="day_grid.provider",
         ),
-        Binding("minus", "day(-1)", "Prev day", show=False),
-        Binding("plus,equals_sign", "day(1)", "Next day"),
-        Binding("t", "today", "Today"),
-        Binding("g", "go_to_date", "Go to date"),
-        Binding("w", "week", "Week"),
+        Binding(
+            "left_square_bracket",
+            "step_column(-1)",
+            "Prev provider",
+            show=False,
+            priority=True,
+            id="day_grid.prev_provider",
+        ),
+        Binding("minus", "day(-1)", "Prev day", show=False, id="day_grid.prev_day"),
+        Binding("plus,equals_sign", "day(1)", "Next day", id="day_grid.next_day"),
+        Binding("t", "today", "Today", id="day_grid.today"),
+        Binding("g", "go_to_date", "Go to date", id="day_grid.go_to_date"),
+        Binding("w", "week", "Week", id="day_grid.week"),
     ]
 
     def __init__(self, day: dt.date) -> None:
@@ -232,15 +243,24 @@ class WeekScreen(GridScreen):
     VIEW_TITLE = "Week"
     BINDINGS = [
         # Priority: the grid would otherwise take these for its own cursor.
-        Binding("right_square_bracket", "provider(1)", "Provider", priority=True),
-        Binding("left_square_bracket", "provider(-1)", "Prev provider", show=False, priority=True),
-        Binding("right", "week(1)", "Next week", priority=True),
-        Binding("left", "week(-1)", "Prev week", show=False, priority=True),
-        Binding("tab", "day_column(1)", "Next day", show=False),
-        Binding("shift+tab", "day_column(-1)", "Prev day", show=False),
-        Binding("t", "this_week", "This week"),
-        Binding("g", "go_to_date", "Go to date"),
-        Binding("v", "day_view", "Day view"),
+        Binding(
+            "right_square_bracket", "provider(1)", "Provider", priority=True, id="week.provider"
+        ),
+        Binding(
+            "left_square_bracket",
+            "provider(-1)",
+            "Prev provider",
+            show=False,
+            priority=True,
+            id="week.prev_provider",
+        ),
+        Binding("right", "week(1)", "Next week", priority=True, id="week.next_week"),
+        Binding("left", "week(-1)", "Prev week", show=False, priority=True, id="week.prev_week"),
+        Binding("tab", "day_column(1)", "Next day", show=False, id="week.next_day"),
+        Binding("shift+tab", "day_column(-1)", "Prev day", show=False, id="week.prev_day"),
+        Binding("t", "this_week", "This week", id="week.this_week"),
+        Binding("g", "go_to_date", "Go to date", id="week.go_to_date"),
+        Binding("v", "day_view", "Day view", id="week.day_view"),
     ]
 
     def __init__(self, day: dt.date, provider_id: int | None = None) -> None:
@@ -321,11 +341,11 @@ class MonthGrid(Widget, can_focus=True):
     The arrow keys move the day cursor (into the next or previous month at the edges)."""
 
     BINDINGS = [
-        Binding("left", "move(-1)", "Prev day", show=False),
-        Binding("right", "move(1)", "Next day", show=False),
-        Binding("up", "move(-7)", "Week up", show=False),
-        Binding("down", "move(7)", "Week down", show=False),
-        Binding("enter", "choose", "Go to day"),
+        Binding("left", "move(-1)", "Prev day", show=False, id="month.grid.prev_day"),
+        Binding("right", "move(1)", "Next day", show=False, id="month.grid.next_day"),
+        Binding("up", "move(-7)", "Week up", show=False, id="month.grid.week_up"),
+        Binding("down", "move(7)", "Week down", show=False, id="month.grid.week_down"),
+        Binding("enter", "choose", "Go to day", id="month.grid.go_to_day"),
     ]
     COMPONENT_CLASSES = {
         "month-grid--header",
@@ -459,10 +479,19 @@ class MonthScreen(ViewScreen):
 
     VIEW_TITLE = "Month"
     BINDINGS = [
-        Binding("pageup,left_square_bracket,minus", "month(-1)", "Prev month"),
-        Binding("pagedown,right_square_bracket,plus,equals_sign", "month(1)", "Next month"),
-        Binding("t", "this_month", "This month", show=False),  # the footer fits 80 columns
-        Binding("g", "go_to_date", "Go to date"),
+        Binding(
+            "pageup,left_square_bracket,minus", "month(-1)", "Prev month", id="month.prev_month"
+        ),
+        Binding(
+            "pagedown,right_square_bracket,plus,equals_sign",
+            "month(1)",
+            "Next month",
+            id="month.next_month",
+        ),
+        Binding(
+            "t", "this_month", "This month", show=False, id="month.this_month"
+        ),  # the footer fits 80 columns
+        Binding("g", "go_to_date", "Go to date", id="month.go_to_date"),
     ]
 
     def __init__(self, day: dt.date) -> None:

@@ -53,19 +53,19 @@ class CallsScreen(BackOut, PatientRowsScreen):
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"record": "schedule.write"}
     BINDINGS = [
-        Binding("1", "record('confirmed')", "Confirmed"),
-        Binding("2", "record('left_message')", "Left message"),
-        Binding("3", "record('no_answer')", "No answer"),
-        Binding("4", "record('cancelled')", "Cancelled"),
-        Binding("5", "record('rescheduled')", "Rescheduled"),
+        Binding("1", "record('confirmed')", "Confirmed", id="calls.confirmed"),
+        Binding("2", "record('left_message')", "Left message", id="calls.left_message"),
+        Binding("3", "record('no_answer')", "No answer", id="calls.no_answer"),
+        Binding("4", "record('cancelled')", "Cancelled", id="calls.cancelled"),
+        Binding("5", "record('rescheduled')", "Rescheduled", id="calls.rescheduled"),
         # Priority: the table would otherwise take left/right for horizontal scrolling.
         # Not in the footer (the line above the list says it), so 1-5 fit at 80 columns.
-        Binding("left", "days(-1)", "Day before", priority=True, show=False),
-        Binding("right", "days(1)", "Day after", priority=True, show=False),
-        Binding("minus", "days(-1)", "Day before", show=False),
-        Binding("plus,equals_sign", "days(1)", "Day after", show=False),
-        Binding("enter", "open_patient", "Patient", show=False),
-        Binding("escape", "back", "Back", show=False),
+        Binding("left", "days(-1)", "Day before", priority=True, show=False, id="calls.day_before"),
+        Binding("right", "days(1)", "Day after", priority=True, show=False, id="calls.day_after"),
+        Binding("minus", "days(-1)", "Day before", show=False, id="calls.day_before_alt"),
+        Binding("plus,equals_sign", "days(1)", "Day after", show=False, id="calls.day_after_alt"),
+        Binding("enter", "open_patient", "Patient", show=False, id="calls.patient"),
+        Binding("escape", "back", "Back", show=False, id="calls.back"),
     ]
 
     def __init__(self) -> None:
@@ -237,6 +237,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
 
     def _move(self, row: ScheduleRow) -> None:
         """5: the call was a reschedule; the booking screen moves the visit."""
+
         def moved(new: ScheduleRow | None) -> None:
             if new is None:
                 self.say(

@@ -21,7 +21,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
     """Every appointment of one patient, newest first, with what happened to it."""
 
     AREA_TITLE = "Appointment history"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="history.back")]
 
     def __init__(self, patient_id: int, name: str) -> None:
         super().__init__()

@@ -80,8 +80,8 @@ class ConfirmDialog(ModalScreen[bool]):
     SCREEN_NAME = "Confirm"
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="hours.confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="hours.confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -103,12 +103,18 @@ class HoursScreen(ViewScreen):
 
     VIEW_TITLE = "Hours"
     BINDINGS = [
-        Binding("right_square_bracket", "provider(1)", "Provider"),
-        Binding("left_square_bracket", "provider(-1)", "Prev provider", show=False),
-        Binding("e", "edit_day", "Edit day"),
-        Binding("a", "add_block", "Add block"),
-        Binding("d", "delete_block", "Delete block"),
-        Binding("y", "types", "Types"),
+        Binding("right_square_bracket", "provider(1)", "Provider", id="hours.provider"),
+        Binding(
+            "left_square_bracket",
+            "provider(-1)",
+            "Prev provider",
+            show=False,
+            id="hours.prev_provider",
+        ),
+        Binding("e", "edit_day", "Edit day", id="hours.edit_day"),
+        Binding("a", "add_block", "Add block", id="hours.add_block"),
+        Binding("d", "delete_block", "Delete block", id="hours.delete_block"),
+        Binding("y", "types", "Types", id="hours.types"),
     ]
     ACTION_PERMISSIONS = {
         "edit_day": "schedule.admin",
@@ -378,8 +384,8 @@ class TypesScreen(ViewScreen):
 
     VIEW_TITLE = "Appointment types"
     BINDINGS = [
-        Binding("e", "edit_type", "Edit"),
-        Binding("n", "new_type", "New type"),
+        Binding("e", "edit_type", "Edit", id="types.edit"),
+        Binding("n", "new_type", "New type", id="types.new_type"),
     ]
     ACTION_PERMISSIONS = {"edit_type": "schedule.admin", "new_type": "schedule.admin"}
 

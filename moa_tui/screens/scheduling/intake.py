@@ -24,8 +24,8 @@ class IntakeScreen(ServiceCaller, Screen):
     SCREEN_NAME = "Intake"
 
     BINDINGS = [
-        Binding("n", "new", "New item"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "new", "New item", id="intake.new_item"),
+        Binding("escape", "app.pop_screen", "Back", id="intake.back"),
     ]
     ACTION_PERMISSIONS = {"new": "schedule.admin", "edit": "schedule.admin"}
 

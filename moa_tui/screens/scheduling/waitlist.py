@@ -62,10 +62,10 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
 
     ACTION_PERMISSIONS = {"book": "schedule.write"}
     BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("enter", "book", "Book"),
-        Binding("t", "next_type", "Other type"),
-        Binding("m", "more", "More slots"),
+        Binding("escape", "cancel", "Close", id="waitlist.slots.close"),
+        Binding("enter", "book", "Book", id="waitlist.slots.book"),
+        Binding("t", "next_type", "Other type", id="waitlist.slots.other_type"),
+        Binding("m", "more", "More slots", id="waitlist.slots.more_slots"),
     ]
 
     def __init__(self, entry: WaitlistRow) -> None:
@@ -206,10 +206,10 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"slots": "schedule.write", "remove": "schedule.write"}
     BINDINGS = [
-        Binding("s", "slots", "Open slots"),
-        Binding("d", "remove", "Remove"),
-        Binding("enter", "open_patient", "Patient", show=False),
-        Binding("escape", "back", "Back", show=False),
+        Binding("s", "slots", "Open slots", id="waitlist.open_slots"),
+        Binding("d", "remove", "Remove", id="waitlist.remove"),
+        Binding("enter", "open_patient", "Patient", show=False, id="waitlist.patient"),
+        Binding("escape", "back", "Back", show=False, id="waitlist.back"),
     ]
 
     def __init__(self) -> None:
