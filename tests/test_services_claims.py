@@ -346,3 +346,18 @@ def test_open_claim_is_audited_and_lists_lines(desk):
     assert AuditEvent.select().where(AuditEvent.outcome == "ok").count() == audits + 1
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.patient_id) == ("claim.open", claim.patient_id)
+
+
+def test_one_list_of_payers_for_coverage_and_claims(desk):
+    """The coverage form and the claims filter read the same list, as PayerInfo rows."""
+    from moa_tui.services.billing import claims, payers
+    from moa_tui.services.patients import registration
+
+    names = [p.name for p in Payer.select().order_by(Payer.name)]
+    rows = payers.list_payers(desk)
+    assert [p.name for p in rows] == names
+    assert all(isinstance(p, payers.PayerInfo) for p in rows)
+    assert claims.list_payers is payers.list_payers
+    assert not hasattr(registration, "list_payers")
+    billing = find_staff("billing")
+    assert [p.id for p in payers.list_payers(billing)] == [p.id for p in rows]

@@ -7,12 +7,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ...services.billing.payers import PayerInfo, list_payers
 from ...services.patients.registration import (
     RELATIONS,
     CoverageRow,
     MergePreview,
     list_coverage,
-    list_payers,
     merge_duplicate,
     merge_preview,
     save_coverage,
@@ -40,7 +40,7 @@ class CoverageScreen(ServiceCaller, Screen):
         self.patient_id = patient_id
         self.patient_name = name
         self.rows: dict[str, CoverageRow] = {}
-        self.payers: list[tuple[int, str]] = []
+        self.payers: list[PayerInfo] = []
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"Insurance · {self.patient_name}"), id="titlebar")
@@ -64,7 +64,7 @@ class CoverageScreen(ServiceCaller, Screen):
         self.call_service(list_payers, then=self._got_payers, group="payers")
         self.reload()
 
-    def _got_payers(self, payers: list[tuple[int, str]]) -> None:
+    def _got_payers(self, payers: list[PayerInfo]) -> None:
         self.payers = payers
 
     def reload(self) -> None:
@@ -93,7 +93,7 @@ class CoverageScreen(ServiceCaller, Screen):
             self.query_one("#message", Static).update("No coverage on file. n adds one.")
 
     def _dialog(self, row: CoverageRow | None) -> None:
-        payers = [(plain(name), str(pid)) for pid, name in self.payers] or [("(none)", "")]
+        payers = [(plain(p.name), str(p.id)) for p in self.payers] or [("(none)", "")]
 
         def submit(actor, values):
             return save_coverage(

@@ -23,6 +23,9 @@ from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
 from ..validate import check_limit, clean_text, format_money
 
+# The claims screen takes its payer filter from here.
+from .payers import PayerInfo, list_payers  # noqa: F401
+
 STATUS_LABELS = {
     "draft": "Draft",
     "ready": "Ready",
@@ -106,12 +109,6 @@ class ClaimDetail:
     adjusted_cents: int = 0
 
 
-@dataclass(frozen=True)
-class PayerInfo:
-    id: int
-    name: str
-
-
 def _filtered(f: ClaimFilter):
     # The filter's choices come from the screen's lists; anything else is refused, not a
     # KeyError.
@@ -147,11 +144,6 @@ def _to_row(c: Claim, today: dt.date) -> ClaimRow:
         total_cents=c.total_cents,
         balance_cents=c.total_cents - c.paid_cents - c.adjusted_cents,
     )
-
-
-@reader("claims.read")
-def list_payers(actor: StaffMember) -> list[PayerInfo]:
-    return [PayerInfo(p.id, p.name) for p in Payer.select().order_by(Payer.name)]
 
 
 @reader("claims.read")

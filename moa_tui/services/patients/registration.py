@@ -322,11 +322,6 @@ def save_coverage(
     )
 
 
-@reader("patient.read")
-def list_payers(actor: StaffMember) -> list[tuple[int, str]]:
-    return [(p.id, p.name) for p in Payer.select().order_by(Payer.name)]
-
-
 @writer("patient.merge")
 def merge_duplicate(
     actor: StaffMember, survivor_id: int, duplicate_mrn: str, confirm_mrn: str
