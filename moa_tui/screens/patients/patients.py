@@ -21,7 +21,6 @@ from ...services.patients.patients import (
     clinic_state,
     create_patient,
     open_patient,
-    search_patients,
     set_patient_restricted,
     update_patient,
 )
@@ -32,7 +31,7 @@ from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines, visible
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, Form, FormDialog, FormScroll
-from ...widgets.paged_table import PagedTable
+from ...widgets.patient_picker import PatientPicker
 from ..base import AreaScreen
 from .coverage import CoverageScreen, confirm_merge_dialog, merge_dialog
 
@@ -98,102 +97,36 @@ class PatientsScreen(AreaScreen):
         Binding("slash", "focus_search", "Search"),
         Binding("e", "edit_patient", "Edit"),
         Binding("c", "check_in", "Check in"),
-        Binding("down", "to_results", "Results", show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.hits: dict[str, PatientHit] = {}
-
     def compose_body(self) -> ComposeResult:
-        yield Input(
-            placeholder="Last first (smi jo) · DOB 04/17/1962 · phone · MRN",
-            id="search",
-            compact=True,
-            max_length=60,
-        )
-        yield Static(
-            "Type to search. Enter opens the highlighted match · Down: choose · Ctrl+N: new",
-            id="search-hint",
-            classes="toolbar",
-        )
-        yield PagedTable(id="patient-table")
+        yield PatientPicker()
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one(PagedTable)
-        table.add_column("MRN", width=7)
-        table.add_column("Name", width=28)
-        table.add_column("DOB", width=10)
-        table.add_column("Sex", width=3)
-        table.add_column("Phone", width=12)
-        table.stretch_columns({"Name": 1})
-        self.query_one("#search", Input).focus()
+        self.picker.focus_search()
+
+    @property
+    def picker(self) -> PatientPicker:
+        return self.query_one(PatientPicker)
+
+    @property
+    def hits(self) -> dict[str, PatientHit]:
+        return self.picker.hits
 
     def reload(self) -> None:
-        self.call_service(
-            search_patients, self.query_one("#search", Input).value, then=self._show, group="search"
-        )
+        self.picker.search()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search":
-            self.reload()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Enter from the search box opens the highlighted match (the first, unless the
-        # cursor was moved): the quickest path when the search found the patient.
-        if event.input.id == "search":
-            self._open_selected()
-
-    def _show(self, hits: list[PatientHit]) -> None:
-        table = self.query_one(PagedTable)
-        table.reset()
-        self.hits = {str(h.id): h for h in hits}
-        table.add_page(
-            [
-                (
-                    plain(h.mrn),
-                    plain(h.name + (" (restricted)" if h.restricted else "")),
-                    f"{h.dob:%m/%d/%Y}",
-                    plain(h.sex),
-                    plain(h.phone),
-                )
-                for h in hits
-            ],
-            list(self.hits),
-            has_more=False,
-        )
-        text = self.query_one("#search", Input).value.strip()
-        if not text:
-            hint = "Type to search. Enter opens the highlighted match · Down: choose · Ctrl+N: new"
-        elif not hits:
-            hint = "No patient matches. Ctrl+N registers a new patient."
-        elif len(hits) >= 50:
-            hint = "First 50 matches; type more to narrow. Enter opens the highlighted one."
-        else:
-            matches = plural(len(hits), "match", "matches")
-            hint = f"{matches}. Enter opens the highlighted one."
-        self.query_one("#search-hint", Static).update(plain(hint))
+    def on_patient_picker_picked(self, event: PatientPicker.Picked) -> None:
+        # Enter in the search box or on a row opens the chart.
+        event.stop()
+        self.app.open_patient(event.hit.id)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_to_results(self) -> None:
-        table = self.query_one(PagedTable)
-        if self.focused is self.query_one("#search", Input) and table.row_count:
-            table.focus()
+        self.picker.focus_search()
 
     def selected(self) -> PatientHit | None:
-        return self.hits.get(self.query_one(PagedTable).selected_key() or "")
-
-    def on_data_table_row_selected(self, event) -> None:
-        event.stop()
-        self._open_selected()
-
-    def _open_selected(self) -> None:
-        hit = self.selected()
-        if hit:
-            self.app.open_patient(hit.id)
+        return self.picker.selected()
 
     def action_new_patient(self) -> None:
         self.app.push_screen(PatientFormScreen(None), self._registered)
@@ -205,12 +138,12 @@ class PatientsScreen(AreaScreen):
     def action_check_in(self) -> None:
         """Check in the highlighted patient for their next appointment today."""
         hit = self.selected()
-        if hit and self.focused is self.query_one(PagedTable):
+        if hit and self.focused is self.picker.table:
             check_in_patient(self, hit.id, self.say)
 
     def action_edit_patient(self) -> None:
         hit = self.selected()
-        if hit and self.focused is self.query_one(PagedTable):
+        if hit and self.focused is self.picker.table:
             self.app.open_patient(hit.id, edit=True)
 
 
