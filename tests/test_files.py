@@ -23,7 +23,7 @@ from moa_tui.services.files import (
     where_export_goes,
     write_private,
 )
-from moa_tui.services.frontdesk.frontdesk import save_receipt_pdf
+from moa_tui.services.frontdesk.payments import save_receipt_pdf
 from moa_tui.services.scheduling.day_sheet import day_sheet_pdf, save_day_sheet_text
 from moa_tui.services.scheduling.ical import export_icalendar
 from moa_tui.services.security.audit import export_audit_csv
@@ -252,7 +252,7 @@ def test_the_export_folder_setting_is_checked(demo_db, tmp_path):
 
 
 def _receipt(desk):
-    from moa_tui.services.frontdesk.frontdesk import collect_payment
+    from moa_tui.services.frontdesk.payments import collect_payment
 
     patient = Patient.select().first()
     return collect_payment(desk, patient.id, "5.00", "cash", "", None, "Co-pay")

@@ -20,8 +20,6 @@ from moa_tui.services.errors import ServiceError, ValidationError
 from moa_tui.services.frontdesk.flow_board import flow_board
 from moa_tui.services.frontdesk.frontdesk import (
     balance_of,
-    collect_payment,
-    receipt_text,
     record_eligibility,
     set_self_pay,
     tick_intake,
@@ -35,6 +33,7 @@ from moa_tui.services.frontdesk.kiosk import (
     kiosk_find,
     waiting_room,
 )
+from moa_tui.services.frontdesk.payments import collect_payment, receipt_text
 from moa_tui.services.patients.patients import PossibleDuplicates, create_patient, search_patients
 from moa_tui.services.patients.registration import (
     likely_duplicates,

@@ -27,7 +27,7 @@ from moa_tui.db.database import db, open_database
 from moa_tui.db.models import ClinicSettings, StaffMember
 from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.errors import ServiceError
-from moa_tui.services.frontdesk import frontdesk
+from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
 from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
@@ -365,8 +365,8 @@ PROGRAM_DATA_ONLY = {
 # the file with no transaction open, then records it in another): fuzzed as a whole.
 COMPOSITES = {
     "export_audit_csv": audit_service.export_audit_csv,
-    "save_receipt_pdf": frontdesk.save_receipt_pdf,
-    "save_visit_slip": frontdesk.save_visit_slip,
+    "save_receipt_pdf": payments.save_receipt_pdf,
+    "save_visit_slip": visit_slip.save_visit_slip,
 }
 
 

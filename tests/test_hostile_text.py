@@ -363,7 +363,7 @@ def _eligibility_reference(actor, value):
 def _payment(field: str):
     def call(actor, value):
         from moa_tui.db.models import AccountEntry
-        from moa_tui.services.frontdesk.frontdesk import collect_payment
+        from moa_tui.services.frontdesk.payments import collect_payment
 
         text = {"reference": "A1", "description": "Payment", field: value}
         collect_payment(actor, 1, "5", "card", text["reference"], None, text["description"])

@@ -19,7 +19,7 @@ from moa_tui.db.models import Appointment, AuditEvent, Claim, Coverage, IntakeIt
 from moa_tui.screens.frontdesk.visit import CheckInScreen
 from moa_tui.screens.patients.patients import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
-from moa_tui.services.frontdesk.frontdesk import Receipt
+from moa_tui.services.frontdesk.payments import Receipt
 from moa_tui.services.patients import privacy
 from moa_tui.services.patients.patients import ReasonRequired, open_patient
 from moa_tui.services.scheduling.schedule import _row
@@ -92,7 +92,7 @@ class Case:
         p, c = self.patient, self.claim
         tmp = self.tmp_path
         from moa_tui.services.billing import claims
-        from moa_tui.services.frontdesk import frontdesk
+        from moa_tui.services.frontdesk import frontdesk, payments, visit_slip
         from moa_tui.services.patients import patients, registration
         from moa_tui.services.scheduling.booking import appointment_history
 
@@ -138,15 +138,15 @@ class Case:
                 a, appt().id, appt().version, True
             ),
             "frontdesk.tick_intake": lambda a: frontdesk.tick_intake(a, appt().id, self.item.id),
-            "frontdesk.collect_payment": lambda a: frontdesk.collect_payment(
+            "payments.collect_payment": lambda a: payments.collect_payment(
                 a, p.id, "5.00", "cash"
             ),
             # The PDFs are written with no transaction open: their checked step is walked
             # through the job that prints them.
-            "frontdesk._may_print_receipt": lambda a: frontdesk.save_receipt_pdf(
+            "payments._may_print_receipt": lambda a: payments.save_receipt_pdf(
                 a, receipt(), str(tmp / f"r{len(list(tmp.iterdir()))}.pdf")
             ),
-            "frontdesk._visit_slip_title": lambda a: frontdesk.save_visit_slip(
+            "visit_slip._visit_slip_title": lambda a: visit_slip.save_visit_slip(
                 a, _row(appt()), None, str(tmp / f"s{len(list(tmp.iterdir()))}.pdf")
             ),
             "claims.open_claim": lambda a: claims.open_claim(a, c.id),

@@ -15,18 +15,20 @@ from ...services.errors import ServiceError
 from ...services.frontdesk.frontdesk import (
     ELIGIBILITY_LABELS,
     METHODS,
-    PAYMENT_METHODS,
-    Receipt,
     VisitDesk,
-    collect_payment,
-    receipt_text,
     record_eligibility,
-    save_receipt_pdf,
-    save_visit_slip,
     set_self_pay,
     tick_intake,
     visit_desk,
 )
+from ...services.frontdesk.payments import (
+    PAYMENT_METHODS,
+    Receipt,
+    collect_payment,
+    receipt_text,
+    save_receipt_pdf,
+)
+from ...services.frontdesk.visit_slip import save_visit_slip
 from ...services.scheduling.availability import list_types
 from ...services.scheduling.booking import Slot, SlotFilter, book_appointment, find_open_slots
 from ...services.scheduling.schedule import InsuranceNotVerified, ScheduleRow, advance, check_in

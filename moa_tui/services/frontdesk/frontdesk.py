@@ -1,5 +1,6 @@
-"""The desk's part of a visit: insurance verification, intake forms, co-pays and the
-patient's account, receipts. Rooms and the flow board are in flow_board.py."""
+"""The desk's part of a visit: insurance verification, intake forms, what the visit's
+co-pay is and what was paid. Taking payments and receipts are in payments.py, the visit
+slip in visit_slip.py, rooms and the flow board in flow_board.py."""
 
 from __future__ import annotations
 
@@ -11,21 +12,17 @@ from peewee import fn
 from ...db.models import (
     AccountEntry,
     Appointment,
-    ClinicSettings,
     Coverage,
     EligibilityCheck,
     IntakeItem,
     IntakeRecord,
-    Patient,
     Payer,
     StaffMember,
     TypeIntakeItem,
 )
-from ...text import latin1
 from .. import clock
 from ..core import audit, get_or_refuse, writer
 from ..errors import ServiceError, ValidationError
-from ..files import save_export
 from ..patients.privacy import require_access
 from ..scheduling.schedule import (
     ScheduleRow,
@@ -33,7 +30,7 @@ from ..scheduling.schedule import (
     _row,
     insurance_verified,
 )
-from ..validate import clean_text, format_money, parse_money
+from ..validate import clean_text
 
 ELIGIBILITY_LABELS = {
     "verified": "Verified",
@@ -41,7 +38,6 @@ ELIGIBILITY_LABELS = {
     "inactive": "Inactive",
 }
 METHODS = {"phone": "Phone call", "portal": "Payer portal", "edi": "270/271 inquiry"}
-PAYMENT_METHODS = {"cash": "Cash", "check": "Check", "card": "Card"}
 
 
 @dataclass(frozen=True)
@@ -64,21 +60,6 @@ class VisitDesk:
     def copay_due_cents(self) -> int:
         """What is still to collect of the co-pay (never below zero)."""
         return max(self.copay_cents - self.copay_collected_cents, 0)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    number: int
-    at: dt.datetime  # clinic local
-    clinic: str
-    patient: str
-    mrn: str
-    description: str
-    amount_cents: int
-    method: str
-    reference: str
-    staff: str
-    balance_after_cents: int
 
 
 def _primary(patient_id: int, day: dt.date) -> Coverage | None:
@@ -277,204 +258,3 @@ def tick_intake(actor: StaffMember, appointment_id: int, item_id: int) -> VisitD
         detail=item.name,
     )
     return visit_desk.__wrapped__(actor, a.id)
-
-
-def _next_receipt() -> int:
-    return (AccountEntry.select(fn.MAX(AccountEntry.receipt_no)).scalar() or 1000) + 1
-
-
-@writer("checkin")
-def collect_payment(
-    actor: StaffMember,
-    patient_id: int,
-    amount: str,
-    method: str,
-    reference: str = "",
-    appointment_id: int | None = None,
-    description: str = "Payment",
-) -> Receipt:
-    """Take a payment (cash, check with its number, card with its reference) into the
-    patient's account and return the receipt. A co-pay (description "Co-pay") first posts
-    the co-pay as a charge of the visit, once: the visit's co-pay, so that a part paid now
-    leaves the rest due on the account (the amount taken when it is more)."""
-    patient = require_access(actor, patient_id, "payment and balance")
-    cents = parse_money("amount", amount)
-    if cents == 0:
-        raise ValidationError.one("amount", "The amount is zero.")
-    if cents > 10_000_000:
-        raise ValidationError.one("amount", "That amount is too large for the desk.")
-    if method not in PAYMENT_METHODS:
-        raise ValidationError.one("method", "Cash, check or card.")
-    reference = clean_text("reference", reference, max_len=40, label="Reference")
-    if method in ("check", "card") and not reference:
-        label = "check number" if method == "check" else "card approval reference"
-        raise ValidationError.one("reference", f"Note the {label}.")
-    description = clean_text(
-        "description", description, max_len=120, required=True, label="Description"
-    )
-    appointment = (
-        get_or_refuse(Appointment, appointment_id, "appointment") if appointment_id else None
-    )
-    now = clock.now_utc()
-    if description == "Co-pay" and appointment is not None:
-        already = (
-            AccountEntry.select()
-            .where(
-                (AccountEntry.appointment == appointment)
-                & (AccountEntry.kind == "charge")
-                & (AccountEntry.description == "Co-pay")
-            )
-            .exists()
-        )
-        if not already:
-            AccountEntry.create(
-                patient=patient,
-                appointment=appointment,
-                kind="charge",
-                cents=max(_visit_copay(appointment), cents),
-                description="Co-pay",
-                staff=actor,
-                at=now,
-            )
-    number = _next_receipt()
-    AccountEntry.create(
-        patient=patient,
-        appointment=appointment,
-        kind="payment",
-        cents=-cents,
-        description=description,
-        method=method,
-        reference=reference,
-        receipt_no=number,
-        staff=actor,
-        at=now,
-    )
-    balance = balance_of(patient.id)
-    audit(
-        actor,
-        "payment.collect",
-        patient_id=patient.id,
-        entity="account",
-        detail=f"{format_money(cents)} {method} {reference} receipt {number}",
-    )
-    clinic = ClinicSettings.select().first()
-    return Receipt(
-        number,
-        clock.utc_to_local(now),
-        clinic.name if clinic else "",
-        f"{patient.first_name} {patient.last_name}",
-        patient.mrn,
-        description,
-        cents,
-        PAYMENT_METHODS[method],
-        reference,
-        actor.full_name,
-        balance,
-    )
-
-
-def receipt_text(r: Receipt) -> str:
-    """A plain-text receipt (also what the PDF shows)."""
-    lines = [
-        r.clinic,
-        f"Receipt {r.number}    {r.at:%m/%d/%Y %H:%M}",
-        f"Patient: {r.patient} (MRN {r.mrn})",
-        f"{r.description}: {format_money(r.amount_cents)}",
-        f"Paid by {r.method}" + (f" ({r.reference})" if r.reference else ""),
-        f"Balance after payment: {format_money(r.balance_after_cents)}",
-        f"Received by {r.staff}",
-        "Thank you.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _pdf(title: str, lines: list[str]) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="letter")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 9, latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
-    for line in lines:
-        pdf.cell(0, 6, latin1(line), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-@writer("checkin", changes=())  # a writer: a restricted record's read is audited
-def _may_print_receipt(actor: StaffMember, receipt: Receipt) -> int:
-    """The receipt's patient id, once the account may print it (restricted records too)."""
-    patient = Patient.get_or_none(Patient.mrn == receipt.mrn)
-    if patient is None:
-        raise ServiceError("That receipt's patient no longer exists.")
-    require_access(actor, patient, f"receipt {receipt.number}")
-    return patient.id
-
-
-def save_receipt_pdf(
-    actor: StaffMember, receipt: Receipt, path: str, overwrite: bool = False
-) -> str:
-    """The receipt as a PDF file (readable by its owner only; a bare name goes to the
-    export folder). Refuses what files.write_private refuses, an existing file unless
-    *overwrite*."""
-    patient_id = _may_print_receipt(actor, receipt)
-    lines = receipt_text(receipt).splitlines()
-    target = save_export(
-        actor,
-        path,
-        _pdf(lines[0], lines[1:]),
-        action="receipt.pdf",
-        detail=f"receipt {receipt.number}",
-        overwrite=overwrite,
-        patient_id=patient_id,
-    )
-    return str(target)
-
-
-def visit_slip_lines(row: ScheduleRow, next_visit: ScheduleRow | None) -> list[str]:
-    lines = [
-        f"Patient: {row.patient}",
-        f"Seen: {row.starts_at:%A %m/%d/%Y %H:%M} by {row.provider} ({row.appt_type})",
-        "",
-    ]
-    if next_visit is not None:
-        lines += [
-            "Your next appointment:",
-            f"  {next_visit.starts_at:%A %m/%d/%Y at %H:%M} with {next_visit.provider}",
-            "  Please call us at least 24 hours ahead if you cannot come.",
-        ]
-    else:
-        lines.append("No follow-up appointment was booked.")
-    return lines
-
-
-@writer("checkin", changes=())  # as _may_print_receipt
-def _visit_slip_title(actor: StaffMember, row: ScheduleRow) -> str:
-    """The slip's title, once the account may print this patient's slip."""
-    require_access(actor, row.patient_id, "visit slip")
-    clinic = ClinicSettings.select().first()
-    return f"{clinic.name if clinic else ''}: visit slip"
-
-
-def save_visit_slip(
-    actor: StaffMember,
-    row: ScheduleRow,
-    next_visit: ScheduleRow | None,
-    path: str,
-    overwrite: bool = False,
-) -> str:
-    """The visit slip with the next appointment, as a PDF file (as save_receipt_pdf)."""
-    title = _visit_slip_title(actor, row)
-    target = save_export(
-        actor,
-        path,
-        _pdf(title, visit_slip_lines(row, next_visit)),
-        action="visit_slip.pdf",
-        detail="visit slip",
-        overwrite=overwrite,
-        entity="appointment",
-        entity_id=row.id,
-        patient_id=row.patient_id,
-    )
-    return str(target)
