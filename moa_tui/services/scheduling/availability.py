@@ -225,3 +225,38 @@ def remove_block(actor: StaffMember, block_id: int) -> None:
         detail=f"{block.starts_at:%Y-%m-%d %H:%M}: {block.reason}",
     )
     block.delete_instance()
+
+
+# --- whether blocked time covers the working day ---------------------------------------
+
+DAY_MINUTES = 24 * 60
+
+
+def minute_of(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def working_spans(day: dt.date, hours) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(start, end) of each block of *hours* on *day*; an end of 00:00 is midnight after."""
+    midnight = dt.datetime.combine(day, dt.time.min)
+    return [
+        (dt.datetime.combine(day, s), midnight + dt.timedelta(minutes=minute_of(e) or DAY_MINUTES))
+        for s, e in hours
+    ]
+
+
+def covering_reason(spans, blocks) -> str:
+    """The reason of the blocks if together they cover every (start, end) span; else ""."""
+    reasons: list[str] = []
+    for s, e in spans:
+        t = s
+        for b in sorted(blocks, key=lambda b: b.starts_at):
+            if b.starts_at <= t < b.ends_at:
+                t = b.ends_at
+                if b.reason not in reasons:
+                    reasons.append(b.reason)
+            if t >= e:
+                break
+        if t < e:
+            return ""
+    return "; ".join(reasons)

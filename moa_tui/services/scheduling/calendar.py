@@ -1,5 +1,5 @@
-"""What the calendar views read: one day across providers as a time grid, one provider's
-week, and a month of booked counts with the clinic's closed days."""
+"""What the calendar views read: one day across providers as a time grid and one
+provider's week. The month of booked counts is month.py (its names importable here too)."""
 
 from __future__ import annotations
 
@@ -20,19 +20,19 @@ from ..parsing import (  # noqa: F401
     parse_when,
     provider_list_text,
 )
-from ..validate import DATE_MAX, DATE_MIN, check_date
-from .availability import blocked_between, provider_hours
+from ..validate import check_date
+from .availability import DAY_MINUTES, blocked_between, covering_reason, minute_of, provider_hours
 from .schedule import (
     ACTIVE,
     SCHEDULE_LIMIT,
     STATUS_LABELS,
     DayCounts,
     ProviderInfo,
+    active_providers,
     patient_display,
 )
 
 SLOT_MINUTES = 15  # one row of a time grid
-DAY_MINUTES = 24 * 60
 DEFAULT_RANGE = (8 * 60, 17 * 60)  # rows to show when nobody works that day
 # What a grid shows: everything that holds a slot, and no-shows (the desk wants to see
 # them); cancelled and rescheduled appointments are only in the list view.
@@ -92,9 +92,10 @@ class GridColumn:
         """The reason, when blocked time covers all of the day's working hours (the whole
         day if the provider does not work that day); else ""."""
         start = dt.datetime.combine(self.day, dt.time.min)
-        spans = [(start + _td(s), start + _td(e)) for s, e in self.hours] or [
-            (start, start + _td(DAY_MINUTES))
-        ]
+        spans = [
+            (start + dt.timedelta(minutes=s), start + dt.timedelta(minutes=e))
+            for s, e in self.hours
+        ] or [(start, start + dt.timedelta(minutes=DAY_MINUTES))]
         return covering_reason(spans, self.blocks)
 
 
@@ -142,72 +143,9 @@ class WeekGridData:
         return sum(c.booked for c in self.columns)
 
 
-@dataclass(frozen=True)
-class MonthDay:
-    day: dt.date
-    booked: int
-    closed: str  # the reason when the clinic is closed all day; else ""
-    part_closed: str  # the reason when the clinic is closed part of the working day
-    working: bool  # some provider has hours on that weekday
-    by_provider: dict[int, int]  # provider id -> booked (those with any)
-    away: tuple[int, ...]  # providers whose own blocked time covers their working day
-    counts: DayCounts = DayCounts()  # booked is ``booked``; no-shows, cancelled, moved apart
-
-
-@dataclass(frozen=True)
-class MonthData:
-    year: int
-    month: int
-    days: list[MonthDay]  # the 1st to the last of the month
-    providers: list[ProviderInfo]  # the active providers, for by_provider and away
-
-    @property
-    def booked(self) -> int:
-        return sum(d.booked for d in self.days)
-
-    @property
-    def counts(self) -> DayCounts:
-        return sum((d.counts for d in self.days), DayCounts())
-
-    def get(self, day: dt.date) -> MonthDay | None:
-        if (day.year, day.month) != (self.year, self.month):
-            return None
-        return self.days[day.day - 1]
-
-
-def _td(minutes: int) -> dt.timedelta:
-    return dt.timedelta(minutes=minutes)
-
-
-def _minute(t: dt.time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def covering_reason(spans, blocks) -> str:
-    """The reason of the blocks if together they cover every (start, end) span; else ""."""
-    reasons: list[str] = []
-    for s, e in spans:
-        t = s
-        for b in sorted(blocks, key=lambda b: b.starts_at):
-            if b.starts_at <= t < b.ends_at:
-                t = b.ends_at
-                if b.reason not in reasons:
-                    reasons.append(b.reason)
-            if t >= e:
-                break
-        if t < e:
-            return ""
-    return "; ".join(reasons)
-
-
 def week_start(day: dt.date) -> dt.date:
     """The Monday of *day*'s week."""
     return day - dt.timedelta(days=day.weekday())
-
-
-def _providers() -> list[ProviderInfo]:
-    query = Provider.select().where(Provider.active).order_by(Provider.full_name)
-    return [ProviderInfo(p.id, p.full_name, p.short_name) for p in query]
 
 
 def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit: int):
@@ -276,7 +214,7 @@ def _column(provider: ProviderInfo, day: dt.date, hours, blocks, appointments) -
         provider=provider.short_name,
         day=day,
         hours=tuple(
-            (_minute(s), _minute(e) or DAY_MINUTES)
+            (minute_of(s), minute_of(e) or DAY_MINUTES)
             for s, e in hours.get((provider.id, day.weekday()), ())
         ),
         blocks=tuple(
@@ -299,7 +237,7 @@ def _row_range(columns: list[GridColumn]) -> tuple[int, int]:
             starts.append(s)
             ends.append(e)
         for a in c.appointments:
-            m = _minute(a.starts_at.time())
+            m = minute_of(a.starts_at.time())
             starts.append(m)
             ends.append(min(DAY_MINUTES, m + a.minutes))
     if not starts:
@@ -314,7 +252,7 @@ def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
     """One day for every active provider: their working hours, blocked time (their own
     and the clinic's closed time), and the appointments with their type's colour."""
     check_date("day", day)
-    providers = _providers()
+    providers = active_providers()
     ids = [p.id for p in providers]
     start = dt.datetime.combine(day, dt.time.min)
     end = start + dt.timedelta(days=1)
@@ -331,7 +269,7 @@ def week_grid(actor: StaffMember, day: dt.date, provider_id: int | None = None) 
     """Monday to Sunday of *day*'s week for one provider (the first one if none is
     given): hours, blocked time and appointments per day."""
     check_date("day", day)
-    providers = _providers()
+    providers = active_providers()
     if provider_id is None:
         if not providers:
             raise ValidationError.one("provider", "The clinic has no active providers.")
@@ -354,108 +292,5 @@ def week_grid(actor: StaffMember, day: dt.date, provider_id: int | None = None) 
     return WeekGridData(provider, providers, monday, columns, first, last, counts)
 
 
-@reader("schedule.read")
-def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
-    """Each day of a month with its count of booked appointments (those holding a slot),
-    in all and by provider (one GROUP BY query, not a row per appointment); whether the
-    clinic is closed, who is away, and whether anyone works that weekday."""
-    if not 1 <= month <= 12:
-        raise ValidationError.one("month", "A month is 1 to 12.")
-    if not DATE_MIN.year <= year <= DATE_MAX.year:
-        raise ValidationError.one("year", f"A year is {DATE_MIN.year} to {DATE_MAX.year}.")
-    first = dt.date(year, month, 1)
-    after = dt.date(year + month // 12, month % 12 + 1, 1)
-    start = dt.datetime.combine(first, dt.time.min)
-    end = dt.datetime.combine(after, dt.time.min)
-    # date(starts_at) is plain SQL in SQLite and PostgreSQL alike.
-    day_col = fn.date(Appointment.starts_at)
-    counts: dict[dt.date, dict[int, int]] = {}
-    statuses: dict[dt.date, list[tuple[str, int]]] = {}
-    query = (
-        Appointment.select(
-            day_col.alias("day"),
-            Appointment.provider,
-            Appointment.status,
-            fn.COUNT(Appointment.id).alias("n"),
-        )
-        .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
-        .group_by(day_col, Appointment.provider, Appointment.status)
-        .tuples()
-    )
-    for key, provider_id, status, n in query:
-        # peewee may hand the key back as text or (through the column's converter) as a
-        # datetime at midnight.
-        day = dt.date.fromisoformat(str(key)[:10])
-        statuses.setdefault(day, []).append((status, n))
-        if status in ACTIVE:
-            by_provider = counts.setdefault(day, {})
-            by_provider[provider_id] = by_provider.get(provider_id, 0) + n
-    providers = _providers()
-    provider_ids = [p.id for p in providers]
-    hours = provider_hours(provider_ids)
-    by_weekday: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    for (_pid, weekday), blocks in hours.items():
-        by_weekday.setdefault(weekday, []).extend(blocks)
-    all_blocks = blocked_between(provider_ids, start, end)
-    clinic_blocks = [b for b in all_blocks if b.provider_id is None]
-    days = []
-    for offset in range((after - first).days):
-        day = first + dt.timedelta(days=offset)
-        day_start = dt.datetime.combine(day, dt.time.min)
-        day_end = day_start + dt.timedelta(days=1)
-        blocks = [b for b in clinic_blocks if b.starts_at < day_end and b.ends_at > day_start]
-        working = by_weekday.get(day.weekday(), [])
-        spans = [
-            (dt.datetime.combine(day, s), day_start + _td(_minute(e) or DAY_MINUTES))
-            for s, e in working
-        ] or [(day_start, day_end)]
-        closed = covering_reason(spans, blocks) if blocks else ""
-        part = ""
-        if blocks and not closed:
-            touching = [
-                b for b in blocks if any(b.starts_at < e and b.ends_at > s for s, e in spans)
-            ]
-            part = "; ".join(dict.fromkeys(b.reason for b in touching))
-        away = tuple(
-            pid
-            for pid in provider_ids
-            if (pid, day.weekday()) in hours
-            and covering_reason(
-                [
-                    (dt.datetime.combine(day, s), day_start + _td(_minute(e) or DAY_MINUTES))
-                    for s, e in hours[(pid, day.weekday())]
-                ],
-                [
-                    b
-                    for b in all_blocks
-                    if b.provider_id == pid and b.starts_at < day_end and b.ends_at > day_start
-                ],
-            )
-        )
-        booked = counts.get(day, {})
-        days.append(
-            MonthDay(
-                day,
-                sum(booked.values()),
-                closed,
-                part,
-                bool(working),
-                dict(booked),
-                away,
-                DayCounts.of(statuses.get(day, ())),
-            )
-        )
-    return MonthData(year, month, days, providers)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day *months* later (or earlier), kept inside the month (Jan 31 -> Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+# The month view's names, for the screens that import them from here.
+from .month import MonthData, MonthDay, add_months, month_overview  # noqa: E402, F401

@@ -191,10 +191,15 @@ def _appointments():
     )
 
 
-@reader("schedule.read")
-def list_providers(actor: StaffMember) -> list[ProviderInfo]:
+def active_providers() -> list[ProviderInfo]:
+    """The providers who see patients, by name (inside the caller's transaction)."""
     query = Provider.select().where(Provider.active).order_by(Provider.full_name)
     return [ProviderInfo(p.id, p.full_name, p.short_name) for p in query]
+
+
+@reader("schedule.read")
+def list_providers(actor: StaffMember) -> list[ProviderInfo]:
+    return active_providers()
 
 
 @reader("schedule.read")
