@@ -15,7 +15,7 @@ from ...db.models import Appointment, Patient, Provider, StaffMember
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
-from ..patients.patients import name_key
+from ..patients.patient_form import name_key
 from ..scheduling.schedule import DETAILS_CHANGED_NOTE, _set_status
 from ..validate import clean_text, format_phone, parse_dob
 

@@ -24,46 +24,24 @@ from ..errors import Conflict, ServiceError, ValidationError
 from ..scheduling.schedule import STATUS_LABELS
 from ..validate import (
     check_limit,
-    clean_name,
     clean_text,
     format_money,
     format_phone,
     parse_dob,
-    parse_email,
-    parse_phone,
-    parse_state,
-    parse_zip,
+)
+
+# The registration form's fields and how a typed form is cleaned; importable here too.
+from .patient_form import (  # noqa: F401
+    FORM_FIELDS,
+    PHONE_FIELDS,
+    PREFERRED_PHONES,
+    SEXES,
+    clean_patient,
+    name_key,
 )
 from .privacy import ReasonRequired, grant_access, require_access  # noqa: F401 (re-exported)
 
 SEARCH_LIMIT = 50
-SEXES = {"F": "Female", "M": "Male", "X": "Non-binary", "U": "Unknown"}
-# The fields a registration form edits, in form order.
-FORM_FIELDS = (
-    "last_name",
-    "first_name",
-    "dob",
-    "sex",
-    "phone_mobile",
-    "phone_home",
-    "email",
-    "address1",
-    "city",
-    "state",
-    "zip",
-    "preferred_name",
-    "phone_work",
-    "preferred_phone",
-    "language",
-    "emergency_name",
-    "emergency_relation",
-    "emergency_phone",
-    "guarantor_name",
-    "guarantor_relation",
-    "guarantor_phone",
-)
-PHONE_FIELDS = ("phone_mobile", "phone_home", "phone_work", "emergency_phone", "guarantor_phone")
-PREFERRED_PHONES = ("mobile", "home", "work")
 
 
 @dataclass(frozen=True)
@@ -113,10 +91,6 @@ class PatientChart:
     def age(self, today: dt.date) -> int:
         years = today.year - self.dob.year
         return years - ((today.month, today.day) < (self.dob.month, self.dob.day))
-
-
-def name_key(name: str) -> str:
-    return name.casefold()
 
 
 def _prefix(column, text: str):
@@ -282,55 +256,6 @@ def _check_version(p: Patient, version: int) -> None:
         )
 
 
-def clean_patient(data: dict[str, str]) -> dict:
-    """Check every field of a registration form; all problems are reported at once."""
-    today = clock.today()
-    checks = {
-        "last_name": lambda v: clean_name("last_name", v, "Last name"),
-        "first_name": lambda v: clean_name("first_name", v, "First name"),
-        "dob": lambda v: parse_dob("dob", v, today=today),
-        "sex": _parse_sex,
-        "phone_mobile": lambda v: parse_phone("phone_mobile", v, label="Mobile phone"),
-        "phone_home": lambda v: parse_phone("phone_home", v, label="Home phone"),
-        "email": lambda v: parse_email("email", v),
-        "address1": lambda v: clean_text("address1", v, max_len=120, label="Address"),
-        "city": lambda v: clean_text("city", v, max_len=60, label="City"),
-        "state": lambda v: parse_state("state", v),
-        "zip": lambda v: parse_zip("zip", v),
-        "preferred_name": lambda v: clean_text(
-            "preferred_name", v, max_len=60, label="Preferred name"
-        ),
-        "phone_work": lambda v: parse_phone("phone_work", v, label="Work phone"),
-        "preferred_phone": _parse_preferred_phone,
-        "language": lambda v: clean_text("language", v, max_len=40, label="Language"),
-        "emergency_name": lambda v: clean_text(
-            "emergency_name", v, max_len=80, label="Emergency contact"
-        ),
-        "emergency_relation": lambda v: clean_text(
-            "emergency_relation", v, max_len=30, label="Relationship"
-        ),
-        "emergency_phone": lambda v: parse_phone("emergency_phone", v, label="Emergency phone"),
-        "guarantor_name": lambda v: clean_text(
-            "guarantor_name", v, max_len=80, label="Responsible party"
-        ),
-        "guarantor_relation": lambda v: clean_text(
-            "guarantor_relation", v, max_len=30, label="Relationship"
-        ),
-        "guarantor_phone": lambda v: parse_phone("guarantor_phone", v, label="Their phone"),
-    }
-    clean, errors = {}, {}
-    for name, check in checks.items():
-        try:
-            clean[name] = check(data.get(name, ""))
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
-    clean["last_key"] = name_key(clean["last_name"])
-    clean["first_key"] = name_key(clean["first_name"])
-    return clean
-
-
 @reader("patient.read")
 def clinic_state(actor: StaffMember) -> str:
     """The state a new registration starts with (shown and saved as a real value): the
@@ -338,20 +263,6 @@ def clinic_state(actor: StaffMember) -> str:
     address = (ClinicSettings.select(ClinicSettings.address).scalar() or "").strip()
     found = re.search(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?$", address)
     return found.group(1) if found else ""
-
-
-def _parse_preferred_phone(value: str | None) -> str:
-    text = (value or "mobile").strip().lower() or "mobile"
-    if text not in PREFERRED_PHONES:
-        raise ValidationError.one("preferred_phone", "mobile, home or work.")
-    return text
-
-
-def _parse_sex(value: str | None) -> str:
-    text = (value or "U").strip().upper()[:1] or "U"
-    if text not in SEXES:
-        raise ValidationError.one("sex", "Sex is F, M, X or U (unknown).")
-    return text
 
 
 def _next_mrn() -> str:
