@@ -15,7 +15,8 @@ from moa_tui.db.models import (
     BlockedTime,
     ProviderHours,
 )
-from moa_tui.screens.scheduling.calendar import DayGridScreen, MonthScreen, WeekScreen
+from moa_tui.screens.scheduling.calendar import DayGridScreen, WeekScreen
+from moa_tui.screens.scheduling.month import MonthScreen
 from moa_tui.screens.scheduling.hours import ConfirmDialog, HoursScreen, TypesScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.availability import add_block, availability

@@ -6,10 +6,19 @@ from textual.widgets import DataTable, Static
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let every service call finish and its answer reach the screen."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+    """Let every service call finish and its answer reach the screen. Service calls are
+    thread workers; a flow that awaits its dialogs is an async worker waiting for a key,
+    so it is not waited for, but the calls it makes in turn are (until *rounds* rounds
+    in a row start no new call)."""
+    quiet = 0
+    for _ in range(rounds * 10):
+        calls = [w for w in pilot.app.workers if w._thread_worker and not w.is_finished]
+        if calls:  # (an empty list would mean every worker to wait_for_complete)
+            await pilot.app.workers.wait_for_complete(calls)
         await pilot.pause()
+        quiet = 0 if calls else quiet + 1
+        if quiet >= rounds:
+            return
 
 
 def static_text(app, selector: str) -> str:

@@ -4,6 +4,7 @@ and a restricted record's reason asked for (by the app) before the call is repea
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -160,3 +161,23 @@ class ServiceCaller:
 
     def show_error(self, error: ServiceError) -> None:
         self.notify(visible(error), severity="error", timeout=8, markup=False)
+
+    async def ask_service(
+        self, service: Callable[..., Any], *args: Any, group: str = "default", **kwargs: Any
+    ) -> Any:
+        """call_service for a flow that reads top to bottom (an async worker awaiting its
+        dialogs): the service's answer, or None once a refusal has been shown (or when a
+        write of the same group is still in flight)."""
+        if group in self.WRITE_GROUPS and group in self._calls.writing:
+            self.app.bell()
+            return None
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def refused(error: ServiceError) -> None:
+            self.show_error(error)
+            answer.set_result(None)
+
+        self.call_service(
+            service, *args, then=answer.set_result, failed=refused, group=group, **kwargs
+        )
+        return await answer

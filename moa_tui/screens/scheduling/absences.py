@@ -14,8 +14,9 @@ from ...services.scheduling.schedule import ScheduleRow
 from ...ui.text import plain
 from ...widgets.dialogs import PickDialog
 from ...widgets.paged_table import PagedTable
-from .booking import BookingScreen, booked_message
+from .booking import BookingScreen
 from .calendar import ViewScreen
+from .typed import booked_message
 
 SHOWN_IN_DIALOG = 12  # the rest are in the worklist
 

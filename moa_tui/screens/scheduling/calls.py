@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -19,8 +20,9 @@ from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen
-from .booking import BookingScreen, booked_message, moved_message
+from .booking import BookingScreen
 from .offer import offer_freed_slot
+from .typed import booked_message, moved_message
 
 MAX_DAYS_AHEAD = 60
 # Outcomes after which the appointment stays on the list to be called again.
@@ -177,79 +179,74 @@ class CallsScreen(BackOut, PatientRowsScreen):
         self.set_title()
         self.reload()
 
-    def action_record(self, outcome: str) -> None:
+    @work(group="calls-record")
+    async def action_record(self, outcome: str) -> None:
+        """How the call went; a cancel asks once and then offers the freed slot to the
+        waitlist as x does; a reschedule opens the booking screen to move the visit."""
         item = self.selected()
         if item is None:
             return
         r = item.call
         if outcome == "cancelled":
-            # One question, then the freed slot is offered to the waitlist as x does.
-            def answered(yes: bool | None) -> None:
-                if yes and self.items.get(str(r.appointment_id)) is item:
-                    self._record(item, outcome)
-
-            self.app.push_screen(
+            yes = await self.app.push_screen_wait(
                 ConfirmDialog(
                     f"Cancel {r.patient} · {r.starts_at:%a %m/%d/%Y %H:%M} · {r.provider}? "
                     "The patient cancelled on the call.",
                     yes="cancel it",
-                ),
-                answered,
+                )
             )
+            if not yes or self.items.get(str(r.appointment_id)) is not item:
+                return
+        self._leave_row(item, outcome)
+        recorded = await self.ask_service(
+            record_call, r.appointment_id, r.version, outcome, group="write"
+        )
+        if recorded is None:
             return
-        self._record(item, outcome)
+        label = CALL_OUTCOMES[outcome].lower()
+        if outcome == "cancelled":
+            message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: cancelled; the slot is free."
+        elif outcome == "rescheduled":
+            message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: choose the new time."
+        elif outcome in CALL_AGAIN:
+            message = f"{r.patient}: {label}; stays on the list to call again."
+        else:
+            message = f"{r.patient}: {label}."
+        self.say(message, "green")
+        self.reload()
+        if outcome not in ("cancelled", "rescheduled"):
+            return
+        row = await self.ask_service(appointment_row, r.appointment_id, group="call-row")
+        if row is None:
+            return
+        if outcome == "cancelled":
+            booked = await offer_freed_slot(self, row)
+            if booked is not None:
+                self._from_waitlist(booked)
+            return
+        moved = await self.app.push_screen_wait(BookingScreen(moving=row))
+        if moved is None:
+            self.say(
+                f"Not moved yet: {row.patient} {row.starts_at:%m/%d/%Y %H:%M} · r on the "
+                "schedule moves it.",
+                "yellow",
+            )
+        else:
+            self.say(booked_message(moved, "Moved"), "green")
+        self.reload()
 
-    def _record(self, item: CallItem, outcome: str) -> None:
+    def _leave_row(self, item: CallItem, outcome: str) -> None:
+        """The recorded row cannot be called again until the list comes back (its version
+        moves on); after a call to repeat, the cursor goes on to the next call."""
         r = item.call
         table = self.query_one(PagedTable)
         if outcome in CALL_AGAIN:
-            # The row stays on the list: the cursor goes on to the next call.
             keys = list(self.items)
             index = keys.index(str(r.appointment_id))
             self._next_key = keys[index + 1] if index + 1 < len(keys) else None
             if self._next_key is not None:
                 table.move_cursor(row=table.cursor_row + 1)
-        # Until the list comes back the row cannot be called again (its version moves on).
         del self.items[str(r.appointment_id)]
-
-        def done(_result: str) -> None:
-            label = CALL_OUTCOMES[outcome].lower()
-            if outcome == "cancelled":
-                message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: cancelled; the slot is free."
-                self.call_service(
-                    appointment_row,
-                    r.appointment_id,
-                    then=lambda slot: offer_freed_slot(self, slot, self._from_waitlist),
-                )
-            elif outcome == "rescheduled":
-                message = f"{r.patient} {r.starts_at:%m/%d/%Y %H:%M}: choose the new time."
-                self.call_service(appointment_row, r.appointment_id, then=self._move)
-            elif outcome in CALL_AGAIN:
-                message = f"{r.patient}: {label}; stays on the list to call again."
-            else:
-                message = f"{r.patient}: {label}."
-            self.say(message, "green")
-            self.reload()
-
-        self.call_service(
-            record_call, r.appointment_id, r.version, outcome, then=done, group="write"
-        )
-
-    def _move(self, row: ScheduleRow) -> None:
-        """5: the call was a reschedule; the booking screen moves the visit."""
-
-        def moved(new: ScheduleRow | None) -> None:
-            if new is None:
-                self.say(
-                    f"Not moved yet: {row.patient} {row.starts_at:%m/%d/%Y %H:%M} · r on the "
-                    "schedule moves it.",
-                    "yellow",
-                )
-            else:
-                self.say(booked_message(new, "Moved"), "green")
-            self.reload()
-
-        self.app.push_screen(BookingScreen(moving=row), moved)
 
     def _from_waitlist(self, row: ScheduleRow) -> None:
         if row.moved_from is not None:

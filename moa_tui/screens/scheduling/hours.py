@@ -1,41 +1,34 @@
 """Managers' screens for when the clinic works: each provider's weekly hours, blocked
-time and closed days (HoursScreen), and the appointment types (TypesScreen)."""
+time and closed days (HoursScreen); the appointment types are types.py's."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color, ColorParseError
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from ...services import clock
-from ...services.errors import ValidationError
 from ...services.scheduling.absences import booked_during
 from ...services.scheduling.availability import (
     Availability,
     BlockInfo,
-    TypeInfo,
     add_block,
     availability,
     hours_text,
-    list_types,
     remove_block,
-    save_type,
     set_hours,
 )
-from ...services.scheduling.calendar import parse_provider_list, parse_when, provider_list_text
+from ...services.scheduling.calendar import parse_when
 from ...services.scheduling.schedule import ProviderInfo, list_providers
 from ...ui.text import plain
-from ...widgets.day_grid import type_style
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import RowTable
 from .absences import RescheduleListScreen, covered_dialog
 from .calendar import ViewScreen
+from .types import TypesScreen
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BLOCK_DAYS_AHEAD = 120
@@ -72,29 +65,6 @@ def hours_total(blocks: list[tuple[str, str]]) -> str:
         minutes += (eh * 60 + em) - (sh * 60 + sm)
     hours, rest = divmod(minutes, 60)
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y answers yes; n or Esc answers no."""
-
-    SCREEN_NAME = "Confirm"
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="hours.confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="hours.confirm.no"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.question), classes="dialog-title")
-            yield Static("y: yes · n or Esc: no", classes="hint", markup=False)
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class HoursScreen(ViewScreen):
@@ -366,147 +336,3 @@ class HoursScreen(ViewScreen):
 
     def action_types(self) -> None:
         self.app.push_screen(TypesScreen())
-
-
-def check_colour(field: str, value: str) -> None:
-    """The colour must be one the terminal can draw (a name like green, or #rrggbb)."""
-    text = (value or "").strip()
-    if not text:
-        return
-    try:
-        Color.parse(text)
-    except ColorParseError:
-        raise ValidationError.one(field, f"{text} is not a colour: try green or #3366cc.") from None
-
-
-class TypesScreen(ViewScreen):
-    """Appointment types: name, default length, colour, overbooking, who offers it."""
-
-    VIEW_TITLE = "Appointment types"
-    BINDINGS = [
-        Binding("e", "edit_type", "Edit", id="types.edit"),
-        Binding("n", "new_type", "New type", id="types.new_type"),
-    ]
-    ACTION_PERMISSIONS = {"edit_type": "schedule.admin", "new_type": "schedule.admin"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.types: dict[str, TypeInfo] = {}
-        self.providers: list[ProviderInfo] = []
-
-    def compose_body(self) -> ComposeResult:
-        yield Static("Enter or e edits the type · n adds one", id="types-hint", classes="toolbar")
-        yield RowTable(id="types-table", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        self.set_title()
-        table = self.query_one(DataTable)
-        table.add_column("Name", width=16)
-        table.add_column("Length", width=7)
-        table.add_column("Colour", width=11)
-        table.add_column("Overbook", width=8)
-        table.add_column("Offered by")
-        table.focus()
-
-    def reload(self) -> None:
-        self.call_service(list_providers, then=self._got_providers, group="providers")
-
-    def _got_providers(self, providers: list[ProviderInfo]) -> None:
-        self.providers = providers
-        self.call_service(list_types, then=self._show, group="types")
-
-    def _show(self, types: list[TypeInfo]) -> None:
-        table = self.query_one(DataTable)
-        keep = self.selected_key()
-        table.clear()
-        self.types = {str(t.id): t for t in types}
-        for t in types:
-            swatch = Text("  ", style=type_style(t.color) or "") + plain(f" {t.color or '-'}")
-            table.add_row(
-                plain(t.name),
-                f"{t.default_minutes} min",
-                swatch,
-                "yes" if t.allow_overbook else "no",
-                plain(provider_list_text(t.provider_ids, self.providers)),
-                key=str(t.id),
-            )
-        if keep in self.types:
-            table.move_cursor(row=table.get_row_index(keep))
-
-    def selected_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_edit_type()
-
-    def action_edit_type(self) -> None:
-        if not self.check_action("edit_type", ()):
-            self.say("Only a manager can change appointment types.", "bold red")
-            return
-        kind = self.types.get(self.selected_key() or "")
-        if kind is not None:
-            self._open(kind)
-
-    def action_new_type(self) -> None:
-        if self.check_action("new_type", ()):
-            self._open(None)
-
-    def _open(self, kind: TypeInfo | None) -> None:
-        providers = list(self.providers)
-        type_id = kind.id if kind else None
-
-        def submit(actor, values):
-            check_colour("color", values["color"])
-            ids = parse_provider_list("providers", values["providers"], providers)
-            data = {
-                "name": values["name"],
-                "minutes": values["minutes"],
-                "color": values["color"].strip().lower(),
-                "allow_overbook": values["overbook"] == "yes",
-                "provider_ids": ids,
-            }
-            return save_type(actor, type_id, data)
-
-        specs = [
-            FieldSpec("name", "Name", value=kind.name if kind else "", max_length=40),
-            FieldSpec(
-                "minutes",
-                "Minutes",
-                value=str(kind.default_minutes) if kind else "15",
-                restrict=r"\d{0,3}",
-            ),
-            FieldSpec(
-                "color", "Colour", value=kind.color if kind else "", placeholder="e.g. green"
-            ),
-            FieldSpec(
-                "overbook",
-                "Overbook",
-                value="yes" if kind and kind.allow_overbook else "no",
-                options=[("no", "no"), ("yes", "yes")],
-            ),
-            FieldSpec(
-                "providers",
-                "Providers",
-                value=provider_list_text(kind.provider_ids, providers) if kind else "all",
-                placeholder="all, or Dr Lee, NP Ray",
-            ),
-        ]
-        self.app.push_screen(
-            FormDialog(
-                f"Appointment type: {kind.name}" if kind else "New appointment type",
-                specs,
-                submit,
-                hint="Providers: all, or short names with commas · colour: green, cyan, "
-                "#3366cc · Enter next/save · Esc cancel",
-            ),
-            self._saved,
-        )
-
-    def _saved(self, saved: TypeInfo | None) -> None:
-        if saved is not None:
-            self.say(f"Saved {saved.name}.", "green")
-            self.reload()

@@ -4,57 +4,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from ...db import changes
 from ...services import clock
-from ...services.errors import ValidationError
-from ...services.files import where_export_goes
 from ...services.scheduling.absences import Absence, day_absences
 from ...services.scheduling.availability import TypeInfo, list_types
-from ...services.scheduling.booking import cancel_appointment, mark_no_show, undo_status
-from ...services.scheduling.day_sheet import day_sheet_pdf, save_day_sheet_text
-from ...services.scheduling.find_name import next_name_match
-from ...services.scheduling.ical import export_icalendar
-from ...services.scheduling.recurring import SeriesResult, cancel_rest_of_series, create_series
 from ...services.scheduling.schedule import (
     DayCounts,
     ProviderInfo,
     ScheduleRow,
-    check_in,
     day_schedule,
     list_providers,
 )
-from ...services.scheduling.waitlist import WaitlistRow, add_to_waitlist
-from ...services.validate import is_whole_number, parse_date, step_date
-from ...services.wording import days_from_today, plural, tell_apart
+from ...services.validate import step_date
+from ...services.wording import days_from_today, tell_apart
 from ...ui.text import plain
-from ...widgets.dialogs import InfoDialog
-from ...widgets.export import ExportDialog
-from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen
-from .booking import (
-    PART_LABELS,
-    BookingScreen,
-    booked_message,
-    choose_and_call,
-    moved_message,
-    parse_day,
-    parse_weekdays,
-    parse_when,
-    weekdays_label,
-)
-from .calendar import DayGridScreen, MonthScreen, WeekScreen
+from .calendar import DayGridScreen, WeekScreen
 from .calls import CallsScreen
-from .hours import HoursScreen, TypesScreen
+from .hours import HoursScreen
 from .intake import IntakeScreen
-from .offer import offer_freed_slot
+from .month import MonthScreen
+from .schedule_actions import AppointmentActions
+from .schedule_dialogs import export_dialog, find_name_dialog, go_to_date_dialog
+from .types import TypesScreen
 from .waitlist import WaitlistScreen
 
 STATUS_STYLE = {
@@ -69,7 +48,6 @@ STATUS_STYLE = {
 }
 # Why a row was cancelled, short enough for the status column.
 CANCEL_SHORT = {"late": "Cxl late <24h", "patient": "Cxl patient", "clinic": "Cxl clinic"}
-WHO_CANCELLED = [("Patient", "patient"), ("Clinic", "clinic")]
 
 
 def status_cell(row: ScheduleRow):
@@ -81,7 +59,7 @@ def status_cell(row: ScheduleRow):
     return plain(label, STATUS_STYLE.get(row.status, ""))
 
 
-class ScheduleScreen(PatientRowsScreen):
+class ScheduleScreen(AppointmentActions, PatientRowsScreen):
     AREA_TITLE = "Schedule"
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     # Two lines when someone is away or the clinic is closed, so the reason is not cut.
@@ -151,9 +129,7 @@ class ScheduleScreen(PatientRowsScreen):
             id="schedule.view.week",
         ),
         Binding("m", "view('month')", "Month overview", show=False, id="schedule.view.month"),
-        Binding(
-            "l", "view('calls')", "Confirmation calls", show=False, id="schedule.view.calls"
-        ),
+        Binding("l", "view('calls')", "Confirmation calls", show=False, id="schedule.view.calls"),
         Binding("w", "view('waitlist')", "Waitlist", show=False, id="schedule.view.waitlist"),
         Binding(
             "H",
@@ -162,9 +138,7 @@ class ScheduleScreen(PatientRowsScreen):
             show=False,
             id="schedule.view.hours",
         ),
-        Binding(
-            "Y", "view('types')", "Appointment types", show=False, id="schedule.view.types"
-        ),
+        Binding("Y", "view('types')", "Appointment types", show=False, id="schedule.view.types"),
         Binding(
             "F",
             "view('intake')",
@@ -172,9 +146,7 @@ class ScheduleScreen(PatientRowsScreen):
             show=False,
             id="schedule.view.intake",
         ),
-        Binding(
-            "P", "export('pdf')", "Day sheet as PDF", show=False, id="schedule.export.pdf"
-        ),
+        Binding("P", "export('pdf')", "Day sheet as PDF", show=False, id="schedule.export.pdf"),
         Binding(
             "T",
             "export('text')",
@@ -313,25 +285,14 @@ class ScheduleScreen(PatientRowsScreen):
     def action_today(self) -> None:
         self.show_day(clock.today())
 
-    def action_go_to_date(self) -> None:
-        def parse(actor, values):
-            return parse_date("date", values["date"], today=clock.today())
+    @work(exclusive=True, group="schedule-flow")
+    async def action_go_to_date(self) -> None:
+        day = await self.app.push_screen_wait(go_to_date_dialog())
+        if day:
+            self.show_day(day)
 
-        def go(day: dt.date | None) -> None:
-            if day:
-                self.show_day(day)
-
-        self.app.push_screen(
-            FormDialog(
-                "Go to date",
-                [FieldSpec("date", "Date", placeholder="t+7, 12/24, 2026-12-24")],
-                parse,
-                hint="t = today, t+1 = tomorrow, t-7, t+2w, 12/24 · Enter go · Esc cancel",
-            ),
-            go,
-        )
-
-    def action_find_name(self) -> None:
+    @work(exclusive=True, group="schedule-flow")
+    async def action_find_name(self) -> None:
         """Put the cursor on the next patient on this day whose name fits what is typed;
         `/` Enter again finds the one after."""
         keys = list(self.rows)
@@ -339,33 +300,15 @@ class ScheduleScreen(PatientRowsScreen):
         current = self.query_one(PagedTable).selected_key()
         after = keys.index(current) if current in keys else -1
         day = self.day
-
-        def find(actor, values):
-            typed = values["name"].strip()
-            if not typed:
-                raise ValidationError({"name": "Type a name, or part of one: jon dex."})
-            index = next_name_match(names, typed, after)
-            if index is None:
-                raise ValidationError({"name": f"No one on {day:%a %m/%d/%Y} by that name."})
-            return typed, keys[index]
-
-        def found(answer: tuple[str, str] | None) -> None:
-            if answer is None:
-                return
-            self.last_find, key = answer
-            if day == self.day and self.query_one(PagedTable).reveal_key(key):
-                row = self.rows[key]
-                self.say(f"Found {row.patient} at {row.starts_at:%H:%M}. / Enter: next.")
-
-        self.app.push_screen(
-            FormDialog(
-                f"Find on {day:%a %m/%d/%Y}",
-                [FieldSpec("name", "Name", self.last_find, placeholder="e.g. jon dex")],
-                find,
-                hint="Part of the last or first name · Enter: find the next · Esc: cancel",
-            ),
-            found,
+        answer = await self.app.push_screen_wait(
+            find_name_dialog(day, keys, names, after, self.last_find)
         )
+        if answer is None:
+            return
+        self.last_find, key = answer
+        if day == self.day and self.query_one(PagedTable).reveal_key(key):
+            row = self.rows[key]
+            self.say(f"Found {row.patient} at {row.starts_at:%H:%M}. / Enter: next.")
 
     def action_next_provider(self) -> None:
         if not self.providers:
@@ -374,17 +317,6 @@ class ScheduleScreen(PatientRowsScreen):
         if self.provider_index >= len(self.providers):
             self.provider_index = -1
         self.show_day(self.day)
-
-    def action_check_in(self) -> None:
-        """The check-in screen: insurance, forms, co-pay; Enter there checks in."""
-        row = self.selected()
-        if row is None:
-            return
-        if row.status != "booked" or row.starts_at.date() != clock.today():
-            # Let the service say why not (already here, another day, cancelled...).
-            self.call_service(check_in, row.id, row.version, then=self._checked_in, group="write")
-            return
-        self.app.open_check_in(row.id, lambda done: done and self._checked_in(done))
 
     def action_view(self, which: str) -> None:
         """The other views of the schedule, over this one; Esc comes back."""
@@ -403,7 +335,8 @@ class ScheduleScreen(PatientRowsScreen):
         callback = (lambda day: day and self.show_day(day)) if which == "month" else None
         self.app.push_screen(screens[which](), callback)
 
-    def action_export(self, kind: str) -> None:
+    @work(exclusive=True, group="schedule-flow")
+    async def action_export(self, kind: str) -> None:
         """The day sheet (PDF or text) or 30 days as iCalendar, for the selected row's
         provider (or the provider shown)."""
         row = self.selected()
@@ -411,257 +344,6 @@ class ScheduleScreen(PatientRowsScreen):
         if provider_id is None:
             self.say("Choose a provider first (p) or select one of their appointments.", "red")
             return
-        day = self.day
-        name = {
-            "pdf": f"day-sheet-{day}.pdf",
-            "text": f"day-sheet-{day}.txt",
-            "ical": f"schedule-{day}.ics",
-        }[kind]
-
-        def save(actor, path, overwrite):
-            if kind == "pdf":
-                return str(day_sheet_pdf(actor, day, provider_id, path, overwrite))
-            if kind == "text":
-                return str(save_day_sheet_text(actor, day, provider_id, path, overwrite))
-            last = day + dt.timedelta(days=30)
-            count = export_icalendar(actor, provider_id, day, last, path, overwrite=overwrite)
-            return f"{where_export_goes(actor, path)} ({plural(count, 'appointment')})"
-
-        title = {"pdf": "Day sheet as PDF", "text": "Day sheet as text", "ical": "iCalendar file"}
-        self.app.push_screen(
-            ExportDialog(title[kind], name, save),
-            lambda where: where and self.say(f"Saved {where}", "green"),
-        )
-
-    def _checked_in(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
-        self.reload()
-
-    # --- booking and changing appointments
-
-    def _done(self, describe: Callable[[Any], str]):
-        """A callback that says what was done (*describe* of the answer) and refetches."""
-
-        def done(answer: Any) -> None:
-            self.say(describe(answer), "green")
-            self.reload()
-
-        return done
-
-    def _booked_row(self, verb: str):
-        def booked(row: ScheduleRow | None) -> None:
-            if row is not None:
-                self.show_appointment(row, booked_message(row, verb))
-
-        return booked
-
-    def _type_id(self, row: ScheduleRow) -> int | None:
-        return row.type_id or None
-
-    def _booked_selected(self, doing: str) -> ScheduleRow | None:
-        """The selected appointment if it is still booked; else say why not."""
-        row = self.selected()
-        if row is not None and row.status != "booked":
-            self.say(
-                f"This appointment is {row.status_label.lower()}; only a booked one can be "
-                f"{doing}.",
-                "bold red",
-            )
-            self.app.bell()
-            return None
-        return row
-
-    def action_book(self) -> None:
-        self.app.push_screen(BookingScreen(), self._booked_row("Booked"))
-
-    def action_reschedule(self) -> None:
-        row = self._booked_selected("moved")
-        if row is not None:
-            self.app.push_screen(BookingScreen(moving=row), self._booked_row("Moved"))
-
-    def action_cancel(self) -> None:
-        row = self._booked_selected("cancelled")
-        if row is None:
-            return
-        choose_and_call(
-            self,
-            f"Cancel {row.patient} · {row.starts_at:%a %m/%d/%Y %H:%M} · {row.provider}",
-            FieldSpec("who", "Who cancelled", "patient", options=WHO_CANCELLED),
-            lambda actor, who: cancel_appointment(actor, row.id, row.version, who),
-            self._cancelled,
-            hint="Enter: cancel the appointment · Up/Down/Space: choose · Esc: keep it",
-        )
-
-    def _cancelled(self, row: ScheduleRow) -> None:
-        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
-        self.reload()
-        offer_freed_slot(self, row, self._from_waitlist)
-
-    def _from_waitlist(self, row: ScheduleRow) -> None:
-        # A patient who had a later visit was moved, not booked twice: say from when.
-        if row.moved_from is not None:
-            self.show_appointment(row, moved_message(row))
-        else:
-            self._booked_row("From the waitlist:")(row)
-
-    def action_no_show(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self.call_service(
-                mark_no_show,
-                row.id,
-                row.version,
-                then=self._done(lambda r: f"{r.patient}: no-show. u undoes it."),
-                group="write",
-            )
-
-    def action_undo(self) -> None:
-        row = self.selected()
-        if row is not None:
-            self.call_service(
-                undo_status,
-                row.id,
-                row.version,
-                then=self._done(
-                    lambda r: f"Undone: {r.patient} is {r.status_label.lower()} again."
-                ),
-                group="write",
-            )
-
-    def action_cancel_series(self) -> None:
-        row = self._booked_selected("cancelled")
-        if row is None:
-            return
-        if row.series_id is None:
-            self.say("This appointment is not part of a recurring series.", "bold red")
-            return
-        choose_and_call(
-            self,
-            f"Cancel this and every later visit of {row.patient}'s series",
-            FieldSpec("who", "Who cancelled", "patient", options=WHO_CANCELLED),
-            lambda actor, who: cancel_rest_of_series(actor, row.id, row.version, who),
-            self._done(lambda rows: f"Cancelled {len(rows)} visits of the series."),
-            hint="Enter: cancel them · Up/Down/Space: choose · Esc: keep them",
-        )
-
-    def action_recurring(self) -> None:
-        row = self.selected()
-        type_id = self._type_id(row) if row else None
-        if row is None or type_id is None:
-            return
-        first = row.starts_at + dt.timedelta(weeks=1)
-
-        def submit(actor, values):
-            errors = {}
-            every = values["every"].strip()
-            if not is_whole_number(every):
-                errors["every"] = "A number of weeks or months, 1 to 12."
-            count = values["count"].strip()
-            if count and not is_whole_number(count):
-                errors["count"] = "A number of visits, or blank with an end date."
-            try:
-                until = parse_day("until", values["until"]) if values["until"].strip() else None
-            except ValidationError as exc:
-                errors |= exc.errors
-            try:
-                starts = parse_when("first", values["first"])
-            except ValidationError as exc:
-                errors |= exc.errors
-            if errors:
-                raise ValidationError(errors)
-            try:
-                return create_series(
-                    actor,
-                    row.patient_id,
-                    row.provider_id,
-                    type_id,
-                    starts,
-                    values["rule"],
-                    int(every),
-                    int(count) if count else None,
-                    until,
-                )
-            except ValidationError as exc:
-                names = {"interval": "every", "starts_at": "first"}
-                raise ValidationError({names.get(k, k): v for k, v in exc.errors.items()}) from exc
-
-        self.app.push_screen(
-            FormDialog(
-                f"Recurring {row.appt_type} · {row.patient} · {row.provider}",
-                [
-                    FieldSpec(
-                        "rule", "Repeat", "weekly", [("Weekly", "weekly"), ("Monthly", "monthly")]
-                    ),
-                    FieldSpec("every", "Every N", "1", max_length=2),
-                    FieldSpec("count", "Visits", "4", max_length=2),
-                    FieldSpec("until", "Or until", placeholder="12/24 (blank Visits)"),
-                    FieldSpec("first", "First visit", f"{first:%m/%d/%Y %H:%M}"),
-                ],
-                submit,
-                hint="A number of visits or an end date · Enter: next / book · Esc: cancel",
-            ),
-            self._series_booked,
-        )
-
-    def _series_booked(self, result: SeriesResult | None) -> None:
-        if result is None:
-            return
-        self.reload()
-        lines = [f"{len(result.booked)} booked, {len(result.skipped)} skipped", ""]
-        lines += [f"Booked   {r.starts_at:%a %m/%d/%Y %H:%M}" for r in result.booked]
-        lines += [f"Skipped  {when:%a %m/%d/%Y %H:%M}: {why}" for when, why in result.skipped]
-        self.say(f"Series: {len(result.booked)} booked, {len(result.skipped)} skipped.", "green")
-        self.app.push_screen(InfoDialog("Recurring visits", lines))
-
-    def action_waitlist(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        providers = [("Any provider", "any")] + [(p.short_name, str(p.id)) for p in self.providers]
-        types = [("Any type", "any")] + [(t.name, str(t.id)) for t in self.types]
-        type_id = self._type_id(row)
-
-        def submit(actor, values):
-            def number(key: str) -> int | None:
-                return None if values[key] == "any" else int(values[key])
-
-            prefs = {
-                "provider_id": number("provider"),
-                "type_id": number("type"),
-                "weekdays": parse_weekdays("weekdays", values["weekdays"]),
-                "part_of_day": "" if values["part"] == "any" else values["part"],
-                "earliest": parse_day("earliest", values["earliest"] or "t", label="Earliest"),
-                "note": values["note"],
-            }
-            return add_to_waitlist(actor, row.patient_id, prefs)
-
-        self.app.push_screen(
-            FormDialog(
-                f"Waitlist · {row.patient}",
-                [
-                    FieldSpec("provider", "Provider", "any", providers),
-                    FieldSpec("type", "Type", str(type_id) if type_id else "any", types),
-                    FieldSpec("weekdays", "Days", placeholder="024 or Mon,Wed; blank = any"),
-                    FieldSpec(
-                        "part",
-                        "Time of day",
-                        "any",
-                        [("Any time", "any"), ("Morning", "am"), ("Afternoon", "pm")],
-                    ),
-                    FieldSpec("earliest", "Earliest", "t", placeholder="t, t+1w, 12/24"),
-                    FieldSpec("note", "Note", max_length=200),
-                ],
-                submit,
-                hint="Offered a freed slot that fits · Enter: next / add · Esc: cancel",
-            ),
-            self._waitlisted,
-        )
-
-    def _waitlisted(self, entry: WaitlistRow | None) -> None:
-        if entry is not None:
-            provider = "any provider" if entry.provider == "any" else entry.provider
-            self.say(
-                f"Waitlist: {entry.patient} · {provider} · {entry.appt_type} · "
-                f"{weekdays_label(entry.weekdays)} · {PART_LABELS[entry.part_of_day]}",
-                "green",
-            )
+        where = await self.app.push_screen_wait(export_dialog(kind, self.day, provider_id))
+        if where:
+            self.say(f"Saved {where}", "green")

@@ -26,8 +26,8 @@ from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import PagedTable, RowTable
 from ..base import PatientRowsScreen
-from .booking import moved_message
 from .calls import BackOut
+from .typed import moved_message
 
 DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 PART_NAMES = {"am": "mornings", "pm": "afternoons"}
