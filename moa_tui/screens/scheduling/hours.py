@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -252,7 +253,10 @@ class HoursScreen(ViewScreen):
         self.say(f"{saved.provider}: {DAY_NAMES[weekday]} is now {text}.", "green")
         self._show(saved)
 
-    def action_add_block(self) -> None:
+    @work(exclusive=True, group="hours-flow")
+    async def action_add_block(self) -> None:
+        """The block (who, from, to, why); then the booked visits it covers and, on
+        Enter, the reschedule worklist for them."""
         if not self.check_action("add_block", ()):
             return
         options = [("Whole clinic (closed)", "0")] + [
@@ -268,7 +272,7 @@ class HoursScreen(ViewScreen):
             # What the block now covers, listed at once and offered for rescheduling.
             return block, provider_id, booked_during(actor, provider_id, starts, ends)
 
-        self.app.push_screen(
+        added = await self.app.push_screen_wait(
             FormDialog(
                 "Block time or close the clinic",
                 [
@@ -280,11 +284,8 @@ class HoursScreen(ViewScreen):
                 submit,
                 hint="Dates: t, t+7, 12/24, 2026-12-24, with a time: 12/24 13:00 · a date "
                 "alone is the whole day · Enter next/save · Esc cancel",
-            ),
-            self._block_added,
+            )
         )
-
-    def _block_added(self, added: tuple[BlockInfo, int | None, list] | None) -> None:
         if added is None:
             return
         block, provider_id, covered = added
@@ -294,22 +295,16 @@ class HoursScreen(ViewScreen):
             "green",
         )
         self.reload()
-        if covered:
-            self._offer_moves(block, provider_id, covered)
-
-    def _offer_moves(self, block: BlockInfo, provider_id: int | None, covered: list) -> None:
-        """The booked visits inside the new block, then (Enter) the reschedule worklist."""
+        if not covered:
+            return
         what = f"{block.provider or 'Clinic closed'}: {block.reason}"
+        if await self.app.push_screen_wait(covered_dialog(what, covered)) is not None:
+            self.app.push_screen(
+                RescheduleListScreen(provider_id, block.starts_at, block.ends_at, what)
+            )
 
-        def answered(key: str | None) -> None:
-            if key is not None:
-                self.app.push_screen(
-                    RescheduleListScreen(provider_id, block.starts_at, block.ends_at, what)
-                )
-
-        self.app.push_screen(covered_dialog(what, covered), answered)
-
-    def action_delete_block(self) -> None:
+    @work(exclusive=True, group="hours-flow")
+    async def action_delete_block(self) -> None:
         if not self.check_action("delete_block", ()):
             return
         block = self.selected_block()
@@ -321,14 +316,11 @@ class HoursScreen(ViewScreen):
             f"Delete the blocked time {block_when(block.starts_at, block.ends_at)} "
             f"for {who} ({block.reason})?"
         )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.call_service(
-                    remove_block, block.id, then=lambda _: self._block_removed(block), group="write"
-                )
-
-        self.app.push_screen(ConfirmDialog(question), answered)
+        if not await self.app.push_screen_wait(ConfirmDialog(question)):
+            return
+        self.call_service(
+            remove_block, block.id, then=lambda _: self._block_removed(block), group="write"
+        )
 
     def _block_removed(self, block: BlockInfo) -> None:
         self.say(f"Deleted: {block_when(block.starts_at, block.ends_at)} {block.reason}.", "green")

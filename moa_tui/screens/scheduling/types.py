@@ -10,12 +10,12 @@ from textual.color import Color, ColorParseError
 from textual.widgets import DataTable, Static
 
 from ...services.errors import ValidationError
+from ...services.parsing import parse_provider_list, provider_list_text
 from ...services.scheduling.availability import (
     TypeInfo,
     list_types,
     save_type,
 )
-from ...services.scheduling.calendar import parse_provider_list, provider_list_text
 from ...services.scheduling.schedule import ProviderInfo, list_providers
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
