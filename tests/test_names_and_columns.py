@@ -315,7 +315,8 @@ SHORT_DATES_ALLOWED = {
     "screens/scheduling/waitlist.py": (
         "the one-line moved message and the slots dialog's day column"
     ),
-    "screens/scheduling/booking.py": "the open-slots day column and the reschedule form's default",
+    "screens/scheduling/slots.py": "the open-slots day column and the override form's default",
+    "screens/scheduling/typed.py": "the one-line moved message",
     "screens/scheduling/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
     "screens/scheduling/absences.py": "the reschedule list's narrow first column",
     "widgets/day_grid.py": "column headers under a title with the full date",
