@@ -8,19 +8,19 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from .db.anchors import write_anchor
-from .db.changes import ChangeWatcher
 from .db.models import StaffMember
 from .screens.billing.claims import ClaimsScreen
 from .screens.frontdesk.checkin import QueueScreen
 from .screens.frontdesk.visit import CheckInScreen
 from .screens.help import HelpScreen, describe_keys, screen_name
-from .screens.patients.patients import PatientChartScreen, PatientsScreen, emergency_access
+from .screens.patients.chart import PatientChartScreen
+from .screens.patients.dialogs import emergency_access
+from .screens.patients.patients import PatientsScreen
 from .screens.scheduling.booking import BookingScreen, booked_message
 from .screens.scheduling.history import HistoryScreen
 from .screens.scheduling.schedule import ScheduleScreen
@@ -29,17 +29,20 @@ from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScre
 from .screens.security.staff import StaffScreen
 from .screens.supplies.stock import StockScreen
 from .services.security.security import can
-from .ui.changes import DataChanged
+from .ui.keymap import load_keymap
+from .ui.session import SessionWatch
 
-# name: (key, label, screen, permission needed to see it)
+# name: (keys, label, screen, permission needed to see it). Each F-key has an Alt+digit
+# twin for terminals that swallow F-keys; a site's keymap (ui/keymap.py) can change both
+# through the binding id "app.area.<name>".
 AREAS = {
-    "schedule": ("f2", "Schedule", ScheduleScreen, "schedule.read"),
-    "queue": ("f3", "Patient flow", QueueScreen, "schedule.read"),
-    "patients": ("f4", "Patients", PatientsScreen, "patient.read"),
-    "claims": ("f5", "Claims", ClaimsScreen, "claims.read"),
-    "stock": ("f6", "Stock", StockScreen, "stock.read"),
-    "audit": ("f7", "Audit", AuditScreen, "audit.read"),
-    "staff": ("f8", "Staff", StaffScreen, "staff.admin"),
+    "schedule": ("f2,alt+2", "Schedule", ScheduleScreen, "schedule.read"),
+    "queue": ("f3,alt+3", "Patient flow", QueueScreen, "schedule.read"),
+    "patients": ("f4,alt+4", "Patients", PatientsScreen, "patient.read"),
+    "claims": ("f5,alt+5", "Claims", ClaimsScreen, "claims.read"),
+    "stock": ("f6,alt+6", "Stock", StockScreen, "stock.read"),
+    "audit": ("f7,alt+7", "Audit", AuditScreen, "audit.read"),
+    "staff": ("f8,alt+8", "Staff", StaffScreen, "staff.admin"),
 }
 # The blank mode under the sign-in screen after a session was ended.
 SIGNED_OUT = "signed_out"
@@ -64,7 +67,7 @@ def _declared_here(node: object, binding: Binding) -> bool:
     return False
 
 
-class MoaApp(App):
+class MoaApp(SessionWatch, App):
     """The front desk. One instance per terminal; many share one database file."""
 
     TITLE = "moa-tui"
@@ -72,17 +75,17 @@ class MoaApp(App):
     MODES = {name: area[2] for name, area in AREAS.items()} | {SIGNED_OUT: Screen}
     BINDINGS = [
         *(
-            Binding(key, f"area('{name}')", label, priority=True, show=False)
-            for name, (key, label, _s, _p) in AREAS.items()
+            Binding(
+                keys, f"area('{name}')", label, priority=True, show=False, id=f"app.area.{name}"
+            )
+            for name, (keys, label, _s, _p) in AREAS.items()
         ),
-        Binding("f1", "help", "Help", priority=True, show=False),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("f12", "lock", "Lock screen", priority=True, show=False),
-        Binding("ctrl+o", "change_password", "Change my password", show=False),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1,alt+1", "help", "Help", priority=True, show=False, id="app.help"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help.question"),
+        Binding("f12", "lock", "Lock screen", priority=True, show=False, id="app.lock"),
+        Binding("ctrl+o", "change_password", "Change my password", show=False, id="app.password"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
-    # How often to look for other terminals' changes; about twice a second.
-    WATCH_SECONDS = 0.5
     # How often to anchor the audit trail outside the database (db/anchors.py).
     ANCHOR_SECONDS = 3600
 
@@ -95,6 +98,7 @@ class MoaApp(App):
         idle_minutes: float = 10,
         start_area: str = "schedule",
         signin_note: str = "",
+        keymap_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.actor = actor
@@ -106,7 +110,9 @@ class MoaApp(App):
         self.signin_note = signin_note
         self.locked = False
         self._last_input = time.monotonic()
-        self._watcher: ChangeWatcher | None = None
+        # The site's keys (ui/keymap.py); a file that cannot be used is said at start.
+        keymap, self.keymap_problem = load_keymap(keymap_file)
+        self.set_keymap(keymap)
         # staff id -> (mode, {mode: screen stack}): the screens of someone who locked the
         # terminal and let the next person sign in, kept as they were for their return.
         self._kept: dict[int, tuple[str, dict[str, list[Screen]]]] = {}
@@ -114,9 +120,10 @@ class MoaApp(App):
     # --- sign-in and the idle lock -------------------------------------------------
 
     def on_mount(self) -> None:
-        self._watcher = ChangeWatcher(self.db_path)
-        self.set_interval(self.WATCH_SECONDS, self._look_for_changes)
-        self.set_interval(5, self._check_idle)
+        self.start_change_watcher(self.db_path)
+        self.start_idle_timer()
+        if self.keymap_problem:
+            self.notify(self.keymap_problem, severity="error", timeout=15, markup=False)
         self.set_interval(self.ANCHOR_SECONDS, lambda: self._anchor_trail("hourly"))
         if self.actor is None:
             self.push_screen(
@@ -162,18 +169,8 @@ class MoaApp(App):
     def signed_in(self) -> bool:
         return self.actor is not None and not self.actor.must_change_password
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._last_input = time.monotonic()
-        await super().on_event(event)
-
-    def _check_idle(self) -> None:
-        if (
-            self.signed_in
-            and not self.locked
-            and time.monotonic() - self._last_input >= self.idle_seconds
-        ):
-            self.action_lock()
+    def idle_timed_out(self) -> None:
+        self.action_lock()
 
     def action_lock(self) -> None:
         """Cover the screen (no patient data stays visible) until the same user's password."""
@@ -232,17 +229,15 @@ class MoaApp(App):
 
     # --- areas, help and the palette --------------------------------------------------
 
-    def _look_for_changes(self) -> None:
-        topics = self._watcher.changed() if self._watcher else set()
-        if topics:
-            # Only the visible screen refetches now, and only if it shows one of these
-            # topics; the others refetch when they come back.
-            self.screen.post_message(DataChanged(frozenset(topics)))
+    def keys_in_force(self, binding_id: str, default: str) -> list[str]:
+        """The keys of one binding after the site's keymap, e.g. ["f2", "alt+2"]."""
+        return self._keymap.get(binding_id, default).split(",")
 
     def area_keys(self) -> dict[str, tuple[str, str]]:
+        """name -> (the area's first key in force, label) for the areas this role sees."""
         return {
-            name: (key, label)
-            for name, (key, label, _s, permission) in AREAS.items()
+            name: (self.keys_in_force(f"app.area.{name}", keys)[0], label)
+            for name, (keys, label, _s, permission) in AREAS.items()
             if can(self.actor, permission)
         }
 

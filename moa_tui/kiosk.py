@@ -4,7 +4,6 @@ without a staff member's password; the kiosk forgets everything after 60 s idle.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual import events
@@ -14,7 +13,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .db.changes import SCHEDULE, ChangeWatcher
+from .db.changes import SCHEDULE
 from .db.models import StaffMember
 from .screens.security.signin import LoginScreen
 from .services.errors import ServiceError
@@ -28,6 +27,8 @@ from .services.frontdesk.kiosk import (
 )
 from .services.security.security import SignInError, authenticate
 from .ui.calls import ServiceCaller
+from .ui.changes import DataChanged, concerns
+from .ui.session import SessionWatch
 from .ui.text import plain, plain_lines
 from .widgets.form import FieldSpec, Form
 
@@ -39,7 +40,7 @@ class StaffExitScreen(ServiceCaller, Screen[bool]):
 
     SCREEN_NAME = "Staff exit"
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="kiosk.exit.back")]
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="dialog signin"):
@@ -87,7 +88,7 @@ class KioskScreen(ServiceCaller, Screen):
 
     SCREEN_NAME = "Kiosk check-in"
 
-    BINDINGS = [Binding("escape", "restart", "Start over")]
+    BINDINGS = [Binding("escape", "restart", "Start over", id="kiosk.restart")]
 
     def compose(self) -> ComposeResult:
         yield Static("Welcome! Check in for today's appointment", id="titlebar")
@@ -175,25 +176,26 @@ class KioskScreen(ServiceCaller, Screen):
         self.set_timer(8, self.action_restart)
 
 
-class KioskApp(App):
+class KioskApp(SessionWatch, App):
     """Runs as the kiosk account: a patient can only check themselves in."""
 
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+q", "leave", "Close (staff)", show=False, priority=True),
-        Binding("ctrl+c", "leave", "Close (staff)", show=False, priority=True),
+        Binding(
+            "ctrl+q,ctrl+c", "leave", "Close (staff)", show=False, priority=True, id="kiosk.leave"
+        ),
     ]
+    idle_seconds = IDLE_RESET_SECONDS
 
     def __init__(self, clinic_name: str, username: str = "kiosk", actor=None) -> None:
         super().__init__()
         self.clinic_name = clinic_name
         self.username = username
         self.actor: StaffMember | None = actor
-        self._last_input = time.monotonic()
 
     def on_mount(self) -> None:
-        self.set_interval(5, self._check_idle)
+        self.start_idle_timer()
         if self.actor is None:
             note = "Set-up: sign in with the kiosk account."
             self.push_screen(LoginScreen(self.clinic_name, self.username, note), self._kiosk_ready)
@@ -219,18 +221,10 @@ class KioskApp(App):
         note = str(error)
         self.push_screen(LoginScreen(self.clinic_name, self.username, note), self._kiosk_ready)
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            self._last_input = time.monotonic()
-        await super().on_event(event)
-
-    def _check_idle(self) -> None:
-        screen = self.screen
-        if time.monotonic() - self._last_input >= IDLE_RESET_SECONDS and isinstance(
-            screen, KioskScreen
-        ):
-            screen.action_restart()
-            self._last_input = time.monotonic()
+    def idle_timed_out(self) -> None:
+        # The kiosk forgets the last patient; the waiting room has nothing to forget.
+        if isinstance(self.screen, KioskScreen):
+            self.screen.action_restart()
 
     def action_leave(self) -> None:
         if self.actor is None:
@@ -242,6 +236,7 @@ class KioskApp(App):
 
 class WaitingRoomScreen(ServiceCaller, Screen):
     SCREEN_NAME = "Waiting room"
+    TOPICS = frozenset({SCHEDULE})
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"{self.app.clinic_name} · Waiting room"), id="titlebar")
@@ -250,7 +245,10 @@ class WaitingRoomScreen(ServiceCaller, Screen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.set_interval(5, self.reload)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        if concerns(self, message):
+            self.reload()
 
     def reload(self) -> None:
         self.call_service(waiting_room, then=self._show)
@@ -270,11 +268,6 @@ class WaitingRoomApp(KioskApp):
         self.db_path = Path(db_path)
 
     def first_screen(self) -> Screen:
-        watcher = ChangeWatcher(self.db_path)
-
-        def look() -> None:
-            if SCHEDULE in watcher.changed() and isinstance(self.screen, WaitingRoomScreen):
-                self.screen.reload()
-
-        self.set_interval(0.5, look)
+        # The app's one change watcher: the board refetches when the schedule changes.
+        self.start_change_watcher(self.db_path)
         return WaitingRoomScreen()

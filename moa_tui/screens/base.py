@@ -1,5 +1,6 @@
-"""What every area screen shares: the title bar, the message line and refetching when
-another terminal changes what it shows. Calling services is ui/calls.py's ServiceCaller."""
+"""What every screen with a title bar shares (an area, or a view pushed over one): the
+title bar, the message line, the footer and refetching when another terminal changes what
+it shows. Calling services is ui/calls.py's ServiceCaller."""
 
 from __future__ import annotations
 
@@ -12,38 +13,44 @@ from ..ui.calls import ServiceCaller
 from ..ui.changes import DataChanged, concerns
 from ..ui.text import plain
 from ..widgets.areabar import AreaBar
+from ..widgets.message_line import MessageLine
 from ..widgets.paged_table import PagedTable
 
 
-class AreaScreen(ServiceCaller, Screen):
-    """One top-level area (a mode). Subclasses fill ``compose_body`` and ``reload``."""
+class TitledScreen(ServiceCaller, Screen):
+    """Title bar, body (``compose_body``), message line, footer. Subclasses fill
+    ``compose_body`` and ``reload``; the title is AREA_TITLE (an area) or VIEW_TITLE (a
+    view pushed over one)."""
 
     AREA_TITLE = ""
+    VIEW_TITLE = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="titlebar")
         yield from self.compose_body()
-        yield Static(id="message")
-        yield AreaBar(self.app.area_keys(), self.app.current_mode)
+        yield MessageLine()
+        yield from self.compose_bars()
         yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_mount(self) -> None:
-        self.set_title()
+    def compose_bars(self) -> ComposeResult:
+        """Lines between the message line and the footer (an area's area bar)."""
+        yield from ()
 
     def set_title(self, extra: str = "") -> None:
         app = self.app
-        parts = [self.AREA_TITLE, extra, app.clinic_name, app.actor.short_name]
+        parts = [self.AREA_TITLE or self.VIEW_TITLE, extra, app.clinic_name, app.actor.short_name]
         self.query_one("#titlebar", Static).update(plain(" · ".join(p for p in parts if p)))
 
-    def say(self, text: str, style: str = "") -> None:
-        """Show a line of feedback above the footer (errors in the error style)."""
-        self.query_one("#message", Static).update(plain(text, style))
+    def say(self, text: str, kind: str = "") -> None:
+        """Show a line of feedback above the footer; *kind* "error", "warning" or "ok"
+        picks its look (styles/app.tcss)."""
+        self.query_one(MessageLine).say(text, kind)
 
     def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "bold red")
+        self.say(str(error), "error")
         self.app.bell()
 
     def on_screen_resume(self) -> None:
@@ -55,6 +62,16 @@ class AreaScreen(ServiceCaller, Screen):
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""
+
+
+class AreaScreen(TitledScreen):
+    """One top-level area (a mode): a titled screen with the area bar above the footer."""
+
+    def compose_bars(self) -> ComposeResult:
+        yield AreaBar(self.app.area_keys(), self.app.current_mode)
+
+    def on_mount(self) -> None:
+        self.set_title()
 
 
 class PatientRowsScreen(AreaScreen):

@@ -79,8 +79,14 @@ class ServiceCaller:
     def show_refusal(self, text: str) -> None:
         """On the screen's message line (a notice when it has none), with a bell."""
         try:
-            self.query_one("#message", Static).update(plain(text, "bold red"))
+            line = self.query_one("#message", Static)
         except NoMatches:
+            line = None
+        if hasattr(line, "say"):  # widgets/message_line.py's MessageLine
+            line.say(text, "error")
+        elif line is not None:
+            line.update(plain(text, "bold red"))
+        else:
             self.notify(text, severity="warning", timeout=6, markup=False)
         self.app.bell()
 

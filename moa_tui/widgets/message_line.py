@@ -1,0 +1,37 @@
+"""The one message line of a screen: a line (wrapping to three) of feedback above the
+footer, its look set by a class in the .tcss ("error", "warning", "ok"), never by an
+inline style, and its text always shown as plain, harmless text."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from ..ui.text import plain
+
+KINDS = ("error", "warning", "ok")
+# The styles screens used to pass to say(); read as the kind they meant.
+_STYLE_KINDS = {"bold red": "error", "red": "error", "yellow": "warning", "green": "ok"}
+
+
+def message_kind(kind: str) -> str:
+    """ "error", "warning", "ok" or "" (plain) for what a caller passed."""
+    kind = _STYLE_KINDS.get(kind, kind)
+    return kind if kind in KINDS else ""
+
+
+class MessageLine(Static):
+    """``say(text, "error")``: the text in the error look; ``say("")`` clears it."""
+
+    def __init__(self, *, id: str = "message", classes: str = "") -> None:  # noqa: A002
+        super().__init__("", id=id, classes=classes, markup=False)
+
+    def say(self, text: str, kind: str = "") -> None:
+        self.remove_class(*KINDS)
+        kind = message_kind(kind)
+        if kind:
+            self.add_class(kind)
+        self.update(plain(text))
+
+    @property
+    def kind(self) -> str:
+        return next((k for k in KINDS if self.has_class(k)), "")
