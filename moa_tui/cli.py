@@ -79,7 +79,14 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
     return path
 
 
-def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bool = False):
+def make_app(
+    db_path: Path,
+    username: str | None = None,
+    *,
+    actor=None,
+    demo: bool = False,
+    keymap_file: Path | None = None,
+):
     """The one app factory, used by the CLI and the tests.
 
     The app starts at the sign-in screen (username filled in from --user, $MOA_USER or
@@ -107,6 +114,7 @@ def make_app(db_path: Path, username: str | None = None, *, actor=None, demo: bo
         username=name,
         idle_minutes=clinic.idle_lock_minutes,
         signin_note=f"Demo clinic: every demo user's password is {DEMO_PASSWORD}." if demo else "",
+        keymap_file=keymap_file,
     )
 
 
@@ -201,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.kiosk or args.waiting_room:
             app = make_kiosk_app(path, args.user, waiting_room=args.waiting_room)
         else:
-            app = make_app(path, args.user, demo=args.demo)
+            from .ui.keymap import keymap_path
+
+            app = make_app(path, args.user, demo=args.demo, keymap_file=keymap_path())
     except (DatabaseError, ServiceError) as exc:
         print(f"moa-tui: {exc}", file=sys.stderr)
         return 2

@@ -20,8 +20,8 @@ class ConfirmDialog(ModalScreen[bool]):
     SCREEN_NAME = "Confirm"
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
     ]
 
     def __init__(self, question: str, yes: str = "Yes") -> None:
@@ -43,7 +43,7 @@ class PickDialog(ModalScreen[str | None]):
 
     SCREEN_NAME = "Choose from a list"
 
-    BINDINGS = [Binding("escape", "skip", "Skip")]
+    BINDINGS = [Binding("escape", "skip", "Skip", id="dialog.skip")]
 
     def __init__(
         self,
@@ -85,7 +85,7 @@ class InfoDialog(ModalScreen[None]):
 
     SCREEN_NAME = "Details"
 
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="dialog.close")]
 
     def __init__(self, title: str, lines: list[str]) -> None:
         super().__init__()

@@ -34,8 +34,8 @@ class ReplaceDialog(ModalScreen[bool]):
     SCREEN_NAME = "Replace a file"
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Replace"),
-        Binding("n,escape", "answer(False)", "Keep it"),
+        Binding("y", "answer(True)", "Replace", id="export.replace"),
+        Binding("n,escape", "answer(False)", "Keep it", id="export.keep"),
     ]
 
     def __init__(self, name: str) -> None:

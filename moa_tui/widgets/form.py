@@ -95,8 +95,8 @@ class FieldSelect(Select):
     Down, Up or Space open the list."""
 
     BINDINGS = [
-        Binding("enter", "advance", "Next field", show=False),
-        Binding("down,space,up", "show_overlay", "Show choices", show=False),
+        Binding("enter", "advance", "Next field", show=False, id="form.next"),
+        Binding("down,space,up", "show_overlay", "Show choices", show=False, id="form.choices"),
     ]
 
     def action_advance(self) -> None:
@@ -199,8 +199,8 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
     SCREEN_NAME = "Form"
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="form.save"),
     ]
 
     def __init__(

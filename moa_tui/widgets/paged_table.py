@@ -14,8 +14,8 @@ class RowTable(DataTable):
     DataTable only scrolls the view sideways, leaving the cursor where it was)."""
 
     BINDINGS = [
-        Binding("home", "scroll_top", "First row", show=False),
-        Binding("end", "scroll_bottom", "Last row", show=False),
+        Binding("home", "scroll_top", "First row", show=False, id="table.first"),
+        Binding("end", "scroll_bottom", "Last row", show=False, id="table.last"),
     ]
 
     # Room kept for the vertical scrollbar, so a list that grows one does not lose a column.
