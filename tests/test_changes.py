@@ -80,9 +80,7 @@ def test_this_terminals_own_writes_are_not_reported_back(demo_db):
         watcher.close()
 
 
-async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(
-    demo_db, monkeypatch
-):
+async def test_the_schedule_refetches_for_a_booking_elsewhere_not_for_a_chart(demo_db, monkeypatch):
     patient_id, _ = _ids()
     reloads = []
     original = ScheduleScreen.reload
@@ -138,3 +136,44 @@ def test_own_writes_count_per_database_file(demo_db, tmp_path):
         assert changes.STOCK in watcher.changed()
     finally:
         watcher.close()
+
+
+async def test_the_waiting_room_refetches_through_the_apps_one_watcher(demo_db, monkeypatch):
+    """The waiting room has no poll of its own: the app's change watcher (ui/session.py)
+    tells it of a schedule change and it refetches; an audit-only change does nothing."""
+    from moa_tui.cli import make_kiosk_app
+    from moa_tui.kiosk import WaitingRoomScreen
+
+    reloads = []
+    original = WaitingRoomScreen.reload
+    monkeypatch.setattr(
+        WaitingRoomScreen, "reload", lambda self: (reloads.append(1), original(self))
+    )
+    patient_id, _item = _ids()
+    app = make_kiosk_app(demo_db, actor=find_staff("kiosk"), waiting_room=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingRoomScreen) and app._watcher is not None
+        before = len(reloads)
+        another_terminal(
+            demo_db,
+            f"""
+            from moa_tui.services.patients.patients import open_patient
+            open_patient(desk, {patient_id})
+            """,
+        )
+        app._look_for_changes()
+        await settle(pilot)
+        assert len(reloads) == before
+        another_terminal(
+            demo_db,
+            """
+            from moa_tui.db.models import Appointment
+            from moa_tui.services.scheduling.booking import cancel_appointment
+            a = Appointment.select().where(Appointment.status == "booked").first()
+            cancel_appointment(desk, a.id, a.version, "patient")
+            """,
+        )
+        app._look_for_changes()
+        await settle(pilot)
+        assert len(reloads) == before + 1

@@ -51,3 +51,28 @@ async def test_a_new_list_never_takes_rows_left_pending_from_the_old_one():
         table.set_rows([(f"new {n}",) for n in range(30)], [f"n{n}" for n in range(30)])
         await pilot.pause()
         assert [key.value for key in table.rows] == [f"n{n}" for n in range(30)]
+
+
+async def test_the_message_line_takes_its_look_from_a_class_and_shows_plain_text():
+    from moa_tui.widgets.message_line import MessageLine
+
+    class One(App):
+        CSS_PATH = "../moa_tui/styles/app.tcss"
+
+        def compose(self) -> ComposeResult:
+            yield MessageLine()
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        line = app.query_one(MessageLine)
+        line.say("Dr Lee is booked [/b] 10:00", "error")
+        await pilot.pause()
+        assert line.kind == "error" and line.has_class("error")
+        assert str(line.content) == "Dr Lee is booked [/b] 10:00"
+        assert line.styles.text_style.bold
+        line.say("Saved", "ok")
+        assert line.kind == "ok" and not line.has_class("error")
+        line.say("Forms due", "yellow")  # an old inline style is read as its kind
+        assert line.kind == "warning"
+        line.say("")
+        assert line.kind == "" and str(line.content) == ""
