@@ -7,8 +7,6 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
 
 from ...db import changes
 from ...services import clock
@@ -21,12 +19,11 @@ from ...services.scheduling.calendar import (
 )
 from ...services.validate import parse_date, step_date
 from ...services.wording import days_from_today
-from ...ui.calls import ServiceCaller
-from ...ui.changes import DataChanged, concerns
-from ...ui.text import plain, visible
+from ...ui.text import visible
 from ...widgets.day_grid import DayGrid
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.grid_cells import LEGEND
+from ..base import TitledScreen
 
 
 def relative_day(day: dt.date) -> str:
@@ -34,45 +31,14 @@ def relative_day(day: dt.date) -> str:
     return days_from_today(offset)
 
 
-class ViewScreen(ServiceCaller, Screen):
-    """A screen pushed over an area: title bar, body, message line, footer; Esc back.
-    Refetches when it comes back into view and when another terminal changes data."""
+class ViewScreen(TitledScreen):
+    """A screen pushed over an area (screens/base.py's title bar, message line and
+    footer); Esc back. Refetches when it comes back into view and when another terminal
+    changes data."""
 
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
 
-    VIEW_TITLE = ""
     BINDINGS = [Binding("escape", "back", "Back", id="view.back")]
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="titlebar")
-        yield from self.compose_body()
-        yield Static(id="message")
-        yield Footer(compact=True)
-
-    def compose_body(self) -> ComposeResult:
-        raise NotImplementedError
-
-    def set_title(self, extra: str = "") -> None:
-        app = self.app
-        parts = [self.VIEW_TITLE, extra, app.clinic_name, app.actor.short_name]
-        self.query_one("#titlebar", Static).update(plain(" · ".join(p for p in parts if p)))
-
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(plain(text, style))
-
-    def show_error(self, error) -> None:
-        self.say(str(error), "bold red")
-        self.app.bell()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def on_data_changed(self, message: DataChanged) -> None:
-        if concerns(self, message):
-            self.reload()
-
-    def reload(self) -> None:
-        """Fetch what the screen shows again."""
 
     def action_back(self) -> None:
         self.dismiss(None)
