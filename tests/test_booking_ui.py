@@ -10,7 +10,8 @@ import traceback
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AppointmentType, Patient, Provider, WaitlistEntry
-from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.screens.patients.form import PatientFormScreen
 from moa_tui.screens.scheduling.booking import BookingScreen
 from moa_tui.screens.scheduling.history import HistoryScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen

@@ -13,7 +13,7 @@ from moa_tui.db.models import (
     Provider,
     WaitlistEntry,
 )
-from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.calls import CallsScreen
 from moa_tui.screens.scheduling.waitlist import SlotsDialog, WaitlistScreen
 from moa_tui.services import clock

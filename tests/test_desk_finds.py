@@ -99,7 +99,8 @@ def test_the_visit_to_check_in_is_the_patients_first_booked_one_today(desk):
 async def test_check_in_from_the_patient_search_and_from_the_chart(demo_db):
     from moa_tui.db.models import Appointment, Patient
     from moa_tui.screens.frontdesk.visit import CheckInScreen
-    from moa_tui.screens.patients.patients import PatientChartScreen, PatientsScreen
+    from moa_tui.screens.patients.chart import PatientChartScreen
+    from moa_tui.screens.patients.patients import PatientsScreen
 
     from .ui_helpers import move_to_row
 

@@ -53,7 +53,9 @@ from moa_tui.db.models import (
 )
 from moa_tui.screens.billing.claims import ClaimScreen, ClaimsScreen
 from moa_tui.screens.help import HelpScreen
-from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen, PatientsScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.screens.patients.form import PatientFormScreen
+from moa_tui.screens.patients.patients import PatientsScreen
 from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
 from moa_tui.services.billing.claims import change_claim_status, write_off_balance

@@ -122,7 +122,7 @@ async def test_calls_5_opens_the_reschedule(demo_db):
 
 async def test_restricting_a_chart_asks_first(demo_db):
     from moa_tui.db.models import Patient
-    from moa_tui.screens.patients.patients import PatientChartScreen
+    from moa_tui.screens.patients.chart import PatientChartScreen
     from moa_tui.widgets.dialogs import ConfirmDialog
 
     patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
@@ -146,7 +146,7 @@ async def test_restricting_a_chart_asks_first(demo_db):
 
 async def test_an_empty_emergency_reason_says_so(demo_db):
     from moa_tui.db.models import Patient
-    from moa_tui.screens.patients.patients import PatientChartScreen
+    from moa_tui.screens.patients.chart import PatientChartScreen
     from moa_tui.services.patients.patients import set_patient_restricted
     from moa_tui.widgets.form import FormDialog
 

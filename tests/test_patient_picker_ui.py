@@ -4,7 +4,8 @@ type, driven by keys at 80x24."""
 from __future__ import annotations
 
 from moa_tui.cli import make_app
-from moa_tui.screens.patients.patients import PatientChartScreen, PatientsScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.screens.patients.patients import PatientsScreen
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.patient_picker import PatientPicker, choose_hint, open_hint

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, Coverage, Patient
+from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.patients.coverage import CoverageScreen
-from moa_tui.screens.patients.patients import PatientChartScreen
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 

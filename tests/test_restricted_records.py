@@ -17,7 +17,7 @@ import moa_tui.services as services_pkg
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AuditEvent, Claim, Coverage, IntakeItem, Patient, Payer
 from moa_tui.screens.frontdesk.visit import CheckInScreen
-from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services.frontdesk.payments import Receipt
 from moa_tui.services.patients import privacy

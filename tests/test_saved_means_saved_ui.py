@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Patient
-from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.screens.patients.form import PatientFormScreen
 from moa_tui.services.frontdesk.frontdesk import balance_of
 from moa_tui.services.security.staff import find_staff
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AuditEvent, Patient, StaffMember
-from moa_tui.screens.patients.patients import PatientChartScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.screens.security.audit import AuditScreen
 from moa_tui.screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen

@@ -17,7 +17,8 @@ from moa_tui.db.models import (
 from moa_tui.screens.frontdesk.checkin import QueueScreen
 from moa_tui.screens.frontdesk.visit import CheckInScreen, CheckOutScreen
 from moa_tui.screens.help import HelpScreen
-from moa_tui.screens.patients.patients import PatientChartScreen, PatientFormScreen
+from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.screens.patients.form import PatientFormScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.billing.claims import STATUS_LABELS

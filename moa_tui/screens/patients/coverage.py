@@ -1,4 +1,4 @@
-"""A patient's insurance coverages (add, change) and merging a duplicate record."""
+"""A patient's insurance coverages (add, change)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ from ...services.billing.payers import PayerInfo, list_payers
 from ...services.patients.registration import (
     RELATIONS,
     CoverageRow,
-    MergePreview,
     list_coverage,
-    merge_duplicate,
-    merge_preview,
     save_coverage,
 )
 from ...services.validate import format_money
@@ -173,34 +170,3 @@ class CoverageScreen(ServiceCaller, Screen):
         event.stop()
         if self.check_action("edit", ()):
             self.action_edit()
-
-
-def merge_dialog(survivor_id: int, survivor: str) -> FormDialog:
-    """Retire a duplicate into this record, step one: its MRN; closes with who it is and
-    what would move (merge_preview), shown before the MRN is typed again."""
-
-    def submit(actor, values):
-        return merge_preview(actor, survivor_id, values["duplicate"])
-
-    return FormDialog(
-        f"Merge a duplicate record into {survivor}",
-        [FieldSpec("duplicate", "Duplicate MRN", max_length=12)],
-        submit,
-        hint="Enter: show who it is and what would move · Esc: cancel",
-    )
-
-
-def confirm_merge_dialog(survivor_id: int, survivor: str, dup: MergePreview) -> FormDialog:
-    """Step two: the duplicate's name, DOB and what moves, then its MRN typed again;
-    closes with what moved (MergeCounts)."""
-
-    def submit(actor, values):
-        return merge_duplicate(actor, survivor_id, dup.mrn, values["confirm"])
-
-    return FormDialog(
-        f"Merge {dup.name} · DOB {dup.dob:%m/%d/%Y} · MRN {dup.mrn} into {survivor}",
-        [FieldSpec("confirm", "MRN again", max_length=12)],
-        submit,
-        hint=f"Moves here: {dup.moves.text()}. The duplicate is kept, marked merged. "
-        "Type its MRN to merge · Esc: cancel",
-    )

@@ -16,7 +16,7 @@ from ...services.scheduling.schedule import ProviderInfo, ScheduleRow, list_prov
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
-from ..patients.patients import PatientFormScreen
+from ..patients.form import PatientFormScreen
 from .slots import SLOT_PAGE, SlotStep
 from .typed import booked_message, when_text
 

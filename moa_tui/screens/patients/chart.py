@@ -1,0 +1,250 @@
+"""One patient's chart summary (opening it is audited) and what the desk does from it:
+edit, book, check in, insurance, history, restrict, merge a duplicate."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...services import clock
+from ...services.errors import ServiceError
+from ...services.patients.patients import (
+    SEXES,
+    PatientChart,
+    ReasonRequired,
+    open_patient,
+    set_patient_restricted,
+)
+from ...services.scheduling.schedule import visit_to_check_in
+from ...services.validate import format_money
+from ...ui.calls import ServiceCaller
+from ...ui.text import plain, plain_lines
+from ...widgets.dialogs import ConfirmDialog
+from .coverage import CoverageScreen
+from .dialogs import confirm_merge_dialog, emergency_access_dialog, merge_dialog
+from .form import PatientFormScreen
+
+
+def check_in_patient(screen, patient_id: int, say) -> None:
+    """Open the check-in screen (the schedule's `c`) for the patient's next appointment
+    today; *say* tells the desk that it is done, or why there is nothing to check in."""
+
+    def checked_in(row) -> None:
+        if row:
+            say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
+
+    def found(row) -> None:
+        screen.app.open_check_in(row.id, checked_in)
+
+    def refused(error: ServiceError) -> None:
+        say(str(error), "bold red")
+        screen.app.bell()
+
+    screen.call_service(visit_to_check_in, patient_id, then=found, failed=refused, group="checkin")
+
+
+class PatientChartScreen(ServiceCaller, Screen):
+    """The chart summary of one patient (opening it is audited)."""
+
+    SCREEN_NAME = "Patient chart"
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="chart.back"),
+        Binding("e", "edit", "Edit", id="chart.edit"),
+        Binding("b", "book", "Book", id="chart.book"),
+        Binding("c", "check_in", "Check in", id="chart.check_in"),
+        Binding("h", "history", "History", id="chart.history"),
+        Binding("r", "toggle_restricted", "Restrict/lift", id="chart.restrict"),
+        Binding("i", "insurance", "Insurance", id="chart.insurance"),
+        Binding("M", "merge", "Merge a duplicate", show=False, id="chart.merge"),
+    ]
+    AREA_TITLE = "Patient"
+    ACTION_PERMISSIONS = {
+        "merge": "patient.merge",
+        "edit": "patient.write",
+        "toggle_restricted": "patient.restrict",
+        "book": "schedule.write",
+        "check_in": "checkin",
+        "history": "schedule.read",
+    }
+
+    def __init__(self, patient_id: int, edit: bool = False) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.edit_on_open = edit
+        self.chart: PatientChart | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Patient", id="titlebar")
+        with VerticalScroll(classes="chart"):
+            yield Static("Loading…", id="chart-body")
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
+
+    def _failed(self, error: ServiceError) -> None:
+        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+
+    def ask_reason(self, error: ReasonRequired, asked: tuple) -> None:
+        """A restricted record: ask for the reason; the dialog's answer is the chart
+        itself; without a reason, go back."""
+        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+        self._break_the_glass(error)
+
+    @work(exclusive=True, group="emergency-access")
+    async def _break_the_glass(self, error: ReasonRequired) -> None:
+        chart = await self.app.push_screen_wait(emergency_access_dialog(error))
+        if chart is None:
+            self.app.pop_screen()
+        else:
+            self._show(chart)
+
+    def action_toggle_restricted(self) -> None:
+        if self.chart is not None:
+            self._restrict_or_lift(self.chart)
+
+    @work(exclusive=True, group="restrict")
+    async def _restrict_or_lift(self, chart: PatientChart) -> None:
+        """Asks first: restricting changes how everyone opens the record."""
+        if chart.restricted:
+            question = (
+                f"Lift the restriction on {chart.name} (MRN {chart.mrn})? Anyone with "
+                "access to charts can then open it without a reason."
+            )
+        else:
+            question = (
+                f"Restrict {chart.name} (MRN {chart.mrn})? Opening it will then need a "
+                "stated reason, and each opening is flagged in the audit report."
+            )
+        yes = "lift it" if chart.restricted else "restrict it"
+        if await self.app.push_screen_wait(ConfirmDialog(question, yes=yes)):
+            if self.chart is chart:  # not reloaded meanwhile
+                self._set_restricted()
+
+    def _set_restricted(self) -> None:
+        if self.chart is not None:
+            self.call_service(
+                set_patient_restricted,
+                self.chart.id,
+                self.chart.version,
+                not self.chart.restricted,
+                then=self._restricted,
+                failed=lambda e: self._say(str(e), "bold red"),
+            )
+
+    def _restricted(self, chart: PatientChart) -> None:
+        self._show(chart)
+        state = (
+            "restricted: opening it now needs a reason"
+            if chart.restricted
+            else "no longer restricted"
+        )
+        self._say(f"The record is {state}.", "green")
+
+    def _say(self, text: str, style: str) -> None:
+        self.query_one("#message", Static).update(plain(text, style))
+
+    def _show(self, chart: PatientChart) -> None:
+        first_time = self.chart is None
+        self.chart = chart
+        v = chart.values
+        self.query_one("#titlebar", Static).update(
+            plain(f"Patient · {chart.name} · MRN {chart.mrn}")
+        )
+        lines = [
+            f"{chart.name}   MRN {chart.mrn}"
+            + ("   RESTRICTED RECORD" if chart.restricted else ""),
+            f"DOB {v['dob']} (age {chart.age(clock.today())})   "
+            f"Sex {SEXES.get(v['sex'], v['sex'])}",
+            f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
+            f"E-mail {v['email'] or '-'}",
+            f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",
+            f"Goes by {v['preferred_name'] or '-'}   Language {v['language'] or '-'}   "
+            f"Call on {v['preferred_phone'] or 'mobile'}"
+            + (f"   Work {v['phone_work']}" if v["phone_work"] else ""),
+            "Emergency " + _contact(v, "emergency"),
+            "Responsible party " + _contact(v, "guarantor"),
+            f"Balance {format_money(chart.balance_cents)}"
+            + ("   (owes)" if chart.balance_cents > 0 else ""),
+            "",
+            "Coverage",
+        ]
+        lines += [
+            f"  {c.priority}. {c.payer}  member {c.member_id}  group {c.group_id or '-'}  "
+            f"co-pay {c.copay}"
+            for c in chart.coverages
+        ] or ["  none on file (self-pay)"]
+        lines += ["", "Upcoming appointments"]
+        lines += [
+            f"  {u.starts_at:%a %m/%d/%Y %H:%M}  {u.provider:<16} {u.appt_type:<12} {u.status}"
+            for u in chart.upcoming
+        ] or ["  none booked"]
+        self.query_one("#chart-body", Static).update(plain_lines(lines))
+        if first_time and self.edit_on_open:
+            self.action_edit()
+
+    def action_edit(self) -> None:
+        if self.chart is not None:
+            self.app.push_screen(PatientFormScreen(self.chart), self._edited)
+
+    def action_check_in(self) -> None:
+        """Check the patient in for their next appointment today."""
+        if self.chart is not None:
+            check_in_patient(self, self.chart.id, self._say)
+
+    def action_book(self) -> None:
+        """Book for this patient (from the type step); the schedule then shows it."""
+        if self.chart is not None:
+            self.app.book_for(self.chart.id, self.chart.name)
+
+    def action_insurance(self) -> None:
+        if self.chart is not None:
+            self.app.push_screen(
+                CoverageScreen(self.chart.id, self.chart.name), lambda _none: self.reload()
+            )
+
+    def action_merge(self) -> None:
+        if self.chart is not None:
+            self._merge(self.chart)
+
+    @work(exclusive=True, group="merge")
+    async def _merge(self, chart: PatientChart) -> None:
+        """Who the duplicate is and what would move first; then its MRN again."""
+        dup = await self.app.push_screen_wait(merge_dialog(chart.id, chart.name))
+        if dup is None:
+            return
+        moved = await self.app.push_screen_wait(confirm_merge_dialog(chart.id, chart.name, dup))
+        if moved is not None:
+            self._say(f"Merged MRN {dup.mrn} into this record: moved {moved.text()}.", "green")
+            self.reload()
+
+    def action_history(self) -> None:
+        if self.chart is not None:
+            self.app.show_visit_history(self.chart.id, self.chart.name)
+
+    def _edited(self, chart: PatientChart | bool | None) -> None:
+        if isinstance(chart, PatientChart):
+            self._show(chart)
+            self._say("Saved.", "green")
+        elif chart is False:  # someone else saved first: show what is stored now
+            self.reload()
+
+
+def _contact(values: dict[str, str], prefix: str) -> str:
+    """'Ann Lee (spouse) 555-201-3344', or '-' when none is on file."""
+    name, relation, phone = (
+        values[f"{prefix}_name"],
+        values[f"{prefix}_relation"],
+        values[f"{prefix}_phone"],
+    )
+    parts = [name, f"({relation})" if relation else "", phone]
+    return " ".join(p for p in parts if p) or "-"
