@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
     SCREEN_NAME = "Help"
 
     BINDINGS = [
-        Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
+        Binding("escape,f1,question_mark,q", "dismiss", "Close help", id="help.dismiss"),
     ]
 
     def __init__(self, title: str, keys: list[tuple[str, str]]) -> None:

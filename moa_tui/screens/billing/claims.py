@@ -71,14 +71,14 @@ class ClaimsScreen(KeysetListScreen):
     TOPICS = frozenset({changes.CLAIMS})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
     BINDINGS = [
-        Binding("u", "change_status", "Status"),
-        Binding("w", "write_off", "Write off"),
+        Binding("u", "change_status", "Status", id="claims.change_status"),
+        Binding("w", "write_off", "Write off", id="claims.write_off"),
         # The footer shows what fits 80 columns; sort and clear are in help and the palette.
-        Binding("o", "toggle_sort", "Sort", show=False),
-        Binding("s", "cycle('status')", "Filter status"),
-        Binding("y", "cycle('payer')", "Filter payer"),
-        Binding("a", "cycle('age')", "Filter age"),
-        Binding("x", "clear_filters", "Clear filters", show=False),
+        Binding("o", "toggle_sort", "Sort", show=False, id="claims.toggle_sort"),
+        Binding("s", "cycle('status')", "Filter status", id="claims.cycle_status"),
+        Binding("y", "cycle('payer')", "Filter payer", id="claims.cycle_payer"),
+        Binding("a", "cycle('age')", "Filter age", id="claims.cycle_age"),
+        Binding("x", "clear_filters", "Clear filters", show=False, id="claims.clear_filters"),
     ]
 
     def __init__(self) -> None:
@@ -221,9 +221,9 @@ class ClaimScreen(ServiceCaller, Screen):
     """One claim: header, lines and status history."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("u", "change_status", "Status"),
-        Binding("w", "write_off", "Write off"),
+        Binding("escape", "app.pop_screen", "Back", id="claim.pop_screen"),
+        Binding("u", "change_status", "Status", id="claim.change_status"),
+        Binding("w", "write_off", "Write off", id="claim.write_off"),
     ]
     AREA_TITLE = "Claim"
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}

@@ -27,8 +27,8 @@ class CoverageScreen(ServiceCaller, Screen):
     SCREEN_NAME = "Insurance"
 
     BINDINGS = [
-        Binding("n", "new", "Add coverage"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "new", "Add coverage", id="coverage.new"),
+        Binding("escape", "app.pop_screen", "Back", id="coverage.pop_screen"),
     ]
     ACTION_PERMISSIONS = {"new": "patient.write", "edit": "patient.write"}
 

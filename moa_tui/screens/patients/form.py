@@ -81,8 +81,8 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
     SCREEN_NAME = "Patient details"
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", id="patient_form.save"),
+        Binding("escape", "cancel", "Cancel", id="patient_form.cancel"),
     ]
 
     def __init__(self, chart: PatientChart | None) -> None:

@@ -22,10 +22,10 @@ class PatientsScreen(AreaScreen):
         "check_in": "checkin",
     }
     BINDINGS = [
-        Binding("ctrl+n", "new_patient", "New patient"),
-        Binding("slash", "focus_search", "Search"),
-        Binding("e", "edit_patient", "Edit"),
-        Binding("c", "check_in", "Check in"),
+        Binding("ctrl+n", "new_patient", "New patient", id="patients.new_patient"),
+        Binding("slash", "focus_search", "Search", id="patients.focus_search"),
+        Binding("e", "edit_patient", "Edit", id="patients.edit_patient"),
+        Binding("c", "check_in", "Check in", id="patients.check_in"),
     ]
 
     def compose_body(self) -> ComposeResult:

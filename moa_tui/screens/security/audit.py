@@ -30,9 +30,9 @@ class AuditScreen(AreaScreen):
     AREA_TITLE = "Audit trail"
     TOPICS = frozenset({changes.AUDIT})  # refetched when another terminal changes these
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("v", "verify", "Verify chain"),
-        Binding("x", "export", "Export CSV"),
+        Binding("slash", "focus_filter", "Filter", id="audit.focus_filter"),
+        Binding("v", "verify", "Verify chain", id="audit.verify"),
+        Binding("x", "export", "Export CSV", id="audit.export"),
     ]
 
     def __init__(self) -> None:

@@ -31,14 +31,14 @@ class StaffScreen(AreaScreen):
     AREA_TITLE = "Staff accounts"
     TOPICS = frozenset({changes.STAFF})  # refetched when another terminal changes these
     BINDINGS = [
-        Binding("n", "new", "New account"),
-        Binding("d", "toggle_active", "(De)activate"),
-        Binding("p", "reset_password", "Reset password"),
-        Binding("o", "os_login", "SSH login"),
+        Binding("n", "new", "New account", id="staff.new"),
+        Binding("d", "toggle_active", "(De)activate", id="staff.toggle_active"),
+        Binding("p", "reset_password", "Reset password", id="staff.reset_password"),
+        Binding("o", "os_login", "SSH login", id="staff.os_login"),
         # Clinic settings: in help and the palette; the footer keeps what fits 80 columns.
-        Binding("i", "idle_lock", "Idle lock", show=False),
-        Binding("w", "wait_warning", "Wait warning", show=False),
-        Binding("e", "export_folder", "Export folder", show=False),
+        Binding("i", "idle_lock", "Idle lock", show=False, id="staff.idle_lock"),
+        Binding("w", "wait_warning", "Wait warning", show=False, id="staff.wait_warning"),
+        Binding("e", "export_folder", "Export folder", show=False, id="staff.export_folder"),
     ]
 
     def __init__(self) -> None:

@@ -36,12 +36,12 @@ class StockScreen(KeysetListScreen):
     TOPICS = frozenset({changes.STOCK})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change": "stock.write"}
     BINDINGS = [
-        Binding("r", "change('receive')", "Receive"),
-        Binding("u", "change('use')", "Use"),
-        Binding("a", "change('adjust')", "Adjust"),
-        Binding("l", "toggle_low", "Low only"),
-        Binding("slash", "search", "Find"),
-        Binding("h", "history", "History"),
+        Binding("r", "change('receive')", "Receive", id="stock.change_receive"),
+        Binding("u", "change('use')", "Use", id="stock.change_use"),
+        Binding("a", "change('adjust')", "Adjust", id="stock.change_adjust"),
+        Binding("l", "toggle_low", "Low only", id="stock.toggle_low"),
+        Binding("slash", "search", "Find", id="stock.search"),
+        Binding("h", "history", "History", id="stock.history"),
     ]
 
     def __init__(self) -> None:

@@ -21,7 +21,7 @@ class StockHistoryScreen(ServiceCaller, Screen[None]):
     """The movements of one item; Esc goes back to the stock list."""
 
     SCREEN_NAME = "Stock history"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stock_history.pop_screen")]
 
     def __init__(self, item_id: int) -> None:
         super().__init__()
