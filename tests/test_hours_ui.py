@@ -16,8 +16,8 @@ from moa_tui.db.models import (
     ProviderHours,
 )
 from moa_tui.screens.scheduling.calendar import DayGridScreen, WeekScreen
-from moa_tui.screens.scheduling.month import MonthScreen
 from moa_tui.screens.scheduling.hours import ConfirmDialog, HoursScreen, TypesScreen
+from moa_tui.screens.scheduling.month import MonthScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.availability import add_block, availability
 from moa_tui.services.scheduling.schedule import list_providers

@@ -97,3 +97,19 @@ def _binding(key: str):
     from textual.binding import Binding
 
     return Binding(key, "x")
+
+
+def test_every_binding_in_the_app_has_a_dotted_id():
+    """A keymap can reach every key: no Binding anywhere in moa_tui lacks its id."""
+    import ast
+    import pathlib
+
+    import moa_tui
+
+    missing = []
+    for path in pathlib.Path(moa_tui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Binding":
+                if not any(k.arg == "id" for k in node.keywords):
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []

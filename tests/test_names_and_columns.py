@@ -22,7 +22,14 @@ from .ui_helpers import settle
 
 SIZE = (80, 24)
 # Bases that are never shown by themselves.
-ABSTRACT = {"AreaScreen", "PatientRowsScreen", "KeysetListScreen", "ViewScreen", "GridScreen"}
+ABSTRACT = {
+    "TitledScreen",
+    "AreaScreen",
+    "PatientRowsScreen",
+    "KeysetListScreen",
+    "ViewScreen",
+    "GridScreen",
+}
 
 
 def test_plural_says_one_and_many():

@@ -28,10 +28,10 @@ class QueueScreen(PatientRowsScreen):
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
     BINDINGS = [
-        Binding("a,space", "advance", "Next step"),
-        Binding("u", "undo", "Undo step"),
-        Binding("h", "toggle_done", "Hide/show out"),
-        Binding("enter", "open_patient", "Patient", show=False),
+        Binding("a,space", "advance", "Next step", id="flow.advance"),
+        Binding("u", "undo", "Undo step", id="flow.undo"),
+        Binding("h", "toggle_done", "Hide/show out", id="flow.toggle_done"),
+        Binding("enter", "open_patient", "Patient", show=False, id="flow.open_patient"),
     ]
 
     def __init__(self) -> None:

@@ -47,7 +47,10 @@ class ReceiptScreen(ServiceCaller, ModalScreen[None]):
 
     SCREEN_NAME = "Receipt"
 
-    BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("f", "pdf", "Save PDF")]
+    BINDINGS = [
+        Binding("escape,enter", "dismiss", "Close", id="receipt.close"),
+        Binding("f", "pdf", "Save PDF", id="receipt.pdf"),
+    ]
 
     def __init__(self, receipt: Receipt) -> None:
         super().__init__()
@@ -190,12 +193,15 @@ class CheckInScreen(_VisitScreen):
     TITLE = "Check in"
 
     BINDINGS = [
-        Binding("enter", "check_in", "Check in"),
-        Binding("v", "verify", "Verify insurance"),
-        Binding("s", "self_pay", "Self-pay"),
-        Binding("p", "pay", "Co-pay"),
-        *(Binding(str(n), f"tick({n})", f"Form {n} done", show=False) for n in range(1, 10)),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "check_in", "Check in", id="checkin.check_in"),
+        Binding("v", "verify", "Verify insurance", id="checkin.verify"),
+        Binding("s", "self_pay", "Self-pay", id="checkin.self_pay"),
+        Binding("p", "pay", "Co-pay", id="checkin.pay"),
+        *(
+            Binding(str(n), f"tick({n})", f"Form {n} done", show=False, id=f"checkin.tick{n}")
+            for n in range(1, 10)
+        ),
+        Binding("escape", "back", "Back", id="checkin.back"),
     ]
 
     def lines(self, d: VisitDesk) -> list[str]:
@@ -318,11 +324,11 @@ class CheckOutScreen(_VisitScreen):
     TITLE = "Check out"
 
     BINDINGS = [
-        Binding("enter", "check_out", "Check out"),
-        Binding("p", "pay", "Collect balance"),
-        Binding("b", "follow_up", "Book follow-up"),
-        Binding("f", "slip", "Visit slip PDF"),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "check_out", "Check out", id="checkout.check_out"),
+        Binding("p", "pay", "Collect balance", id="checkout.pay"),
+        Binding("b", "follow_up", "Book follow-up", id="checkout.follow_up"),
+        Binding("f", "slip", "Visit slip PDF", id="checkout.slip"),
+        Binding("escape", "back", "Back", id="checkout.back"),
     ]
 
     def __init__(self, appointment_id: int) -> None:

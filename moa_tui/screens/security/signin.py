@@ -85,7 +85,7 @@ class LoginScreen(_CredentialsScreen):
 
     TITLE_TEXT = "moa-tui · Sign in"
     HINT = "Enter: next field / sign in · Ctrl+Q: quit"
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True, id="signin.quit")]
 
     def __init__(self, clinic: str, username: str = "", note: str = "") -> None:
         super().__init__()
@@ -119,8 +119,8 @@ class LockScreen(_CredentialsScreen):
     TITLE_TEXT = "moa-tui · Locked"
     HINT = "Enter: unlock · Ctrl+N: switch user · Ctrl+Q: sign out and quit"
     BINDINGS = [
-        Binding("ctrl+q", "app.quit", "Sign out", priority=True),
-        Binding("ctrl+n", "switch_user", "Switch user", priority=True),
+        Binding("ctrl+q", "app.quit", "Sign out", priority=True, id="lock.quit"),
+        Binding("ctrl+n", "switch_user", "Switch user", priority=True, id="lock.switch_user"),
     ]
 
     def heading(self) -> str:
@@ -150,7 +150,7 @@ class SwitchUserScreen(LoginScreen):
 
     TITLE_TEXT = "moa-tui · Switch user"
     HINT = "Enter: next field / sign in · Esc: back to the lock"
-    BINDINGS = [Binding("escape", "back", "Back", priority=True)]
+    BINDINGS = [Binding("escape", "back", "Back", priority=True, id="switch_user.back")]
 
     def heading(self) -> str:
         return f"Next person, sign in ({self.app.actor.short_name}'s screens are kept)"
@@ -176,8 +176,8 @@ class ChangePasswordScreen(_CredentialsScreen):
         )
 
     BINDINGS = [
-        Binding("ctrl+q", "app.quit", "Quit", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True, id="password.quit"),
+        Binding("escape", "cancel", "Cancel", id="password.cancel"),
     ]
 
     def heading(self) -> str:
