@@ -42,7 +42,8 @@ NOT_RUN = {
     ".venv/bin/pip install -e '.[test]'": INSTALL,
     ".venv/bin/pip install -e '.[dev]'": INSTALL,
     "pip install -e '.[dev]'": INSTALL,
-    ".venv/bin/python -m pytest": "the test suite itself, which CI runs (reading it from here)",
+    ".venv/bin/python -m pytest -n auto": "the test suite itself, which CI runs (reading it "
+    "from here)",
     ".venv/bin/ruff check .": "the lint of the source tree, which CI runs",
     "pytest tests/test_snapshots.py --snapshot-update": "rewrites the snapshots: by hand only",
     "textual console": "a developer's log window that runs until it is closed",
