@@ -1,6 +1,7 @@
 """What every service shares: one transaction per job, the acting staff member and what
-their role allows, the audit event (hash-chained), and turning database trouble into a
-sentence for the desk."""
+their role allows (re-read on every call), the audit event (sealed: db/audit_trail.py), the
+topics a write changes (db/changes.py), and turning database trouble into a sentence for
+the desk."""
 
 from __future__ import annotations
 
@@ -138,11 +139,13 @@ def writer(permission: str | Callable | None = None, *, changes: tuple[str, ...]
     recorded in the audit trail: ``@writer("claims.write")``. *changes* names the topics
     other terminals refetch after it (default: by permission, see CHANGES); ``changes=()``
     for a read that is a writer only to record its audit event."""
-    if changes is None:
-        topics = CHANGES.get(permission, frozenset()) if isinstance(permission, str) else None
-    else:
+    if changes is not None:
         topics = frozenset(changes)
-    return _service(True, permission, topics if topics is not None else frozenset())
+    elif isinstance(permission, str):
+        topics = CHANGES.get(permission, frozenset())
+    else:
+        topics = frozenset()
+    return _service(True, permission, topics)
 
 
 def _chain(prev: str, row: dict[str, Any]) -> str:
