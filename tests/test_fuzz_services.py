@@ -127,6 +127,8 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "where_export_goes": ("desk", dict(path=TEXT)),  # only says where; writes nothing
         "export_folder_setting": ("manager", {}),
         "set_export_folder": ("manager", dict(folder=FILE_NAME)),
+        "clinic_phone_setting": ("manager", {}),
+        "set_clinic_phone": ("manager", dict(phone=TEXT)),
         "save_type": (
             "manager",
             dict(
@@ -356,7 +358,7 @@ PROGRAM_DATA_ONLY = {
     "save_receipt_pdf": "prints a Receipt that collect_payment returned",
     "save_visit_slip": "prints ScheduleRows that the schedule returned",
     "_may_print_receipt": "checks a Receipt that collect_payment returned",
-    "_visit_slip_title": "checks a ScheduleRow that the schedule returned",
+    "_visit_slip_heading": "checks a ScheduleRow that the schedule returned",
     "record_export": "records an export the program rendered (action and detail are its own)",
 }
 

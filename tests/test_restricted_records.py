@@ -16,7 +16,7 @@ from peewee import fn
 import moa_tui.services as services_pkg
 from moa_tui.cli import make_app
 from moa_tui.db.models import Appointment, AuditEvent, Claim, Coverage, IntakeItem, Patient, Payer
-from moa_tui.screens.frontdesk.visit import CheckInScreen
+from moa_tui.screens.frontdesk.check_in import CheckInScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services.frontdesk.payments import Receipt
@@ -146,7 +146,7 @@ class Case:
             "payments._may_print_receipt": lambda a: payments.save_receipt_pdf(
                 a, receipt(), str(tmp / f"r{len(list(tmp.iterdir()))}.pdf")
             ),
-            "visit_slip._visit_slip_title": lambda a: visit_slip.save_visit_slip(
+            "visit_slip._visit_slip_heading": lambda a: visit_slip.save_visit_slip(
                 a, _row(appt()), None, str(tmp / f"s{len(list(tmp.iterdir()))}.pdf")
             ),
             "claims.open_claim": lambda a: claims.open_claim(a, c.id),

@@ -13,6 +13,7 @@ class ClinicSettings(BaseModel):
     name = CharField(max_length=120)
     time_zone = CharField(max_length=64, default="America/New_York")
     address = CharField(max_length=200, default="")
+    phone = CharField(max_length=10, default="")  # 10 digits; printed on the visit slip
     npi = CharField(max_length=10, default="")
     tax_id = CharField(max_length=10, default="")
     idle_lock_minutes = IntegerField(default=10)

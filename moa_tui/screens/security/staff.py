@@ -10,10 +10,12 @@ from ...db import changes
 from ...services.security.security import ROLE_LABELS
 from ...services.security.staff import (
     StaffRow,
+    clinic_phone_setting,
     create_staff,
     export_folder_setting,
     list_staff,
     reset_password,
+    set_clinic_phone,
     set_export_folder,
     set_idle_lock_minutes,
     set_os_login,
@@ -39,6 +41,7 @@ class StaffScreen(AreaScreen):
         Binding("i", "idle_lock", "Idle lock", show=False, id="staff.idle_lock"),
         Binding("w", "wait_warning", "Wait warning", show=False, id="staff.wait_warning"),
         Binding("e", "export_folder", "Export folder", show=False, id="staff.export_folder"),
+        Binding("t", "clinic_phone", "Clinic phone", show=False, id="staff.clinic_phone"),
     ]
 
     def __init__(self) -> None:
@@ -201,4 +204,19 @@ class StaffScreen(AreaScreen):
                 "Enter: save · Esc: cancel",
             ),
             lambda folder: folder is not None and self.say(f"Exports go to {folder}.", "green"),
+        )
+
+    def action_clinic_phone(self) -> None:
+        self.call_service(clinic_phone_setting, then=self._ask_clinic_phone)
+
+    def _ask_clinic_phone(self, current: str) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "The clinic's phone number (printed on visit slips)",
+                [FieldSpec("phone", "Phone", current, max_length=25)],
+                lambda actor, v: set_clinic_phone(actor, v["phone"]),
+                hint="10 digits with the area code; blank: none. Enter: save · Esc: cancel",
+            ),
+            lambda phone: phone is not None
+            and self.say(f"Visit slips now give {phone or 'no phone number'}.", "green"),
         )

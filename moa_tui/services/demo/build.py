@@ -115,6 +115,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             is_demo=True,  # --demo opens only a clinic with this mark (never a real one)
             time_zone=zone,
             address="100 Example Way, Springfield, NY 12345",
+            phone="2125550100",  # the 555-01xx range kept for fiction
             npi="1234567893",
             tax_id="000000000",
         )

@@ -11,7 +11,7 @@ from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
 from ..files import default_export_folder
-from ..validate import clean_name, clean_text, is_whole_number
+from ..validate import clean_name, clean_text, format_phone, is_whole_number, parse_phone
 from .security import ROLE_LABELS, check_password_rules, hash_password, stale
 
 USERNAME_HELP = "2-32 characters: lower-case letters, digits, '.', '-' or '_'."
@@ -278,6 +278,26 @@ def set_export_folder(actor: StaffMember, folder: str) -> str:
         detail=f"export folder: {old or '(default)'} -> {text or '(default)'}",
     )
     return text or str(default_export_folder())
+
+
+@reader("staff.admin")
+def clinic_phone_setting(actor: StaffMember) -> str:
+    """The clinic's phone number as the desk reads it ("" when not set)."""
+    settings = ClinicSettings.select(ClinicSettings.phone).first()
+    return format_phone(settings.phone) if settings and settings.phone else ""
+
+
+@writer("staff.admin")
+def set_clinic_phone(actor: StaffMember, phone: str) -> str:
+    """The number printed on visit slips (10 digits with the area code; blank for none)."""
+    digits = parse_phone("phone", phone, label="Clinic phone")
+    settings = ClinicSettings.select().first()
+    old = settings.phone
+    settings.phone = digits
+    settings.version += 1
+    settings.save()
+    audit(actor, "settings.phone", detail=f"clinic phone: {old or '-'} -> {digits or '-'}")
+    return format_phone(digits)
 
 
 def has_staff() -> bool:
