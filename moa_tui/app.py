@@ -15,8 +15,8 @@ from textual.screen import Screen
 from .db.anchors import write_anchor
 from .db.models import StaffMember
 from .screens.billing.claims import ClaimsScreen
-from .screens.frontdesk.checkin import QueueScreen
-from .screens.frontdesk.visit import CheckInScreen
+from .screens.frontdesk.check_in import CheckInScreen
+from .screens.frontdesk.flow_board import QueueScreen
 from .screens.help import HelpScreen, describe_keys, screen_name
 from .screens.patients.chart import PatientChartScreen
 from .screens.patients.dialogs import emergency_access

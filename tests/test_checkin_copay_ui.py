@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from moa_tui.cli import make_app
 from moa_tui.db.models import AccountEntry
-from moa_tui.screens.frontdesk.visit import CheckInScreen, ReceiptScreen
+from moa_tui.screens.frontdesk.check_in import CheckInScreen
+from moa_tui.screens.frontdesk.receipt import ReceiptScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services.frontdesk.frontdesk import visit_desk
 from moa_tui.services.security.staff import find_staff

@@ -98,7 +98,7 @@ def test_the_visit_to_check_in_is_the_patients_first_booked_one_today(desk):
 
 async def test_check_in_from_the_patient_search_and_from_the_chart(demo_db):
     from moa_tui.db.models import Appointment, Patient
-    from moa_tui.screens.frontdesk.visit import CheckInScreen
+    from moa_tui.screens.frontdesk.check_in import CheckInScreen
     from moa_tui.screens.patients.chart import PatientChartScreen
     from moa_tui.screens.patients.patients import PatientsScreen
 
@@ -341,8 +341,8 @@ def test_a_kiosk_patient_who_says_something_changed_is_flagged(desk):
 
 async def test_the_flow_board_and_check_in_screen_flag_changed_details(demo_db):
     from moa_tui.db.models import Appointment
-    from moa_tui.screens.frontdesk.checkin import QueueScreen
-    from moa_tui.screens.frontdesk.visit import CheckInScreen
+    from moa_tui.screens.frontdesk.check_in import CheckInScreen
+    from moa_tui.screens.frontdesk.flow_board import QueueScreen
     from moa_tui.services.frontdesk.kiosk import kiosk_check_in
 
     from .ui_helpers import table_rows

@@ -29,6 +29,7 @@ ABSTRACT = {
     "KeysetListScreen",
     "ViewScreen",
     "GridScreen",
+    "VisitScreen",
 }
 
 
@@ -287,7 +288,7 @@ async def test_two_patients_of_one_name_show_their_birth_dates(demo_db, area):
 
 async def test_follow_up_slots_show_as_rows_with_the_year(demo_db):
     from moa_tui.db.models import Appointment
-    from moa_tui.screens.frontdesk.visit import CheckOutScreen
+    from moa_tui.screens.frontdesk.check_out import CheckOutScreen
     from moa_tui.widgets.dialogs import PickDialog
 
     seen = Appointment.select().where(Appointment.status == "with_provider").first()

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 from moa_tui.cli import make_app
-from moa_tui.screens.frontdesk.checkin import QueueScreen
+from moa_tui.screens.frontdesk.flow_board import QueueScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.scheduling.schedule import ScheduleRow, day_schedule

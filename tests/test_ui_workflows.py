@@ -14,8 +14,9 @@ from moa_tui.db.models import (
     StockMovement,
     SupplyItem,
 )
-from moa_tui.screens.frontdesk.checkin import QueueScreen
-from moa_tui.screens.frontdesk.visit import CheckInScreen, CheckOutScreen
+from moa_tui.screens.frontdesk.check_in import CheckInScreen
+from moa_tui.screens.frontdesk.check_out import CheckOutScreen
+from moa_tui.screens.frontdesk.flow_board import QueueScreen
 from moa_tui.screens.help import HelpScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.patients.form import PatientFormScreen

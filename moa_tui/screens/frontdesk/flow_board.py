@@ -16,7 +16,7 @@ from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen
 from ..scheduling.schedule import status_cell
-from .visit import CheckOutScreen
+from .check_out import CheckOutScreen
 
 
 def duration(minutes: int) -> str:

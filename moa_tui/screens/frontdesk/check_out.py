@@ -1,0 +1,148 @@
+"""Checking a patient out: the balance, the follow-up booking ("2w" -> open slots), the slip."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.binding import Binding
+
+from ...services import clock
+from ...services.frontdesk.frontdesk import VisitDesk
+from ...services.frontdesk.visit_slip import save_visit_slip
+from ...services.scheduling.availability import list_types
+from ...services.scheduling.booking import Slot, SlotFilter, book_appointment, find_open_slots
+from ...services.scheduling.schedule import ScheduleRow, advance
+from ...services.validate import format_money, parse_date
+from ...widgets.dialogs import PickDialog
+from ...widgets.export import ExportDialog
+from ...widgets.form import FieldSpec, FormDialog
+from .visit import VisitScreen
+
+
+class CheckOutScreen(VisitScreen):
+    """Balance, the follow-up booking ("2w" -> open slots around then), the visit slip."""
+
+    SCREEN_NAME = "Check-out"
+
+    TITLE = "Check out"
+
+    BINDINGS = [
+        Binding("enter", "check_out", "Check out", id="checkout.check_out"),
+        Binding("p", "pay", "Collect balance", id="checkout.pay"),
+        Binding("b", "follow_up", "Book follow-up", id="checkout.follow_up"),
+        Binding("f", "slip", "Visit slip PDF", id="checkout.slip"),
+        Binding("escape", "back", "Back", id="checkout.back"),
+    ]
+
+    def __init__(self, appointment_id: int) -> None:
+        super().__init__(appointment_id)
+        self.next_visit: ScheduleRow | None = None
+
+    def lines(self, d: VisitDesk) -> list[str]:
+        a = d.appointment
+        follow = (
+            f"{self.next_visit.starts_at:%a %m/%d/%Y %H:%M} with {self.next_visit.provider}"
+            if self.next_visit
+            else "none booked yet (b)"
+        )
+        lines = [
+            f"{a.patient}   seen {a.starts_at:%H:%M} by {a.provider} · {a.appt_type}",
+            "",
+            f"Balance     {format_money(d.balance_cents)}"
+            + ("  (p to collect)" if d.balance_cents > 0 else ""),
+            f"Follow-up   {follow}",
+        ]
+        return lines
+
+    def action_pay(self) -> None:
+        if self.desk and self.desk.balance_cents > 0:
+            self.collect(self.desk.balance_cents, "Balance payment")
+
+    def action_follow_up(self) -> None:
+        if self.desk is None:
+            return
+        a = self.desk.appointment
+
+        def find(actor, values):
+            day = parse_date("when", values["when"], today=clock.today())
+            earliest = max(day - dt.timedelta(days=2), clock.today())
+            type_id = _type_id_of(actor, a)
+            return find_open_slots(
+                actor, type_id, SlotFilter(provider_id=a.provider_id, earliest=earliest), 8
+            ), type_id
+
+        self.app.push_screen(
+            FormDialog(
+                "Follow-up: when?",
+                [FieldSpec("when", "When", "t+2w", max_length=20)],
+                find,
+                hint="t+2w = in two weeks, t+3m, mon, 12/24 · Enter: show slots",
+            ),
+            self._pick_slot,
+        )
+
+    def _pick_slot(self, found: tuple[list[Slot], int] | None) -> None:
+        if not found:
+            return
+        slots, type_id = found
+        if not slots:
+            self.say("No open slot with this provider around then.", "bold red")
+            return
+        # Every slot found shows at once, one row each (a drop-down showed one, cut in two).
+        rows = [
+            (str(n), (f"{s.starts_at:%a %m/%d/%Y}", f"{s.starts_at:%H:%M}", s.provider))
+            for n, s in enumerate(slots)
+        ]
+        patient_id = self.desk.appointment.patient_id
+
+        def book(key: str | None) -> None:
+            if key is not None:
+                slot = slots[int(key)]
+                self.call_service(
+                    book_appointment,
+                    patient_id,
+                    slot.provider_id,
+                    type_id,
+                    slot.starts_at,
+                    then=self._booked,
+                    group="write",
+                )
+
+        self.app.push_screen(
+            PickDialog(
+                "Book the follow-up",
+                [("Day", 14), ("Time", 5), ("Provider", 24)],
+                rows,
+                hint="Enter: book this slot · Esc: none",
+            ),
+            book,
+        )
+
+    def _booked(self, row: ScheduleRow | None) -> None:
+        if row:
+            self.next_visit = row
+            self.reload()
+            self.say(f"Follow-up booked {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
+
+    def action_slip(self) -> None:
+        if self.desk:
+            row, next_visit = self.desk.appointment, self.next_visit
+
+            def save(actor, path, overwrite):
+                return save_visit_slip(actor, row, next_visit, path, overwrite)
+
+            self.app.push_screen(
+                ExportDialog(
+                    "Save the visit slip as PDF", f"visit-slip-{self.appointment_id}.pdf", save
+                ),
+                lambda where: where and self.say(f"Saved {where}", "green"),
+            )
+
+    def action_check_out(self) -> None:
+        if self.desk:
+            a = self.desk.appointment
+            self.call_service(advance, a.id, a.version, then=self.dismiss, group="write")
+
+
+def _type_id_of(actor, row: ScheduleRow) -> int:
+    return next(t.id for t in list_types(actor) if t.name == row.appt_type)
