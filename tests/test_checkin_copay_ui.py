@@ -7,7 +7,7 @@ from moa_tui.db.models import AccountEntry
 from moa_tui.screens.frontdesk.check_in import CheckInScreen
 from moa_tui.screens.frontdesk.receipt import ReceiptScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
-from moa_tui.services.frontdesk.frontdesk import visit_desk
+from moa_tui.services.frontdesk.frontdesk import record_eligibility, visit_desk
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
@@ -64,3 +64,60 @@ async def test_collected_copay_shows_collected_and_p_offers_only_what_is_due(dem
         )
         assert payments.count() == 1
     assert view.copay_due_cents == 2000
+
+
+async def test_manager_checks_in_unverified_insurance_with_a_reason(demo_db):
+    """Check-in -> insurance not verified -> the manager's reason -> checked in, by keys."""
+    from moa_tui.db.models import Appointment
+
+    manager = find_staff("manager")
+    app = make_app(demo_db, actor=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        appt = next(
+            r
+            for r in app.screen.rows.values()
+            if r.status == "booked" and visit_desk(manager, r.id).payer
+        )
+        # The payer said "inactive" this morning: not verified for this visit.
+        record_eligibility(manager, appt.id, "inactive", "portal", "X1")
+        move_to_row(app, lambda row: row[2] == appt.patient and row[0] == f"{appt.starts_at:%H:%M}")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert "NOT VERIFIED for this visit" in static_text(app, "#visit-body")
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)  # the override asks why
+        assert Appointment.get_by_id(appt.id).status == "booked"
+        await pilot.press(*"card at home")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        done = Appointment.get_by_id(appt.id)
+        assert done.status != "booked"
+        assert done.checkin_override == "card at home"
+
+
+async def test_desk_cannot_override_unverified_insurance(demo_db):
+    """Without the override permission the refusal is said on the check-in screen."""
+    desk = find_staff("desk")
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        appt = next(
+            r
+            for r in app.screen.rows.values()
+            if r.status == "booked" and visit_desk(desk, r.id).payer
+        )
+        # The payer said "inactive" this morning: not verified for this visit.
+        record_eligibility(desk, appt.id, "inactive", "portal", "X1")
+        move_to_row(app, lambda row: row[2] == appt.patient and row[0] == f"{appt.starts_at:%H:%M}")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert "not verified" in static_text(app, "#message")

@@ -169,17 +169,26 @@ class ServiceCaller:
         self.notify(visible(error), severity="error", timeout=8, markup=False)
 
     async def ask_service(
-        self, service: Callable[..., Any], *args: Any, group: str = "default", **kwargs: Any
+        self,
+        service: Callable[..., Any],
+        *args: Any,
+        group: str = "default",
+        refusals: tuple[type[ServiceError], ...] = (),
+        **kwargs: Any,
     ) -> Any:
         """call_service for a flow that reads top to bottom (an async worker awaiting its
         dialogs): the service's answer, or None once a refusal has been shown (or when a
-        write of the same group is still in flight)."""
+        write of the same group is still in flight). A refusal of one of the `refusals`
+        types is not shown but returned, for the flow to answer (e.g. ask for a reason)."""
         if group in self.WRITE_GROUPS and group in self._calls.writing:
             self.app.bell()
             return None
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
         def refused(error: ServiceError) -> None:
+            if isinstance(error, refusals):
+                answer.set_result(error)
+                return
             self.show_error(error)
             answer.set_result(None)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.binding import Binding
 
-from ...services.errors import ServiceError
 from ...services.frontdesk.frontdesk import (
     ELIGIBILITY_LABELS,
     METHODS,
@@ -13,7 +13,7 @@ from ...services.frontdesk.frontdesk import (
     set_self_pay,
     tick_intake,
 )
-from ...services.scheduling.schedule import InsuranceNotVerified, check_in
+from ...services.scheduling.schedule import InsuranceNotVerified, ScheduleRow, check_in
 from ...services.security.security import can
 from ...services.validate import format_money
 from ...services.wording import plural
@@ -148,34 +148,32 @@ class CheckInScreen(VisitScreen):
         else:
             self.say("Nothing due: this visit has no co-pay.")
 
-    def action_check_in(self, override: str = "") -> None:
+    def action_check_in(self) -> None:
         if self.desk:
-            a = self.desk.appointment
-            self.call_service(
-                check_in,
-                a.id,
-                a.version,
-                override,
-                then=self.dismiss,
-                failed=self._refused,
-                group="write",
-            )
+            self._check_in(self.desk.appointment)
 
-    def _refused(self, error: ServiceError) -> None:
-        if isinstance(error, InsuranceNotVerified) and can(self.app.actor, "checkin.override"):
-            a = self.desk.appointment
+    @work(exclusive=True, group="check-in")
+    async def _check_in(self, a: ScheduleRow) -> None:
+        """Check in; insurance not verified for this visit: a manager may check in anyway,
+        with a reason (kept on the visit)."""
+        row = await self.ask_service(
+            check_in, a.id, a.version, "", group="write", refusals=(InsuranceNotVerified,)
+        )
+        if isinstance(row, InsuranceNotVerified):
+            if not can(self.app.actor, "checkin.override"):
+                self.show_error(row)
+                return
 
             def submit(actor, values):
                 return check_in(actor, a.id, a.version, values["reason"])
 
-            self.app.push_screen(
+            row = await self.app.push_screen_wait(
                 FormDialog(
                     "Check in without verified insurance",
                     [FieldSpec("reason", "Reason", max_length=200)],
                     submit,
-                    hint=str(error),
-                ),
-                lambda row: row and self.dismiss(row),
+                    hint=str(row),
+                )
             )
-            return
-        self.show_error(error)
+        if row:
+            self.dismiss(row)

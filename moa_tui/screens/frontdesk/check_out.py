@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.binding import Binding
 
 from ...services import clock
@@ -59,9 +60,12 @@ class CheckOutScreen(VisitScreen):
             self.collect(self.desk.balance_cents, "Balance payment")
 
     def action_follow_up(self) -> None:
-        if self.desk is None:
-            return
-        a = self.desk.appointment
+        if self.desk:
+            self._follow_up(self.desk.appointment)
+
+    @work(exclusive=True, group="follow-up")
+    async def _follow_up(self, a: ScheduleRow) -> None:
+        """When ("t+2w"), then the open slots with this provider around then, then book."""
 
         def find(actor, values):
             day = parse_date("when", values["when"], today=clock.today())
@@ -71,17 +75,14 @@ class CheckOutScreen(VisitScreen):
                 actor, type_id, SlotFilter(provider_id=a.provider_id, earliest=earliest), 8
             ), type_id
 
-        self.app.push_screen(
+        found: tuple[list[Slot], int] | None = await self.app.push_screen_wait(
             FormDialog(
                 "Follow-up: when?",
                 [FieldSpec("when", "When", "t+2w", max_length=20)],
                 find,
                 hint="t+2w = in two weeks, t+3m, mon, 12/24 · Enter: show slots",
-            ),
-            self._pick_slot,
+            )
         )
-
-    def _pick_slot(self, found: tuple[list[Slot], int] | None) -> None:
         if not found:
             return
         slots, type_id = found
@@ -93,30 +94,26 @@ class CheckOutScreen(VisitScreen):
             (str(n), (f"{s.starts_at:%a %m/%d/%Y}", f"{s.starts_at:%H:%M}", s.provider))
             for n, s in enumerate(slots)
         ]
-        patient_id = self.desk.appointment.patient_id
-
-        def book(key: str | None) -> None:
-            if key is not None:
-                slot = slots[int(key)]
-                self.call_service(
-                    book_appointment,
-                    patient_id,
-                    slot.provider_id,
-                    type_id,
-                    slot.starts_at,
-                    then=self._booked,
-                    group="write",
-                )
-
-        self.app.push_screen(
+        key = await self.app.push_screen_wait(
             PickDialog(
                 "Book the follow-up",
                 [("Day", 14), ("Time", 5), ("Provider", 24)],
                 rows,
                 hint="Enter: book this slot · Esc: none",
-            ),
-            book,
+            )
         )
+        if key is None:
+            return
+        slot = slots[int(key)]
+        row = await self.ask_service(
+            book_appointment,
+            a.patient_id,
+            slot.provider_id,
+            type_id,
+            slot.starts_at,
+            group="write",
+        )
+        self._booked(row)
 
     def _booked(self, row: ScheduleRow | None) -> None:
         if row:
