@@ -459,3 +459,17 @@ async def test_keys_typed_right_after_b_land_in_the_search(demo_db):
         assert isinstance(app.screen, BookingScreen)
         assert app.screen.query_one("#booking-search").value == "nux"
     assert not Appointment.select().where(Appointment.no_show_at == clock.now_utc()).exists()
+
+
+async def test_the_patient_step_is_the_one_patient_picker(demo_db):
+    """Booking searches with the same picker as the Patients area (issue 9 item 12)."""
+    from moa_tui.widgets.patient_picker import PatientPicker
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "b", *"app")
+        picker = app.screen.query_one(PatientPicker)
+        assert picker.display and app.screen.focused is picker.search_box
+        assert len(picker.hits) == 5
+        await press(pilot, "enter")
+        assert app.screen.step == "type" and not picker.display

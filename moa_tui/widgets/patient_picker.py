@@ -69,7 +69,8 @@ class _HitTable(PagedTable):
 
 class PatientPicker(Vertical):
     """Search box, hint line and matches. A pick calls *on_pick* (hit, enters typed ahead)
-    when given, else posts ``PatientPicker.Picked``."""
+    when given, else posts ``PatientPicker.Picked``. Enter with no match calls *on_no_match*
+    when given, else rings the bell."""
 
     DEFAULT_CSS = """
     PatientPicker { height: 1fr; }
@@ -90,6 +91,7 @@ class PatientPicker(Vertical):
         placeholder: str = "Last first (smi jo) · DOB 04/17/1962 · phone · MRN",
         hint: Callable[[str, int], str] = open_hint,
         on_pick: Callable[[PatientHit, int], None] | None = None,
+        on_no_match: Callable[[], None] | None = None,
         show_sex: bool = True,
         input_id: str = "search",
         hint_id: str = "search-hint",
@@ -101,6 +103,7 @@ class PatientPicker(Vertical):
         self.placeholder = placeholder
         self.hint = hint
         self.on_pick = on_pick
+        self.on_no_match = on_no_match
         self.show_sex = show_sex
         self.ids = (input_id, hint_id, table_id)
         self.hits: dict[str, PatientHit] = {}  # row key -> hit, in the order shown
@@ -195,7 +198,10 @@ class PatientPicker(Vertical):
         if self.hits_for == self.text and self.hits:
             self.pick(self.table.selected_key())
         elif self.hits_for == self.text:
-            self.app.bell()
+            if self.on_no_match is not None:
+                self.on_no_match()
+            else:
+                self.app.bell()
         else:
             self.pick_pending = True  # the hits are on their way
 

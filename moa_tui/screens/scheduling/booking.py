@@ -6,16 +6,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from ...services.errors import ServiceError
-from ...services.patients.patients import PatientChart, PatientHit, search_patients
+from ...services.patients.patients import PatientChart, PatientHit
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import Slot, SlotFilter
 from ...services.scheduling.schedule import ProviderInfo, ScheduleRow, list_providers
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
+from ...widgets.patient_picker import PatientPicker, choose_hint
 from ..patients.form import PatientFormScreen
 from .slots import SLOT_PAGE, SlotStep
 from .typed import booked_message, when_text
@@ -25,16 +26,9 @@ __all__ = ["BookingScreen", "booked_message"]
 DEFAULT_TYPE = "Follow-up"  # the most common visit: highlighted first
 
 
-class SearchInput(Input):
-    """The patient search: Enter picks at once (keys typed ahead land in the next step)."""
-
-    async def action_submit(self) -> None:
-        self.screen.submit_search()
-
-
 class StepTable(PagedTable):
-    """Enter picks the highlighted row at once, not in a later message, for the same
-    reason: a second Enter typed ahead must act on the next step, not this one again."""
+    """Enter picks the highlighted row at once, not in a later message: a second Enter
+    typed ahead must act on the next step, not this one again."""
 
     BINDINGS = [Binding("enter", "pick", "Choose", show=False, id="booking.list.choose")]
 
@@ -51,7 +45,6 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="booking.back"),
         Binding("ctrl+n", "new_patient", "New patient", id="booking.new_patient"),
-        Binding("down", "to_results", "Results", show=False, id="booking.results"),
         Binding("a", "part_of_day", "Am/pm", id="booking.am_pm"),
         Binding("d", "weekdays", "Days", id="booking.days"),
         Binding("e", "earliest", "From", id="booking.from"),
@@ -62,7 +55,6 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
     ACTION_PERMISSIONS = {"new_patient": "patient.write", "override": "schedule.write"}
     STEP_ACTIONS = {
         "new_patient": "patient",
-        "to_results": "patient",
         **dict.fromkeys(("part_of_day", "weekdays", "earliest", "cycle_provider"), "slots"),
         **dict.fromkeys(("more", "override"), "slots"),
     }
@@ -85,10 +77,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         self.slots: list[Slot] = []
         self.slots_loading = False
         self.cursor_after_load = 0
-        self.hits: list[PatientHit] = []
-        self.hits_for = ""  # the search text the hits answer
-        self.pick_pending = False  # Enter came before the hits
-        self.enters_ahead = 0  # further Enters typed before the hits came
+        self.enters_ahead = 0  # Enters typed ahead of the patient's matches, to replay
 
     # --- layout and steps
 
@@ -101,11 +90,15 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         )
         yield Static(plain(title), id="titlebar")
         yield Static(id="booking-summary", classes="toolbar")
-        yield SearchInput(
+        yield PatientPicker(
             placeholder="Patient: last first (smi jo) · DOB · phone · MRN",
-            id="booking-search",
-            compact=True,
-            max_length=60,
+            hint=choose_hint,
+            on_pick=self._picked_patient,
+            on_no_match=self._no_match,
+            show_sex=False,
+            input_id="booking-search",
+            hint_id="booking-search-hint",
+            table_id="booking-hits",
         )
         yield Static(id="booking-hint", classes="toolbar")
         yield StepTable(id="booking-table")
@@ -194,13 +187,13 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
             self.step = "waiting"
             return
         self.step = step
-        search = self.query_one(SearchInput)
-        search.display = step == "patient"
+        picker = self.query_one(PatientPicker)
+        picker.display = step == "patient"
+        for own in (self.table, self.query_one("#booking-hint", Static)):
+            own.display = step != "patient"
         self.say("")
         if step == "patient":
-            self._columns(("MRN", 7), ("Name", 28), ("DOB", 10), ("Phone", 12))
-            self._fill_hits()
-            search.focus()
+            picker.focus_search()
         elif step == "type":
             table = self._columns(("Type", 16), ("Length", 7), ("Offered by", 40))
             everyone = [p.short_name for p in self.providers or ()]
@@ -231,55 +224,17 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
 
     # --- step 1: the patient
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "booking-search":
-            self.call_service(search_patients, event.value, then=self._got_hits, group="search")
-
-    def _got_hits(self, hits: list[PatientHit]) -> None:
-        self.hits = hits
-        self.hits_for = self.query_one(SearchInput).value
+    def _picked_patient(self, hit: PatientHit, enters_ahead: int) -> None:
+        """The picker's pick; Enters typed ahead go on to the type and the provider."""
         if self.step != "patient":
             return
-        self._fill_hits()
-        if self.pick_pending:
-            self.pick_pending = False
-            if hits:
-                self.pick(f"h{hits[0].id}")
-                self._replay_enters()
-            else:
-                self.enters_ahead = 0
+        self.patient = (hit.id, hit.name)
+        self.enters_ahead = enters_ahead
+        self.show_step("type")
+        self._replay_enters()
 
-    def _fill_hits(self) -> None:
-        table = self.table
-        table.reset()
-        for h in self.hits:
-            name = h.name + (" (restricted)" if h.restricted else "")
-            table.add_row(
-                plain(h.mrn), plain(name), f"{h.dob:%m/%d/%Y}", plain(h.phone), key=f"h{h.id}"
-            )
-        text = self.query_one(SearchInput).value.strip()
-        if not text:
-            hint = "Type the patient's name · Enter picks the first match · Ctrl+N: new patient"
-        elif not self.hits:
-            hint = "No patient matches. Ctrl+N registers a new patient."
-        else:
-            found = "First 50 found" if len(self.hits) >= 50 else f"{len(self.hits)} found"
-            hint = f"{found} · Enter picks the highlighted · Down: choose"
-        self._hint(hint)
-
-    def submit_search(self) -> None:
-        if self.pick_pending:
-            self.enters_ahead += 1
-            return
-        text = self.query_one(SearchInput).value
-        if not text.strip():
-            return
-        if self.hits_for == text and self.hits:
-            self.pick(self.table.selected_key())
-        elif self.hits_for == text:
-            self.say("No patient matches. Ctrl+N registers a new patient.", "bold red")
-        else:
-            self.pick_pending = True  # the hits are on their way
+    def _no_match(self) -> None:
+        self.say("No patient matches. Ctrl+N registers a new patient.", "bold red")
 
     def _replay_enters(self) -> None:
         """Enters typed while waiting pick the highlighted type and provider; never a
@@ -288,10 +243,6 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
             self.enters_ahead -= 1
             self.pick(self.table.selected_key())
         self.enters_ahead = 0
-
-    def action_to_results(self) -> None:
-        if self.table.row_count:
-            self.table.focus()
 
     def action_new_patient(self) -> None:
         self.app.push_screen(PatientFormScreen(None), self._registered)
@@ -308,12 +259,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         if not key:
             return
         kind, value = key[0], key[1:]
-        if self.step == "patient" and kind == "h":
-            hit = next((h for h in self.hits if h.id == int(value)), None)
-            if hit is not None:
-                self.patient = (hit.id, hit.name)
-                self.show_step("type")
-        elif self.step == "type" and kind == "t":
+        if self.step == "type" and kind == "t":
             self.kind = next(t for t in self.types or () if t.id == int(value))
             offering = {p.id for p in self._offering()}
             if self.filter.provider_id not in offering:
