@@ -13,6 +13,7 @@ from ...services.frontdesk.payments import Receipt
 from ...services.scheduling.schedule import ScheduleRow
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
+from ...widgets.message_line import MessageLine
 from .receipt import ReceiptScreen, payment_dialog
 
 
@@ -31,7 +32,7 @@ class VisitScreen(ServiceCaller, Screen[ScheduleRow | None]):
         yield Static(self.TITLE, id="titlebar")
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="visit-body")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -48,11 +49,12 @@ class VisitScreen(ServiceCaller, Screen[ScheduleRow | None]):
     def lines(self, d: VisitDesk) -> list[str]:
         raise NotImplementedError
 
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(plain(text, style))
+    def say(self, text: str, kind: str = "") -> None:
+        """A line of feedback; *kind* "error", "warning" or "ok" (widgets/message_line.py)."""
+        self.query_one(MessageLine).say(text, kind)
 
     def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "bold red")
+        self.say(str(error), "error")
         self.app.bell()
 
     def action_back(self) -> None:
