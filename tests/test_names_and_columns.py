@@ -327,7 +327,7 @@ SHORT_DATES_ALLOWED = {
     "screens/scheduling/typed.py": "the one-line moved message",
     "screens/scheduling/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
     "screens/scheduling/absences.py": "the reschedule list's narrow first column",
-    "widgets/day_grid.py": "column headers under a title with the full date",
+    "widgets/grid_cells.py": "column headers under a title with the full date",
     "screens/scheduling/hours.py": (
         "a range's first day has its year only when the last day's differs"
     ),

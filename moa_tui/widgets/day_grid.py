@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -23,7 +22,14 @@ from textual.widget import Widget
 from ..services import clock
 from ..services.scheduling.calendar import SLOT_MINUTES, GridAppointment, GridColumn
 from ..ui.text import visible
-from .grid_cells import STATUS_MARKS, Cell, column_cells, fit_text, type_style
+from .grid_cells import (
+    Cell,
+    appointment_text,
+    column_cells,
+    column_title,
+    fit_text,
+    type_style,
+)
 
 TIME_WIDTH = 6  # "10:30" and one mark
 HEADER_LINES = 2
@@ -304,27 +310,8 @@ class DayGrid(Widget, can_focus=True):
     def column_title(self, index: int, width: int = 80) -> tuple[str, str]:
         """The column's name and, below it, its count or why it is closed (shorter
         forms when the column is narrow)."""
-        column = self.columns[index]
-        if self.by == "provider":
-            titles = [visible(column.provider)]
-        else:
-            titles = [f"{column.day:%a %m/%d}", f"{column.day:%a} {column.day.day}"]
-        if self.fit < len(self.columns):
-            titles.insert(0, f"{titles[0]}  ({index + 1} of {len(self.columns)} · [ ] next)")
-        reason = column.closed
-        if reason:
-            clinic = any(b.provider_id is None for b in column.blocks)
-            word = "closed" if clinic else "away"
-            notes = [f"{word}: {visible(reason)}", word]
-        elif not column.hours:
-            notes = [f"off · {column.booked} booked", f"off {column.booked}"]
-            if not column.booked:
-                notes = ["off"]
-        else:
-            notes = [f"{column.booked} booked", f"{column.booked}"]
-        title = next((t for t in titles if cell_len(t) <= width), titles[-1])
-        note = next((n for n in notes if cell_len(n) <= width), notes[-1])
-        return title, note
+        paged = f"{index + 1} of {len(self.columns)}" if self.fit < len(self.columns) else ""
+        return column_title(self.columns[index], self.by, paged, width)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -397,21 +384,7 @@ class DayGrid(Widget, can_focus=True):
                 style = style + Style(strike=True)
             elif a.status == "checked_out":
                 style = style + Style(dim=True)
-            kind = f"{visible(a.appt_type)} {a.minutes} min"
-            wide = width >= 40
-            if cell.row_in == 0 or row == self.top:
-                more = f" +{cell.others}" if cell.others else ""
-                name = visible(a.patient) + ("…" if cell.row_in else "")
-                gap = " " if width >= 14 else ""
-                text = f"{STATUS_MARKS.get(a.status, ' ')}{gap}{name}{more}"
-                if wide:
-                    text = f"{fit_text(text, width - 20)} {kind}"
-                return text, style
-            if cell.row_in == 1:
-                if wide:
-                    return ("" if a.status == "booked" else f"  {a.status_label}"), style
-                return f"  {kind}", style
-            return "", style
+            return appointment_text(cell, row == self.top, width), style
         if cell.kind == "blocked" and cell.block is not None:
             text = visible(cell.block.reason) if cell.row_in == 0 or row == self.top else ""
             return (" " + text) if text else "", self._style("blocked")

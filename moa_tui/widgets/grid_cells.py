@@ -12,6 +12,7 @@ from rich.style import Style
 from textual.color import Color, ColorParseError
 
 from ..services.scheduling.calendar import SLOT_MINUTES, GridAppointment, GridBlock, GridColumn
+from ..ui.text import visible
 
 # One character for the status of an appointment, shown before the patient's name.
 STATUS_MARKS = {
@@ -98,3 +99,48 @@ def column_cells(column: GridColumn, start_minute: int, rows: int) -> list[Cell]
             cell = Cell(cell.kind, cell.appointment, cell.block, cells[-1].row_in + 1, cell.others)
         cells.append(cell)
     return cells
+
+
+def column_title(column: GridColumn, by: str, paged: str, width: int) -> tuple[str, str]:
+    """A grid column's name and, below it, its count or why it is closed, in the longest
+    form that fits *width*. *paged* ("2 of 4") when only some columns are shown."""
+    if by == "provider":
+        titles = [visible(column.provider)]
+    else:
+        titles = [f"{column.day:%a %m/%d}", f"{column.day:%a} {column.day.day}"]
+    if paged:
+        titles.insert(0, f"{titles[0]}  ({paged} · [ ] next)")
+    reason = column.closed
+    if reason:
+        clinic = any(b.provider_id is None for b in column.blocks)
+        word = "closed" if clinic else "away"
+        notes = [f"{word}: {visible(reason)}", word]
+    elif not column.hours:
+        notes = [f"off · {column.booked} booked", f"off {column.booked}"]
+        if not column.booked:
+            notes = ["off"]
+    else:
+        notes = [f"{column.booked} booked", f"{column.booked}"]
+    title = next((t for t in titles if cell_len(t) <= width), titles[-1])
+    note = next((n for n in notes if cell_len(n) <= width), notes[-1])
+    return title, note
+
+
+def appointment_text(cell: Cell, at_top: bool, width: int) -> str:
+    """The text of an appointment's cell: the status mark and patient on its first row
+    (or the top row shown), the type and length (or status when wide) on the second."""
+    a = cell.appointment
+    assert a is not None
+    kind = f"{visible(a.appt_type)} {a.minutes} min"
+    wide = width >= 40
+    if cell.row_in == 0 or at_top:
+        more = f" +{cell.others}" if cell.others else ""
+        name = visible(a.patient) + ("…" if cell.row_in else "")
+        gap = " " if width >= 14 else ""
+        text = f"{STATUS_MARKS.get(a.status, ' ')}{gap}{name}{more}"
+        return f"{fit_text(text, width - 20)} {kind}" if wide else text
+    if cell.row_in == 1:
+        if wide:
+            return "" if a.status == "booked" else f"  {a.status_label}"
+        return f"  {kind}"
+    return ""
