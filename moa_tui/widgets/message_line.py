@@ -22,8 +22,8 @@ def message_kind(kind: str) -> str:
 class MessageLine(Static):
     """``say(text, "error")``: the text in the error look; ``say("")`` clears it."""
 
-    def __init__(self, *, id: str = "message", classes: str = "") -> None:  # noqa: A002
-        super().__init__("", id=id, classes=classes, markup=False)
+    def __init__(self, text: str = "", *, id: str = "message", classes: str = "") -> None:  # noqa: A002
+        super().__init__(plain(text), id=id, classes=classes, markup=False)
 
     def say(self, text: str, kind: str = "") -> None:
         self.remove_class(*KINDS)

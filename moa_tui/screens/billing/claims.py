@@ -32,6 +32,7 @@ from ...services.wording import plural
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen
 
@@ -237,7 +238,7 @@ class ClaimScreen(ServiceCaller, Screen):
         yield Static(f"Claim {self.claim_id}", id="titlebar")
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="claim-body")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

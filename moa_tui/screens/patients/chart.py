@@ -24,6 +24,7 @@ from ...services.validate import format_money
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.dialogs import ConfirmDialog
+from ...widgets.message_line import MessageLine
 from .coverage import CoverageScreen
 from .dialogs import confirm_merge_dialog, emergency_access_dialog, merge_dialog
 from .form import PatientFormScreen
@@ -82,7 +83,7 @@ class PatientChartScreen(ServiceCaller, Screen):
         yield Static("Patient", id="titlebar")
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="chart-body")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -151,7 +152,7 @@ class PatientChartScreen(ServiceCaller, Screen):
         self._say(f"The record is {state}.", "green")
 
     def _say(self, text: str, style: str) -> None:
-        self.query_one("#message", Static).update(plain(text, style))
+        self.query_one(MessageLine).say(text, style)
 
     def _show(self, chart: PatientChart) -> None:
         first_time = self.chart is None

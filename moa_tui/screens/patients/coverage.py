@@ -18,6 +18,7 @@ from ...services.validate import format_money
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 
 
@@ -42,7 +43,7 @@ class CoverageScreen(ServiceCaller, Screen):
     def compose(self) -> ComposeResult:
         yield Static(plain(f"Insurance · {self.patient_name}"), id="titlebar")
         yield PagedTable(id="coverage-table")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -87,7 +88,7 @@ class CoverageScreen(ServiceCaller, Screen):
             has_more=False,
         )
         if not rows:
-            self.query_one("#message", Static).update("No coverage on file. n adds one.")
+            self.query_one(MessageLine).say("No coverage on file. n adds one.")
 
     def _dialog(self, row: CoverageRow | None) -> None:
         payers = [(plain(p.name), str(p.id)) for p in self.payers] or [("(none)", "")]

@@ -22,6 +22,7 @@ from ...services.wording import plural
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, visible
 from ...widgets.form import FieldSpec, Form, FormScroll
+from ...widgets.message_line import MessageLine
 
 LABELS = {
     "last_name": "Last name",
@@ -114,7 +115,7 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
                 "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
                 classes="hint",
             )
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from ...services.scheduling.schedule import STATUS_LABELS
 from ...services.wording import plural
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 
 
@@ -34,7 +35,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
         yield Static("Loading…", id="history-summary", classes="toolbar")
         yield PagedTable(id="history-table")
         yield Static(id="history-detail", classes="toolbar")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -48,7 +49,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
         self.call_service(appointment_history, self.patient_id, then=self._show)
 
     def show_error(self, error: ServiceError) -> None:
-        self.query_one("#message", Static).update(plain(str(error), "bold red"))
+        self.query_one(MessageLine).say(str(error), "error")
 
     def _show(self, rows: list[HistoryRow]) -> None:
         table = self.query_one(PagedTable)

@@ -17,6 +17,7 @@ from ...services.security.security import refusal
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 
 
@@ -36,7 +37,7 @@ class IntakeScreen(ServiceCaller, Screen):
     def compose(self) -> ComposeResult:
         yield Static("Intake forms and items", id="titlebar")
         yield PagedTable(id="intake-table")
-        yield Static("Enter changes an item · n adds one · Esc back", id="message")
+        yield MessageLine("Enter changes an item · n adds one · Esc back")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -11,6 +11,7 @@ from ...services import clock
 from ...services.supplies.inventory import MovementPage, MovementRow, item_movements
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 
 PAGE = 100
@@ -32,7 +33,7 @@ class StockHistoryScreen(ServiceCaller, Screen[None]):
         yield Static("Stock history", id="titlebar")
         yield Static("Loading…", id="history-summary", classes="toolbar")
         yield PagedTable(id="history-table")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
