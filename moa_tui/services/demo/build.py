@@ -18,9 +18,6 @@ from ...db.models import (
     AppointmentStatusChange,
     AppointmentType,
     BlockedTime,
-    Claim,
-    ClaimLine,
-    ClaimStatusChange,
     ClinicSettings,
     Coverage,
     EligibilityCheck,
@@ -32,8 +29,6 @@ from ...db.models import (
     ProviderHours,
     Room,
     StaffMember,
-    StockMovement,
-    SupplyItem,
     TypeIntakeItem,
 )
 from .. import clock
@@ -41,13 +36,12 @@ from ..core import audit
 from ..errors import ServiceError
 from ..scheduling.schedule import FLOW, STATUS_TIME
 from ..security.security import hash_password
+from .back_office import build_claims, build_supplies
 from .data import (
     DEMO_PASSWORD,
     DEMO_ZONES,
     FIRST,
-    HCPCS,
     HOURS,
-    ICD10,
     INTAKE,
     LAST,
     MIDDAY,
@@ -55,7 +49,6 @@ from .data import (
     PROVIDERS,
     STAFF,
     STREETS,
-    SUPPLIES,
     TYPES,
 )
 from .day import build_schedule
@@ -211,8 +204,8 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             Coverage.insert_many(coverages[batch : batch + 500]).execute()
 
         build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
-        _build_claims(rng, today, size, providers, payers, patient_ids, desk)
-        _build_supplies(rng, desk)
+        build_claims(rng, today, size.claims, providers, payers, patient_ids, desk)
+        build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
 
@@ -317,86 +310,3 @@ def _build_todays_steps(today, desk, nurse):
             before = status
     for batch in range(0, len(changes), 500):
         AppointmentStatusChange.insert_many(changes[batch : batch + 500]).execute()
-
-
-def _build_claims(rng, today, size, providers, payers, patient_ids, desk):
-    by_age = (
-        (30, ("draft", "ready", "submitted", "submitted", "accepted")),
-        (60, ("submitted", "accepted", "denied", "paid", "paid")),
-        (90, ("accepted", "denied", "paid", "paid")),
-        (150, ("denied", "paid", "submitted", "accepted")),
-    )
-    for _ in range(size.claims):
-        age = rng.randint(1, 150)
-        statuses = next(s for limit, s in by_age if age <= limit)
-        status = rng.choice(statuses)
-        lines = []
-        for _n in range(rng.randint(1, 3)):
-            code, charge = rng.choice(HCPCS)
-            units = rng.choice((1, 1, 1, 2))
-            lines.append(
-                (code, ",".join(rng.sample(ICD10, rng.randint(1, 2))), units, charge * units)
-            )
-        total = sum(line[3] for line in lines)
-        paid = total if status == "paid" else 0
-        service_date = today - dt.timedelta(days=age)
-        changed = clock.local_to_utc(dt.datetime.combine(service_date, dt.time(17)))
-        claim = Claim.create(
-            patient=rng.choice(patient_ids),
-            payer=rng.choice(payers),
-            provider=rng.choice(providers),
-            service_date=service_date,
-            status=status,
-            total_cents=total,
-            paid_cents=paid,
-            created_at=changed,
-            status_changed_at=changed,
-        )
-        ClaimLine.insert_many(
-            [
-                {
-                    "claim": claim.id,
-                    "line_no": n,
-                    "procedure_code": code,
-                    "diagnosis_codes": dx,
-                    "units": units,
-                    "charge_cents": charge,
-                }
-                for n, (code, dx, units, charge) in enumerate(lines, start=1)
-            ]
-        ).execute()
-        if status != "draft":
-            ClaimStatusChange.create(
-                claim=claim,
-                from_status="draft",
-                to_status=status,
-                note="Demo history",
-                staff=desk,
-                at=changed,
-            )
-
-
-def _build_supplies(rng, desk):
-    for n, (name, unit) in enumerate(SUPPLIES, start=1):
-        reorder = rng.choice((2, 4, 5, 10, 20))
-        # About one item in five is at or below its reorder point.
-        on_hand = (
-            rng.randint(0, reorder) if rng.random() < 0.2 else rng.randint(reorder + 1, reorder * 5)
-        )
-        item = SupplyItem.create(
-            sku=f"SUP-{n:04d}",
-            name=name,
-            unit=unit,
-            on_hand=on_hand,
-            reorder_point=reorder,
-            reorder_qty=reorder * 3,
-        )
-        StockMovement.create(
-            item=item,
-            kind="adjust",
-            quantity=on_hand,
-            on_hand_after=on_hand,
-            reason="Opening count",
-            staff=desk,
-            at=clock.now_utc(),
-        )
