@@ -15,6 +15,7 @@ from ...services.scheduling.booking import Slot, SlotFilter
 from ...services.scheduling.schedule import ProviderInfo, ScheduleRow, list_providers
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
+from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 from ...widgets.patient_picker import PatientPicker, choose_hint
 from ..patients.form import PatientFormScreen
@@ -102,7 +103,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         )
         yield Static(id="booking-hint", classes="toolbar")
         yield StepTable(id="booking-table")
-        yield Static(id="message")
+        yield MessageLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -146,8 +147,9 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
     def table(self) -> StepTable:
         return self.query_one(StepTable)
 
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(plain(text, style))
+    def say(self, text: str, kind: str = "") -> None:
+        """A line of feedback; *kind* "error", "warning" or "ok" (widgets/message_line.py)."""
+        self.query_one(MessageLine).say(text, kind)
 
     def show_error(self, error: ServiceError) -> None:
         self.say(str(error), "bold red")
