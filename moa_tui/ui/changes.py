@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from textual.message import Message
 
+# The topics a screen names in TOPICS (counted by the services' writes in db/changes.py);
+# screens take them from here, not from the database layer.
+from ..db.changes import AUDIT, CLAIMS, PATIENTS, SCHEDULE, STAFF, STOCK  # noqa: F401
+
 
 class DataChanged(Message):
     """Posted by the app's change watcher when another terminal committed a change to

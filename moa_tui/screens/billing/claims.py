@@ -10,7 +10,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
-from ...db import changes
 from ...services import clock
 from ...services.billing.claims import (
     AGE_BUCKETS,
@@ -29,6 +28,7 @@ from ...services.billing.claims import (
 )
 from ...services.validate import format_money
 from ...services.wording import plural
+from ...ui import changes
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog

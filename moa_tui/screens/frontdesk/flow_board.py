@@ -6,11 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...db import changes
 from ...services.frontdesk.flow_board import BoardRow, flow_board, rooms
 from ...services.scheduling.booking import undo_status
 from ...services.scheduling.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
 from ...services.wording import tell_apart
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable

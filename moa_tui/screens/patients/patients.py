@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ...db import changes
 from ...services.patients.patients import PatientChart, PatientHit
+from ...ui import changes
 from ...widgets.patient_picker import PatientPicker
 from ..base import AreaScreen
 from .chart import check_in_patient

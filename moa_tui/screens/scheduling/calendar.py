@@ -8,7 +8,6 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ...db import changes
 from ...services import clock
 from ...services.scheduling.calendar import (
     DayGridData,
@@ -19,6 +18,7 @@ from ...services.scheduling.calendar import (
 )
 from ...services.validate import parse_date, step_date
 from ...services.wording import days_from_today
+from ...ui import changes
 from ...ui.text import visible
 from ...widgets.day_grid import DayGrid
 from ...widgets.form import FieldSpec, FormDialog

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...db import changes
 from ...services import clock
 from ...services.scheduling.schedule import ScheduleRow, appointment_row
 from ...services.scheduling.waitlist import CALL_OUTCOMES, record_call
 from ...services.scheduling.worklists import CallItem, call_worklist
 from ...services.wording import days_from_today, tell_apart
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import PagedTable

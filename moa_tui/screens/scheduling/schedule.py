@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...db import changes
 from ...services import clock
 from ...services.scheduling.absences import Absence, day_absences
 from ...services.scheduling.availability import TypeInfo, list_types
@@ -23,6 +22,7 @@ from ...services.scheduling.schedule import (
 )
 from ...services.validate import step_date
 from ...services.wording import days_from_today, tell_apart
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen

@@ -9,7 +9,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ...db import changes
 from ...services.errors import ServiceError
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import Slot
@@ -21,6 +20,7 @@ from ...services.scheduling.waitlist import (
     remove_from_waitlist,
 )
 from ...services.scheduling.worklists import WaitlistSlots, waitlist_slots
+from ...ui import changes
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog

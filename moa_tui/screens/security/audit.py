@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from ...db import changes
 from ...services.errors import ValidationError
 from ...services.security.audit import (
     AuditPage,
@@ -17,6 +16,7 @@ from ...services.security.audit import (
     verify_chain,
 )
 from ...services.wording import plural
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.export import ExportDialog
 from ...widgets.paged_table import PagedTable

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...db import changes
 from ...services.security.security import ROLE_LABELS
 from ...services.security.staff import (
     StaffRow,
@@ -23,6 +22,7 @@ from ...services.security.staff import (
     set_wait_warn_minutes,
 )
 from ...services.wording import plural
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable

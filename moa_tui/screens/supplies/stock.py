@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...db import changes
 from ...services.supplies.inventory import (
     StockRow,
     adjust_stock,
@@ -16,6 +15,7 @@ from ...services.supplies.inventory import (
     use_stock,
 )
 from ...services.wording import plural, quantity
+from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
