@@ -24,7 +24,6 @@ from ..validate import check_date
 from .availability import DAY_MINUTES, blocked_between, covering_reason, minute_of, provider_hours
 from .schedule import (
     ACTIVE,
-    SCHEDULE_LIMIT,
     STATUS_LABELS,
     DayCounts,
     ProviderInfo,
@@ -148,7 +147,7 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit: int):
+def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit: int | None):
     query = (
         Appointment.select(
             Appointment.id,
@@ -258,7 +257,7 @@ def day_grid(actor: StaffMember, day: dt.date) -> DayGridData:
     end = start + dt.timedelta(days=1)
     hours = provider_hours(ids)
     blocks = blocked_between(ids, start, end)
-    appointments = _grid_appointments(ids, start, end, SCHEDULE_LIMIT)
+    appointments = _grid_appointments(ids, start, end, None)  # one day: every visit
     columns = [_column(p, day, hours, blocks, appointments) for p in providers]
     first, last = _row_range(columns)
     return DayGridData(day, providers, columns, first, last, _counts(None, start, end))

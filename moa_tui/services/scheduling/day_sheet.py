@@ -26,7 +26,7 @@ from ..errors import ServiceError
 from ..files import save_export
 from ..validate import check_date, format_phone
 from ..wording import plural
-from .schedule import SCHEDULE_LIMIT, STATUS_LABELS
+from .schedule import STATUS_LABELS
 
 # Statuses whose time is gone from the calendar: exported as STATUS:CANCELLED, so a
 # calendar that imported the appointment before drops it on the next import.
@@ -88,8 +88,7 @@ def _load_day_sheet(actor: StaffMember, day: dt.date, provider_id: int) -> DaySh
             & (Appointment.starts_at >= start)
             & (Appointment.starts_at < start + dt.timedelta(days=1))
         )
-        .order_by(Appointment.starts_at, Appointment.id)
-        .limit(SCHEDULE_LIMIT)
+        .order_by(Appointment.starts_at, Appointment.id)  # one day: every visit
     )
     rows = [
         SheetRow(
