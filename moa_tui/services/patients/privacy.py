@@ -53,7 +53,7 @@ EXEMPT: dict[str, str] = {
     "recurring.cancel_rest_of_series": _SCHEDULE_ROW,
     "waitlist.book_from_waitlist": _SCHEDULE_ROW,
     "waitlist.record_call": "returns only the outcome's label; the call list shows the visit",
-    "waitlist.remove_from_waitlist": "returns nothing",
+    "waitlist.remove_from_waitlist": "returns only the entry's id",
     "waitlist.add_to_waitlist": "returns the waitlist row (name, phone), as the waitlist shows it",
     "waitlist.waitlist_for_appointment": "lists other patients waiting for this slot",
     "worklists.waitlist_slots": "the entry's name and open slots, as the waitlist shows them",
