@@ -9,8 +9,23 @@ A schema change here needs a migration in db/migrations/ (see README, "Schema ch
 from __future__ import annotations
 
 from .base import BaseModel, utcnow
-from .billing import Claim, ClaimAdjustment, ClaimLine, ClaimStatusChange
+from .billing import (
+    Claim,
+    ClaimAdjustment,
+    ClaimDiagnosis,
+    ClaimHold,
+    ClaimLine,
+    ClaimStatusChange,
+)
 from .clinic import ChangeCounter, ClinicSettings
+from .codes import (
+    CodeSet,
+    DiagnosisCode,
+    DiagnosisWord,
+    PayerFee,
+    PlaceOfService,
+    ProcedureCode,
+)
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .patients import Coverage, Patient, Payer
 from .scheduling import (
@@ -56,6 +71,14 @@ MODELS = [
     ClaimLine,
     ClaimStatusChange,
     ClaimAdjustment,
+    ClaimDiagnosis,
+    ClaimHold,
+    CodeSet,
+    DiagnosisCode,
+    DiagnosisWord,
+    ProcedureCode,
+    PayerFee,
+    PlaceOfService,
     SupplyItem,
     StockMovement,
     AuditEvent,
@@ -73,17 +96,25 @@ __all__ = [
     "ChangeCounter",
     "Claim",
     "ClaimAdjustment",
+    "ClaimDiagnosis",
+    "ClaimHold",
     "ClaimLine",
     "ClaimStatusChange",
     "ClinicSettings",
+    "CodeSet",
     "ConfirmationCall",
     "Coverage",
+    "DiagnosisCode",
+    "DiagnosisWord",
     "EligibilityCheck",
     "IntakeItem",
     "IntakeRecord",
     "MODELS",
     "Patient",
     "Payer",
+    "PayerFee",
+    "PlaceOfService",
+    "ProcedureCode",
     "Provider",
     "ProviderHours",
     "RecurringSeries",

@@ -5,18 +5,36 @@ from __future__ import annotations
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from .base import BaseModel, utcnow
-from .patients import Patient, Payer
+from .patients import Coverage, Patient, Payer
 from .scheduling import Appointment, Provider
 from .security import StaffMember
 
 
 class Claim(BaseModel):
-    STATUSES = ("draft", "ready", "submitted", "accepted", "denied", "paid", "void")
+    # Issue 11's life cycle ("partial": partially paid), and void for a cancelled claim.
+    STATUSES = (
+        "draft",
+        "held",
+        "ready",
+        "submitted",
+        "accepted",
+        "rejected",
+        "denied",
+        "partial",
+        "paid",
+        "appealed",
+        "closed",
+        "void",
+    )
 
     patient = ForeignKeyField(Patient, backref="claims")
     payer = ForeignKeyField(Payer, backref="claims")
     provider = ForeignKeyField(Provider)
     appointment = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    # The coverage billed (its priority says primary or secondary) and, for a secondary
+    # claim, the primary's claim whose payment it carries.
+    coverage = ForeignKeyField(Coverage, null=True, on_delete="SET NULL")
+    primary_claim = ForeignKeyField("self", null=True, backref="secondaries")
     service_date = DateField(index=True)
     status = CharField(max_length=12, default="draft", index=True)
     total_cents = IntegerField(default=0)
@@ -38,7 +56,36 @@ class ClaimLine(BaseModel):
     modifier = CharField(max_length=8, default="")
     diagnosis_codes = CharField(max_length=40, default="")  # comma-separated ICD-10-CM
     units = IntegerField(default=1)
-    charge_cents = IntegerField()
+    charge_cents = IntegerField()  # the line's charge: fee times units
+    # Charge capture: up to 4 modifiers ("25 59"), up to 4 pointers into the claim's
+    # diagnoses ("1,2"), the unit fee, dates, place of service and rendering provider.
+    modifiers = CharField(max_length=11, default="")
+    pointers = CharField(max_length=11, default="")
+    fee_cents = IntegerField(null=True)
+    service_from = DateField(null=True)
+    service_to = DateField(null=True)
+    place_of_service = CharField(max_length=2, default="")
+    rendering_provider = ForeignKeyField(Provider, null=True)
+
+
+class ClaimDiagnosis(BaseModel):
+    """A claim's diagnoses in order (1..12): line pointers name them by position."""
+
+    claim = ForeignKeyField(Claim, backref="diagnoses", on_delete="CASCADE")
+    position = IntegerField()
+    code = CharField(max_length=8)
+
+    class Meta:
+        indexes = ((("claim", "position"), True),)
+
+
+class ClaimHold(BaseModel):
+    """Why the scrubber held a claim, one reason a row, replaced by every scrub."""
+
+    claim = ForeignKeyField(Claim, backref="holds", on_delete="CASCADE")
+    rule = CharField(max_length=24)
+    message = CharField(max_length=300)
+    at = DateTimeField(default=utcnow)
 
 
 class ClaimStatusChange(BaseModel):

@@ -46,7 +46,13 @@ class Patient(BaseModel):
 
 class Payer(BaseModel):
     name = CharField(max_length=80, unique=True)
-    payer_code = CharField(max_length=20, default="")
+    payer_code = CharField(max_length=20, default="")  # the payer id claims are sent to
+    # Where paper claims and appeals go; the claim scrubber wants it complete.
+    address1 = CharField(max_length=120, default="")
+    city = CharField(max_length=60, default="")
+    state = CharField(max_length=2, default="")
+    zip = CharField(max_length=10, default="")
+    filing_limit_days = IntegerField(default=365)  # timely filing, days after the service
 
 
 class Coverage(BaseModel):

@@ -28,11 +28,16 @@ from .payers import PayerInfo, list_payers  # noqa: F401
 
 STATUS_LABELS = {
     "draft": "Draft",
+    "held": "Held",
     "ready": "Ready",
     "submitted": "Submitted",
     "accepted": "Accepted",
+    "rejected": "Rejected",
     "denied": "Denied",
+    "partial": "Partially paid",
     "paid": "Paid",
+    "appealed": "Appealed",
+    "closed": "Closed",
     "void": "Void",
 }
 # Age of a claim in days since the date of service: (label, lowest, highest).

@@ -55,6 +55,7 @@ _FRONT = {
 _ADMIN = {
     "claims.write",
     "billing.writeoff",
+    "billing.codes",
     "audit.read",
     "patient.restrict",
     "staff.admin",
@@ -71,6 +72,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "claims.read",
             "claims.write",
             "billing.writeoff",
+            "billing.codes",
             "files.export",
         }
     ),
@@ -98,6 +100,7 @@ PERMISSION_LABELS = {
     "claims.read": "see claims",
     "claims.write": "change claims",
     "billing.writeoff": "write off balances",
+    "billing.codes": "import code sets and fee schedules",
     "stock.read": "see stock",
     "stock.write": "change stock",
     "audit.read": "read the audit trail",
