@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .audit_trail import current, head
-from .database import db
+from .database import companion_base, db, display_name, is_url
 
 try:  # not on Windows
     import syslog
@@ -60,8 +60,14 @@ def anchor_path(db_path: str | os.PathLike) -> Path:
     env = os.environ.get("MOA_ANCHOR_FILE")
     if env:
         return Path(env).expanduser()
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".anchors")
+    # A file's companion sits beside it; a PostgreSQL database's in the user's data
+    # directory, one per server and database (database.companion_base).
+    base = companion_base(db_path)
+    return base.with_name(base.name + ".anchors")
+
+
+def _where(location) -> str:
+    return display_name(location) if is_url(location) else str(Path(location).absolute())
 
 
 def key_label() -> str:
@@ -81,7 +87,7 @@ def take_anchor(kind: str = "manual") -> Anchor:
         if opened_here:
             db.close()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    return Anchor(now, max(last_id, 0), last_hash, label, kind, str(Path(db.database).absolute()))
+    return Anchor(now, max(last_id, 0), last_hash, label, kind, _where(db.database))
 
 
 def write_anchor(kind: str = "manual", *, path: str | os.PathLike | None = None) -> Anchor:

@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from .database import companion_base
+
 # The fingerprint is an HMAC of this fixed label: it names the key without revealing it.
 _FINGERPRINT_LABEL = b"moa-tui audit key fingerprint v1"
 KEY_BYTES = 32
@@ -60,8 +62,10 @@ def key_path(db_path: str | os.PathLike) -> Path:
     env = os.environ.get("MOA_AUDIT_KEY_FILE")
     if env:
         return Path(env).expanduser()
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".audit-key")
+    # A file's companion sits beside it; a PostgreSQL database's in the user's data
+    # directory, one per server and database (database.companion_base).
+    base = companion_base(db_path)
+    return base.with_name(base.name + ".audit-key")
 
 
 def read_key(path: Path) -> AuditKey:

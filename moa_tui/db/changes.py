@@ -7,7 +7,10 @@ a chart in one terminal makes no schedule or patient list refetch anywhere else.
 made by this terminal is not reported back to it: its screen refetched already.
 
 SQLite: PRAGMA data_version (microseconds, no lock) says whether anyone committed at all;
-only then are the few counter rows read. PostgreSQL will notify instead (issue 10).
+only then are the few counter rows read. PostgreSQL: bump() also sends
+``pg_notify(CHANNEL, "topic=version ...")`` inside the writer's transaction (delivered only if
+it commits), and the watcher LISTENs on the channel on a connection of its own; changed()
+takes what arrived without a query.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ import os
 import threading
 
 from . import crypto
-from .database import _CONFIGURED, _same_file, db
+from .database import _CONFIGURED, _same_file, db, is_url, normal_url, on_postgresql
 from .models import ChangeCounter
+
+# The PostgreSQL channel the change counters are announced on (one per database: NOTIFY
+# never crosses databases).
+CHANNEL = "moa_change_counter"
 
 SCHEDULE, PATIENTS, CLAIMS, STOCK, STAFF, AUDIT = (
     "schedule",
@@ -35,6 +42,8 @@ _own_lock = threading.Lock()
 
 
 def _where(path) -> str:
+    if is_url(path):
+        return normal_url(str(path))
     return os.path.realpath(path)
 
 
@@ -43,15 +52,32 @@ def bump(topics: frozenset[str] | set[str] | tuple[str, ...]) -> dict[str, int]:
     new versions, to be marked as this process's own once the transaction committed."""
     versions = {}
     for topic in sorted(topics):
-        ChangeCounter.insert(topic=topic, version=1).on_conflict(
-            conflict_target=[ChangeCounter.topic],
-            update={ChangeCounter.version: ChangeCounter.version + 1},
-        ).execute()
-        versions[topic] = (
-            ChangeCounter.select(ChangeCounter.version)
-            .where(ChangeCounter.topic == topic)
-            .scalar()
+        # One statement per topic on both backends: the upsert returns the new version.
+        rows = (
+            ChangeCounter.insert(topic=topic, version=1)
+            .on_conflict(
+                conflict_target=[ChangeCounter.topic],
+                update={ChangeCounter.version: ChangeCounter.version + 1},
+            )
+            .returning(ChangeCounter.version)
+            .tuples()
+            .execute()
         )
+        versions[topic] = next(iter(rows))[0]
+    if versions and on_postgresql():
+        # psycopg 3 binds parameters on the server, so NOTIFY (a utility statement that
+        # takes none) is sent through the pg_notify() function.
+        payload = " ".join(f"{topic}={version}" for topic, version in versions.items())
+        db.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+    return versions
+
+
+def _parse(payload: str) -> dict[str, int]:
+    versions = {}
+    for item in payload.split():
+        topic, _, version = item.partition("=")
+        if version.isdigit():
+            versions[topic] = int(version)
     return versions
 
 
@@ -65,7 +91,15 @@ def committed_here(versions: dict[str, int]) -> None:
 
 
 class ChangeWatcher:
-    """Tells which topics another connection changed since the last look."""
+    """Tells which topics another connection changed since the last look.
+
+    ``ChangeWatcher(location)`` gives the SQLite (data_version) or the PostgreSQL
+    (LISTEN/NOTIFY) watcher, by what *location* names."""
+
+    def __new__(cls, path, key=_CONFIGURED):
+        if cls is ChangeWatcher and is_url(path):
+            return super().__new__(NotifyWatcher)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike, key=_CONFIGURED):
         if key is _CONFIGURED:
@@ -85,22 +119,82 @@ class ChangeWatcher:
         except Exception:  # noqa: BLE001 - a database not migrated yet has no counters
             return {}
 
-    def changed(self) -> set[str]:
-        """The topics others changed since the last call (empty if none)."""
-        current = self._read_data_version()
-        if current == self._data_version:
-            return set()
-        self._data_version = current
-        counters = self._read_counters()
+    def _others(self, counters: dict[str, int]) -> set[str]:
+        """The topics whose versions in *counters* are news, not this process's own."""
         with _own_lock:
             own = {topic: v for (where, topic), v in _own.items() if where == self._where}
         topics = {
             topic
             for topic, version in counters.items()
-            if self._seen.get(topic) != version and own.get(topic) != version
+            if self._seen.get(topic, 0) < version and own.get(topic) != version
         }
-        self._seen = counters
+        for topic, version in counters.items():
+            self._seen[topic] = max(self._seen.get(topic, 0), version)
         return topics
+
+    def changed(self, wait: float = 0.0) -> set[str]:
+        """The topics others changed since the last call (empty if none). *wait*: seconds
+        a PostgreSQL watcher may wait for a notification still on its way (tests)."""
+        current = self._read_data_version()
+        if current == self._data_version:
+            return set()
+        self._data_version = current
+        return self._others(self._read_counters())
 
     def close(self) -> None:
         self._conn.close()
+
+
+class NotifyWatcher(ChangeWatcher):
+    """PostgreSQL: LISTEN on CHANNEL on a connection of its own (autocommit, outside the
+    app's transactions); each notification names the versions one commit reached. If the
+    connection drops (a server restart), the next look reconnects and compares the
+    counters, so nothing that happened meanwhile is missed."""
+
+    def __init__(self, path: str, key=_CONFIGURED):
+        self._url = normal_url(str(path))
+        self._where = _where(path)
+        self._conn = None
+        self._seen = self._listen()
+
+    def _listen(self) -> None:
+        import psycopg
+
+        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=5)
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+            rows = conn.execute("SELECT topic, version FROM change_counter").fetchall()
+        except Exception:
+            conn.close()
+            raise
+        self._conn = conn
+        return dict(rows)
+
+    def changed(self, wait: float = 0.0) -> set[str]:
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            try:
+                counters = self._listen()
+            except psycopg.Error:
+                return set()  # still away; the next look tries again
+            return self._others(counters)
+        counters: dict[str, int] = {}
+        try:
+            for note in self._conn.notifies(timeout=wait, stop_after=1 if wait else None):
+                for topic, version in _parse(note.payload).items():
+                    counters[topic] = max(counters.get(topic, 0), version)
+                if wait:
+                    break
+            if wait:  # and whatever else is already here
+                for note in self._conn.notifies(timeout=0):
+                    for topic, version in _parse(note.payload).items():
+                        counters[topic] = max(counters.get(topic, 0), version)
+        except psycopg.Error:
+            self._conn.close()
+            return set()
+        return self._others(counters)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()

@@ -1,20 +1,29 @@
-"""The one database handle, how it is opened, and the SQLite-only helpers.
+"""The one database handle, how it is opened, and the backend-specific helpers.
 
-Everything SQLite-specific (pragmas, data_version, IMMEDIATE transactions) lives here so
-a move to PostgreSQL touches this file and not the services. A file may be encrypted
-(SQLCipher); the models do not know: ``db`` makes every connection through
-``crypto.connect`` with the key the file was opened with.
+``db`` is a peewee DatabaseProxy the models are bound to once; open_database points it at
+either a SQLite file (the default) or a PostgreSQL server (``postgresql://user@host/name``
+as --db or $MOA_DB). Everything that differs between the two (pragmas, IMMEDIATE vs
+SERIALIZABLE transactions, where the audit key and anchors live) sits behind the small
+functions here, so the services never ask which one they run on.
+
+A SQLite file may be encrypted (SQLCipher); the models do not know: the SQLite handle makes
+every connection through ``crypto.connect`` with the key the file was opened with. A
+PostgreSQL server encrypts its own disk (docs/deployment.md); keys do not apply to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 from peewee import DatabaseError as PeeweeDatabaseError
-from peewee import SqliteDatabase
+from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.migrations import Runner
+from playhouse.postgres_ext import Psycopg3Database
 
 from . import crypto
 from .crypto import DatabaseError, Key, KeyProblem
@@ -60,7 +69,67 @@ class ClinicDatabase(SqliteDatabase):
         return conn
 
 
-db = ClinicDatabase(None)
+class ClinicPostgres(Psycopg3Database):
+    """peewee's psycopg 3 database, given the whole ``postgresql://`` URL as its name
+    (peewee hands such a name to psycopg as the conninfo), so ``db.database`` names the
+    clinic on either backend."""
+
+    key = None  # encryption at rest is the server's business
+
+
+# Every model is bound to this proxy; open_database initialises it with one of the two.
+db = DatabaseProxy()
+_sqlite = ClinicDatabase(None)
+_postgres = ClinicPostgres(None)
+db.initialize(_sqlite)
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(location: str | os.PathLike | None) -> bool:
+    """Whether *location* (a --db value) names a PostgreSQL server rather than a file."""
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def normal_url(url: str) -> str:
+    """``postgres://`` is libpq's alias; peewee only passes ``postgresql://`` through."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://") :]
+    return url
+
+
+def on_postgresql() -> bool:
+    """Whether the models are bound to a PostgreSQL server now."""
+    return db.obj is _postgres
+
+
+def display_name(location: str | os.PathLike) -> str:
+    """A database's name for messages: a file's path, or a URL without any password."""
+    if not is_url(location):
+        return str(location)
+    parts = urlsplit(str(location))
+    host = parts.hostname or "localhost"
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"postgresql://{user}{host}{port}{parts.path}"
+
+
+def companion_base(location: str | os.PathLike) -> Path:
+    """What a database's companion files (``<db>.audit-key``, ``<db>.anchors``) are named
+    after. For a file: the file itself, so they sit beside it. A PostgreSQL database has no
+    file on this machine, so its companions live in the user's data directory, one set per
+    server and database (``servers/<host>-<port>-<dbname>-<hash>``): the audit key must stay
+    OUTSIDE the database it seals, and every app server of a network needs a copy of it
+    (docs/deployment.md)."""
+    if not is_url(location):
+        return Path(location)
+    parts = urlsplit(normal_url(str(location)))
+    dbname = parts.path.lstrip("/") or parts.username or "postgres"
+    host = parts.hostname or "localhost"
+    ident = f"{host}:{parts.port or 5432}/{dbname}"
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{host}-{parts.port or 5432}-{dbname}")
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:8]
+    return Path(platformdirs.user_data_dir("moa-tui")) / "servers" / f"{slug}-{digest}"
 
 
 # Where open_database finds a key when it is given none: set by use_keys() (the CLI:
@@ -142,9 +211,12 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("moa-tui")) / "clinic.db"
 
 
-def resolve_path(path: str | os.PathLike | None) -> Path:
-    """--db PATH, else $MOA_DB, else the per-user data directory."""
+def resolve_path(path: str | os.PathLike | None) -> Path | str:
+    """--db PATH, else $MOA_DB, else the per-user data directory. A ``postgresql://`` URL
+    stays a string (a Path would fold its ``//``)."""
     chosen = path or os.environ.get("MOA_DB") or default_path()
+    if is_url(chosen):
+        return normal_url(str(chosen))
     return Path(chosen).expanduser()
 
 
@@ -160,14 +232,17 @@ def create_private_file(path: str | os.PathLike) -> None:
 
 def open_database(
     path: str | os.PathLike, *, migrate: bool = True, key: Key | None | object = _CONFIGURED
-) -> Path:
-    """Bind the models to the SQLite file at *path*, creating and migrating it as needed.
+) -> Path | str:
+    """Bind the models to the SQLite file at *path* (or the PostgreSQL database a
+    ``postgresql://`` URL names), creating and migrating it as needed.
 
     *key* opens (or creates) an encrypted file; by default it comes from use_keys().
     A new file is created encrypted when there is a key. Refuses a database whose
     schema is newer than this program, an encrypted file without its key or with a
     wrong one, and a key for a plain file (which would look encrypted and is not).
     """
+    if is_url(path):
+        return _open_postgresql(normal_url(str(path)), migrate=migrate)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     creating = crypto.is_new(path)
@@ -184,7 +259,8 @@ def open_database(
         create_private_file(path)
     if not db.is_closed():
         db.close()
-    db.init(str(path), key=key, pragmas=PRAGMAS)
+    _sqlite.init(str(path), key=key, pragmas=PRAGMAS)
+    db.initialize(_sqlite)
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - turned into a message for the user
@@ -194,7 +270,7 @@ def open_database(
     try:
         check_schema()
         if migrate:
-            Runner(db, str(MIGRATIONS_DIR)).up()
+            _runner().up()
     except (PeeweeDatabaseError, *crypto.driver_errors()) as exc:
         if key is not None and _is_key_failure(exc):
             raise DatabaseError(wrong_key_message(path, key)) from exc
@@ -210,9 +286,51 @@ def open_database(
     return path
 
 
+def _open_postgresql(url: str, *, migrate: bool) -> str:
+    """Bind the models to the PostgreSQL database at *url* (which must exist: a server's
+    databases are made by its administrator), migrating it as needed."""
+    if _key_file is not None:
+        raise DatabaseError(
+            "A PostgreSQL database is not opened with a key file: the server encrypts its "
+            "own disk (docs/deployment.md). Leave out --key-file / MOA_KEY_FILE."
+        )
+    if not db.is_closed():
+        db.close()
+    _postgres.init(url)
+    db.initialize(_postgres)
+    name = display_name(url)
+    try:
+        db.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - turned into a message for the user
+        raise DatabaseError(f"Cannot reach the database {name}: {_first_line(exc)}") from exc
+    try:
+        check_schema()
+        if migrate:
+            _runner().up()
+    except PeeweeDatabaseError as exc:
+        raise DatabaseError(f"{name} is not a moa-tui database: {_first_line(exc)}") from exc
+    finally:
+        db.close()
+    if migrate:
+        from .audit_trail import open_trail
+
+        open_trail(url)
+    return url
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _runner() -> Runner:
+    # The Runner gets the real database (its migrator is chosen by the database's class).
+    return Runner(db.obj, str(MIGRATIONS_DIR))
+
+
 def schema_status() -> tuple[list[str], list[str], list[str]]:
     """(applied, pending, unknown) migration names for the open database."""
-    runner = Runner(db, str(MIGRATIONS_DIR))
+    runner = _runner()
     applied, pending, unknown = [], [], []
     for m in runner.status():
         if m.path is None:
@@ -233,14 +351,70 @@ def check_schema() -> None:
         )
 
 
+# PostgreSQL: every write transaction first takes this one transaction-scoped advisory lock,
+# which is what BEGIN IMMEDIATE is on SQLite: one writer at a time, readers never wait.
+# Chosen over SERIALIZABLE-with-retry because the audit chain's next id and hash (1..N,
+# no gaps), a free slot and a stock count are all check-then-write: under the lock each
+# statement (READ COMMITTED) sees every write committed before it, nothing is retried, no
+# service runs twice, and a clinic's writes are short. lock_timeout stands for SQLite's
+# busy_timeout: a writer waits that long, then "The database is busy; please try again."
+WRITE_LOCK_KEY = 0x6D6F61  # "moa"
+LOCK_TIMEOUT = "10s"
+
+
+class _PostgresWrite:
+    """db.atomic() that takes the clinic's write lock as it begins (see WRITE_LOCK_KEY)."""
+
+    def __enter__(self):
+        self._atomic = db.atomic()
+        txn = self._atomic.__enter__()
+        try:
+            db.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        except BaseException as exc:
+            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        return txn
+
+    def __exit__(self, exc_type, exc, tb):
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+
 def write_transaction():
     """A transaction that takes the write lock at BEGIN.
 
     Check-then-write (a free slot, a stock count) must not interleave with another
-    terminal's write, so SQLite's BEGIN IMMEDIATE is used.
+    terminal's write: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory write lock (taken
+    again, harmlessly, by a nested call).
     """
-    if isinstance(db, SqliteDatabase) and db.transaction_depth() == 0:
+    if on_postgresql():
+        return _PostgresWrite()
+    if db.transaction_depth() == 0:
         return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()
+
+
+# SQLSTATEs of a PostgreSQL write that waited too long or lost a race: lock_not_available,
+# serialization_failure, deadlock_detected.
+_BUSY_STATES = {"55P03", "40001", "40P01"}
+
+
+def busy(exc: BaseException) -> bool:
+    """Whether a database error means "another terminal is writing; try again"."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return getattr(cause, "sqlstate", None) in _BUSY_STATES or getattr(
+        exc, "sqlstate", None
+    ) in _BUSY_STATES
+
+
+def read_transaction():
+    """A read-only job's one consistent snapshot: SQLite's deferred transaction reads one
+    snapshot; PostgreSQL's READ COMMITTED would not, so it gets REPEATABLE READ."""
+    if on_postgresql() and db.transaction_depth() == 0:
+        return db.atomic(isolation_level="REPEATABLE READ")
     return db.atomic()
 
 

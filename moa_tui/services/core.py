@@ -13,7 +13,7 @@ from peewee import IntegrityError, OperationalError
 
 from ..db import changes
 from ..db.audit_trail import AuditUnavailable, append_event, legacy_hash
-from ..db.database import db, write_transaction
+from ..db.database import busy, db, read_transaction, write_transaction
 from ..db.models import StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
@@ -88,7 +88,7 @@ def _run(
         db.connect()
     try:
         try:
-            with write_transaction() if write else db.atomic():
+            with write_transaction() if write else read_transaction():
                 staff = current_staff(actor)
                 if permission:
                     require(staff, permission)
@@ -104,7 +104,7 @@ def _run(
     except IntegrityError as exc:
         raise ServiceError(f"The change was refused by the database ({exc}).") from exc
     except OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if busy(exc):
             raise ServiceError("The database is busy; please try again.") from exc
         raise
     finally:
