@@ -148,6 +148,9 @@ class WaitlistEntry(BaseModel):
     active = BooleanField(default=True, index=True)
     created_at = DateTimeField(default=utcnow)
     created_by = ForeignKeyField(StaffMember)
+    # The booked visit the patient wants sooner (added with W on it): taking a freed slot
+    # moves this visit rather than booking a second one.
+    from_appointment = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
 
 
 class ConfirmationCall(BaseModel):

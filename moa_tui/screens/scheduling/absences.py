@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -113,17 +114,15 @@ class RescheduleListScreen(ViewScreen):
     def selected(self) -> ScheduleRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
 
-    def action_move(self) -> None:
+    @work(exclusive=True, group="move")
+    async def action_move(self) -> None:
         row = self.selected()
         if row is None:
             return
         if not self.check_action("move", ()):
-            self.say("Moving appointments needs the schedule.write permission.", "bold red")
+            self.say("Moving appointments needs the schedule.write permission.", "error")
             return
-
-        def moved(new: ScheduleRow | None) -> None:
-            # (Coming back into view refetches the list: the moved visit leaves it.)
-            if new is not None:
-                self.say(booked_message(new, "Moved"), "green")
-
-        self.app.push_screen(BookingScreen(moving=row), moved)
+        # (Coming back into view refetches the list: the moved visit leaves it.)
+        new = await self.app.push_screen_wait(BookingScreen(moving=row))
+        if new is not None:
+            self.say(booked_message(new, "Moved"), "ok")

@@ -3,6 +3,7 @@ same slot step moves (reschedules) an appointment. The slot step is slots.py's."
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -130,7 +131,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
             return
         if self.moving is not None:
             if self.kind is None:
-                self.say(f"The type {self.moving.appt_type} is no longer offered.", "bold red")
+                self.say(f"The type {self.moving.appt_type} is no longer offered.", "error")
                 return
             self.show_step("slots")
         elif self.patient is not None:
@@ -152,7 +153,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         self.query_one(MessageLine).say(text, kind)
 
     def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "bold red")
+        self.say(str(error), "error")
         self.app.bell()
 
     def _hint(self, text: str) -> None:
@@ -236,7 +237,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         self._replay_enters()
 
     def _no_match(self) -> None:
-        self.say("No patient matches. Ctrl+N registers a new patient.", "bold red")
+        self.say("No patient matches. Ctrl+N registers a new patient.", "error")
 
     def _replay_enters(self) -> None:
         """Enters typed while waiting pick the highlighted type and provider; never a
@@ -246,13 +247,13 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
             self.pick(self.table.selected_key())
         self.enters_ahead = 0
 
-    def action_new_patient(self) -> None:
-        self.app.push_screen(PatientFormScreen(None), self._registered)
-
-    def _registered(self, chart: PatientChart | bool | None) -> None:
+    @work(exclusive=True, group="new-patient")
+    async def action_new_patient(self) -> None:
+        """Register a patient (Ctrl+N) and go on booking for them."""
+        chart = await self.app.push_screen_wait(PatientFormScreen(None))
         if isinstance(chart, PatientChart):
             self.patient = (chart.id, chart.name)
-            self.say(f"Registered {chart.name} (MRN {chart.mrn}).", "green")
+            self.say(f"Registered {chart.name} (MRN {chart.mrn}).", "ok")
             self.show_step("type")
 
     # --- picking a row

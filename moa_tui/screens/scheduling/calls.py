@@ -212,7 +212,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
             message = f"{r.patient}: {label}; stays on the list to call again."
         else:
             message = f"{r.patient}: {label}."
-        self.say(message, "green")
+        self.say(message, "ok")
         self.reload()
         if outcome not in ("cancelled", "rescheduled"):
             return
@@ -229,10 +229,10 @@ class CallsScreen(BackOut, PatientRowsScreen):
             self.say(
                 f"Not moved yet: {row.patient} {row.starts_at:%m/%d/%Y %H:%M} · r on the "
                 "schedule moves it.",
-                "yellow",
+                "warning",
             )
         else:
-            self.say(booked_message(moved, "Moved"), "green")
+            self.say(booked_message(moved, "Moved"), "ok")
         self.reload()
 
     def _leave_row(self, item: CallItem, outcome: str) -> None:
@@ -250,7 +250,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
 
     def _from_waitlist(self, row: ScheduleRow) -> None:
         if row.moved_from is not None:
-            self.say(moved_message(row), "green")
+            self.say(moved_message(row), "ok")
         else:
-            self.say(booked_message(row, "From the waitlist:"), "green")
+            self.say(booked_message(row, "From the waitlist:"), "ok")
         self.reload()

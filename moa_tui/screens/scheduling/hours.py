@@ -216,7 +216,7 @@ class HoursScreen(ViewScreen):
 
     def action_edit_day(self) -> None:
         if not self.check_action("edit_day", ()):
-            self.say("Only a manager can change working hours.", "bold red")
+            self.say("Only a manager can change working hours.", "error")
             return
         data, provider = self.data, self.provider
         if data is None or provider is None:
@@ -250,7 +250,7 @@ class HoursScreen(ViewScreen):
         if saved is None:
             return
         text = hours_text(saved.hours.get(weekday, [])) or "off"
-        self.say(f"{saved.provider}: {DAY_NAMES[weekday]} is now {text}.", "green")
+        self.say(f"{saved.provider}: {DAY_NAMES[weekday]} is now {text}.", "ok")
         self._show(saved)
 
     @work(exclusive=True, group="hours-flow")
@@ -292,7 +292,7 @@ class HoursScreen(ViewScreen):
         who = block.provider or "whole clinic"
         self.say(
             f"Blocked {block_when(block.starts_at, block.ends_at)} for {who}: {block.reason}.",
-            "green",
+            "ok",
         )
         self.reload()
         if not covered:
@@ -323,7 +323,7 @@ class HoursScreen(ViewScreen):
         )
 
     def _block_removed(self, block: BlockInfo) -> None:
-        self.say(f"Deleted: {block_when(block.starts_at, block.ends_at)} {block.reason}.", "green")
+        self.say(f"Deleted: {block_when(block.starts_at, block.ends_at)} {block.reason}.", "ok")
         self.reload()
 
     def action_types(self) -> None:

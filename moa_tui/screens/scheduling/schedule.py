@@ -272,7 +272,7 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
         """Show *row*'s day with the cursor on it and *text* on the message line."""
         if self.provider is not None and self.provider.id != row.provider_id:
             self.provider_index = -1
-        self.say(text, "green")
+        self.say(text, "ok")
         self.show_day(row.starts_at.date(), select=str(row.id))
 
     def action_day(self, step: int) -> None:
@@ -342,8 +342,8 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
         row = self.selected()
         provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
         if provider_id is None:
-            self.say("Choose a provider first (p) or select one of their appointments.", "red")
+            self.say("Choose a provider first (p) or select one of their appointments.", "error")
             return
         where = await self.app.push_screen_wait(export_dialog(kind, self.day, provider_id))
         if where:
-            self.say(f"Saved {where}", "green")
+            self.say(f"Saved {where}", "ok")

@@ -36,13 +36,13 @@ class AppointmentActions:
             return
         why_not = check_in_refusal(row, clock.today())
         if why_not is not None:
-            self.say(why_not, "bold red")
+            self.say(why_not, "error")
             self.app.bell()
             return
         self.app.open_check_in(row.id, lambda done: done and self._checked_in(done))
 
     def _checked_in(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
+        self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
         self.reload()
 
     def _booked_selected(self, doing: str) -> ScheduleRow | None:
@@ -52,7 +52,7 @@ class AppointmentActions:
             self.say(
                 f"This appointment is {row.status_label.lower()}; only a booked one can be "
                 f"{doing}.",
-                "bold red",
+                "error",
             )
             self.app.bell()
             return None
@@ -83,7 +83,7 @@ class AppointmentActions:
         cancelled = await self.app.push_screen_wait(cancel_dialog(row))
         if cancelled is None:
             return
-        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
+        self.say(f"Cancelled {row.patient} {row.starts_at:%a %m/%d/%Y %H:%M}.", "ok")
         self.reload()
         booked = await offer_freed_slot(self, cancelled)
         if booked is None:
@@ -101,7 +101,7 @@ class AppointmentActions:
             )
 
     def _no_show_done(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient}: no-show. u undoes it.", "green")
+        self.say(f"{row.patient}: no-show. u undoes it.", "ok")
         self.reload()
 
     def action_undo(self) -> None:
@@ -110,7 +110,7 @@ class AppointmentActions:
             self.call_service(undo_status, row.id, row.version, then=self._undone, group="write")
 
     def _undone(self, row: ScheduleRow) -> None:
-        self.say(f"Undone: {row.patient} is {row.status_label.lower()} again.", "green")
+        self.say(f"Undone: {row.patient} is {row.status_label.lower()} again.", "ok")
         self.reload()
 
     @work(exclusive=True, group="schedule-flow")
@@ -119,11 +119,11 @@ class AppointmentActions:
         if row is None:
             return
         if row.series_id is None:
-            self.say("This appointment is not part of a recurring series.", "bold red")
+            self.say("This appointment is not part of a recurring series.", "error")
             return
         rows = await self.app.push_screen_wait(cancel_series_dialog(row))
         if rows is not None:
-            self.say(f"Cancelled {len(rows)} visits of the series.", "green")
+            self.say(f"Cancelled {len(rows)} visits of the series.", "ok")
             self.reload()
 
     @work(exclusive=True, group="schedule-flow")
@@ -136,7 +136,7 @@ class AppointmentActions:
         if result is None:
             return
         self.reload()
-        self.say(f"Series: {len(result.booked)} booked, {len(result.skipped)} skipped.", "green")
+        self.say(f"Series: {len(result.booked)} booked, {len(result.skipped)} skipped.", "ok")
         self.app.push_screen(InfoDialog("Recurring visits", series_lines(result)))
 
     @work(exclusive=True, group="schedule-flow")
@@ -148,8 +148,9 @@ class AppointmentActions:
         entry = await self.app.push_screen_wait(dialog)
         if entry is not None:
             provider = "any provider" if entry.provider == "any" else entry.provider
+            moves = f" · a slot taken moves {entry.moves:%m/%d %H:%M}" if entry.moves else ""
             self.say(
                 f"Waitlist: {entry.patient} · {provider} · {entry.appt_type} · "
-                f"{weekdays_label(entry.weekdays)} · {PART_LABELS[entry.part_of_day]}",
-                "green",
+                f"{weekdays_label(entry.weekdays)} · {PART_LABELS[entry.part_of_day]}{moves}",
+                "ok",
             )

@@ -164,7 +164,10 @@ def series_lines(result: SeriesResult) -> list[str]:
 def waitlist_dialog(
     row: ScheduleRow, providers: list[ProviderInfo], types: list[TypeInfo], type_id: int | None
 ) -> FormDialog:
-    """Put *row*'s patient on the waitlist; answers the WaitlistRow."""
+    """Put *row*'s patient on the waitlist; answers the WaitlistRow. A booked visit still
+    to come is the one the patient wants sooner: the entry is linked to it, and taking a
+    freed slot moves it."""
+    linked = row.status == "booked" and row.starts_at >= clock.now_local().naive
     provider_options = [("Any provider", "any")] + [(p.short_name, str(p.id)) for p in providers]
     type_options = [("Any type", "any")] + [(t.name, str(t.id)) for t in types]
 
@@ -179,11 +182,13 @@ def waitlist_dialog(
             "part_of_day": "" if values["part"] == "any" else values["part"],
             "earliest": parse_day("earliest", values["earliest"] or "t", label="Earliest"),
             "note": values["note"],
+            "appointment_id": row.id if linked else None,
         }
         return add_to_waitlist(actor, row.patient_id, prefs)
 
     return FormDialog(
-        f"Waitlist · {row.patient}",
+        f"Waitlist · {row.patient}"
+        + (f" · sooner than {row.starts_at:%a %m/%d %H:%M}" if linked else ""),
         [
             FieldSpec("provider", "Provider", "any", provider_options),
             FieldSpec("type", "Type", str(type_id) if type_id else "any", type_options),
@@ -198,5 +203,6 @@ def waitlist_dialog(
             FieldSpec("note", "Note", max_length=200),
         ],
         submit,
-        hint="Offered a freed slot that fits · Enter: next / add · Esc: cancel",
+        hint=("A slot taken moves this visit" if linked else "Offered a freed slot that fits")
+        + " · Enter: next / add · Esc: cancel",
     )

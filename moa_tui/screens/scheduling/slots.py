@@ -102,37 +102,41 @@ class SlotStep:
         self.cursor_after_load = self.table.cursor_row
         self.load_slots()
 
-    def action_weekdays(self) -> None:
+    @work(exclusive=True, group="slot-filter")
+    async def action_weekdays(self) -> None:
         days = "" if self.filter.weekdays == "0123456" else self.filter.weekdays
 
         def submit(actor, values):
             return parse_weekdays("days", values["days"])
 
-        self.app.push_screen(
+        days = await self.app.push_screen_wait(
             FormDialog(
                 "Which days of the week",
                 [FieldSpec("days", "Days", days, placeholder="024 or Mon,Wed")],
                 submit,
                 hint="Digits (Mon = 0) or Mon,Wed or mon-fri; blank = every day · Esc cancel",
-            ),
-            lambda days: days and self._refilter(weekdays=days),
+            )
         )
+        if days:
+            self._refilter(weekdays=days)
 
-    def action_earliest(self) -> None:
+    @work(exclusive=True, group="slot-filter")
+    async def action_earliest(self) -> None:
         def submit(actor, values):
             if not values["date"].strip():
                 return clock.today()
             return parse_day("date", values["date"], label="Earliest")
 
-        self.app.push_screen(
+        day = await self.app.push_screen_wait(
             FormDialog(
                 "Earliest date",
                 [FieldSpec("date", "From", placeholder="t+2w, mon, 12/24")],
                 submit,
                 hint="t, t+1, t+2w, 12/24, 2026-12-24; blank = today · Enter · Esc cancel",
-            ),
-            lambda day: day and self._refilter(earliest=day),
+            )
         )
+        if day:
+            self._refilter(earliest=day)
 
     # --- booking
 

@@ -101,7 +101,7 @@ class TypesScreen(ViewScreen):
 
     def action_edit_type(self) -> None:
         if not self.check_action("edit_type", ()):
-            self.say("Only a manager can change appointment types.", "bold red")
+            self.say("Only a manager can change appointment types.", "error")
             return
         kind = self.types.get(self.selected_key() or "")
         if kind is not None:
@@ -164,5 +164,5 @@ class TypesScreen(ViewScreen):
 
     def _saved(self, saved: TypeInfo | None) -> None:
         if saved is not None:
-            self.say(f"Saved {saved.name}.", "green")
+            self.say(f"Saved {saved.name}.", "ok")
             self.reload()

@@ -3,6 +3,7 @@ fit an entry, booked with Enter; removing an entry after a yes."""
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -288,40 +289,36 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
     def selected(self) -> WaitlistRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
 
-    def action_slots(self) -> None:
+    @work(exclusive=True, group="waitlist-flow")
+    async def action_slots(self) -> None:
+        """The open slots that fit the entry; the one taken is booked (or the visit the
+        entry came from is moved there), then said."""
         row = self.selected()
-        if row is not None:
-            self.app.push_screen(SlotsDialog(row), self._booked)
-
-    def _booked(self, booked: ScheduleRow | None) -> None:
+        if row is None:
+            return
+        booked = await self.app.push_screen_wait(SlotsDialog(row))
         if booked is not None and booked.moved_from is not None:
-            self.say(moved_message(booked), "green")
+            self.say(moved_message(booked), "ok")
         elif booked is not None:
             self.say(
                 f"Booked: {booked.patient} · {booked.starts_at:%a %m/%d/%Y %H:%M} · "
                 f"{booked.provider}",
-                "green",
+                "ok",
             )
         self.reload()
 
-    def action_remove(self) -> None:
+    @work(exclusive=True, group="waitlist-flow")
+    async def action_remove(self) -> None:
+        """Take the entry off the waitlist after a yes."""
         row = self.selected()
         if row is None:
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.call_service(
-                    remove_from_waitlist,
-                    row.id,
-                    then=lambda _none: self._removed(row),
-                    group="write",
-                )
-
-        self.app.push_screen(
-            ConfirmDialog(f"Take {row.patient} off the waitlist?", "remove"), answered
+        yes = await self.app.push_screen_wait(
+            ConfirmDialog(f"Take {row.patient} off the waitlist?", "remove")
         )
-
-    def _removed(self, row: WaitlistRow) -> None:
-        self.say(f"{row.patient} is off the waitlist.", "green")
+        if not yes:
+            return
+        if await self.ask_service(remove_from_waitlist, row.id, group="write") is None:
+            return  # refused: ask_service said why
+        self.say(f"{row.patient} is off the waitlist.", "ok")
         self.reload()

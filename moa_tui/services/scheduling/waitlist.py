@@ -19,7 +19,7 @@ from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
 from ..validate import check_date, check_limit, clean_text, format_phone, step_date
 from .booking import Slot, _book, _load, _move
-from .schedule import ScheduleRow, _check_version, _row, _set_status
+from .schedule import ACTIVE, ScheduleRow, _check_version, _row, _set_status
 
 CALL_OUTCOMES = {
     "confirmed": "Confirmed",
@@ -43,6 +43,7 @@ class WaitlistRow:
     part_of_day: str
     earliest: dt.date
     note: str
+    moves: dt.datetime | None = None  # the booked visit (W on it) a slot taken would move
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,20 @@ class CallRow:
     patient_dob: dt.date | None = None  # tells apart two patients of one name
 
 
+def _origin(e: WaitlistEntry) -> Appointment | None:
+    """The booked visit the entry came from, followed through its moves (moved since, the
+    visit now booked); None when it is not linked or no longer booked."""
+    a = e.from_appointment if e.from_appointment_id else None
+    for _ in range(20):  # a chain of moves, never a loop
+        if a is None or a.status != "rescheduled" or a.rescheduled_to_id is None:
+            break
+        a = a.rescheduled_to
+    return a if a is not None and a.status == "booked" else None
+
+
 def _waitlist_row(e: WaitlistEntry) -> WaitlistRow:
     p = e.patient
+    origin = _origin(e)
     return WaitlistRow(
         e.id,
         p.id,
@@ -72,14 +85,18 @@ def _waitlist_row(e: WaitlistEntry) -> WaitlistRow:
         e.part_of_day,
         e.earliest,
         e.note,
+        origin.starts_at if origin is not None else None,
     )
 
 
 @writer("schedule.write")
 def add_to_waitlist(actor: StaffMember, patient_id: int, prefs: dict) -> WaitlistRow:
     """Put a patient on the waitlist with preferences: provider, type, weekdays (digits,
-    Monday = 0), morning/afternoon, earliest date."""
+    Monday = 0), morning/afternoon, earliest date, and ``appointment_id``: the patient's
+    booked visit they want sooner (taking a slot moves it). Refuses someone else's visit,
+    one not booked or already past, and a visit already on the waitlist."""
     patient = get_or_refuse(Patient, patient_id, "patient")
+    origin = _check_origin(patient, prefs.get("appointment_id"))
     provider_id = prefs.get("provider_id")
     type_id = prefs.get("type_id")
     provider = get_or_refuse(Provider, provider_id, "provider") if provider_id else None
@@ -102,9 +119,33 @@ def add_to_waitlist(actor: StaffMember, patient_id: int, prefs: dict) -> Waitlis
         note=note,
         created_by=actor,
         created_at=clock.now_utc(),
+        from_appointment=origin,
     )
     audit(actor, "waitlist.add", patient_id=patient.id, entity="waitlist", entity_id=entry.id)
     return _waitlist_row(entry)
+
+
+def _check_origin(patient: Patient, appointment_id) -> Appointment | None:
+    if appointment_id is None:
+        return None
+    a = get_or_refuse(Appointment, appointment_id, "appointment")
+    if a.patient_id != patient.id:
+        raise ValidationError.one("appointment", "That visit is another patient's.")
+    if a.status != "booked" or a.starts_at < clock.now_local().naive:
+        raise ValidationError.one(
+            "appointment", "Only a booked visit still to come can wait for an earlier slot."
+        )
+    waiting = (
+        WaitlistEntry.select()
+        .where((WaitlistEntry.from_appointment == a) & WaitlistEntry.active)
+        .exists()
+    )
+    if waiting:
+        raise ValidationError.one(
+            "appointment",
+            f"The visit on {a.starts_at:%m/%d/%Y %H:%M} is already on the waitlist.",
+        )
+    return a
 
 
 def _entries():
@@ -167,20 +208,25 @@ def _later_visit(patient, provider, kind, starts_at: dt.datetime) -> Appointment
 def book_from_waitlist(
     actor: StaffMember, entry_id: int, provider_id: int, type_id: int, starts_at: dt.datetime
 ) -> ScheduleRow:
-    """Give a waitlisted patient the slot and take them off the list. A patient who already
-    has a later booked visit of this type with this provider is waiting to come sooner:
-    that visit is moved here (rescheduled, linked old -> new; ``moved_from`` says from
-    when), never doubled by a second booking."""
+    """Give a waitlisted patient the slot and take them off the list. An entry added from
+    a booked visit (W on it) moves that visit here (rescheduled, linked old -> new;
+    ``moved_from`` says from when), whatever its provider; an entry without one moves the
+    patient's later booked visit of this type with this provider, if any. Never a second
+    booking: a patient who already has a visit overlapping the slot (with anyone) is
+    refused, and stays on the waitlist."""
     entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
     if not entry.active:
         raise ServiceError("That patient is no longer on the waitlist.")
     patient, provider, kind, length, _ = _load(
         entry.patient_id, provider_id, type_id, starts_at, None, ""
     )
-    later = _later_visit(patient, provider, kind, starts_at)
+    later = _origin(entry)
+    if later is None and entry.from_appointment_id is None:
+        later = _later_visit(patient, provider, kind, starts_at)
+    _refuse_overlap(patient, starts_at, later.minutes if later else length, later)
     if later is not None:
         moved_from = later.starts_at
-        a = _move(actor, later, starts_at)
+        a = _move(actor, later, starts_at, provider.id)
     else:
         moved_from = None
         a = _book(actor, patient, provider, kind, starts_at, length, "")
@@ -197,14 +243,41 @@ def book_from_waitlist(
     return replace(_row(a), moved_from=moved_from)
 
 
+def _refuse_overlap(patient, start: dt.datetime, minutes: int, moving) -> None:
+    """Refuse a slot that overlaps another visit of the patient's (any provider)."""
+    end = start + dt.timedelta(minutes=minutes)
+    query = (
+        Appointment.select(Appointment, Provider)
+        .join(Provider)
+        .where(
+            (Appointment.patient == patient)
+            & Appointment.status.in_(ACTIVE)
+            & (Appointment.starts_at >= start - dt.timedelta(hours=8))
+            & (Appointment.starts_at < end)
+        )
+    )
+    for other in list(query):  # read whole before raising (see booking._check_slot)
+        other_end = other.starts_at + dt.timedelta(minutes=other.minutes)
+        if other_end <= start or (moving is not None and other.id == moving.id):
+            continue
+        raise ServiceError(
+            f"{patient.last_name}, {patient.first_name} already has a visit then: "
+            f"{other.starts_at:%a %m/%d %H:%M}-{other_end:%H:%M} with "
+            f"{other.provider.short_name}. Nothing booked; still on the waitlist."
+        )
+
+
 @writer("schedule.write")
-def remove_from_waitlist(actor: StaffMember, entry_id: int) -> None:
+def remove_from_waitlist(actor: StaffMember, entry_id: int) -> int:
+    """Take an entry off the waitlist; returns its id (a flow awaiting it can tell done
+    from refused)."""
     entry = get_or_refuse(WaitlistEntry, entry_id, "waitlist entry")
     entry.active = False
     entry.save()
     audit(
         actor, "waitlist.remove", patient_id=entry.patient_id, entity="waitlist", entity_id=entry.id
     )
+    return entry.id
 
 
 # --- confirmation calls ---------------------------------------------------------------
