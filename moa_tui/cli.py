@@ -11,6 +11,7 @@ import platformdirs
 from . import __version__
 from .commands import audit as audit_commands
 from .commands import backup as backup_commands
+from .commands import generate as generate_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
 from .db.audit_key import use_audit_key_file
@@ -20,7 +21,13 @@ from .services import clock
 from .services.errors import ServiceError
 
 # Each module adds its subcommands with register(subparsers); args.run(args) runs one.
-COMMAND_MODULES: list = [audit_commands, backup_commands, schedule_commands, staff_commands]
+COMMAND_MODULES: list = [
+    audit_commands,
+    backup_commands,
+    generate_commands,
+    schedule_commands,
+    staff_commands,
+]
 
 
 def demo_dir() -> Path:
@@ -172,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
 # A new clinic starts with its first administrator; a backup can be restored into a new
 # file. Every other command needs the clinic to be there already.
 CREATES_DATABASE = {"staff", "restore"}
-USES_NO_DATABASE = {"verify-backup"}
+USES_NO_DATABASE = {"verify-backup", "generate"}  # generate makes its own new FILE
 
 
 def require_database(path: Path) -> None:
