@@ -31,6 +31,7 @@ from .ui.changes import DataChanged, concerns
 from .ui.session import SessionWatch
 from .ui.text import plain, plain_lines
 from .widgets.form import FieldSpec, Form
+from .widgets.message_line import MessageLine
 
 IDLE_RESET_SECONDS = 60
 
@@ -51,7 +52,7 @@ class StaffExitScreen(ServiceCaller, Screen[bool]):
                     FieldSpec("password", "Password", password=True, max_length=200),
                 ]
             )
-            yield Static("", id="dialog-message", classes="error")
+            yield MessageLine(id="dialog-message")
 
     def on_form_done(self, event: Form.Done) -> None:
         values = self.query_one(Form).values()
@@ -63,7 +64,7 @@ class StaffExitScreen(ServiceCaller, Screen[bool]):
                 raise SignInError("A staff member's own account is needed.")
             return True
 
-        self.query_one("#dialog-message", Static).update("Checking…")
+        self.query_one("#dialog-message", MessageLine).say("Checking…")
         # In the write group, a second Enter while the first is checked is dropped.
         self.call_service(
             check,
@@ -76,7 +77,7 @@ class StaffExitScreen(ServiceCaller, Screen[bool]):
         )
 
     def _refused(self, error: ServiceError) -> None:
-        self.query_one("#dialog-message", Static).update(plain(str(error), "bold red"))
+        self.query_one("#dialog-message", MessageLine).say(str(error), "error")
         self.query_one("#password").value = ""
 
     def action_back(self) -> None:
@@ -95,7 +96,7 @@ class KioskScreen(ServiceCaller, Screen):
         with Center(), Vertical(classes="dialog kiosk"):
             yield Static("", id="kiosk-text")
             yield Form(self.specs(), id="kiosk-form")
-            yield Static("", id="dialog-message", classes="error")
+            yield MessageLine(id="dialog-message")
             yield Static("Enter: continue · Esc: start over", classes="hint", markup=False)
 
     def specs(self) -> list[FieldSpec]:
@@ -110,15 +111,15 @@ class KioskScreen(ServiceCaller, Screen):
 
     def action_restart(self) -> None:
         self.visit: KioskVisit | None = None
-        self.query_one("#kiosk-text", Static).update(
-            "Please type your last name and your date of birth."
-        )
+        text = self.query_one("#kiosk-text", Static)
+        text.remove_class("checked-in")
+        text.update("Please type your last name and your date of birth.")
         form = self.query_one(Form)
         form.display = True
         for name in ("last_name", "dob", "phone"):
             self.query_one(f"#{name}").value = ""
         form.show_errors({})
-        self.query_one("#dialog-message", Static).update("")
+        self.query_one("#dialog-message", MessageLine).say("")
         self.query_one("#last_name").focus()
 
     def on_form_done(self, event: Form.Done) -> None:
@@ -134,15 +135,14 @@ class KioskScreen(ServiceCaller, Screen):
         )
 
     def _not_found(self, error: ServiceError) -> None:
-        message = self.query_one("#dialog-message", Static)
-        message.update(plain(str(error), "bold"))
+        self.query_one("#dialog-message", MessageLine).say(str(error))
         if isinstance(error, NeedPhoneDigits):
             self.query_one("#phone").focus()
 
     def _found(self, visit: KioskVisit) -> None:
         self.visit = visit
         self.query_one(Form).display = False
-        self.query_one("#dialog-message", Static).update("")
+        self.query_one("#dialog-message", MessageLine).say("")
         self.query_one("#kiosk-text", Static).update(
             plain_lines(
                 [
@@ -172,14 +172,16 @@ class KioskScreen(ServiceCaller, Screen):
 
     def _done(self, message: str) -> None:
         self.visit = None
-        self.query_one("#kiosk-text", Static).update(plain(message, "bold green"))
+        text = self.query_one("#kiosk-text", Static)
+        text.add_class("checked-in")
+        text.update(plain(message))
         self.set_timer(8, self.action_restart)
 
 
 class KioskApp(SessionWatch, App):
     """Runs as the kiosk account: a patient can only check themselves in."""
 
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/kiosk.tcss"]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding(

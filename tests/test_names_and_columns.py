@@ -30,6 +30,7 @@ ABSTRACT = {
     "ViewScreen",
     "GridScreen",
     "VisitScreen",
+    "RecordView",
 }
 
 

@@ -24,6 +24,9 @@ class TitledScreen(ServiceCaller, Screen):
 
     AREA_TITLE = ""
     VIEW_TITLE = ""
+    # A view whose fetch is audited or ends a step (a chart, a claim, a visit) fetches
+    # when it opens and when it says so, not each time a dialog over it closes.
+    REFETCH_ON_RESUME = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="titlebar")
@@ -54,7 +57,8 @@ class TitledScreen(ServiceCaller, Screen):
         self.app.bell()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.REFETCH_ON_RESUME:
+            self.reload()
 
     def on_data_changed(self, message: DataChanged) -> None:
         if concerns(self, message):
@@ -62,6 +66,23 @@ class TitledScreen(ServiceCaller, Screen):
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""
+
+
+class RecordView(TitledScreen):
+    """A screen pushed over an area that shows one record (a chart, a claim, a visit): it
+    fetches once when it opens (``reload``) and again when it says so, since opening it
+    may be audited; another terminal's change does not refetch it."""
+
+    TOPICS = frozenset()
+    REFETCH_ON_RESUME = False
+
+    def on_mount(self) -> None:
+        self.set_title(self.first_title())
+        self.reload()
+
+    def first_title(self) -> str:
+        """What the title bar says after the view's name until the record is fetched."""
+        return ""
 
 
 class AreaScreen(TitledScreen):

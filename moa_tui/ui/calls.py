@@ -18,7 +18,7 @@ from ..services.core import SessionEnded
 from ..services.errors import ServiceError
 from ..services.patients.privacy import ReasonRequired
 from ..services.security.security import can, refusal
-from .text import plain, visible
+from .text import visible
 
 
 class ServiceResult(Message):
@@ -84,8 +84,6 @@ class ServiceCaller:
             line = None
         if hasattr(line, "say"):  # widgets/message_line.py's MessageLine
             line.say(text, "error")
-        elif line is not None:
-            line.update(plain(text, "bold red"))
         else:
             self.notify(text, severity="warning", timeout=6, markup=False)
         self.app.bell()

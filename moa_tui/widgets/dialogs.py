@@ -65,9 +65,8 @@ class PickDialog(ModalScreen[str | None]):
             yield Static(plain(self.hint), classes="hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in self.columns:
-            table.add_column(label, width=width)
+        table = self.query_one(RowTable)
+        table.set_columns(self.columns)
         for key, cells in self.rows:
             table.add_row(*(plain(c) for c in cells), key=key)
         table.focus()

@@ -22,6 +22,7 @@ from ..services.errors import ServiceError
 from ..services.files import MAX_PATH, FileExists, export_location
 from ..ui.text import plain
 from .form import FieldSpec, Form, FormDialog
+from .message_line import MessageLine
 
 # save(actor, path, overwrite) -> what to say was saved
 SaveFile = Callable[[Any, str, bool], Any]
@@ -71,19 +72,19 @@ class ExportDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            yield Static("Saves to …", id="export-folder", markup=False)
+            yield MessageLine("Saves to …", id="export-folder")
             yield Form(self.specs)
-            yield Static("", id="dialog-message", classes="error")
+            yield MessageLine(id="dialog-message")
             yield Static(plain(self.hint), classes="hint")
 
     def on_mount(self) -> None:
         self.call_service(export_location, then=self._show_folder, failed=self._no_folder)
 
     def _show_folder(self, folder: Path) -> None:
-        self.query_one("#export-folder", Static).update(plain(f"Saves to {folder}"))
+        self.query_one("#export-folder", MessageLine).say(f"Saves to {folder}")
 
     def _no_folder(self, error: ServiceError) -> None:
-        self.query_one("#export-folder", Static).update(plain(str(error), "red"))
+        self.query_one("#export-folder", MessageLine).say(str(error), "error")
 
     def _save(self, actor, values: dict[str, str]) -> Any:
         path = values["path"]
@@ -95,7 +96,7 @@ class ExportDialog(FormDialog):
             return
         self._busy = False
         typed = self.query_one(Form).values()["path"]
-        self.query_one("#dialog-message", Static).update("")
+        self.query_one("#dialog-message", MessageLine).say("")
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static
 from ..services.errors import ServiceError, ValidationError
 from ..ui.calls import ServiceCaller
 from ..ui.text import plain, visible
+from .message_line import MessageLine
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
             yield Form(self.specs)
-            yield Static("", id="dialog-message", classes="error")
+            yield MessageLine(id="dialog-message")
             yield Static(plain(self.hint), classes="hint")
 
     def on_form_done(self, event: Form.Done) -> None:
@@ -231,7 +232,7 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
         if self._busy:
             return
         self._busy = True
-        self.query_one("#dialog-message", Static).update("Saving…")
+        self.query_one("#dialog-message", MessageLine).say("Saving…")
         self.call_service(
             self.submit, self.query_one(Form).values(), then=self._done, failed=self._failed
         )
@@ -243,11 +244,11 @@ class FormDialog(ServiceCaller, ModalScreen[Any]):
     def _failed(self, error: ServiceError) -> None:
         self._busy = False
         form = self.query_one(Form)
-        message = self.query_one("#dialog-message", Static)
+        message = self.query_one("#dialog-message", MessageLine)
         if isinstance(error, ValidationError) and set(error.errors) & {s.name for s in self.specs}:
             form.show_errors(error.errors)
-            message.update("")
+            message.say("")
         else:
             form.show_errors({})
-            message.update(plain(str(error)))
+            message.say(str(error), "error")
         self.app.bell()

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list, declared once (a screen's COLUMNS): its label, its width at
+    80 columns, its *share* of the width a wider terminal adds (0: it keeps its width)
+    and whether it is *optional* (left out, rather than cut, when it does not fit)."""
+
+    label: str
+    width: int
+    share: int = 0
+    optional: bool = False
 
 
 class RowTable(DataTable):
@@ -27,6 +42,17 @@ class RowTable(DataTable):
         self._optional: tuple[str, ...] = ()
         self._most = 40
         self._base: dict = {}  # column key -> (label, width as added)
+
+    def set_columns(self, columns: Iterable[Column | tuple[str, int]], most: int = 40) -> None:
+        """Add the *columns* (Column, or (label, width)) and fit them to the width there
+        is (stretch_columns) when any has a share or is optional."""
+        columns = [c if isinstance(c, Column) else Column(*c) for c in columns]
+        for column in columns:
+            self.add_column(column.label, width=column.width)
+        shares = {c.label: c.share for c in columns if c.share}
+        optional = tuple(c.label for c in columns if c.optional)
+        if shares or optional:
+            self.stretch_columns(shares, most, optional)
 
     def stretch_columns(
         self, shares: dict[str, int], most: int = 40, optional: tuple[str, ...] = ()

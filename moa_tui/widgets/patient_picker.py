@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Static
 from ..services.patients.patients import PatientHit, search_patients
 from ..services.wording import plural
 from ..ui.text import plain
-from .paged_table import PagedTable
+from .paged_table import Column, PagedTable
 
 # What search_patients returns at most: "first 50" beyond that.
 SHOWN_AT_MOST = 50
@@ -119,13 +119,16 @@ class PatientPicker(Vertical):
 
     def on_mount(self) -> None:
         table = self.table
-        table.add_column("MRN", width=7)
-        table.add_column("Name", width=28)
-        table.add_column("DOB", width=10)
-        if self.show_sex:
-            table.add_column("Sex", width=3)
-        table.add_column("Phone", width=12)
-        table.stretch_columns({"Name": 1})
+        sex = (Column("Sex", 3),) if self.show_sex else ()
+        table.set_columns(
+            (
+                Column("MRN", 7),
+                Column("Name", 28, share=1),
+                Column("DOB", 10),
+                *sex,
+                Column("Phone", 12),
+            )
+        )
 
     # --- parts
 

@@ -7,8 +7,7 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 
 from ...services import clock
 from ...services.billing.claims import (
@@ -29,12 +28,10 @@ from ...services.billing.claims import (
 from ...services.validate import format_money
 from ...services.wording import plural
 from ...ui import changes
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
-from ..base import KeysetListScreen
+from ..base import KeysetListScreen, RecordView
 
 PAGE = 100
 STATUS_STYLE = {"denied": "bold red", "paid": "green", "void": "dim", "draft": "yellow"}
@@ -209,16 +206,16 @@ class ClaimsScreen(KeysetListScreen):
 
     def _written_off(self, detail: ClaimDetail | None) -> None:
         if detail:
-            self.say(f"Claim {detail.row.id}: balance written off.", "green")
+            self.say(f"Claim {detail.row.id}: balance written off.", "ok")
             self.reload()
 
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
-            self.say(f"Claim {detail.row.id} is now {STATUS_LABELS[detail.row.status]}.", "green")
+            self.say(f"Claim {detail.row.id} is now {STATUS_LABELS[detail.row.status]}.", "ok")
             self.reload()
 
 
-class ClaimScreen(ServiceCaller, Screen):
+class ClaimScreen(RecordView):
     """One claim: header, lines and status history."""
 
     BINDINGS = [
@@ -226,22 +223,20 @@ class ClaimScreen(ServiceCaller, Screen):
         Binding("u", "change_status", "Status", id="claim.change_status"),
         Binding("w", "write_off", "Write off", id="claim.write_off"),
     ]
-    AREA_TITLE = "Claim"
+    VIEW_TITLE = "Claim"
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
 
     def __init__(self, claim_id: int) -> None:
         super().__init__()
         self.claim_id = claim_id
         self.detail: ClaimDetail | None = None
+        self.VIEW_TITLE = f"Claim {claim_id}"
 
-    def compose(self) -> ComposeResult:
-        yield Static(f"Claim {self.claim_id}", id="titlebar")
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="claim-body")
-        yield MessageLine()
-        yield Footer(compact=True)
 
-    def on_mount(self) -> None:
+    def reload(self) -> None:
         self.call_service(open_claim, self.claim_id, then=self._show)
 
     def _show(self, d: ClaimDetail) -> None:
@@ -284,10 +279,8 @@ class ClaimScreen(ServiceCaller, Screen):
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
             self._show(detail)
-            self.query_one("#message", Static).update(
-                plain(
-                    f"Saved: {STATUS_LABELS[detail.row.status]}, balance "
-                    f"{format_money(detail.row.balance_cents)}.",
-                    "green",
-                )
+            self.say(
+                f"Saved: {STATUS_LABELS[detail.row.status]}, balance "
+                f"{format_money(detail.row.balance_cents)}.",
+                "ok",
             )

@@ -55,7 +55,7 @@ class CheckInScreen(VisitScreen):
 
     SCREEN_NAME = "Check-in"
 
-    TITLE = "Check in"
+    VIEW_TITLE = "Check in"
 
     BINDINGS = [
         Binding("enter", "check_in", "Check in", id="checkin.check_in"),
@@ -136,7 +136,7 @@ class CheckInScreen(VisitScreen):
         super()._show(d)
         # One line, not a block: what is left to do; Enter still checks the patient in.
         todo = still_to_do(d)
-        self.say(f"Still to do: {todo}. Enter checks in anyway." if todo else "", "yellow")
+        self.say(f"Still to do: {todo}. Enter checks in anyway." if todo else "", "warning")
 
     def action_pay(self) -> None:
         if self.desk is None:

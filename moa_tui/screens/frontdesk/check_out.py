@@ -25,7 +25,7 @@ class CheckOutScreen(VisitScreen):
 
     SCREEN_NAME = "Check-out"
 
-    TITLE = "Check out"
+    VIEW_TITLE = "Check out"
 
     BINDINGS = [
         Binding("enter", "check_out", "Check out", id="checkout.check_out"),
@@ -87,7 +87,7 @@ class CheckOutScreen(VisitScreen):
             return
         slots, type_id = found
         if not slots:
-            self.say("No open slot with this provider around then.", "bold red")
+            self.say("No open slot with this provider around then.", "error")
             return
         # Every slot found shows at once, one row each (a drop-down showed one, cut in two).
         rows = [
@@ -119,7 +119,7 @@ class CheckOutScreen(VisitScreen):
         if row:
             self.next_visit = row
             self.reload()
-            self.say(f"Follow-up booked {row.starts_at:%a %m/%d/%Y %H:%M}.", "green")
+            self.say(f"Follow-up booked {row.starts_at:%a %m/%d/%Y %H:%M}.", "ok")
 
     def action_slip(self) -> None:
         if self.desk:
@@ -132,7 +132,7 @@ class CheckOutScreen(VisitScreen):
                 ExportDialog(
                     "Save the visit slip as PDF", f"visit-slip-{self.appointment_id}.pdf", save
                 ),
-                lambda where: where and self.say(f"Saved {where}", "green"),
+                lambda where: where and self.say(f"Saved {where}", "ok"),
             )
 
     def action_check_out(self) -> None:

@@ -13,7 +13,7 @@ from ...services.wording import tell_apart
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
 from ..base import PatientRowsScreen
 from ..scheduling.schedule import status_cell
 from .check_out import CheckOutScreen
@@ -25,6 +25,15 @@ def duration(minutes: int) -> str:
 
 class QueueScreen(PatientRowsScreen):
     AREA_TITLE = "Patient flow"
+    COLUMNS = (
+        Column("Wait", 4),
+        Column("Patient", 16, share=2),
+        Column("Appt", 5),
+        Column("Provider", 15, share=1),
+        Column("Step", 13),
+        Column("Room", 6),
+        Column("Total", 5),
+    )
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
     BINDINGS = [
@@ -48,14 +57,7 @@ class QueueScreen(PatientRowsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("Wait", width=4)
-        table.add_column("Patient", width=16)
-        table.add_column("Appt", width=5)
-        table.add_column("Provider", width=15)
-        table.add_column("Step", width=13)
-        table.add_column("Room", width=6)
-        table.add_column("Total", width=5)
-        table.stretch_columns({"Patient": 2, "Provider": 1})
+        table.set_columns(self.COLUMNS)
         table.focus()
         # Waits move on by themselves: refetch each half minute without a key press.
         self.set_interval(30, self.reload)
@@ -154,7 +156,7 @@ class QueueScreen(PatientRowsScreen):
 
     def _advanced(self, row: ScheduleRow) -> None:
         where = f" in {row.room}" if row.room else ""
-        self.say(f"{row.patient}: {row.status_label.lower()}{where}.", "green")
+        self.say(f"{row.patient}: {row.status_label.lower()}{where}.", "ok")
         self.reload()
 
     def action_undo(self) -> None:
@@ -163,7 +165,7 @@ class QueueScreen(PatientRowsScreen):
             self.call_service(undo_status, row.id, row.version, then=self._undone, group="write")
 
     def _undone(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient} is back to {row.status_label.lower()}.", "green")
+        self.say(f"{row.patient} is back to {row.status_label.lower()}.", "ok")
         self.reload()
 
     def action_toggle_done(self) -> None:

@@ -17,9 +17,10 @@ from ...services.frontdesk.payments import (
 )
 from ...services.validate import format_money
 from ...ui.calls import ServiceCaller
-from ...ui.text import plain, plain_lines
+from ...ui.text import plain_lines
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.message_line import MessageLine
 
 
 class ReceiptScreen(ServiceCaller, ModalScreen[None]):
@@ -39,7 +40,7 @@ class ReceiptScreen(ServiceCaller, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(plain_lines(receipt_text(self.receipt).splitlines()))
-            yield Static("", id="dialog-message")
+            yield MessageLine(id="dialog-message")
             yield Static("f: save as PDF · Enter/Esc: close", classes="hint")
 
     def action_pdf(self) -> None:
@@ -54,7 +55,7 @@ class ReceiptScreen(ServiceCaller, ModalScreen[None]):
         )
 
     def _saved(self, where: str) -> None:
-        self.query_one("#dialog-message", Static).update(plain(f"Saved {where}", "green"))
+        self.query_one("#dialog-message", MessageLine).say(f"Saved {where}", "ok")
 
 
 def payment_dialog(

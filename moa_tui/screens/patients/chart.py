@@ -7,8 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...services import clock
 from ...services.errors import ServiceError
@@ -21,10 +20,9 @@ from ...services.patients.patients import (
 )
 from ...services.scheduling.schedule import visit_to_check_in
 from ...services.validate import format_money
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.dialogs import ConfirmDialog
-from ...widgets.message_line import MessageLine
+from ..base import RecordView
 from .coverage import CoverageScreen
 from .dialogs import confirm_merge_dialog, emergency_access_dialog, merge_dialog
 from .form import PatientFormScreen
@@ -36,20 +34,21 @@ def check_in_patient(screen, patient_id: int, say) -> None:
 
     def checked_in(row) -> None:
         if row:
-            say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "green")
+            say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
 
     def found(row) -> None:
         screen.app.open_check_in(row.id, checked_in)
 
     def refused(error: ServiceError) -> None:
-        say(str(error), "bold red")
+        say(str(error), "error")
         screen.app.bell()
 
     screen.call_service(visit_to_check_in, patient_id, then=found, failed=refused, group="checkin")
 
 
-class PatientChartScreen(ServiceCaller, Screen):
-    """The chart summary of one patient (opening it is audited)."""
+class PatientChartScreen(RecordView):
+    """The chart summary of one patient (opening it is audited, so it is fetched when
+    opened and after a change made here, not whenever a dialog over it closes)."""
 
     SCREEN_NAME = "Patient chart"
 
@@ -63,7 +62,7 @@ class PatientChartScreen(ServiceCaller, Screen):
         Binding("i", "insurance", "Insurance", id="chart.insurance"),
         Binding("M", "merge", "Merge a duplicate", show=False, id="chart.merge"),
     ]
-    AREA_TITLE = "Patient"
+    VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
         "merge": "patient.merge",
         "edit": "patient.write",
@@ -79,15 +78,9 @@ class PatientChartScreen(ServiceCaller, Screen):
         self.edit_on_open = edit
         self.chart: PatientChart | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static("Patient", id="titlebar")
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
             yield Static("Loading…", id="chart-body")
-        yield MessageLine()
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
@@ -139,7 +132,7 @@ class PatientChartScreen(ServiceCaller, Screen):
                 self.chart.version,
                 not self.chart.restricted,
                 then=self._restricted,
-                failed=lambda e: self._say(str(e), "bold red"),
+                failed=lambda e: self.say(str(e), "error"),
             )
 
     def _restricted(self, chart: PatientChart) -> None:
@@ -149,18 +142,13 @@ class PatientChartScreen(ServiceCaller, Screen):
             if chart.restricted
             else "no longer restricted"
         )
-        self._say(f"The record is {state}.", "green")
-
-    def _say(self, text: str, style: str) -> None:
-        self.query_one(MessageLine).say(text, style)
+        self.say(f"The record is {state}.", "ok")
 
     def _show(self, chart: PatientChart) -> None:
         first_time = self.chart is None
         self.chart = chart
         v = chart.values
-        self.query_one("#titlebar", Static).update(
-            plain(f"Patient · {chart.name} · MRN {chart.mrn}")
-        )
+        self.set_title(f"{chart.name} · MRN {chart.mrn}")
         lines = [
             f"{chart.name}   MRN {chart.mrn}"
             + ("   RESTRICTED RECORD" if chart.restricted else ""),
@@ -200,7 +188,7 @@ class PatientChartScreen(ServiceCaller, Screen):
     def action_check_in(self) -> None:
         """Check the patient in for their next appointment today."""
         if self.chart is not None:
-            check_in_patient(self, self.chart.id, self._say)
+            check_in_patient(self, self.chart.id, self.say)
 
     def action_book(self) -> None:
         """Book for this patient (from the type step); the schedule then shows it."""
@@ -225,7 +213,7 @@ class PatientChartScreen(ServiceCaller, Screen):
             return
         moved = await self.app.push_screen_wait(confirm_merge_dialog(chart.id, chart.name, dup))
         if moved is not None:
-            self._say(f"Merged MRN {dup.mrn} into this record: moved {moved.text()}.", "green")
+            self.say(f"Merged MRN {dup.mrn} into this record: moved {moved.text()}.", "ok")
             self.reload()
 
     def action_history(self) -> None:
@@ -235,7 +223,7 @@ class PatientChartScreen(ServiceCaller, Screen):
     def _edited(self, chart: PatientChart | bool | None) -> None:
         if isinstance(chart, PatientChart):
             self._show(chart)
-            self._say("Saved.", "green")
+            self.say("Saved.", "ok")
         elif chart is False:  # someone else saved first: show what is stored now
             self.reload()
 

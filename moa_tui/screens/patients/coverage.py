@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
 
 from ...services.billing.payers import PayerInfo, list_payers
 from ...services.patients.registration import (
@@ -15,17 +13,25 @@ from ...services.patients.registration import (
     save_coverage,
 )
 from ...services.validate import format_money
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.message_line import MessageLine
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
+from ..base import RecordView
 
 
-class CoverageScreen(ServiceCaller, Screen):
+class CoverageScreen(RecordView):
     """Every coverage of one patient, primary first; `n` adds, Enter changes one."""
 
     SCREEN_NAME = "Insurance"
+    VIEW_TITLE = "Insurance"
+    COLUMNS = (
+        Column("#", 1),
+        Column("Payer", 18, share=2),
+        Column("Member", 12, share=1),
+        Column("Subscriber", 14, share=1),
+        Column("Co-pay", 7),
+        Column("Ends", 10),
+    )
 
     BINDINGS = [
         Binding("n", "new", "Add coverage", id="coverage.new"),
@@ -40,27 +46,17 @@ class CoverageScreen(ServiceCaller, Screen):
         self.rows: dict[str, CoverageRow] = {}
         self.payers: list[PayerInfo] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static(plain(f"Insurance · {self.patient_name}"), id="titlebar")
+    def compose_body(self) -> ComposeResult:
         yield PagedTable(id="coverage-table")
-        yield MessageLine()
-        yield Footer(compact=True)
+
+    def first_title(self) -> str:
+        return self.patient_name
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
-        for label, width in (
-            ("#", 1),
-            ("Payer", 18),
-            ("Member", 12),
-            ("Subscriber", 14),
-            ("Co-pay", 7),
-            ("Ends", 10),
-        ):
-            table.add_column(label, width=width)
-        table.stretch_columns({"Payer": 2, "Member": 1, "Subscriber": 1})
+        table.set_columns(self.COLUMNS)
         table.focus()
         self.call_service(list_payers, then=self._got_payers, group="payers")
-        self.reload()
 
     def _got_payers(self, payers: list[PayerInfo]) -> None:
         self.payers = payers
@@ -88,7 +84,7 @@ class CoverageScreen(ServiceCaller, Screen):
             has_more=False,
         )
         if not rows:
-            self.query_one(MessageLine).say("No coverage on file. n adds one.")
+            self.say("No coverage on file. n adds one.")
 
     def _dialog(self, row: CoverageRow | None) -> None:
         payers = [(plain(p.name), str(p.id)) for p in self.payers] or [("(none)", "")]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...services.errors import Conflict, ServiceError, ValidationError
 from ...services.patients.patients import (
@@ -19,10 +18,9 @@ from ...services.patients.patients import (
     update_patient,
 )
 from ...services.wording import plural
-from ...ui.calls import ServiceCaller
-from ...ui.text import plain, visible
+from ...ui.text import visible
 from ...widgets.form import FieldSpec, Form, FormScroll
-from ...widgets.message_line import MessageLine
+from ..base import RecordView
 
 LABELS = {
     "last_name": "Last name",
@@ -73,13 +71,14 @@ MAX_LENGTHS = {
 }
 
 
-class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
+class PatientFormScreen(RecordView):
     """Register a new patient (chart None) or edit one; field messages beside each field.
 
     Closes with the saved chart, None when cancelled, or False when another terminal saved
     the patient first (the caller reloads)."""
 
     SCREEN_NAME = "Patient details"
+    VIEW_TITLE = "New patient"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="patient_form.save"),
@@ -91,10 +90,13 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
         self.chart = chart
         self._busy = False
         self._duplicates_seen: dict[str, str] | None = None
+        if chart is not None:
+            self.VIEW_TITLE = "Edit patient"
 
-    def compose(self) -> ComposeResult:
-        title = f"Edit patient · {self.chart.name}" if self.chart else "New patient"
-        yield Static(plain(title), id="titlebar")
+    def first_title(self) -> str:
+        return self.chart.name if self.chart else ""
+
+    def compose_body(self) -> ComposeResult:
         values = self.chart.values if self.chart else {}
         specs = []
         for name in FORM_FIELDS:
@@ -115,8 +117,6 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
                 "Tab/Enter: next field (Enter on the last saves) · Ctrl+S: save · Esc: cancel",
                 classes="hint",
             )
-        yield MessageLine()
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.chart is None:
@@ -164,26 +164,22 @@ class PatientFormScreen(ServiceCaller, Screen[PatientChart | bool | None]):
     def _failed(self, error: ServiceError) -> None:
         self._busy = False
         form = self.query_one(Form)
-        message = self.query_one("#message", Static)
         self.app.bell()
         if isinstance(error, ValidationError):
             form.show_errors(error.errors)
-            count = len(error.errors)
-            message.update(plain(f"{plural(count, 'field')} to correct.", "red"))
+            self.say(f"{plural(len(error.errors), 'field')} to correct.", "error")
             return
         form.show_errors({})
-        message.update(plain(str(error), "bold red"))
         if isinstance(error, PossibleDuplicates):
             # Shown once; saving the same form again says it is a different person.
             self._duplicates_seen = self.query_one(Form).values()
-            message.update(
-                plain(
-                    f"{error} Esc and search to use that record, or Ctrl+S again if this "
-                    "is a different person.",
-                    "bold yellow",
-                )
+            self.say(
+                f"{error} Esc and search to use that record, or Ctrl+S again if this "
+                "is a different person.",
+                "warning",
             )
             return
+        self.say(str(error), "error")
         if isinstance(error, Conflict):
             # Someone else saved first: show their version rather than overwrite it.
             self.dismiss(False)

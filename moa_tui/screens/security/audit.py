@@ -19,7 +19,7 @@ from ...services.wording import plural
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.export import ExportDialog
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
 from ..base import AreaScreen
 
 PAGE = 100
@@ -28,6 +28,13 @@ OUTCOME_STYLE = {"emergency": "bold magenta", "refused": "red"}
 
 class AuditScreen(AreaScreen):
     AREA_TITLE = "Audit trail"
+    COLUMNS = (
+        Column("When", 16),
+        Column("Staff", 8),
+        Column("Action", 16, share=1),
+        Column("Patient", 16, share=1),
+        Column("Detail", 8, share=4),  # the whole of it shows below the list
+    )
     TOPICS = frozenset({changes.AUDIT})  # refetched when another terminal changes these
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="audit.focus_filter"),
@@ -53,12 +60,7 @@ class AuditScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("When", width=16)
-        table.add_column("Staff", width=8)
-        table.add_column("Action", width=16)
-        table.add_column("Patient", width=16)
-        table.add_column("Detail", width=8)  # the whole of it shows below the list
-        table.stretch_columns({"Detail": 4, "Patient": 1, "Action": 1}, most=80)
+        table.set_columns(self.COLUMNS, most=80)
         table.focus()
 
     def filters(self) -> tuple[str, str]:
@@ -93,7 +95,7 @@ class AuditScreen(AreaScreen):
     def _refused(self, error) -> None:
         self.applied = None
         if isinstance(error, ValidationError):
-            self.say(" ".join(error.errors.values()), "bold red")
+            self.say(" ".join(error.errors.values()), "error")
         else:
             self.show_error(error)
 
@@ -146,7 +148,7 @@ class AuditScreen(AreaScreen):
         self.call_service(lambda: verify_chain(), then=self._verified, with_actor=False)
 
     def _verified(self, report) -> None:
-        self.say(report.message, "green" if report.ok else "bold red")
+        self.say(report.message, "ok" if report.ok else "error")
 
     def action_export(self) -> None:
         patient, user = self.applied or ("", "")
@@ -157,6 +159,6 @@ class AuditScreen(AreaScreen):
         self.app.push_screen(
             ExportDialog("Export this report as CSV", "audit-report.csv", save),
             lambda count: (
-                count is not None and self.say(f"{plural(count, 'event')} exported.", "green")
+                count is not None and self.say(f"{plural(count, 'event')} exported.", "ok")
             ),
         )

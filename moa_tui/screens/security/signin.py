@@ -15,6 +15,7 @@ from ...services.security.security import authenticate, change_password
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, Form
+from ...widgets.message_line import MessageLine
 
 
 class _CredentialsScreen(ServiceCaller, Screen[Any]):
@@ -32,7 +33,7 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
         with Center(), Vertical(classes="dialog signin"):
             yield Static(plain(self.heading()), classes="dialog-title")
             yield Form(self.specs())
-            yield Static("", id="dialog-message", classes="error")
+            yield MessageLine(id="dialog-message")
             yield Static(plain_lines(self.HINT.splitlines()), classes="hint")
 
     def heading(self) -> str:
@@ -45,7 +46,7 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
     def action_submit(self) -> None:
         if "write" in self._calls.writing:
             return  # a second Enter while the first is checked: one attempt, not two
-        self.query_one("#dialog-message", Static).update("Checking…")
+        self.query_one("#dialog-message", MessageLine).say("Checking…")
         self.run_job(self.query_one(Form).values())
 
     def run_job(self, values: dict[str, str]) -> None:
@@ -57,9 +58,7 @@ class _CredentialsScreen(ServiceCaller, Screen[Any]):
     def refused(self, error: ServiceError) -> None:
         errors = getattr(error, "errors", {})
         self.query_one(Form).show_errors(errors)
-        self.query_one("#dialog-message", Static).update(
-            plain("" if errors else str(error), "bold red")
-        )
+        self.query_one("#dialog-message", MessageLine).say("" if errors else str(error), "error")
         cleared = self.clear_on_error()
         for name in cleared:
             self.query_one(f"#{name}").value = ""

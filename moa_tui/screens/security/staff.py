@@ -25,12 +25,19 @@ from ...services.wording import plural
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
 from ..base import AreaScreen
 
 
 class StaffScreen(AreaScreen):
     AREA_TITLE = "Staff accounts"
+    COLUMNS = (
+        Column("User", 10),
+        Column("Name", 20),
+        Column("Role", 14),
+        Column("SSH login", 10),
+        Column("State", 12),
+    )
     TOPICS = frozenset({changes.STAFF})  # refetched when another terminal changes these
     BINDINGS = [
         Binding("n", "new", "New account", id="staff.new"),
@@ -59,11 +66,7 @@ class StaffScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("User", width=10)
-        table.add_column("Name", width=20)
-        table.add_column("Role", width=14)
-        table.add_column("SSH login", width=10)
-        table.add_column("State", width=12)
+        table.set_columns(self.COLUMNS)
         table.focus()
 
     def reload(self) -> None:
@@ -101,7 +104,7 @@ class StaffScreen(AreaScreen):
 
     def _done(self, row: StaffRow | None) -> None:
         if row is not None:
-            self.say(f"Saved {row.username}.", "green")
+            self.say(f"Saved {row.username}.", "ok")
             self.reload()
 
     def action_new(self) -> None:
@@ -175,7 +178,7 @@ class StaffScreen(AreaScreen):
     def _idle_set(self, minutes: int | None) -> None:
         if minutes is not None:
             self.app.idle_seconds = minutes * 60
-            self.say(f"Idle terminals lock after {plural(minutes, 'minute')}.", "green")
+            self.say(f"Idle terminals lock after {plural(minutes, 'minute')}.", "ok")
 
     def action_wait_warning(self) -> None:
         self.app.push_screen(
@@ -187,7 +190,7 @@ class StaffScreen(AreaScreen):
             ),
             lambda minutes: (
                 minutes is not None
-                and self.say(f"Waits over {plural(minutes, 'minute')} now stand out.", "green")
+                and self.say(f"Waits over {plural(minutes, 'minute')} now stand out.", "ok")
             ),
         )
 
@@ -203,7 +206,7 @@ class StaffScreen(AreaScreen):
                 hint="A full path (/... or ~/...); blank: each user's documents folder. "
                 "Enter: save · Esc: cancel",
             ),
-            lambda folder: folder is not None and self.say(f"Exports go to {folder}.", "green"),
+            lambda folder: folder is not None and self.say(f"Exports go to {folder}.", "ok"),
         )
 
     def action_clinic_phone(self) -> None:
@@ -218,5 +221,5 @@ class StaffScreen(AreaScreen):
                 hint="10 digits with the area code; blank: none. Enter: save · Esc: cancel",
             ),
             lambda phone: phone is not None
-            and self.say(f"Visit slips now give {phone or 'no phone number'}.", "green"),
+            and self.say(f"Visit slips now give {phone or 'no phone number'}.", "ok"),
         )

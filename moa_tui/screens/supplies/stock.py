@@ -18,7 +18,7 @@ from ...services.wording import plural, quantity
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
 from ..base import KeysetListScreen
 from .stock_history import StockHistoryScreen
 
@@ -33,6 +33,14 @@ CHANGES = {
 
 class StockScreen(KeysetListScreen):
     AREA_TITLE = "Stock"
+    COLUMNS = (
+        Column("SKU", 8),
+        Column("Item", 26, share=2),
+        Column("Unit", 12, share=1),
+        Column("On hand", 7),
+        Column("Reorder", 7),
+        Column("", 4),
+    )
     TOPICS = frozenset({changes.STOCK})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change": "stock.write"}
     BINDINGS = [
@@ -58,13 +66,7 @@ class StockScreen(KeysetListScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("SKU", width=8)
-        table.add_column("Item", width=26)
-        table.add_column("Unit", width=12)
-        table.add_column("On hand", width=7)
-        table.add_column("Reorder", width=7)
-        table.add_column("", width=4)
-        table.stretch_columns({"Item": 2, "Unit": 1})
+        table.set_columns(self.COLUMNS)
         table.focus()
 
     def reload(self) -> None:
@@ -141,7 +143,7 @@ class StockScreen(KeysetListScreen):
 
     def _changed(self, row: StockRow | None) -> None:
         if row:
-            self.say(f"{row.name}: {quantity(row.on_hand, row.unit)} on hand.", "green")
+            self.say(f"{row.name}: {quantity(row.on_hand, row.unit)} on hand.", "ok")
             self.reload()
 
     def action_search(self) -> None:

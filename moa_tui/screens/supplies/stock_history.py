@@ -4,24 +4,31 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...services import clock
 from ...services.supplies.inventory import MovementPage, MovementRow, item_movements
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain
-from ...widgets.message_line import MessageLine
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
+from ..base import RecordView
 
 PAGE = 100
 KIND_LABELS = {"receive": "Received", "use": "Used", "adjust": "Adjusted"}
 
 
-class StockHistoryScreen(ServiceCaller, Screen[None]):
+class StockHistoryScreen(RecordView):
     """The movements of one item; Esc goes back to the stock list."""
 
     SCREEN_NAME = "Stock history"
+    VIEW_TITLE = "Stock history"
+    COLUMNS = (
+        Column("When", 16),
+        Column("What", 8),
+        Column("Change", 6),
+        Column("After", 6),
+        Column("By", 10),
+        Column("Reason", 22),
+    )
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stock_history.pop_screen")]
 
     def __init__(self, item_id: int) -> None:
@@ -29,22 +36,16 @@ class StockHistoryScreen(ServiceCaller, Screen[None]):
         self.item_id = item_id
         self.next_after: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static("Stock history", id="titlebar")
+    def compose_body(self) -> ComposeResult:
         yield Static("Loading…", id="history-summary", classes="toolbar")
         yield PagedTable(id="history-table")
-        yield MessageLine()
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
-        table.add_column("When", width=16)
-        table.add_column("What", width=8)
-        table.add_column("Change", width=6)
-        table.add_column("After", width=6)
-        table.add_column("By", width=10)
-        table.add_column("Reason", width=22)
+        table.set_columns(self.COLUMNS)
         table.focus()
+
+    def reload(self) -> None:
         self.call_service(item_movements, self.item_id, None, PAGE, then=self._show)
 
     def _cells(self, m: MovementRow) -> tuple:
@@ -59,13 +60,12 @@ class StockHistoryScreen(ServiceCaller, Screen[None]):
 
     def _show(self, page: MovementPage) -> None:
         item = page.item
-        self.query_one("#titlebar", Static).update(
-            plain(f"Stock history · {item.name} · SKU {item.sku}")
-        )
+        self.set_title(f"{item.name} · SKU {item.sku}")
         count = "no movements yet" if not page.rows else "newest first"
         self.query_one("#history-summary", Static).update(
             plain(f"On hand {item.on_hand} ({item.unit}) · {count} · Esc: back")
         )
+        self.query_one(PagedTable).reset()
         self._append(page)
 
     def _append(self, page: MovementPage) -> None:
