@@ -11,6 +11,7 @@ import platformdirs
 from . import __version__
 from .commands import audit as audit_commands
 from .commands import backup as backup_commands
+from .commands import billing as billing_commands
 from .commands import generate as generate_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
@@ -24,6 +25,7 @@ from .services.errors import ServiceError
 COMMAND_MODULES: list = [
     audit_commands,
     backup_commands,
+    billing_commands,
     generate_commands,
     schedule_commands,
     staff_commands,
@@ -78,6 +80,10 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
             build_demo()
     elif not is_demo_clinic():  # written between the check and the opening
         raise NotADemo(f"{path} is not a demo clinic, so --demo leaves it alone.")
+    else:  # built earlier: its day catches up with the clock (issue 9 item 10)
+        from .services.demo.day import catch_up_demo_day
+
+        catch_up_demo_day()
     if path.parent == demo_dir():
         # Earlier days' demo clinics in the demo folder are of no more use.
         for old in path.parent.glob("demo-*.db*"):

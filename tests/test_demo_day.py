@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import arrow
 import pytest
 
 from moa_tui.db.database import db, open_database
@@ -122,3 +123,86 @@ def test_undo_works_on_the_demo_flow_board(demo_db):
     assert back.status == "intake_done"
     with db.connection_context():
         assert Appointment.get_by_id(roomed.id).roomed_at is None
+
+
+def _today_and_board(now: dt.datetime):
+    start = dt.datetime.combine(now.date(), dt.time.min)
+    with db.connection_context():
+        today = list(
+            Appointment.select().where(
+                (Appointment.starts_at >= start)
+                & (Appointment.starts_at < start + dt.timedelta(days=1))
+            )
+        )
+    return today, flow_board(find_staff("desk"))
+
+
+@pytest.mark.parametrize(
+    "reopened",
+    ["2026-11-18T16:45", "2026-11-18T19:00", "2026-11-20T11:00"],  # afternoon, evening, days on
+)
+def test_a_demo_reopened_later_catches_up_with_the_clock(tmp_path, reopened):
+    """Built at 10:30 in New York, opened again later (the frozen clock moved): nobody is
+    still booked an hour past their time, the board holds every step, undo still works."""
+    from moa_tui.db.models import AppointmentStatusChange
+    from moa_tui.services.demo.day import catch_up_demo_day
+
+    _build_at(tmp_path, "2026-11-18T10:30")
+    try:
+        clock.set_zone("America/New_York")
+        clock.freeze(arrow.get(reopened, tzinfo="America/New_York"))
+        assert catch_up_demo_day() > 0
+        now = clock.now_local().naive
+        assert dt.time(9, 30) <= now.time() < dt.time(15, 30)  # mid-day where the clinic is
+        assert now.date() >= dt.date(2026, 11, 18)
+        with db.connection_context():
+            stale = [
+                (a.starts_at, a.status)
+                for a in Appointment.select().where(
+                    (Appointment.status == "booked")
+                    & (Appointment.starts_at < now - dt.timedelta(hours=1))
+                )
+            ]
+        assert not stale  # the morning of the build and the days between are done
+        today, board = _today_and_board(now)
+        assert not [
+            (a.starts_at, a.status)
+            for a in today
+            if a.status != "booked" and a.starts_at > now + dt.timedelta(minutes=10)
+        ]
+        utc_now = clock.now_utc()
+        with db.connection_context():
+            for a in today:
+                if a.status in FLOW:
+                    times = [getattr(a, STATUS_TIME[s]) for s in FLOW[: FLOW.index(a.status) + 1]]
+                    assert None not in times and times == sorted(times) and times[-1] <= utc_now
+                    last = (
+                        AppointmentStatusChange.select()
+                        .where(AppointmentStatusChange.appointment == a.id)
+                        .order_by(AppointmentStatusChange.id.desc())
+                        .first()
+                    )
+                    assert last is not None and last.to_status == a.status  # undo works
+        assert {b.row.status for b in board} == set(FLOW)
+        catch_up_demo_day()  # opened again at once: the board still holds every step
+        assert {b.row.status for b in _today_and_board(now)[1]} == set(FLOW)
+    finally:
+        db.close()
+
+
+def test_catching_up_leaves_a_clinic_that_is_not_a_demo_alone(tmp_path):
+    from moa_tui.db.models import ClinicSettings
+    from moa_tui.services.demo.day import catch_up_demo_day
+
+    _build_at(tmp_path, "2026-11-18T10:30")
+    try:
+        with db.connection_context():
+            ClinicSettings.update(is_demo=False).execute()
+            statuses = [a.status for a in Appointment.select().order_by(Appointment.id)]
+        clock.freeze(arrow.get("2026-11-18T16:45", tzinfo="America/New_York"))
+        assert catch_up_demo_day() == 0
+        with db.connection_context():
+            assert [a.status for a in Appointment.select().order_by(Appointment.id)] == statuses
+            assert ClinicSettings.get().time_zone == "America/New_York"
+    finally:
+        db.close()

@@ -150,3 +150,142 @@ def _place(row: dict, index: int, now_local: dt.datetime) -> None:
     for n, status in enumerate(FLOW[: index + 1]):
         row[f"{status}_at"] = clock.local_to_utc((arrived + gap * n).replace(microsecond=0))
     row["status"] = FLOW[index]
+
+
+# --- a demo reopened later: the day catches up with the clock --------------------------
+
+STEPS = (
+    ("arrived", (0, 0)),
+    ("roomed", (3, 25)),
+    ("with_provider", (2, 15)),
+    ("checked_out", (8, 30)),
+)
+BETWEEN = {"intake_done": ("arrived", "roomed"), "ready_checkout": ("with_provider", "checked_out")}
+_ROW_FIELDS = ("id", "starts_at", "status", "version", *STATUS_TIME.values(), "no_show_at")
+
+
+def catch_up_demo_day() -> int:
+    """Bring a demo clinic built earlier up to the clock, as if the desk had worked the
+    hours in between: the clinic moves to where it is mid-day now (as a build does, never
+    back to an earlier date), visits past their time are walked on along the flow board
+    (the late ones seen or marked no-show), and today's board holds every step. Only a
+    file marked as a demo (is_demo) is touched. Returns how many visits changed."""
+    from ...db.database import db, write_transaction
+    from ...db.models import AppointmentStatusChange, ClinicSettings, StaffMember
+    from .build import demo_zone
+    from .data import MIDDAY
+
+    with db.connection_context(), write_transaction():
+        settings = ClinicSettings.select().first()
+        if settings is None or not settings.is_demo:
+            return 0
+        clock.set_zone(settings.time_zone)
+        if not MIDDAY[0] <= clock.now_local().time() < MIDDAY[1]:
+            was = clock.today()
+            zone = demo_zone(clock.now_local().datetime)
+            if clock.now_local().to(zone).date() >= was:
+                settings.time_zone = zone
+                settings.save()
+                clock.set_zone(zone)
+        now_local = clock.now_local().naive
+        rows = _rows(
+            (Appointment.starts_at <= now_local + dt.timedelta(minutes=10))
+            & Appointment.status.in_(("booked", *FLOW[:-1]))
+        )
+        before = {a["id"]: dict(a) for a in rows}
+        for a in rows:
+            _catch_up(a, now_local)
+        start = dt.datetime.combine(now_local.date(), dt.time.min)
+        # _fill_board looks at the whole day: the visits caught up and the others.
+        caught = {a["id"]: a for a in rows}
+        day = [
+            caught.get(a["id"], a)
+            for a in _rows(
+                (Appointment.starts_at >= start)
+                & (Appointment.starts_at < start + dt.timedelta(days=1))
+            )
+        ]
+        for a in day:
+            before.setdefault(a["id"], dict(a))
+        _fill_board(day, now_local)
+        desk = StaffMember.get(StaffMember.username == "desk")
+        nurse = StaffMember.get(StaffMember.username == "nurse")
+        changed = [a for a in {a["id"]: a for a in rows + day}.values() if a != before[a["id"]]]
+        for a in changed:
+            fields = {f: a[f] for f in (*STATUS_TIME.values(), "no_show_at", "status")}
+            Appointment.update(**fields, version=a["version"] + 1).where(
+                Appointment.id == a["id"]
+            ).execute()
+            # The steps as the desk and the nurse would have recorded them (undo works).
+            AppointmentStatusChange.delete().where(
+                AppointmentStatusChange.appointment == a["id"]
+            ).execute()
+            previous = "booked"
+            for status in FLOW[: FLOW.index(a["status"]) + 1] if a["status"] in FLOW else ():
+                AppointmentStatusChange.create(
+                    appointment=a["id"],
+                    from_status=previous,
+                    to_status=status,
+                    at=a[STATUS_TIME[status]],
+                    staff=desk if status in ("arrived", "checked_out") else nurse,
+                )
+                previous = status
+        return len(changed)
+
+
+def _rows(where) -> list[dict]:
+    """The visits as the build's dicts (what _walk and _fill_board work on)."""
+    fields = [getattr(Appointment, f) for f in _ROW_FIELDS]
+    return [
+        {f: getattr(a, f) for f in _ROW_FIELDS} | {"provider": a.provider_id}
+        for a in Appointment.select(*fields, Appointment.provider).where(where)
+    ]
+
+
+def _catch_up(row: dict, now_local: dt.datetime) -> None:
+    """Walk one visit on to *now_local*, deciding with the visit's own die."""
+    start = row["starts_at"]
+    own = random.Random(f"{start.isoformat()}|{row['id']}|catch-up")
+    minutes_ago = (now_local - start).total_seconds() / 60
+    if row["status"] == "booked":
+        if minutes_ago <= -10:
+            return
+        if minutes_ago < 5:
+            arrived = min(start, now_local) - dt.timedelta(minutes=own.randint(0, 5))
+            row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
+            return _carry_on(own, row, now_local)
+        if own.random() < 0.2:
+            if minutes_ago <= LATE_MINUTES:
+                return  # running late
+            if own.random() < 0.3:
+                no_show = clock.local_to_utc(start + dt.timedelta(minutes=20))
+                row.update(status="no_show", no_show_at=no_show)
+                return
+        _walk(own, row, start, now_local)
+        return
+    _carry_on(own, row, now_local)
+
+
+def _carry_on(own, row: dict, now_local: dt.datetime) -> None:
+    """The next steps of a visit in the flow, from its last recorded one, up to now."""
+    times = {s: clock.utc_to_local(row[STATUS_TIME[s]]) for s in FLOW if row[STATUS_TIME[s]]}
+    when = None
+    for status, (low, high) in STEPS:
+        if status in times:
+            when = times[status]
+            continue
+        if when is None:
+            return  # a visit in the flow has arrived; nothing to walk from otherwise
+        # From the last step recorded (intake done may come after the arrival's gap).
+        when = max(when, *times.values()) + dt.timedelta(minutes=own.randint(low, high))
+        times[status] = when
+        if when > now_local:
+            break
+    for step, (first, then) in BETWEEN.items():
+        if step not in times and first in times and then in times:
+            times[step] = times[first] + (times[then] - times[first]) * own.uniform(0.3, 0.7)
+    for status in FLOW:
+        if status in times and times[status] <= now_local and row[STATUS_TIME[status]] is None:
+            row[STATUS_TIME[status]] = clock.local_to_utc(times[status].replace(microsecond=0))
+            if FLOW.index(status) > FLOW.index(row["status"]):
+                row["status"] = status
