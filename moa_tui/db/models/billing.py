@@ -45,8 +45,19 @@ class Claim(BaseModel):
     version = IntegerField(default=1)
 
     class Meta:
-        # The worklist's two sort orders, so a page is an index walk at any table size.
-        indexes = ((("total_cents", "id"), False), (("service_date", "id"), False))
+        # The worklist's two sort orders, alone and after each filter (status, payer, both),
+        # so every page is an index walk at any table size (migration 0010; the plans are
+        # pinned by tests/test_query_plans.py).
+        indexes = (
+            (("total_cents", "id"), False),
+            (("service_date", "id"), False),
+            (("status", "service_date", "id"), False),
+            (("status", "total_cents", "id"), False),
+            (("payer", "service_date", "id"), False),
+            (("payer", "total_cents", "id"), False),
+            (("status", "payer", "service_date", "id"), False),
+            (("status", "payer", "total_cents", "id"), False),
+        )
 
 
 class ClaimLine(BaseModel):
