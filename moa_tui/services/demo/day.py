@@ -242,31 +242,33 @@ def _rows(where) -> list[dict]:
     ]
 
 
+def _die(row: dict, what: str) -> random.Random:
+    """The visit's own die for one decision: the same whenever it is asked, so a day caught
+    up at 14:00 and again at 15:00 is the day caught up once at 15:00."""
+    return random.Random(f"{row['starts_at'].isoformat()}|{row['id']}|{what}")
+
+
 def _catch_up(row: dict, now_local: dt.datetime) -> None:
     """Walk one visit on to *now_local*, deciding with the visit's own die."""
     start = row["starts_at"]
-    own = random.Random(f"{start.isoformat()}|{row['id']}|catch-up")
     minutes_ago = (now_local - start).total_seconds() / 60
     if row["status"] == "booked":
         if minutes_ago <= -10:
             return
-        if minutes_ago < 5:
-            arrived = min(start, now_local) - dt.timedelta(minutes=own.randint(0, 5))
-            row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
-            return _carry_on(own, row, now_local)
-        if own.random() < 0.2:
+        late = _die(row, "late")
+        if minutes_ago >= 5 and late.random() < 0.2:
             if minutes_ago <= LATE_MINUTES:
                 return  # running late
-            if own.random() < 0.3:
+            if late.random() < 0.3:
                 no_show = clock.local_to_utc(start + dt.timedelta(minutes=20))
                 row.update(status="no_show", no_show_at=no_show)
                 return
-        _walk(own, row, start, now_local)
-        return
-    _carry_on(own, row, now_local)
+        arrived = min(start, now_local) - dt.timedelta(minutes=_die(row, "arrived").randint(0, 10))
+        row.update(status="arrived", arrived_at=clock.local_to_utc(arrived))
+    _carry_on(row, now_local)
 
 
-def _carry_on(own, row: dict, now_local: dt.datetime) -> None:
+def _carry_on(row: dict, now_local: dt.datetime) -> None:
     """The next steps of a visit in the flow, from its last recorded one, up to now."""
     times = {s: clock.utc_to_local(row[STATUS_TIME[s]]) for s in FLOW if row[STATUS_TIME[s]]}
     when = None
@@ -277,13 +279,15 @@ def _carry_on(own, row: dict, now_local: dt.datetime) -> None:
         if when is None:
             return  # a visit in the flow has arrived; nothing to walk from otherwise
         # From the last step recorded (intake done may come after the arrival's gap).
-        when = max(when, *times.values()) + dt.timedelta(minutes=own.randint(low, high))
+        gap = dt.timedelta(minutes=_die(row, status).randint(low, high))
+        when = max(when, *times.values()) + gap
         times[status] = when
         if when > now_local:
             break
     for step, (first, then) in BETWEEN.items():
         if step not in times and first in times and then in times:
-            times[step] = times[first] + (times[then] - times[first]) * own.uniform(0.3, 0.7)
+            share = _die(row, step).uniform(0.3, 0.7)
+            times[step] = times[first] + (times[then] - times[first]) * share
     for status in FLOW:
         if status in times and times[status] <= now_local and row[STATUS_TIME[status]] is None:
             row[STATUS_TIME[status]] = clock.local_to_utc(times[status].replace(microsecond=0))
