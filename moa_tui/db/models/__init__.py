@@ -43,6 +43,14 @@ from .scheduling import (
 )
 from .security import AuditEvent, StaffMember
 from .supplies import StockMovement, SupplyItem
+from .x12 import (
+    AdjustmentReason,
+    ClaimPosting,
+    Remittance,
+    RemittanceClaim,
+    X12Batch,
+    X12BatchClaim,
+)
 
 MODELS = [
     ChangeCounter,
@@ -81,11 +89,18 @@ MODELS = [
     PlaceOfService,
     SupplyItem,
     StockMovement,
+    X12Batch,
+    X12BatchClaim,
+    Remittance,
+    RemittanceClaim,
+    ClaimPosting,
+    AdjustmentReason,
     AuditEvent,
 ]
 
 __all__ = [
     "AccountEntry",
+    "AdjustmentReason",
     "Appointment",
     "AppointmentStatusChange",
     "AppointmentType",
@@ -99,6 +114,7 @@ __all__ = [
     "ClaimDiagnosis",
     "ClaimHold",
     "ClaimLine",
+    "ClaimPosting",
     "ClaimStatusChange",
     "ClinicSettings",
     "CodeSet",
@@ -118,11 +134,15 @@ __all__ = [
     "Provider",
     "ProviderHours",
     "RecurringSeries",
+    "Remittance",
+    "RemittanceClaim",
     "Room",
     "StaffMember",
     "StockMovement",
     "SupplyItem",
     "TypeIntakeItem",
     "WaitlistEntry",
+    "X12Batch",
+    "X12BatchClaim",
     "utcnow",
 ]
