@@ -26,6 +26,17 @@ PAGE = 100
 OUTCOME_STYLE = {"emergency": "bold magenta", "refused": "red"}
 
 
+def keep_the_mrn(patient: str, width: int) -> str:
+    """The patient as the trail names them ("Applewood, Clover (100003)"), the name cut
+    rather than the MRN when the column is narrow, so two patients of one name are told
+    apart at 80 columns too ("Applewood… (100003)")."""
+    name, bracket, mrn = patient.rpartition(" (")
+    if len(patient) <= width or not bracket:
+        return patient
+    tail = f" ({mrn}"
+    return f"{name[: max(1, width - len(tail) - 1)]}…{tail}"
+
+
 class AuditScreen(AreaScreen):
     AREA_TITLE = "Audit trail"
     COLUMNS = (
@@ -115,6 +126,7 @@ class AuditScreen(AreaScreen):
         keys = [str(r.id) for r in page.rows]
         self.rows.update(zip(keys, page.rows, strict=True))
         self.next_after = page.next_after
+        width = self.query_one(PagedTable).column_width("Patient")
         cells = [
             (
                 f"{r.at:%m/%d/%Y %H:%M}",
@@ -123,7 +135,7 @@ class AuditScreen(AreaScreen):
                     r.action + ("" if r.outcome == "ok" else f" {r.outcome.upper()}"),
                     OUTCOME_STYLE.get(r.outcome, ""),
                 ),
-                plain(r.patient),
+                plain(keep_the_mrn(r.patient, width)),
                 plain(r.detail),
             )
             for r in page.rows
