@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Case, Tuple, fn
 
+from ...db import changes
 from ...db.models import (
+    ChangeCounter,
     Claim,
     ClaimAdjustment,
     ClaimLine,
@@ -161,19 +164,19 @@ def claims_page(
     query = (
         _filtered(f).select(Claim, Patient, Payer).join_from(Claim, Patient).join_from(Claim, Payer)
     )
+    # Row-value keysets: one index range from the last row shown, flat at any depth (the
+    # OR-expanded form read from the start of the range every page, issue 10).
     if f.sort == "amount":
         if after:
             amount, claim_id = after
-            query = query.where(
-                (Claim.total_cents < amount)
-                | ((Claim.total_cents == amount) & (Claim.id < claim_id))
-            )
+            query = query.where(Tuple(Claim.total_cents, Claim.id) < Tuple(amount, claim_id))
         query = query.order_by(Claim.total_cents.desc(), Claim.id.desc())
     else:
         if after:
             day, claim_id = after
             query = query.where(
-                (Claim.service_date > day) | ((Claim.service_date == day) & (Claim.id > claim_id))
+                Tuple(Claim.service_date, Claim.id)
+                > Tuple(Claim.service_date.to_value(day), claim_id)
             )
         query = query.order_by(Claim.service_date, Claim.id)
     today = clock.today()
@@ -191,18 +194,77 @@ def claims_page(
 
 @reader("claims.read")
 def claim_totals(actor: StaffMember, f: ClaimFilter) -> ClaimTotals:
-    """Count, charges and open balance of every claim the filter shows."""
-    count, total, settled = (
-        _filtered(f)
-        .select(
+    """Count, charges and open balance of every claim the filter shows. One grouped pass
+    over the claims per change of them (the "claims" change counter) and per day; any
+    filter after that is a sum of the few groups it selects, not a scan."""
+    _filtered(f)  # refuses a filter the screen cannot have made, as the page does
+    groups = _totals_groups()
+    count = total = settled = 0
+    for status, payer_id, bucket, n, charges, paid in groups:
+        if f.status and status != f.status:
+            continue
+        if f.payer_id and payer_id != f.payer_id:
+            continue
+        if f.age and bucket != f.age:
+            continue
+        count += n
+        total += charges
+        settled += paid
+    return ClaimTotals(count, total, total - settled)
+
+
+# The grouped totals by (database, day): (stamp, groups). The stamp is the "claims" change
+# counter's version, which every service writing a claim moves (core.CHANGES), and the
+# highest claim id (a claim inserted outside the services, by an import, still shows).
+_totals: dict[tuple[str, dt.date], tuple[tuple, list[tuple]]] = {}
+_totals_lock = threading.Lock()
+FUTURE = "future"  # a date of service after today: in no age bucket
+
+
+def _totals_groups() -> list[tuple]:
+    today = clock.today()
+    key = (str(Claim._meta.database.database), today)
+    stamp = (
+        ChangeCounter.select(ChangeCounter.version)
+        .where(ChangeCounter.topic == changes.CLAIMS)
+        .scalar(),
+        Claim.select(fn.MAX(Claim.id)).scalar(),
+    )
+    with _totals_lock:
+        held = _totals.get(key)
+    if held and held[0] == stamp:
+        return held[1]
+    bucket = Case(
+        None,
+        [(Claim.service_date > today, FUTURE)]
+        + [
+            (Claim.service_date >= today - dt.timedelta(days=high), name)
+            for name, (_low, high) in AGE_BUCKETS.items()
+            if high is not None
+        ],
+        next(name for name, (_low, high) in AGE_BUCKETS.items() if high is None),
+    )
+    # One pass over the table: grouping by expressions, not columns, so no index is
+    # walked for the grouping's order with a table lookup per claim (three times slower).
+    status, payer = fn.LOWER(Claim.status), Claim.payer + 0
+    groups = list(
+        Claim.select(
+            status,
+            payer,
+            bucket,
             fn.COUNT(Claim.id),
             fn.SUM(Claim.total_cents),
             fn.SUM(Claim.paid_cents + Claim.adjusted_cents),
         )
+        .group_by(status, payer, bucket)
         .tuples()
-        .get()
     )
-    return ClaimTotals(count or 0, total or 0, (total or 0) - (settled or 0))
+    groups = [(s, p, b, n, int(t or 0), int(d or 0)) for s, p, b, n, t, d in groups]
+    with _totals_lock:
+        if len(_totals) > 16:  # old days and closed databases
+            _totals.clear()
+        _totals[key] = (stamp, groups)
+    return groups
 
 
 def _detail(c: Claim) -> ClaimDetail:
