@@ -151,3 +151,53 @@ async def test_blocking_a_booked_day_lists_the_visits_and_opens_the_worklist(dem
         assert len(app.screen.rows) == len(booked) - 1
         assert static_text(app, "#message").startswith("Moved")
     assert Appointment.get_by_id(first.id).status == "rescheduled"
+
+
+async def test_the_block_list_counts_the_visits_in_each_block(demo_db):
+    """The hours screen's block list says how many booked visits each block covers."""
+    from moa_tui.screens.scheduling.hours import HoursScreen
+    from moa_tui.services.scheduling.absences import booked_during
+    from moa_tui.services.scheduling.availability import add_block
+
+    from .ui_helpers import table_rows
+
+    manager = find_staff("manager")
+    app = make_app(demo_db, actor=manager)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await app.push_screen(HoursScreen())
+        await settle(pilot)
+        provider_id = app.screen.provider_id
+        start = dt.datetime.combine(clock.today() + dt.timedelta(days=2), dt.time.min)
+        end = start + dt.timedelta(days=2)
+        add_block(manager, provider_id, start, end, "Vacation")
+        add_block(
+            manager, provider_id, end + dt.timedelta(days=40), end + dt.timedelta(days=41), "Course"
+        )
+        covered = len(booked_during(manager, provider_id, start, end))
+        assert covered > 1
+        app.screen.reload()
+        await settle(pilot)
+        reasons = [r[2] for r in table_rows(app, "#hours-blocks")]
+        assert f"Vacation — {covered} visits" in reasons, reasons
+        assert "Course" in reasons  # nothing booked there yet: no count
+
+
+async def test_the_month_day_line_names_who_is_away(demo_db):
+    desk = find_staff("desk")
+    away_day = clock.today() + dt.timedelta(days=15)
+    closed_day = clock.today() + dt.timedelta(days=10)
+    away = day_absences(desk, away_day)[0]
+    closed = day_absences(desk, closed_day)[0]
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await _go_to(pilot, "t+15")
+        await _press(pilot, "m")
+        line = static_text(app, "#message")
+        assert f"{away.who}: {away.reason}" in line, line
+        assert f"{away_day:%a %m/%d/%Y}" in line
+        for _ in range(5):
+            await _press(pilot, "left")
+        line = static_text(app, "#message")
+        assert f"{closed_day:%a %m/%d/%Y}" in line and f"Closed: {closed.reason}" in line, line

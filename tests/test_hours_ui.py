@@ -179,7 +179,7 @@ async def test_month_screen_marks_the_closed_day(demo_db):
         lines = [grid.render_line(y).text for y in range(grid.size.height)]
         assert sum(line.count("closed") for line in lines) == 1
         await pilot.press(*["right"] * 10)  # to the 28th, the closed day
-        assert "clinic closed: Clinic closed: staff training" in static_text(app, "#message")
+        assert "Closed: Clinic closed: staff training" in static_text(app, "#message")
 
 
 # --- hours ---------------------------------------------------------------------------

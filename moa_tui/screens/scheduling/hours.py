@@ -23,6 +23,7 @@ from ...services.scheduling.availability import (
 )
 from ...services.scheduling.calendar import parse_when
 from ...services.scheduling.schedule import ProviderInfo, list_providers
+from ...services.wording import plural
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, FormDialog
@@ -173,7 +174,7 @@ class HoursScreen(ViewScreen):
             table.add_row(
                 block_when(b.starts_at, b.ends_at),
                 plain(b.provider or "Whole clinic", "" if b.provider else "bold"),
-                plain(b.reason),
+                plain(f"{b.reason} — {plural(b.booked, 'visit')}" if b.booked else b.reason),
                 key=str(b.id),
             )
         if not data.blocks:

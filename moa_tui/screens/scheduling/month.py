@@ -222,11 +222,13 @@ class MonthScreen(ViewScreen):
             return
         parts = [f"{self.day:%a %m/%d/%Y}", info.counts.label]
         if info.closed:
-            parts.append(f"clinic closed: {visible(info.closed)}")
-        elif info.part_closed:
-            parts.append(f"clinic closed part of the day: {visible(info.part_closed)}")
-        elif not info.working:
-            parts.append("nobody works this weekday")
+            parts.append(f"Closed: {visible(info.closed)}")
+        else:
+            if info.part_closed:
+                parts.append(f"closed part of the day: {visible(info.part_closed)}")
+            parts.extend(visible(why) for why in info.away_why)
+            if not info.working:
+                parts.append("nobody works this weekday")
         parts.append("Enter: go to this day")
         self.say(" · ".join(parts))
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...db.models import (
+    Appointment,
     AppointmentType,
     AppointmentTypeProvider,
     BlockedTime,
@@ -28,6 +29,7 @@ class BlockInfo:
     starts_at: dt.datetime
     ends_at: dt.datetime
     reason: str
+    booked: int = 0  # still-booked visits in the block (to move before it starts)
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,12 @@ def availability(actor: StaffMember, provider_id: int, days_ahead: int = 120) ->
     today = dt.datetime.combine(clock.today(), dt.time.min)
     blocks = [
         BlockInfo(
-            b.id, provider.short_name if b.provider_id else "", b.starts_at, b.ends_at, b.reason
+            b.id,
+            provider.short_name if b.provider_id else "",
+            b.starts_at,
+            b.ends_at,
+            b.reason,
+            booked_in(b.provider_id, b.starts_at, b.ends_at),
         )
         for b in sorted(
             blocked_between([provider.id], today, today + dt.timedelta(days=days_ahead)),
@@ -157,6 +164,20 @@ def availability(actor: StaffMember, provider_id: int, days_ahead: int = 120) ->
         )
     ]
     return Availability(provider.id, provider.full_name, hours, blocks)
+
+
+def booked_in(provider_id: int | None, start: dt.datetime, end: dt.datetime) -> int:
+    """How many still-booked visits of a provider (None: of the whole clinic) start or run
+    into [start, end): what a block leaves to move (absences.booked_during lists them)."""
+    # A visit is at most a working day long: one that began 8 hours earlier may run in.
+    query = Appointment.select(Appointment.starts_at, Appointment.minutes).where(
+        (Appointment.starts_at > start - dt.timedelta(hours=8))
+        & (Appointment.starts_at < end)
+        & (Appointment.status == "booked")
+    )
+    if provider_id is not None:
+        query = query.where(Appointment.provider == provider_id)
+    return sum(1 for s, m in query.tuples() if s + dt.timedelta(minutes=m) > start)
 
 
 @writer("schedule.admin")

@@ -26,6 +26,7 @@ class MonthDay:
     by_provider: dict[int, int]  # provider id -> booked (those with any)
     away: tuple[int, ...]  # providers whose own blocked time covers their working day
     counts: DayCounts = DayCounts()  # booked is ``booked``; no-shows, cancelled, moved apart
+    away_why: tuple[str, ...] = ()  # 'Dr Moonpenny: vacation' for each provider away
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
             by_provider[provider_id] = by_provider.get(provider_id, 0) + n
     providers = active_providers()
     provider_ids = [p.id for p in providers]
+    names = {p.id: p.short_name for p in providers}
     hours = provider_hours(provider_ids)
     by_weekday: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for (_pid, weekday), blocks in hours.items():
@@ -108,11 +110,8 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
                 b for b in blocks if any(b.starts_at < e and b.ends_at > s for s, e in spans)
             ]
             part = "; ".join(dict.fromkeys(b.reason for b in touching))
-        away = tuple(
-            pid
-            for pid in provider_ids
-            if (pid, day.weekday()) in hours
-            and covering_reason(
+        away_reasons = {
+            pid: covering_reason(
                 working_spans(day, hours[(pid, day.weekday())]),
                 [
                     b
@@ -120,7 +119,10 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
                     if b.provider_id == pid and b.starts_at < day_end and b.ends_at > day_start
                 ],
             )
-        )
+            for pid in provider_ids
+            if (pid, day.weekday()) in hours
+        }
+        away = tuple(pid for pid, why in away_reasons.items() if why)
         booked = counts.get(day, {})
         days.append(
             MonthDay(
@@ -132,6 +134,7 @@ def month_overview(actor: StaffMember, year: int, month: int) -> MonthData:
                 dict(booked),
                 away,
                 DayCounts.of(statuses.get(day, ())),
+                tuple(f"{names[pid]}: {away_reasons[pid]}" for pid in away),
             )
         )
     return MonthData(year, month, days, providers)
