@@ -198,3 +198,24 @@ def test_every_pushed_view_is_a_titled_screen():
         StockHistoryScreen,
     ):
         assert issubclass(cls, TitledScreen) and "compose" not in vars(cls), cls.__name__
+
+
+async def test_a_restricted_chart_says_why_in_the_refused_look_until_it_opens(demo_db):
+    from moa_tui.screens.patients.chart import PatientChartScreen
+    from moa_tui.services.patients.patients import set_patient_restricted
+
+    patient = Patient.select().first()
+    set_patient_restricted(find_staff("manager"), patient.id, patient.version, True)
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_patient(patient.id)
+        await settle(pilot)
+        chart = next(s for s in app.screen_stack if isinstance(s, PatientChartScreen))
+        assert app.screen is not chart  # the reason is asked for over it
+        body = chart.query_one("#chart-body")
+        assert body.has_class("refused") and not body.content.style
+        assert "reason" in str(body.content).lower()
+        await pilot.press(*"patient at the desk", "enter")
+        await settle(pilot)
+        assert app.screen is chart
+        assert not body.has_class("refused") and "RESTRICTED" in str(body.content)

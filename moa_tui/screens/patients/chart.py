@@ -86,12 +86,14 @@ class PatientChartScreen(RecordView):
         self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
 
     def _failed(self, error: ServiceError) -> None:
-        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+        body = self.query_one("#chart-body", Static)
+        body.add_class("refused")  # its look: styles/app.tcss
+        body.update(plain(str(error)))
 
     def ask_reason(self, error: ReasonRequired, asked: tuple) -> None:
         """A restricted record: ask for the reason; the dialog's answer is the chart
         itself; without a reason, go back."""
-        self.query_one("#chart-body", Static).update(plain(str(error), "bold red"))
+        self._failed(error)
         self._break_the_glass(error)
 
     @work(exclusive=True, group="emergency-access")
@@ -177,7 +179,9 @@ class PatientChartScreen(RecordView):
             f"  {u.starts_at:%a %m/%d/%Y %H:%M}  {u.provider:<16} {u.appt_type:<12} {u.status}"
             for u in chart.upcoming
         ] or ["  none booked"]
-        self.query_one("#chart-body", Static).update(plain_lines(lines))
+        body = self.query_one("#chart-body", Static)
+        body.remove_class("refused")
+        body.update(plain_lines(lines))
         if first_time and self.edit_on_open:
             self.action_edit()
 
