@@ -104,3 +104,23 @@ def csv_cell(value: object) -> str:
     leading apostrophe; unsafe characters are replaced."""
     text = printable(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# What an X12 data element may hold here: letters, digits, the space and a few marks that
+# no X12 separator candidate uses (services/billing/x12 picks separators from others).
+_X12_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -.,/&#@()")
+
+
+def x12_clean(value: object, max_len: int | None = None) -> str:
+    """*value* as an X12 data element: spelled in latin-1 without accents (José -> Jose),
+    apostrophes dropped (O'Brien -> OBrien), any other character outside a small safe set
+    (every X12 separator among them: * : ^ ~ | > and the rest) replaced by a space, runs
+    of spaces made one, trimmed, and cut to *max_len*."""
+    text = latin1(value).replace("'", "")
+    text = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(ch)
+    )
+    text = " ".join("".join(ch if ch in _X12_KEEP else " " for ch in text).split())
+    return text[:max_len].rstrip() if max_len else text

@@ -218,6 +218,9 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             dict(claim_id=ID, version=ID, status=TEXT, note=TEXT),
         ),
         "write_off_balance": ("billing", dict(claim_id=ID, version=ID, reason=TEXT)),
+        "create_batches": ("billing", dict(payer_id=opt(ID))),
+        "batch_text": ("billing", dict(batch_id=ID)),
+        "list_batches": ("billing", dict(limit=INT)),
         "visit_desk": ("desk", dict(appointment_id=ID)),
         "record_eligibility": (
             "desk",

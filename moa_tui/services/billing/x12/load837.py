@@ -1,0 +1,228 @@
+"""A claim as the 837P needs it, read from the database: subscriber and patient, payer,
+diagnoses, lines with modifiers and pointers, the rendering provider, and for a secondary
+claim what the primary payer paid and adjusted (its postings). A claim that lacks what a
+payer must have is named with the reason (the scrubber should have held it)."""
+
+from __future__ import annotations
+
+import re
+
+from ....db.models import (
+    Claim,
+    ClaimDiagnosis,
+    ClaimLine,
+    ClaimPosting,
+    ClinicSettings,
+    Coverage,
+    Patient,
+    Payer,
+)
+from ... import clock
+from .claim837 import Adjustment, BillingProvider, ClaimData, Line, Person, PriorPayer
+
+
+class NotBillable(ValueError):
+    """This claim cannot go out as it is; the message says why, for the desk."""
+
+
+def billing_provider() -> BillingProvider:
+    """The practice as the billing provider; refuses when a payer could not pay it."""
+    s = ClinicSettings.select().first()
+    if s is None:
+        raise NotBillable("The practice's settings are missing.")
+    missing = [
+        what
+        for what, value in (
+            ("NPI", s.npi),
+            ("tax id", s.tax_id),
+            ("address", s.address),
+            ("phone number", s.phone),
+        )  # fmt: skip
+        if not (value or "").strip()
+    ]
+    if missing:
+        raise NotBillable(f"The practice's {', '.join(missing)} must be set before claims go out.")
+    # "100 Example Way, Springfield, NY 12345": street, city, then state and ZIP.
+    parts = [p.strip() for p in s.address.split(",")]
+    match = re.fullmatch(r"([A-Za-z]{2})\s+(\d{5}(?:-?\d{4})?)", parts[-1]) if parts else None
+    if len(parts) < 3 or match is None:
+        raise NotBillable(
+            "The practice's address must read 'street, city, ST 12345' for electronic claims."
+        )
+    return BillingProvider(
+        name=s.name,
+        npi=s.npi,
+        tax_id=s.tax_id,
+        address1=", ".join(parts[:-2]),
+        city=parts[-2],
+        state=match.group(1).upper(),
+        zip=match.group(2).replace("-", ""),
+        phone=s.phone,
+    )
+
+
+def filing_indicator(payer: Payer) -> str:
+    """SBR09: Medicare Part B, Medicaid, or commercial insurance."""
+    words = payer.name.lower()
+    return "MB" if "medicare" in words else "MC" if "medicaid" in words else "CI"
+
+
+def _split_name(text: str) -> tuple[str, str]:
+    """'Doe, John' or 'John Doe' -> ('Doe', 'John')."""
+    if "," in text:
+        last, first = text.split(",", 1)
+        return last.strip(), first.strip()
+    words = text.split()
+    return (words[-1], " ".join(words[:-1])) if len(words) > 1 else (text.strip(), "")
+
+
+def _coverage(c: Claim) -> Coverage | None:
+    if c.coverage_id:
+        return Coverage.get_or_none(Coverage.id == c.coverage_id)
+    return (
+        Coverage.select()
+        .where(Coverage.patient == c.patient_id, Coverage.payer == c.payer_id)
+        .order_by(Coverage.priority)
+        .first()
+    )
+
+
+def _people(c: Claim, patient: Patient, cov: Coverage | None) -> tuple[Person, Person, str]:
+    if cov is None or not cov.member_id.strip():
+        raise NotBillable(f"Claim {c.id}: the patient's member id with {c.payer.name} is missing.")
+    me = Person(patient.last_name, patient.first_name, cov.member_id, patient.dob, patient.sex,
+                patient.address1, patient.city, patient.state, patient.zip)  # fmt: skip
+    relation = cov.subscriber_relation if cov.subscriber_relation in (
+        "self", "spouse", "child", "other") else "other"  # fmt: skip
+    if relation == "self" or not cov.subscriber_name.strip():
+        return me, me, "self"
+    last, first = _split_name(cov.subscriber_name)
+    subscriber = Person(last, first, cov.member_id, cov.subscriber_dob, "U")
+    return subscriber, me, relation
+
+
+def _diagnoses(c: Claim, lines: list[ClaimLine]) -> list[str]:
+    rows = ClaimDiagnosis.select().where(ClaimDiagnosis.claim == c.id)
+    codes = [d.code for d in rows.order_by(ClaimDiagnosis.position)]
+    if not codes:  # claims coded before diagnoses had their own rows
+        for line in lines:
+            for code in filter(None, (x.strip() for x in line.diagnosis_codes.split(","))):
+                if code not in codes:
+                    codes.append(code)
+    return codes
+
+
+def _pointers(line: ClaimLine, codes: list[str]) -> tuple[int, ...]:
+    found = [int(p) for p in re.split(r"[,\s]+", line.pointers.strip()) if p.isdigit()]
+    if not found:
+        found = [codes.index(x.strip()) + 1 for x in line.diagnosis_codes.split(",")
+                 if x.strip() in codes]  # fmt: skip
+    return tuple(found[:4]) or (1,)
+
+
+def _prior(c: Claim) -> tuple[PriorPayer, dict[int, tuple[int, tuple[Adjustment, ...]]]]:
+    """What the primary claim's payer did: its payment, adjustments per line number and
+    on the claim as a whole."""
+    primary = c.primary_claim
+    cov = _coverage(primary)
+    subscriber, _patient, relation = _people(primary, primary.patient, cov)
+    postings = list(
+        ClaimPosting.select()
+        .where(
+            ClaimPosting.claim == primary.id, ClaimPosting.kind << ("payer_payment", "adjustment")
+        )
+        .order_by(ClaimPosting.id)
+    )
+    if not postings:
+        raise NotBillable(
+            f"Claim {c.id}: the primary claim {primary.id} has no payment or adjustment posted yet."
+        )
+    line_nos = {ln.id: ln.line_no for ln in primary.lines}
+    per_line: dict[int, list] = {}
+    claim_level: list[Adjustment] = []
+    paid = 0
+    for p in postings:
+        no = line_nos.get(p.line_id)
+        if p.kind == "payer_payment":
+            paid += p.cents
+            if no is not None:
+                per_line.setdefault(no, [0, []])[0] += p.cents
+        elif no is not None:
+            per_line.setdefault(no, [0, []])[1].append(
+                Adjustment(p.group_code, p.reason_code, p.cents)
+            )
+        else:
+            claim_level.append(Adjustment(p.group_code, p.reason_code, p.cents))
+    adjudicated = clock.utc_to_local(max(p.at for p in postings)).date()
+    prior = PriorPayer(
+        payer_name=primary.payer.name,
+        payer_id=primary.payer.payer_code,
+        subscriber=subscriber,
+        relation=relation,
+        paid_cents=paid,
+        adjudicated=adjudicated,
+        group_id=cov.group_id if cov else "",
+        filing_indicator=filing_indicator(primary.payer),
+        adjustments=tuple(claim_level),
+    )
+    return prior, {no: (v[0], tuple(v[1])) for no, v in per_line.items()}
+
+
+def claim_data(c: Claim) -> ClaimData:
+    """*c* as the 837P needs it; raises NotBillable with the reason."""
+    if not c.payer.payer_code.strip():
+        raise NotBillable(f"Claim {c.id}: {c.payer.name} has no payer id.")
+    lines = list(c.lines.order_by(ClaimLine.line_no))
+    if not lines:
+        raise NotBillable(f"Claim {c.id} has no service lines.")
+    codes = _diagnoses(c, lines)
+    if not codes:
+        raise NotBillable(f"Claim {c.id} has no diagnosis.")
+    cov = _coverage(c)
+    subscriber, patient, relation = _people(c, c.patient, cov)
+    secondary = c.primary_claim_id is not None or (cov is not None and cov.priority > 1)
+    prior, prior_lines = (None, {})
+    if secondary:
+        if c.primary_claim_id is None:
+            raise NotBillable(f"Claim {c.id} is for a secondary payer but names no primary claim.")
+        prior, prior_lines = _prior(c)
+    out_lines = []
+    for ln in lines:
+        mods = tuple(m for m in re.split(r"[,\s]+", ln.modifiers or ln.modifier or "") if m)
+        paid, adjustments = prior_lines.get(ln.line_no, (None, ()))
+        out_lines.append(
+            Line(
+                ln.line_no,
+                ln.procedure_code,
+                ln.charge_cents,
+                ln.units,
+                mods[:4],
+                _pointers(ln, codes),
+                ln.service_from,
+                paid if prior else None,
+                adjustments,
+            )  # fmt: skip
+        )
+    provider = lines[0].rendering_provider or c.provider
+    rendering = None
+    if provider is not None and provider.npi:
+        last, first = _split_name(provider.full_name.split(",")[0].removeprefix("Dr. "))
+        rendering = (last, first, provider.npi)
+    return ClaimData(
+        claim_id=c.id,
+        total_cents=c.total_cents,
+        service_date=c.service_date,
+        payer_name=c.payer.name,
+        payer_id=c.payer.payer_code,
+        subscriber=subscriber,
+        patient=patient,
+        relation=relation,
+        diagnoses=tuple(codes[:12]),
+        lines=tuple(out_lines),
+        place_of_service=lines[0].place_of_service or "11",
+        responsibility="S" if secondary else "P",
+        filing_indicator=filing_indicator(c.payer),
+        group_id=cov.group_id if cov else "",
+        rendering=rendering,
+        prior=prior,
+    )
