@@ -1,0 +1,266 @@
+"""The hot lists' query plans, pinned (issue 10): every query the patient search, the claims
+worklist and the day views run is walked through EXPLAIN QUERY PLAN on a generated clinic,
+before and after ANALYZE (and PRAGMA optimize). A change that makes one of them scan a big
+table, sort it in a temporary b-tree, or walk the merged-into index fails here, not at the
+desk. SQLite only: PostgreSQL plans itself from its own statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from peewee import fn
+
+from moa_tui.db.audit_key import key_path
+from moa_tui.db.database import db, open_database
+from moa_tui.db.models import Claim, Patient, Payer, Provider
+from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claims_page
+from moa_tui.services.demo.large import generate_clinic
+from moa_tui.services.patients.patients import search_patients
+from moa_tui.services.scheduling.calendar import day_grid
+from moa_tui.services.scheduling.day_sheet import day_sheet
+from moa_tui.services.scheduling.schedule import day_schedule
+from moa_tui.services.security.staff import find_staff, load_clinic
+
+TODAY = dt.date(2026, 11, 18)
+BIG = {"patient", "claim", "appointment"}
+
+
+@pytest.fixture(scope="module")
+def _generated(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("plans") / "clinic.db"
+    generate_clinic(path, patients=3000, years=2, seed=5, today=TODAY)
+    db.close()
+    return path
+
+
+@pytest.fixture(params=["no statistics", "ANALYZE", "PRAGMA optimize"])
+def clinic(request, _generated, tmp_path):
+    path = tmp_path / "clinic.db"
+    shutil.copy(_generated, path)
+    shutil.copy(key_path(_generated), key_path(path))
+    open_database(path)
+    load_clinic()
+    with db.connection_context():
+        # A few merged records, as a practice that cleaned up duplicates has.
+        ids = [p.id for p in Patient.select(Patient.id).order_by(Patient.id)]
+        for old, new in zip(ids[::97], ids[1::97], strict=False):
+            Patient.update(merged_into=new).where(Patient.id == old).execute()
+        if request.param == "ANALYZE":
+            db.execute_sql("ANALYZE")
+        elif request.param == "PRAGMA optimize":
+            db.execute_sql("PRAGMA optimize=0x10002")  # as on close, analysing every table
+    yield find_staff("desk")
+    db.close()
+
+
+class Plans:
+    """Every SELECT a service runs, with its plan."""
+
+    def __init__(self, monkeypatch):
+        self.statements: list[tuple[str, tuple]] = []
+        database = db.obj
+        real = database.execute_sql
+
+        def recording(sql, params=None, *args, **kwargs):
+            if sql.lstrip().upper().startswith("SELECT"):
+                self.statements.append((sql, tuple(params or ())))
+            return real(sql, params, *args, **kwargs)
+
+        monkeypatch.setattr(database, "execute_sql", recording)
+        self._real = real
+
+    def take(self) -> list[tuple[str, dict[str, str], list[str]]]:
+        """(sql, alias -> table, plan lines) of the statements on a big table, since the
+        last take."""
+        out = []
+        with db.connection_context():
+            for sql, params in self.statements:
+                aliases = dict(
+                    (alias, table) for table, alias in re.findall(r'"(\w+)" AS "(\w+)"', sql)
+                )
+                if not BIG & set(aliases.values()):
+                    continue
+                rows = self._real("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+                out.append((sql, aliases, [r[-1] for r in rows]))
+        self.statements.clear()
+        return out
+
+
+@pytest.fixture
+def plans(clinic, monkeypatch):
+    return Plans(monkeypatch)
+
+
+def problems(statement, *, sort_ok: bool = False) -> list[str]:
+    """What is wrong with one plan: a big table read whole (SCAN without an index, or an
+    index walked from its start without a range while the query filters), a temporary
+    b-tree sort (unless *sort_ok*), or the merged-into index."""
+    sql, aliases, lines = statement
+    found = []
+    for line in lines:
+        m = re.match(r"(SCAN|SEARCH) (\w+)(?: USING (?:COVERING )?INDEX (\w+))?", line)
+        if m and aliases.get(m[2]) in BIG:
+            if m[1] == "SCAN" and m[3] is None:
+                found.append(f"reads all of {aliases[m[2]]}: {line}")
+            if m[3] and "merged_into" in m[3]:
+                found.append(f"walks the merged-into index: {line}")
+        if "TEMP B-TREE" in line and not sort_ok:
+            found.append(f"sorts: {line}")
+    return [f"{p}\n  in {sql}" for p in found]
+
+
+def _filtered_scan(statement) -> list[str]:
+    """A filtered claims page walks a range of an index whose columns start with its
+    filter, never an unfiltered index from the start."""
+    sql, aliases, lines = statement
+    claim = [ln for ln in lines if re.match(r"(SCAN|SEARCH) (\w+)", ln) and "claim" in ln]
+    return [ln for ln in claim if ln.startswith("SCAN")]
+
+
+# --- patient search ------------------------------------------------------------------
+
+
+def _terms() -> list[str]:
+    with db.connection_context():
+        p = (
+            Patient.select()
+            .where(Patient.merged_into.is_null() & (Patient.phone_mobile != ""))
+            .order_by(Patient.id)
+            .first()
+        )
+        common = (
+            Patient.select(Patient.last_key)
+            .group_by(Patient.last_key)
+            .order_by(fn.COUNT(Patient.id).desc())
+            .limit(1)
+            .scalar()
+        )
+    return [
+        common,
+        common[:3],
+        f"{common} {p.first_key[:2]}",
+        f"{p.last_key}, {p.first_key}",
+        "zz",
+        f"{p.dob:%m/%d/%Y}",
+        p.phone_mobile,
+        p.mrn,
+    ]
+
+
+def test_patient_search_walks_its_index_for_every_kind_of_term(clinic, plans):
+    terms = _terms()
+    plans.take()
+    for i, term in enumerate(terms):
+        search_patients(clinic, term)
+        taken = plans.take()
+        assert taken, term
+        # A name walks its index in order; a birth date, phone or MRN matches a handful of
+        # patients by equality, sorted after.
+        exact = i >= 5
+        for statement in taken:
+            assert not problems(statement, sort_ok=exact), (term, problems(statement))
+            assert any(ln.startswith("SEARCH") for ln in statement[2]), (term, statement)
+
+
+def test_a_name_search_needs_no_sort_and_stops_at_its_limit(clinic, plans):
+    term = _terms()[0]
+    plans.take()
+    search_patients(clinic, term, limit=5)
+    [(sql, _aliases, lines)] = [s for s in plans.take() if "patient" in s[1].values()]
+    assert any("patient_last_key_first_key_dob" in ln for ln in lines), lines
+    assert "LIMIT" in sql.upper()
+
+
+# --- claims worklist ------------------------------------------------------------------
+
+
+def _claim_filters() -> list[ClaimFilter]:
+    with db.connection_context():
+        payer = Payer.select(Payer.id).join(Claim).order_by(Payer.id).first().id
+    filters = []
+    for sort in ("age", "amount"):
+        filters += [
+            ClaimFilter(sort=sort),
+            ClaimFilter(status="paid", sort=sort),
+            ClaimFilter(status="denied", sort=sort),
+            ClaimFilter(payer_id=payer, sort=sort),
+            ClaimFilter(status="paid", payer_id=payer, sort=sort),
+            ClaimFilter(status="submitted", age="90+", sort=sort),
+        ]
+        filters += [ClaimFilter(age=bucket, sort=sort) for bucket in AGE_BUCKETS]
+    return filters
+
+
+def test_every_claims_page_is_an_index_walk_first_and_deep(clinic, plans):
+    for f in _claim_filters():
+        first = claims_page(clinic, f, limit=20)
+        deep = (
+            claims_page(clinic, f, after=first.next_after, limit=20) if first.next_after else None
+        )
+        taken = plans.take()
+        assert taken, f
+        for statement in taken:
+            assert not problems(statement), (f, problems(statement))
+            if f.status or f.payer_id:
+                assert not _filtered_scan(statement), (f, statement[2])
+        if deep is not None:
+            # The next page starts from a row-value range, not from the start of the index.
+            assert re.search(r"\(.*, .*\) [<>] \(\?, \?\)", taken[-1][0]), taken[-1][0]
+            assert not deep_problems(taken[-1]), (f, taken[-1][2])
+
+
+def deep_problems(statement) -> list[str]:
+    """A later page must start inside the index at the last row shown: its claims line
+    names a range (<, >) on the sort column, not only the filter's equality."""
+    lines = [ln for ln in statement[2] if re.match(r"(SCAN|SEARCH) t1\b", ln)]
+    return [ln for ln in lines if not re.search(r"\(.*[<>].*\)", ln)]
+
+
+# --- the day views ---------------------------------------------------------------------
+
+
+def test_the_day_views_read_only_the_day(clinic, plans):
+    with db.connection_context():
+        provider = Provider.select().where(Provider.active).first().id
+    day_schedule(clinic, TODAY)
+    day_grid(clinic, TODAY)
+    day_sheet(clinic, TODAY, provider)
+    taken = plans.take()
+    assert any("appointment" in s[1].values() for s in taken)
+    for statement in taken:
+        # The day list is ordered by provider name: a sort of one day's rows, not a scan.
+        assert not problems(statement, sort_ok=True), problems(statement, sort_ok=True)
+
+
+# --- the checker catches what issue 10 found -------------------------------------------
+
+
+def test_the_checker_rejects_the_plans_issue_10_found(clinic, plans):
+    # The search plan issue 10 measured (SQLite's choice before the name index had dob).
+    found = (
+        "SELECT ...",
+        {"t1": "patient"},
+        [
+            "SEARCH t1 USING INDEX patient_merged_into_id (merged_into_id=?)",
+            "USE TEMP B-TREE FOR ORDER BY",
+        ],
+    )
+    assert len(problems(found)) == 2
+    assert problems(("SELECT ...", {"t1": "claim"}, ["SCAN t1"]))
+    # The OR-expanded keyset, run for real: it reads the status from its start.
+    with db.connection_context():
+        list(
+            Claim.select()
+            .where(
+                (Claim.status == "paid")
+                & ((Claim.service_date > TODAY) | ((Claim.service_date == TODAY) & (Claim.id > 5)))
+            )
+            .order_by(Claim.service_date, Claim.id)
+            .limit(20)
+        )
+    [claims] = plans.take()
+    assert deep_problems(claims), claims[2]
