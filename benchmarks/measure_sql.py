@@ -1,0 +1,169 @@
+"""Services against the best raw SQL on the same file.
+
+The service is called as a screen's worker calls it (its own connection per call). The
+floor is the fastest of a few hand-written statements that return the same rows (with and
+without an INDEXED BY hint for each index that could serve), on an open connection: what
+the query could cost at best with the indexes the file has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from moa_tui.db.database import db
+from moa_tui.services.patients.patients import SEARCH_LIMIT, search_patients
+
+NAME_TERMS = (
+    "smi",
+    "smith",
+    "smith j",
+    "smith, john",
+    "joh",
+    "johnson m",
+    "wil",
+    "williams",
+    "garc",
+    "garcia m",
+    "br",
+    "brown d",
+    "jo",
+    "jones",
+    "mi",
+    "miller r",
+    "dav",
+    "lee",
+    "o'b",
+    "mc",
+    "ng",
+    "nguyen",
+    "tay",
+    "pat",
+    "and",
+    "thomp",
+    "zz",
+)
+HIT_SQL = (
+    "SELECT id, mrn, last_name, first_name, dob, sex, phone_mobile, phone_home, restricted "
+    "FROM patient {hint} WHERE merged_into_id IS NULL AND {where} "
+    "ORDER BY last_key, first_key, dob LIMIT {limit}"
+)
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def _timed(call, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def search_terms(conn: sqlite3.Connection) -> list[str]:
+    """27 name terms, a date of birth, a phone number, an MRN and a rare surname: 31."""
+    dob, phone, mrn = conn.execute(
+        "SELECT dob, phone_mobile, mrn FROM patient WHERE merged_into_id IS NULL "
+        "ORDER BY id LIMIT 1 OFFSET 1233"
+    ).fetchone()
+    rare = conn.execute(
+        "SELECT last_key FROM patient GROUP BY last_key ORDER BY COUNT(*), last_key LIMIT 1"
+    ).fetchone()[0]
+    born = dt.date.fromisoformat(dob)
+    return [*NAME_TERMS, f"{born:%m/%d/%Y}", phone, mrn, rare[:5]]
+
+
+def _indexes(conn, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA index_list('{table}')")]
+
+
+def _search_candidates(conn, term: str) -> list[tuple[str, list]]:
+    """Statements returning the same hits as search_patients(term)."""
+    digits = "".join(c for c in term if c.isdigit())
+    if term.isdigit() and len(term) == 10:
+        where, args = "(phone_mobile = ? OR phone_home = ?)", [term, term]
+    elif term.isdigit():
+        where, args = "mrn = ?", [term]
+    elif digits:
+        born = dt.datetime.strptime(term, "%m/%d/%Y").date().isoformat()
+        where, args = "dob = ?", [born]
+    else:
+        parts = [p for p in term.replace(",", " ").casefold().split() if p]
+        where, args = "last_key >= ? AND last_key < ?", [parts[0], parts[0] + "\uffff"]
+        if len(parts) > 1:
+            first = " ".join(parts[1:])
+            where += " AND first_key >= ? AND first_key < ?"
+            args += [first, first + "\uffff"]
+    hints = ["", *(f'INDEXED BY "{name}"' for name in _indexes(conn, "patient"))]
+    return [(HIT_SQL.format(hint=h, where=where, limit=SEARCH_LIMIT), args) for h in hints]
+
+
+def _best(conn, candidates, runs: int) -> tuple[list[float], str]:
+    best, best_sql = None, ""
+    for sql, args in candidates:
+        try:
+            conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            continue  # that index cannot serve this statement
+        times = _timed(lambda sql=sql, args=args: conn.execute(sql, args).fetchall(), runs)
+        if best is None or statistics.median(times) < statistics.median(best):
+            best, best_sql = times, sql
+    return best or [float("nan")], best_sql
+
+
+def patient_search(path: Path, actor, runs: int) -> tuple[float, float]:
+    """(service p95 ms, raw SQL floor p95 ms) over the realistic terms."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        terms = search_terms(conn)
+        service, floor = [], []
+        for term in terms:
+            search_patients(actor, term)  # warm, as the screen's second keystroke is
+            service += _timed(lambda term=term: search_patients(actor, term), runs)
+            times, _sql = _best(conn, _search_candidates(conn, term), runs)
+            floor += times
+        return p95(service), p95(floor)
+    finally:
+        conn.close()
+
+
+CLAIM_PAGE_SQL = (
+    "SELECT c.*, p.last_name, p.first_name, y.name FROM claim AS c {hint} "
+    "JOIN patient AS p ON p.id = c.patient_id JOIN payer AS y ON y.id = c.payer_id "
+    "WHERE {where} ORDER BY {order} LIMIT 101"
+)
+
+
+def claims_floor(path: Path, status: str | None, payer: int | None, sort: str, runs: int) -> float:
+    """Best raw SQL for the first page of the claims worklist under one filter (ms, median)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        where, args = ["1"], []
+        if status:
+            where.append("c.status = ?")
+            args.append(status)
+        if payer:
+            where.append("c.payer_id = ?")
+            args.append(payer)
+        order = "c.total_cents DESC, c.id DESC" if sort == "amount" else "c.service_date, c.id"
+        hints = ["", *(f'INDEXED BY "{n}"' for n in _indexes(conn, "claim"))]
+        candidates = [
+            (CLAIM_PAGE_SQL.format(hint=h, where=" AND ".join(where), order=order), args)
+            for h in hints
+        ]
+        times, _sql = _best(conn, candidates, runs)
+        return statistics.median(times)
+    finally:
+        conn.close()
+
+
+def connection_closed() -> None:
+    if not db.is_closed():
+        db.close()
