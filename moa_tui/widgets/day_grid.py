@@ -253,8 +253,9 @@ class DayGrid(Widget, can_focus=True):
         shown = min(self.fit, len(self.columns))
         if not shown:
             return []
-        # Equal widths; what is left over stays blank at the right.
-        return [(self.size.width - TIME_WIDTH) // shown] * shown
+        # The columns share the width: what does not divide evenly goes to the first ones.
+        base, extra = divmod(self.size.width - TIME_WIDTH, shown)
+        return [base + (index < extra) for index in range(shown)]
 
     @property
     def visible_columns(self) -> list[GridColumn]:

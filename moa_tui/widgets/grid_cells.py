@@ -126,6 +126,17 @@ def column_title(column: GridColumn, by: str, paged: str, width: int) -> tuple[s
     return title, note
 
 
+def name_that_fits(a: GridAppointment, room: int) -> str:
+    """The patient's name in the longest form that fits *room* cells: 'Jonesbury, Dex',
+    then surname and initial 'Jonesbury D', then the surname (cut when even that is
+    too long)."""
+    forms = [visible(a.patient)]
+    if a.last_name:
+        last = visible(a.last_name)
+        forms += [f"{last} {visible(a.first_name)[:1]}".rstrip(), last]
+    return next((f for f in forms if cell_len(f) <= room), forms[-1])
+
+
 def appointment_text(cell: Cell, at_top: bool, width: int) -> str:
     """The text of an appointment's cell: the status mark and patient on its first row
     (or the top row shown), the type and length (or status when wide) on the second."""
@@ -135,9 +146,14 @@ def appointment_text(cell: Cell, at_top: bool, width: int) -> str:
     wide = width >= 40
     if cell.row_in == 0 or at_top:
         more = f" +{cell.others}" if cell.others else ""
-        name = visible(a.patient) + ("…" if cell.row_in else "")
-        gap = " " if width >= 14 else ""
-        text = f"{STATUS_MARKS.get(a.status, ' ')}{gap}{name}{more}"
+        narrow = width < 14
+        gap = "" if narrow else " "
+        # A narrow column spends no cell on a booked visit's blank mark: the name has it.
+        mark = "" if narrow and a.status == "booked" else STATUS_MARKS.get(a.status, " ")
+        cont = "…" if cell.row_in else ""
+        room = (width - 20 if wide else width) - len(mark) - len(gap) - len(more) - len(cont)
+        name = name_that_fits(a, room) + cont
+        text = f"{mark}{gap}{name}{more}"
         return f"{fit_text(text, width - 20)} {kind}" if wide else text
     if cell.row_in == 1:
         if wide:

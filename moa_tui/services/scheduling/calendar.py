@@ -51,6 +51,8 @@ class GridAppointment:
     status: str
     starts_at: dt.datetime
     minutes: int
+    last_name: str = ""  # for the short forms a narrow column shows ("Jonesbury D")
+    first_name: str = ""
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -185,6 +187,8 @@ def _grid_appointments(provider_ids, start: dt.datetime, end: dt.datetime, limit
             status=a.status,
             starts_at=a.starts_at,
             minutes=a.minutes,
+            last_name=a.patient.last_name,
+            first_name=a.patient.first_name,
         )
         for a in query
     ]
