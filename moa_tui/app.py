@@ -3,9 +3,10 @@ the change watcher."""
 
 from __future__ import annotations
 
+import importlib
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -14,35 +15,50 @@ from textual.screen import Screen
 
 from .db.anchors import write_anchor
 from .db.models import StaffMember
-from .screens.billing.claims import ClaimsScreen
-from .screens.frontdesk.check_in import CheckInScreen
-from .screens.frontdesk.flow_board import QueueScreen
-from .screens.help import HelpScreen, describe_keys, screen_name
-from .screens.patients.chart import PatientChartScreen
-from .screens.patients.dialogs import emergency_access
-from .screens.patients.patients import PatientsScreen
-from .screens.scheduling.booking import BookingScreen, booked_message
-from .screens.scheduling.history import HistoryScreen
-from .screens.scheduling.schedule import ScheduleScreen
-from .screens.security.audit import AuditScreen
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from .screens.security.staff import StaffScreen
-from .screens.supplies.stock import StockScreen
 from .services.security.security import can
 from .ui.keymap import load_keymap
 from .ui.session import SessionWatch
 
-# name: (keys, label, screen, permission needed to see it). Each F-key has an Alt+digit
-# twin for terminals that swallow F-keys; a site's keymap (ui/keymap.py) can change both
-# through the binding id "app.area.<name>".
+
+def _screen(module: str, name: str) -> Callable[[], Screen]:
+    """An area's screen (screens/<module>.py), imported when the area is first shown
+    (issue 10: the sign-in paints before any area's screens, services and widgets are
+    imported)."""
+
+    def build() -> Screen:
+        return getattr(importlib.import_module(f".screens.{module}", __package__), name)()
+
+    build.__qualname__ = name
+    return build
+
+
+# name: (keys, label, screen factory, permission needed to see it). Each F-key has an
+# Alt+digit twin for terminals that swallow F-keys; a site's keymap (ui/keymap.py) can
+# change both through the binding id "app.area.<name>".
 AREAS = {
-    "schedule": ("f2,alt+2", "Schedule", ScheduleScreen, "schedule.read"),
-    "queue": ("f3,alt+3", "Patient flow", QueueScreen, "schedule.read"),
-    "patients": ("f4,alt+4", "Patients", PatientsScreen, "patient.read"),
-    "claims": ("f5,alt+5", "Claims", ClaimsScreen, "claims.read"),
-    "stock": ("f6,alt+6", "Stock", StockScreen, "stock.read"),
-    "audit": ("f7,alt+7", "Audit", AuditScreen, "audit.read"),
-    "staff": ("f8,alt+8", "Staff", StaffScreen, "staff.admin"),
+    "schedule": (
+        "f2,alt+2",
+        "Schedule",
+        _screen("scheduling.schedule", "ScheduleScreen"),
+        "schedule.read",
+    ),
+    "queue": (
+        "f3,alt+3",
+        "Patient flow",
+        _screen("frontdesk.flow_board", "QueueScreen"),
+        "schedule.read",
+    ),
+    "patients": (
+        "f4,alt+4",
+        "Patients",
+        _screen("patients.patients", "PatientsScreen"),
+        "patient.read",
+    ),
+    "claims": ("f5,alt+5", "Claims", _screen("billing.claims", "ClaimsScreen"), "claims.read"),
+    "stock": ("f6,alt+6", "Stock", _screen("supplies.stock", "StockScreen"), "stock.read"),
+    "audit": ("f7,alt+7", "Audit", _screen("security.audit", "AuditScreen"), "audit.read"),
+    "staff": ("f8,alt+8", "Staff", _screen("security.staff", "StaffScreen"), "staff.admin"),
 }
 # The blank mode under the sign-in screen after a session was ended.
 SIGNED_OUT = "signed_out"
@@ -250,14 +266,20 @@ class MoaApp(SessionWatch, App):
 
     def open_patient(self, patient_id: int, edit: bool = False) -> None:
         """Open a patient's chart over the current area; Esc comes back."""
+        from .screens.patients.chart import PatientChartScreen
+
         self.push_screen(PatientChartScreen(patient_id, edit=edit))
 
     def emergency_access(self, error, answered) -> None:
         """The emergency-access dialog for a restricted record (any screen's service call)."""
+        from .screens.patients.dialogs import emergency_access
+
         emergency_access(self, error, answered)
 
     def show_appointment(self, row, text: str) -> None:
         """Go to the schedule on the appointment's day with the cursor on it."""
+        from .screens.scheduling.schedule import ScheduleScreen
+
         if self.current_mode != "schedule":
             self.switch_mode("schedule")
         while not isinstance(self.screen, ScheduleScreen) and len(self.screen_stack) > 1:
@@ -267,6 +289,7 @@ class MoaApp(SessionWatch, App):
 
     def book_for(self, patient_id: int, name: str) -> None:
         """Book for this patient (from the type step); the schedule then shows the visit."""
+        from .screens.scheduling.booking import BookingScreen, booked_message
 
         def booked(row) -> None:
             if row is not None:
@@ -276,13 +299,19 @@ class MoaApp(SessionWatch, App):
 
     def open_check_in(self, appointment_id: int, then) -> None:
         """The check-in screen for one appointment; *then* gets its answer."""
+        from .screens.frontdesk.check_in import CheckInScreen
+
         self.push_screen(CheckInScreen(appointment_id), then)
 
     def show_visit_history(self, patient_id: int, name: str) -> None:
         """A patient's past and coming visits, over the current screen."""
+        from .screens.scheduling.history import HistoryScreen
+
         self.push_screen(HistoryScreen(patient_id, name))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen, describe_keys, screen_name
+
         if isinstance(self.screen, HelpScreen):
             return
         title = screen_name(self.screen) or "This screen"

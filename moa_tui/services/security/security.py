@@ -9,6 +9,7 @@ only hide what a role cannot do; they cannot grant it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import pwd
 
@@ -109,8 +110,14 @@ PERMISSION_LABELS = {
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this keeps an unknown username as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown username as slow as a wrong password. Made
+    when first needed (argon2 takes 64 MiB and tens of ms), not at import: start-up paints
+    first (issue 10)."""
+    return _hasher.hash("not a real password")
 
 
 class PermissionDenied(ServiceError):
@@ -142,7 +149,7 @@ def hash_password(password: str) -> str:
 
 def _verify(stored: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and bool(stored)
+        return _hasher.verify(stored or _dummy_hash(), password) and bool(stored)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
