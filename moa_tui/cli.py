@@ -11,6 +11,7 @@ import platformdirs
 from . import __version__
 from .commands import audit as audit_commands
 from .commands import backup as backup_commands
+from .commands import billing as billing_commands
 from .commands import generate as generate_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
@@ -24,6 +25,7 @@ from .services.errors import ServiceError
 COMMAND_MODULES: list = [
     audit_commands,
     backup_commands,
+    billing_commands,
     generate_commands,
     schedule_commands,
     staff_commands,

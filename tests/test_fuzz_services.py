@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 import moa_tui.services as services_package
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import ClinicSettings, StaffMember
+from moa_tui.services.billing import imports as billing_imports
+from moa_tui.services.billing.charges import LINE_FIELDS as CHARGE_LINE_FIELDS
 from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
@@ -218,6 +220,36 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             dict(claim_id=ID, version=ID, status=TEXT, note=TEXT),
         ),
         "write_off_balance": ("billing", dict(claim_id=ID, version=ID, reason=TEXT)),
+        "search_diagnoses": ("billing", dict(text=TEXT, limit=INT, billable_only=BOOL)),
+        "search_procedures": ("billing", dict(text=TEXT, payer_id=opt(ID), limit=INT)),
+        "code_sets": ("billing", {}),
+        "places_of_service": ("billing", {}),
+        "icd_list_missing": ("billing", {}),
+        "_payer_names": ("billing", {}),
+        "import_codes_file": ("billing", dict(kind=TEXT, path=FILE_NAME)),
+        "unbilled_visits": ("billing", dict(after=st.none(), limit=INT)),
+        "unbilled_count": ("billing", {}),
+        "start_charges": ("billing", dict(appointment_id=ID)),
+        "charge_sheet": ("billing", dict(claim_id=ID)),
+        "add_diagnosis": ("billing", dict(claim_id=ID, version=ID, code=TEXT)),
+        "remove_diagnosis": ("billing", dict(claim_id=ID, version=ID, position=INT)),
+        "save_line": (
+            "billing",
+            dict(
+                claim_id=ID,
+                version=ID,
+                line_no=opt(INT),
+                data=st.fixed_dictionaries(
+                    {
+                        **{name: TEXT for name in CHARGE_LINE_FIELDS if name != "provider_id"},
+                        "provider_id": opt(ID),
+                    }
+                ),
+            ),
+        ),
+        "remove_line": ("billing", dict(claim_id=ID, version=ID, line_no=INT)),
+        "scrub_claim": ("billing", dict(claim_id=ID)),
+        "claim_holds": ("billing", dict(claim_id=ID)),
         "create_batches": ("billing", dict(payer_id=opt(ID))),
         "batch_text": ("billing", dict(batch_id=ID)),
         "list_batches": ("billing", dict(limit=INT)),
@@ -363,6 +395,8 @@ PROGRAM_DATA_ONLY = {
     "_may_print_receipt": "checks a Receipt that collect_payment returned",
     "_visit_slip_heading": "checks a ScheduleRow that the schedule returned",
     "record_export": "records an export the program rendered (action and detail are its own)",
+    "store_code_rows": "stores an ImportReport that import_codes_file read and checked",
+    "store_icd_list": "stores the IcdList read from simple-icd-10-cm (load_icd10cm)",
 }
 
 
@@ -370,6 +404,7 @@ PROGRAM_DATA_ONLY = {
 # the file with no transaction open, then records it in another): fuzzed as a whole.
 COMPOSITES = {
     "export_audit_csv": audit_service.export_audit_csv,
+    "import_codes_file": billing_imports.import_codes_file,
     "save_receipt_pdf": payments.save_receipt_pdf,
     "save_visit_slip": visit_slip.save_visit_slip,
 }

@@ -112,6 +112,26 @@ class Case:
             )  # fmt: skip
 
         other_status = "denied" if c.status != "denied" else "submitted"
+        from moa_tui.services.billing import charges, scrubber
+
+        # A draft claim of the patient to code, and the visit checked out to start one.
+        draft = Claim.create(
+            patient=p.id,
+            payer=Payer.select().first(),
+            provider=self.appointment.provider_id,
+            service_date=dt.date(2026, 11, 17),
+            status="draft",
+        )
+
+        def coded():
+            return Claim.get_by_id(draft.id)
+
+        def checked_out():
+            Appointment.update(status="checked_out").where(
+                Appointment.id == self.appointment.id
+            ).execute()
+            return self.appointment.id
+
         return {
             "patients.open_patient": lambda a: patients.open_patient(a, p.id),
             "patients.update_patient": lambda a: patients.update_patient(
@@ -156,6 +176,20 @@ class Case:
             "claims.write_off_balance": lambda a: claims.write_off_balance(
                 a, c.id, claim().version, "small balance"
             ),
+            "charges.start_charges": lambda a: charges.start_charges(a, checked_out()),
+            "charges.charge_sheet": lambda a: charges.charge_sheet(a, draft.id),
+            "scrubber.claim_holds": lambda a: scrubber.claim_holds(a, draft.id),
+            "charges.add_diagnosis": lambda a: charges.add_diagnosis(
+                a, draft.id, coded().version, "I10"
+            ),
+            "charges.save_line": lambda a: charges.save_line(
+                a, draft.id, coded().version, None, {"code": "G0438"}
+            ),
+            "charges.remove_line": lambda a: charges.remove_line(a, draft.id, coded().version, 1),
+            "charges.remove_diagnosis": lambda a: charges.remove_diagnosis(
+                a, draft.id, coded().version, 1
+            ),
+            "scrubber.scrub_claim": lambda a: scrubber.scrub_claim(a, draft.id),
         }
 
 

@@ -37,6 +37,7 @@ from ..errors import ServiceError
 from ..scheduling.schedule import FLOW, STATUS_TIME
 from ..security.security import hash_password
 from .back_office import build_claims, build_supplies
+from .billing_codes import build_code_examples
 from .data import (
     DEMO_PASSWORD,
     DEMO_ZONES,
@@ -205,6 +206,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
 
         build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
         build_claims(rng, today, size.claims, providers, payers, patient_ids, desk)
+        build_code_examples()  # draws nothing from rng: the clinic stays the same
         build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
