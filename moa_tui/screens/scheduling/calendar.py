@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 
@@ -16,14 +17,14 @@ from ...services.scheduling.calendar import (
     week_grid,
     week_start,
 )
-from ...services.validate import parse_date, step_date
+from ...services.validate import step_date
 from ...services.wording import days_from_today
 from ...ui import changes
 from ...ui.text import visible
 from ...widgets.day_grid import DayGrid
-from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.grid_cells import LEGEND
 from ..base import TitledScreen
+from .schedule_dialogs import go_to_date_dialog
 
 
 def relative_day(day: dt.date) -> str:
@@ -43,21 +44,12 @@ class ViewScreen(TitledScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def ask_date(self, then) -> None:
-        """The go-to-date dialog of the schedule: t, t+7, 12/24, 2026-12-24."""
-
-        def parse(actor, values):
-            return parse_date("date", values["date"], today=clock.today())
-
-        self.app.push_screen(
-            FormDialog(
-                "Go to date",
-                [FieldSpec("date", "Date", placeholder="t+7, 12/24, 2026-12-24")],
-                parse,
-                hint="t = today, t+1 = tomorrow, t-7, t+2w, 12/24 · Enter go · Esc cancel",
-            ),
-            lambda day: then(day) if day else None,
-        )
+    @work(exclusive=True, group="go-to-date")
+    async def ask_date(self, then) -> None:
+        """The schedule's go-to-date dialog (t, t+7, 12/24, 2026-12-24); *then* the day."""
+        day = await self.app.push_screen_wait(go_to_date_dialog())
+        if day:
+            then(day)
 
 
 def describe(event: DayGrid.Highlighted) -> str:

@@ -215,7 +215,9 @@ class HoursScreen(ViewScreen):
         elif event.data_table.id == "hours-blocks":
             self.say("d deletes the selected blocked time; a adds one.")
 
-    def action_edit_day(self) -> None:
+    @work(exclusive=True, group="hours-flow")
+    async def action_edit_day(self) -> None:
+        """A weekday's working blocks, typed; saved, then said."""
         if not self.check_action("edit_day", ()):
             self.say("Only a manager can change working hours.", "error")
             return
@@ -228,7 +230,7 @@ class HoursScreen(ViewScreen):
         def submit(actor, values):
             return set_hours(actor, provider_id, weekday, values["hours"])
 
-        self.app.push_screen(
+        saved = await self.app.push_screen_wait(
             FormDialog(
                 f"{provider.short_name}: {DAY_NAMES[weekday]} hours",
                 [
@@ -243,11 +245,8 @@ class HoursScreen(ViewScreen):
                 submit,
                 hint="Blocks like 8:00-12:00, 13:00-17:00 · blank: day off · "
                 "Enter save · Esc cancel",
-            ),
-            lambda saved: self._hours_saved(saved, weekday),
+            )
         )
-
-    def _hours_saved(self, saved: Availability | None, weekday: int) -> None:
         if saved is None:
             return
         text = hours_text(saved.hours.get(weekday, [])) or "off"

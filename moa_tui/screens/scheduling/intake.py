@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -68,11 +69,14 @@ class IntakeScreen(ServiceCaller, Screen):
         )
         table.move_to_key(keep)
 
-    def _dialog(self, row: IntakeRow | None) -> None:
+    @work(exclusive=True, group="intake-flow")
+    async def _dialog(self, row: IntakeRow | None) -> None:
+        """A new intake item or a change to *row*; the list is fetched again once saved."""
+
         def submit(actor, values):
             return save_intake_item(actor, row.id if row else None, values)
 
-        self.app.push_screen(
+        saved = await self.app.push_screen_wait(
             FormDialog(
                 f"Change {row.name}" if row else "New intake item",
                 [
@@ -92,9 +96,10 @@ class IntakeScreen(ServiceCaller, Screen):
                     ),
                 ],
                 submit,
-            ),
-            lambda saved: saved and self.reload(),
+            )
         )
+        if saved:
+            self.reload()
 
     def action_new(self) -> None:
         self._dialog(None)

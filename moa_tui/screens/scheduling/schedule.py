@@ -318,8 +318,10 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
             self.provider_index = -1
         self.show_day(self.day)
 
-    def action_view(self, which: str) -> None:
-        """The other views of the schedule, over this one; Esc comes back."""
+    @work(exclusive=True, group="schedule-view")
+    async def action_view(self, which: str) -> None:
+        """The other views of the schedule, over this one; Esc comes back (from the
+        month, Enter comes back to the day chosen)."""
         row = self.selected()
         provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
         screens = {
@@ -332,8 +334,10 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
             "types": TypesScreen,
             "intake": IntakeScreen,
         }
-        callback = (lambda day: day and self.show_day(day)) if which == "month" else None
-        self.app.push_screen(screens[which](), callback)
+        if which != "month":
+            self.app.push_screen(screens[which]())
+        elif day := await self.app.push_screen_wait(screens[which]()):
+            self.show_day(day)
 
     @work(exclusive=True, group="schedule-flow")
     async def action_export(self, kind: str) -> None:

@@ -4,6 +4,7 @@ offers each."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
@@ -111,7 +112,9 @@ class TypesScreen(ViewScreen):
         if self.check_action("new_type", ()):
             self._open(None)
 
-    def _open(self, kind: TypeInfo | None) -> None:
+    @work(exclusive=True, group="types-flow")
+    async def _open(self, kind: TypeInfo | None) -> None:
+        """A new type or a change to *kind*; saved, then said."""
         providers = list(self.providers)
         type_id = kind.id if kind else None
 
@@ -151,18 +154,15 @@ class TypesScreen(ViewScreen):
                 placeholder="all, or Dr Lee, NP Ray",
             ),
         ]
-        self.app.push_screen(
+        saved = await self.app.push_screen_wait(
             FormDialog(
                 f"Appointment type: {kind.name}" if kind else "New appointment type",
                 specs,
                 submit,
                 hint="Providers: all, or short names with commas · colour: green, cyan, "
                 "#3366cc · Enter next/save · Esc cancel",
-            ),
-            self._saved,
+            )
         )
-
-    def _saved(self, saved: TypeInfo | None) -> None:
         if saved is not None:
             self.say(f"Saved {saved.name}.", "ok")
             self.reload()
