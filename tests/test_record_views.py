@@ -164,6 +164,11 @@ async def test_two_patients_of_one_name_are_told_apart_in_the_audit_list(demo_db
         for patient in (first, second):
             mine = [s for s in shown if s.endswith(f"({patient.mrn})")]
             assert mine and all(len(s) <= width for s in mine), (patient.mrn, shown, width)
+        # A name nobody else on the list has is left whole (the table cuts what is shown).
+        table = app.screen.query_one("#audit-table")
+        for key, row in app.screen.rows.items():
+            if row.patient and not row.patient.startswith("Applewoodhouse"):
+                assert str(table.get_row(key)[3]) == row.patient
 
 
 async def test_the_insurance_list_uses_the_width(demo_db):

@@ -26,10 +26,14 @@ PAGE = 100
 OUTCOME_STYLE = {"emergency": "bold magenta", "refused": "red"}
 
 
+def _name(row: AuditRow) -> str:
+    return row.patient.rpartition(" (")[0].casefold()
+
+
 def keep_the_mrn(patient: str, width: int) -> str:
     """The patient as the trail names them ("Applewood, Clover (100003)"), the name cut
-    rather than the MRN when the column is narrow, so two patients of one name are told
-    apart at 80 columns too ("Applewood… (100003)")."""
+    rather than the MRN when the column is narrow: for two patients of one name on the
+    list, told apart at 80 columns too ("Applewood… (100003)")."""
     name, bracket, mrn = patient.rpartition(" (")
     if len(patient) <= width or not bracket:
         return patient
@@ -126,6 +130,7 @@ class AuditScreen(AreaScreen):
         keys = [str(r.id) for r in page.rows]
         self.rows.update(zip(keys, page.rows, strict=True))
         self.next_after = page.next_after
+        shared = self._shared_names()
         width = self.query_one(PagedTable).column_width("Patient")
         cells = [
             (
@@ -135,12 +140,20 @@ class AuditScreen(AreaScreen):
                     r.action + ("" if r.outcome == "ok" else f" {r.outcome.upper()}"),
                     OUTCOME_STYLE.get(r.outcome, ""),
                 ),
-                plain(keep_the_mrn(r.patient, width)),
+                plain(keep_the_mrn(r.patient, width) if _name(r) in shared else r.patient),
                 plain(r.detail),
             )
             for r in page.rows
         ]
         self.query_one(PagedTable).add_page(cells, keys, page.next_after is not None)
+
+    def _shared_names(self) -> set[str]:
+        """The names that more than one patient on the list has."""
+        ids_by_name: dict[str, set[int]] = {}
+        for r in self.rows.values():
+            if r.patient_id:
+                ids_by_name.setdefault(_name(r), set()).add(r.patient_id)
+        return {name for name, ids in ids_by_name.items() if len(ids) > 1}
 
     def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
         if self.next_after is not None:
