@@ -311,3 +311,36 @@ async def test_W_links_the_visit_and_a_freed_slot_moves_it(demo_db):
     new = old.rescheduled_to
     assert (new.starts_at, new.provider_id) == (freed.starts_at, freed.provider_id)
     assert not WaitlistEntry.get_by_id(entry.id).active
+
+
+def test_a_patient_busy_then_is_not_offered_the_slot(desk):
+    from moa_tui.services.scheduling.waitlist import waitlist_for_appointment
+
+    kind = AppointmentType.get(AppointmentType.name == "Follow-up")
+    first, second = _two_providers(kind)
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    free_second = {
+        s.starts_at
+        for s in find_open_slots(
+            desk, kind.id, SlotFilter(provider_id=second.id, earliest=tomorrow), 40
+        )
+    }
+    slot = next(
+        s
+        for s in find_open_slots(
+            desk, kind.id, SlotFilter(provider_id=first.id, earliest=tomorrow), 40
+        )
+        if s.starts_at in free_second
+    )
+    patients = Patient.select().order_by(Patient.id)
+    busy, free, leaving = patients[12], patients[13], patients[14]
+    book_appointment(desk, busy.id, first.id, kind.id, slot.starts_at)
+    freed = book_appointment(desk, leaving.id, second.id, kind.id, slot.starts_at)
+    busy_entry = add_to_waitlist(desk, busy.id, {"type_id": kind.id})
+    free_entry = add_to_waitlist(desk, free.id, {"type_id": kind.id})
+    cancel_appointment(desk, freed.id, freed.version, "patient")
+
+    offered = [m.id for m in waitlist_for_appointment(desk, freed.id)]
+
+    assert free_entry.id in offered
+    assert busy_entry.id not in offered  # would be refused: already with the first provider

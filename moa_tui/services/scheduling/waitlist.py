@@ -176,7 +176,31 @@ def waitlist_matches_for(slot: Slot, type_id: int | None = None, limit: int = 10
         )
     part = "am" if slot.starts_at.hour < 12 else "pm"
     query = query.where((WaitlistEntry.part_of_day == "") | (WaitlistEntry.part_of_day == part))
-    return [_waitlist_row(e) for e in query.limit(limit)]
+    entries = list(query.limit(limit + 20))
+    # Never offered to a patient who already has another visit then (taking it would be
+    # refused): their own linked visit, which would move, does not count.
+    busy = _busy_then([e.patient_id for e in entries], slot.starts_at, slot.ends_at)
+    elsewhere = {e.id for e in entries if busy.get(e.patient_id, set()) - {e.from_appointment_id}}
+    return [_waitlist_row(e) for e in entries if e.id not in elsewhere][:limit]
+
+
+def _busy_then(patient_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict:
+    """patient id -> ids of their active visits overlapping [start, end)."""
+    busy: dict[int, set[int]] = {}
+    if not patient_ids:
+        return busy
+    query = Appointment.select(
+        Appointment.id, Appointment.patient, Appointment.starts_at, Appointment.minutes
+    ).where(
+        Appointment.patient.in_(sorted(set(patient_ids)))
+        & Appointment.status.in_(ACTIVE)
+        & (Appointment.starts_at > start - dt.timedelta(hours=8))
+        & (Appointment.starts_at < end)
+    )
+    for a in query:
+        if a.starts_at + dt.timedelta(minutes=a.minutes) > start:
+            busy.setdefault(a.patient_id, set()).add(a.id)
+    return busy
 
 
 @reader("schedule.read")
