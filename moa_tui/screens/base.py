@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from ..services.errors import ServiceError
 from ..ui.calls import ServiceCaller
-from ..ui.changes import DataChanged, concerns
+from ..ui.changes import DataChanged, concerns, generation
 from ..ui.text import plain
 from ..widgets.areabar import AreaBar
 from ..widgets.message_line import MessageLine
@@ -56,13 +56,22 @@ class TitledScreen(ServiceCaller, Screen):
         self.say(str(error), "error")
         self.app.bell()
 
+    # (Textual calls an on_ handler of every class in the MRO: subclasses override these.)
     def on_screen_resume(self) -> None:
-        if self.REFETCH_ON_RESUME:
-            self.reload()
+        self.resumed()
 
     def on_data_changed(self, message: DataChanged) -> None:
         if concerns(self, message):
+            self.changed_elsewhere()
+
+    def resumed(self) -> None:
+        """Shown again (first shown, or what covered it closed)."""
+        if self.REFETCH_ON_RESUME:
             self.reload()
+
+    def changed_elsewhere(self) -> None:
+        """Another terminal changed one of the TOPICS while this screen is shown."""
+        self.reload()
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""
@@ -86,13 +95,28 @@ class RecordView(TitledScreen):
 
 
 class AreaScreen(TitledScreen):
-    """One top-level area (a mode): a titled screen with the area bar above the footer."""
+    """One top-level area (a mode): a titled screen with the area bar above the footer.
+    Coming back to it repaints what it holds; it refetches only if one of its TOPICS
+    changed meanwhile, here or in another terminal (issue 10: an area switch was a refetch
+    and a rebuild of the whole table)."""
+
+    _fetched: tuple[int, int] | None = None  # generation(TOPICS) at the last refetch
 
     def compose_bars(self) -> ComposeResult:
         yield AreaBar(self.app.area_keys(), self.app.current_mode)
 
     def on_mount(self) -> None:
         self.set_title()
+
+    def resumed(self) -> None:
+        now = generation(getattr(self, "TOPICS", None))
+        if self.REFETCH_ON_RESUME and now != self._fetched:
+            self._fetched = now
+            self.reload()
+
+    def changed_elsewhere(self) -> None:
+        self._fetched = generation(getattr(self, "TOPICS", None))
+        self.reload()
 
 
 class PatientRowsScreen(AreaScreen):

@@ -18,6 +18,7 @@ from ..services.core import SessionEnded
 from ..services.errors import ServiceError
 from ..services.patients.privacy import ReasonRequired
 from ..services.security.security import can, refusal
+from .changes import heard
 from .text import visible
 
 
@@ -119,6 +120,8 @@ class ServiceCaller:
         def job() -> None:
             try:
                 value, done = service(*args, **kwargs), then
+                if getattr(service, "changes", None):
+                    heard(service.changes)  # the other areas refetch when they come back
             except SessionEnded as exc:
                 # Not this screen's business: the whole terminal signs out.
                 value, done = exc, self.app.session_ended
