@@ -253,6 +253,28 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "create_batches": ("billing", dict(payer_id=opt(ID))),
         "batch_text": ("billing", dict(batch_id=ID)),
         "list_batches": ("billing", dict(limit=INT)),
+        "post_eob": (
+            "billing",
+            dict(
+                claim_id=ID,
+                version=ID,
+                lines=st.lists(
+                    st.tuples(opt(ID), TEXT, st.lists(st.tuples(TEXT, TEXT, TEXT), max_size=3)),
+                    max_size=3,
+                ),
+                reference=TEXT,
+            ),
+        ),
+        "write_off": ("billing", dict(claim_id=ID, version=ID, amount=TEXT, reason=TEXT)),
+        "refund_payer": ("billing", dict(claim_id=ID, version=ID, amount=TEXT, reason=TEXT)),
+        "reverse_posting": ("billing", dict(posting_id=ID, reason=TEXT)),
+        "post_patient_payment": (
+            "billing",
+            dict(claim_id=ID, amount=TEXT, method=TEXT, reference=TEXT),
+        ),
+        "claim_money": ("billing", dict(claim_id=ID)),
+        "describe_codes": ("billing", dict(codes=TEXT)),
+        "demo_remittance_text": ("billing", {}),
         "visit_desk": ("desk", dict(appointment_id=ID)),
         "record_eligibility": (
             "desk",
@@ -395,6 +417,8 @@ PROGRAM_DATA_ONLY = {
     "_may_print_receipt": "checks a Receipt that collect_payment returned",
     "_visit_slip_heading": "checks a ScheduleRow that the schedule returned",
     "record_export": "records an export the program rendered (action and detail are its own)",
+    "preview_remittance": "reports on a Remit that parse_remittance read and checked",
+    "post_remittance": "posts a Remit that parse_remittance read and checked",
     "store_code_rows": "stores an ImportReport that import_codes_file read and checked",
     "store_icd_list": "stores the IcdList read from simple-icd-10-cm (load_icd10cm)",
 }

@@ -112,6 +112,17 @@ class Case:
             )  # fmt: skip
 
         other_status = "denied" if c.status != "denied" else "submitted"
+        from moa_tui.services.billing import posting
+
+        def sent():
+            """A claim of the patient's that was sent, for posting money (made once)."""
+            if not hasattr(self, "sent_claim"):
+                self.sent_claim = Claim.create(
+                    patient=p, payer=c.payer_id, provider=c.provider_id,
+                    service_date=c.service_date, status="submitted", total_cents=10000,
+                )  # fmt: skip
+            return Claim.get_by_id(self.sent_claim.id)
+
         from moa_tui.services.billing import charges, scrubber
 
         # A draft claim of the patient to code, and the visit checked out to start one.
@@ -190,6 +201,19 @@ class Case:
                 a, draft.id, coded().version, 1
             ),
             "scrubber.scrub_claim": lambda a: scrubber.scrub_claim(a, draft.id),
+            "posting.post_eob": lambda a: posting.post_eob(
+                a, sent().id, sent().version, [(None, "10", [])], "EOB1"
+            ),
+            "posting.write_off": lambda a: posting.write_off(
+                a, sent().id, sent().version, "1", "small balance"
+            ),
+            "posting.refund_payer": lambda a: posting.refund_payer(
+                a, sent().id, sent().version, "1", "overpaid"
+            ),
+            "posting.post_patient_payment": lambda a: posting.post_patient_payment(
+                a, sent().id, "1", "cash"
+            ),
+            "posting.claim_money": lambda a: posting.claim_money(a, sent().id),
         }
 
 

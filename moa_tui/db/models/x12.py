@@ -82,13 +82,19 @@ class RemittanceClaim(BaseModel):
 class ClaimPosting(BaseModel):
     """Money posted against a claim (or one of its lines): a payer's payment, an
     adjustment with its group (CO, PR, OI, PI, CR) and reason code (CARC, RARC remarks),
-    a patient's payment (cash, check, card), a refund or a write-off. Never edited or
+    the patient's share, a denial, a patient's payment, a refund to the payer or a
+    write-off. Never edited or
     deleted: a reversal is another row with the opposite amount naming the one it reverses.
 
     cents: payments and adjustments positive (they lower the balance); a refund is a
     negative payment (money given back raises what is owed)."""
 
-    KINDS = ("payer_payment", "adjustment", "patient_payment", "refund", "write_off")
+    # A denial records what the payer denied and why (its group and reason code) without
+    # changing the balance: the claim stays open to be corrected or appealed.
+    # The patient's share (group PR) is owed by the patient: charged to their account, it
+    # leaves the claim's balance open until they pay (patient_payment).
+    KINDS = ("payer_payment", "adjustment", "patient_share", "denial", "patient_payment",
+             "refund", "write_off")  # fmt: skip
     GROUPS = ("CO", "PR", "OI", "PI", "CR")
 
     claim = ForeignKeyField(Claim, backref="postings")

@@ -44,14 +44,29 @@ def _messages(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+class _Collect(logging.Handler):
+    """pyx12 logs some errors (an element 'Not Used', a 999 it could not write) that its
+    JSON report leaves out: they are part of the verdict too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info is None:
+            self.messages.append(record.getMessage())
+
+
 def check(text: str) -> Verdict:
     """pyx12's verdict on *text* (a whole interchange), with its error messages."""
     param = pyx12.params.ParamsBase()  # no user or site configuration files
     errors = io.StringIO()
     logger = logging.getLogger("pyx12")
     quiet = logger.level, logger.propagate
-    logger.setLevel(logging.CRITICAL)
+    collect = _Collect()
+    logger.setLevel(logging.ERROR)
     logger.propagate = False
+    logger.addHandler(collect)
     try:
         valid = pyx12.x12n_document.x12n_document(
             param, io.StringIO(text), io.StringIO(), None, None, errors
@@ -59,7 +74,11 @@ def check(text: str) -> Verdict:
     except Exception as exc:  # noqa: BLE001 - any failure of the validator is a "no"
         return Verdict(False, (f"The file could not be read as X12 ({exc}).",))
     finally:
+        logger.removeHandler(collect)
         logger.setLevel(quiet[0])
         logger.propagate = quiet[1]
-    messages = _messages(errors.getvalue())
-    return Verdict(bool(valid) and not messages, messages)
+    messages = list(_messages(errors.getvalue()))
+    messages += [m for m in collect.messages if m not in messages]
+    if not valid and not messages:
+        messages.append("The validator found the file invalid.")
+    return Verdict(bool(valid) and not messages, tuple(messages))

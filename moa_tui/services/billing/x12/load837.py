@@ -20,6 +20,8 @@ from ....db.models import (
 from ... import clock
 from .claim837 import Adjustment, BillingProvider, ClaimData, Line, Person, PriorPayer
 
+PRIOR_KINDS = ("payer_payment", "adjustment", "patient_share")
+
 
 class NotBillable(ValueError):
     """This claim cannot go out as it is; the message says why, for the desk."""
@@ -128,9 +130,7 @@ def _prior(c: Claim) -> tuple[PriorPayer, dict[int, tuple[int, tuple[Adjustment,
     subscriber, _patient, relation = _people(primary, primary.patient, cov)
     postings = list(
         ClaimPosting.select()
-        .where(
-            ClaimPosting.claim == primary.id, ClaimPosting.kind << ("payer_payment", "adjustment")
-        )
+        .where(ClaimPosting.claim == primary.id, ClaimPosting.kind << PRIOR_KINDS)
         .order_by(ClaimPosting.id)
     )
     if not postings:

@@ -169,5 +169,7 @@ def render_interchange(segments: list[Segment]) -> str:
 
 
 def transaction(st_id: str, control: str, version: str, body: list[Segment]) -> list[Segment]:
-    """ST ... SE around *body*; SE01 counts the segments ST to SE inclusive."""
-    return [["ST", st_id, control, version], *body, ["SE", str(len(body) + 2), control]]
+    """ST ... SE around *body*; SE01 counts the segments ST to SE inclusive. ST03 (the
+    implementation guide) is sent when *version* is given (837P: yes, 835: not used)."""
+    st = ["ST", st_id, control, version] if version else ["ST", st_id, control]
+    return [st, *body, ["SE", str(len(body) + 2), control]]
