@@ -16,7 +16,7 @@ from .commands import generate as generate_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
 from .db.audit_key import use_audit_key_file
-from .db.database import DatabaseError, open_database, resolve_path, use_cli_keys
+from .db.database import DatabaseError, is_url, open_database, resolve_path, use_cli_keys
 from .db.partials import remove_stale_partials
 from .services import clock
 from .services.errors import ServiceError
@@ -149,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moa-tui", description="Front desk of a medical office, by keyboard."
     )
-    parser.add_argument("--db", help="SQLite database file (default: $MOA_DB or per-user data)")
+    parser.add_argument(
+        "--db",
+        help="SQLite database file, or a PostgreSQL server's postgresql://USER@HOST/DBNAME "
+        "(default: $MOA_DB or per-user data)",
+    )
     parser.add_argument(
         "--demo", action="store_true", help="open (building if needed) the demo clinic"
     )
@@ -188,11 +192,16 @@ CREATES_DATABASE = {"staff", "restore"}
 USES_NO_DATABASE = {"verify-backup", "generate"}  # generate makes its own new FILE
 
 
-def require_database(path: Path) -> None:
+def require_database(path: Path | str) -> None:
     """Refuse a database file that does not exist, rather than create an empty clinic
-    (a command run without --db or --demo must not answer for a clinic nobody uses)."""
+    (a command run without --db or --demo must not answer for a clinic nobody uses). A
+    PostgreSQL database is made by the server's administrator; opening it says if it is
+    not there."""
     from .db import crypto
+    from .db.database import is_url
 
+    if is_url(path):
+        return
     if crypto.is_new(path):
         raise DatabaseError(
             f"There is no clinic database at {path} yet: start one with `moa-tui staff add "
@@ -209,11 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo and args.command not in USES_NO_DATABASE:
             # --demo stands for the demo clinic's file, for the app, the kiosk and every
             # command alike (built first if today's is not there yet; a restore makes it).
-            path = Path(args.db) if args.db else demo_path()
+            path = resolve_path(args.db) if args.db else demo_path()
             args.db = str(prepare_demo(path, build=args.command not in CREATES_DATABASE))
         elif args.command not in CREATES_DATABASE | USES_NO_DATABASE:
             require_database(resolve_path(args.db))
-        if args.command not in USES_NO_DATABASE:
+        if args.command not in USES_NO_DATABASE and not is_url(resolve_path(args.db)):
             # Copies of the records that a restore killed mid-way left beside the database.
             remove_stale_partials(resolve_path(args.db).parent)
         if args.command:

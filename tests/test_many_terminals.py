@@ -291,6 +291,7 @@ def _run_all(db_path: Path, plans: list[list[tuple]]) -> list[dict]:
 # --- the test -------------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 def test_twenty_terminals_lose_nothing_and_never_see_a_locked_database(demo_db: Path):
     pool = _pool()
     assert len(pool["checkins"]) == CHECKIN_POOL and len(pool["edited"]) == EDITED_PATIENTS

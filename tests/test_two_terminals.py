@@ -14,6 +14,8 @@ import time
 import traceback
 from pathlib import Path
 
+import pytest
+
 from moa_tui.cli import make_app
 from moa_tui.screens.frontdesk.flow_board import QueueScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
@@ -26,6 +28,9 @@ SPEC_SECONDS = 2.0  # the requirement under test
 SEE_DEADLINE = 3.0  # how long to keep looking after the other terminal's commit
 CHILD_DEADLINE = 60.0  # a spawned interpreter has to import everything first
 POLL = 0.1
+
+# On SQLite and on PostgreSQL (LISTEN/NOTIFY) alike: tests/conftest.py.
+pytestmark = pytest.mark.both_backends
 
 
 # --- the other terminal (runs in a child process) -------------------------------------------

@@ -25,6 +25,8 @@ from .models import ChangeCounter
 # The PostgreSQL channel the change counters are announced on (one per database: NOTIFY
 # never crosses databases).
 CHANNEL = "moa_change_counter"
+# How the watcher's own connection shows in pg_stat_activity.
+WATCHER_NAME = "moa-tui change watcher"
 
 SCHEDULE, PATIENTS, CLAIMS, STOCK, STAFF, AUDIT = (
     "schedule",
@@ -160,7 +162,9 @@ class NotifyWatcher(ChangeWatcher):
     def _listen(self) -> None:
         import psycopg
 
-        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=5)
+        conn = psycopg.connect(
+            self._url, autocommit=True, connect_timeout=5, application_name=WATCHER_NAME
+        )
         try:
             conn.execute(f"LISTEN {CHANNEL}")
             rows = conn.execute("SELECT topic, version FROM change_counter").fetchall()

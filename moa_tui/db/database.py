@@ -76,9 +76,34 @@ class ClinicPostgres(Psycopg3Database):
 
     key = None  # encryption at rest is the server's business
 
+    def init(self, database, **kwargs):
+        # Parameters are bound on the client (psycopg's ClientCursor, as psycopg2 did):
+        # with server-side binding `payer_id + $1` in a SELECT and `payer_id + $2` in its
+        # GROUP BY are different expressions to PostgreSQL, and the services' queries are
+        # written once for both backends. Values are still quoted by psycopg, never pasted.
+        import psycopg  # only a server's clinic pays for importing the driver
+
+        kwargs.setdefault("cursor_factory", psycopg.ClientCursor)
+        super().init(database, **kwargs)
+
+
+class ClinicProxy(DatabaseProxy):
+    """The models' handle. Setting an attribute sets it on the database behind it (a
+    test's monkeypatch of ``db.execute_sql`` spies on the real thing)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        if name in DatabaseProxy.__slots__:
+            return object.__setattr__(self, name, value)
+        return setattr(self.obj, name, value)
+
+    def __delattr__(self, name):
+        return delattr(self.obj, name)
+
 
 # Every model is bound to this proxy; open_database initialises it with one of the two.
-db = DatabaseProxy()
+db = ClinicProxy()
 _sqlite = ClinicDatabase(None)
 _postgres = ClinicPostgres(None)
 db.initialize(_sqlite)
@@ -304,6 +329,7 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
     except Exception as exc:  # noqa: BLE001 - turned into a message for the user
         raise DatabaseError(f"Cannot reach the database {name}: {_first_line(exc)}") from exc
     try:
+        check_collation(name)
         check_schema()
         if migrate:
             _runner().up()
@@ -316,6 +342,28 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
 
         open_trail(url)
     return url
+
+
+# Text compares and sorts by code point on SQLite; a PostgreSQL database must do the same
+# (C collation): then a name prefix is an index range on (last_key, first_key, dob) as it
+# is on SQLite, lists sort the same on both, and no text_pattern_ops index is needed.
+BYTEWISE_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8"}
+
+
+def check_collation(name: str) -> None:
+    # (datlocprovider, PostgreSQL 15+: "i" for an ICU database, whose datcollate is unused)
+    collation, provider = db.execute_sql(
+        "SELECT datcollate, to_jsonb(d) ->> 'datlocprovider' FROM pg_database AS d "
+        "WHERE datname = current_database()"
+    ).fetchone()
+    if provider == "i":
+        collation = "ICU"
+    if collation not in BYTEWISE_COLLATIONS:
+        raise DatabaseError(
+            f"{name} sorts text by the {collation} locale; moa-tui needs code-point order. "
+            "Create the database with: CREATE DATABASE name TEMPLATE template0 "
+            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' (docs/deployment.md)."
+        )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import crypto
 from .crypto import Key
+from .database import is_url, normal_url
 
 
 class DemoState(enum.Enum):
@@ -26,6 +27,8 @@ class DemoState(enum.Enum):
 def demo_state(path: str | os.PathLike, key: Key | None) -> DemoState:
     """What the file at *path* is, for --demo. Writes nothing to the database (SQLite
     may create its empty -wal/-shm companions to read a WAL-mode file)."""
+    if is_url(path):
+        return _server_state(str(path))
     path = Path(path)
     if crypto.is_new(path):
         return DemoState.NEW
@@ -45,13 +48,43 @@ def demo_state(path: str | os.PathLike, key: Key | None) -> DemoState:
         conn.close()
 
 
+def _server_state(url: str) -> DemoState:
+    """The same question of a PostgreSQL database, read in a read-only transaction; one
+    that cannot be reached is not a demo (opening it says why)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(normal_url(url), connect_timeout=5) as conn:
+            conn.read_only = True
+            tables = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            }
+            columns = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND table_name = 'clinic_settings'"
+                )
+            }
+            return _decide(conn, tables, columns)
+    except psycopg.Error:
+        return DemoState.OTHER
+
+
 def _state(conn) -> DemoState:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(clinic_settings)")}
+    return _decide(conn, tables, columns)
+
+
+def _decide(conn, tables: set[str], columns: set[str]) -> DemoState:
     if not tables:
         return DemoState.EMPTY
     if not {"clinic_settings", "staff_member", "patient"} <= tables:
         return DemoState.OTHER
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(clinic_settings)")}
     if "is_demo" in columns:
         marked = conn.execute("SELECT 1 FROM clinic_settings WHERE is_demo LIMIT 1").fetchone()
         if marked:

@@ -90,7 +90,9 @@ def up(migrator, db):
         entity = CharField(max_length=24, default='')
         entity_id = IntegerField(null=True)
         detail = TextField(default='')
-        outcome = CharField(max_length=8, default='ok')
+        # 8 until issue 10: too short for "emergency", which SQLite never enforced and
+        # PostgreSQL does (the same on every SQLite file either way).
+        outcome = CharField(max_length=16, default='ok')
         class Meta:
             database = db
             table_name = 'audit_event'

@@ -48,7 +48,7 @@ class AuditEvent(BaseModel):
     entity = CharField(max_length=24, default="")
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
-    outcome = CharField(max_length=8, default="ok")  # ok, refused, emergency
+    outcome = CharField(max_length=16, default="ok")  # ok, refused, emergency
     # sha256 over the previous event's hash and this event's fields: an edited or deleted
     # event breaks the chain (moa-tui audit verify).
     hash = CharField(max_length=64, default="")
