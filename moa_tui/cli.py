@@ -52,7 +52,7 @@ def check_demo_file(path: Path) -> None:
     from .db.database import key_for
     from .db.demo_mark import DemoState, demo_state
 
-    key = None if crypto.is_new(path) else key_for(path)
+    key = None if is_url(path) or crypto.is_new(path) else key_for(path)
     if demo_state(path, key) is DemoState.OTHER:
         raise NotADemo(
             f"{path} is not a demo clinic, so --demo leaves it alone: open it without "
@@ -69,9 +69,9 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
     from .services.demo import build_demo, is_demo_clinic, is_empty
     from .services.security.staff import load_clinic
 
-    path = path.expanduser()
+    path = path if is_url(path) else path.expanduser()
     check_demo_file(path)
-    if not build and crypto.is_new(path):
+    if not build and not is_url(path) and crypto.is_new(path):
         return path
     open_database(path)
     if is_empty():
@@ -84,7 +84,7 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
         from .services.demo.day import catch_up_demo_day
 
         catch_up_demo_day()
-    if path.parent == demo_dir():
+    if not is_url(path) and path.parent == demo_dir():
         # Earlier days' demo clinics in the demo folder are of no more use.
         for old in path.parent.glob("demo-*.db*"):
             if not old.name.startswith(path.name):
@@ -198,7 +198,6 @@ def require_database(path: Path | str) -> None:
     PostgreSQL database is made by the server's administrator; opening it says if it is
     not there."""
     from .db import crypto
-    from .db.database import is_url
 
     if is_url(path):
         return
