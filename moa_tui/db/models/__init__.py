@@ -26,6 +26,7 @@ from .codes import (
     PlaceOfService,
     ProcedureCode,
 )
+from .comms import InboxMessage, TriageSettings
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .patients import Coverage, Patient, Payer
 from .scheduling import (
@@ -95,6 +96,8 @@ MODELS = [
     RemittanceClaim,
     ClaimPosting,
     AdjustmentReason,
+    InboxMessage,
+    TriageSettings,
     AuditEvent,
 ]
 
@@ -123,6 +126,7 @@ __all__ = [
     "DiagnosisCode",
     "DiagnosisWord",
     "EligibilityCheck",
+    "InboxMessage",
     "IntakeItem",
     "IntakeRecord",
     "MODELS",
@@ -140,6 +144,7 @@ __all__ = [
     "StaffMember",
     "StockMovement",
     "SupplyItem",
+    "TriageSettings",
     "TypeIntakeItem",
     "WaitlistEntry",
     "X12Batch",
