@@ -36,6 +36,8 @@ SCHEDULE, PATIENTS, CLAIMS, STOCK, STAFF, AUDIT = (
     "staff",
     "audit",
 )
+# Phone messages and tasks in the staff inboxes (an urgent call shows on every desk).
+MESSAGES = "messages"
 
 # The versions this process's own writes committed, by (database file, topic): the
 # watcher of that file does not report them.

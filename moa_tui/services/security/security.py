@@ -52,8 +52,11 @@ _FRONT = {
     "stock.read",
     "stock.write",
     "files.export",
+    "comms.read",
+    "comms.write",
 }
 _ADMIN = {
+    "comms.admin",
     "claims.write",
     "billing.writeoff",
     "billing.codes",
@@ -75,10 +78,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "billing.writeoff",
             "billing.codes",
             "files.export",
+            "comms.read",
+            "comms.write",
         }
     ),
     "clinician": frozenset(
-        {"schedule.read", "checkin", "patient.read", "stock.read", "stock.write", "files.export"}
+        {
+            "schedule.read",
+            "checkin",
+            "patient.read",
+            "stock.read",
+            "stock.write",
+            "files.export",
+            "comms.read",
+            "comms.write",
+        }
     ),
     "manager": frozenset(_FRONT | _ADMIN),
     "admin": frozenset(_FRONT | _ADMIN),
@@ -107,6 +121,9 @@ PERMISSION_LABELS = {
     "audit.read": "read the audit trail",
     "staff.admin": "change staff accounts",
     "kiosk.checkin": "use the self check-in kiosk",
+    "comms.read": "see phone messages and tasks",
+    "comms.write": "log calls, route and close messages and tasks",
+    "comms.admin": "change the triage list and protocol text",
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
