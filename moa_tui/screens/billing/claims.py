@@ -32,6 +32,8 @@ from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen, RecordView
+from .charges import ChargesScreen
+from .unbilled import UnbilledScreen
 
 PAGE = 100
 STATUS_STYLE = {"denied": "bold red", "paid": "green", "void": "dim", "draft": "yellow"}
@@ -69,6 +71,8 @@ class ClaimsScreen(KeysetListScreen):
     TOPICS = frozenset({changes.CLAIMS})  # refetched when another terminal changes these
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
     BINDINGS = [
+        Binding("v", "unbilled", "Unbilled", id="claims.unbilled"),
+        Binding("c", "charges", "Charges", show=False, id="claims.charges"),
         Binding("u", "change_status", "Status", id="claims.change_status"),
         Binding("w", "write_off", "Write off", id="claims.write_off"),
         # The footer shows what fits 80 columns; sort and clear are in help and the palette.
@@ -199,6 +203,14 @@ class ClaimsScreen(KeysetListScreen):
         if row:
             self.app.push_screen(status_dialog(row.id, row.version, row.status), self._changed)
 
+    def action_unbilled(self) -> None:
+        self.app.push_screen(UnbilledScreen())
+
+    def action_charges(self) -> None:
+        row = self.selected()
+        if row:
+            self.app.push_screen(ChargesScreen(row.id))
+
     def action_write_off(self) -> None:
         row = self.selected()
         if row:
@@ -222,6 +234,7 @@ class ClaimScreen(RecordView):
         Binding("escape", "app.pop_screen", "Back", id="claim.pop_screen"),
         Binding("u", "change_status", "Status", id="claim.change_status"),
         Binding("w", "write_off", "Write off", id="claim.write_off"),
+        Binding("c", "charges", "Charges", id="claim.charges"),
     ]
     VIEW_TITLE = "Claim"
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
@@ -275,6 +288,9 @@ class ClaimScreen(RecordView):
     def action_write_off(self) -> None:
         if self.detail:
             self.app.push_screen(write_off_dialog(self.detail.row), self._changed)
+
+    def action_charges(self) -> None:
+        self.app.push_screen(ChargesScreen(self.claim_id))
 
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:

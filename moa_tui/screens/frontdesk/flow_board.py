@@ -15,6 +15,7 @@ from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import PatientRowsScreen
+from ..billing.unbilled import open_charges
 from ..scheduling.schedule import status_cell
 from .check_out import CheckOutScreen
 
@@ -35,11 +36,12 @@ class QueueScreen(PatientRowsScreen):
         Column("Total", 5),
     )
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write"}
+    ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write", "charges": "claims.write"}
     BINDINGS = [
         Binding("a,space", "advance", "Next step", id="flow.advance"),
         Binding("u", "undo", "Undo step", id="flow.undo"),
         Binding("h", "toggle_done", "Hide/show out", id="flow.toggle_done"),
+        Binding("c", "charges", "Charges", show=False, id="flow.charges"),
         Binding("enter", "open_patient", "Patient", show=False, id="flow.open_patient"),
     ]
 
@@ -124,6 +126,16 @@ class QueueScreen(PatientRowsScreen):
     def selected(self) -> ScheduleRow | None:
         board = self.rows.get(self.query_one(PagedTable).selected_key() or "")
         return board.row if board else None
+
+    def action_charges(self) -> None:
+        """Code the selected visit once it is checked out (billing's charges screen)."""
+        row = self.selected()
+        if row is None:
+            return
+        if row.status != "checked_out":
+            self.say("Charges are entered once the visit is checked out.", "warning")
+            return
+        open_charges(self, row.id)
 
     def action_advance(self) -> None:
         row = self.selected()
