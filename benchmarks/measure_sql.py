@@ -71,7 +71,7 @@ def search_terms(conn: sqlite3.Connection) -> list[str]:
     """27 name terms, a date of birth, a phone number, an MRN and a rare surname: 31."""
     dob, phone, mrn = conn.execute(
         "SELECT dob, phone_mobile, mrn FROM patient WHERE merged_into_id IS NULL "
-        "ORDER BY id LIMIT 1 OFFSET 1233"
+        "AND id >= (SELECT MIN(1234, MAX(id) / 2) FROM patient) ORDER BY id LIMIT 1"
     ).fetchone()
     rare = conn.execute(
         "SELECT last_key FROM patient GROUP BY last_key ORDER BY COUNT(*), last_key LIMIT 1"
