@@ -13,6 +13,7 @@ from .commands import audit as audit_commands
 from .commands import backup as backup_commands
 from .commands import billing as billing_commands
 from .commands import generate as generate_commands
+from .commands import migrate_pg as migrate_pg_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
 from .db.audit_key import use_audit_key_file
@@ -27,6 +28,7 @@ COMMAND_MODULES: list = [
     backup_commands,
     billing_commands,
     generate_commands,
+    migrate_pg_commands,
     schedule_commands,
     staff_commands,
 ]
@@ -189,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 # A new clinic starts with its first administrator; a backup can be restored into a new
 # file. Every other command needs the clinic to be there already.
 CREATES_DATABASE = {"staff", "restore"}
-USES_NO_DATABASE = {"verify-backup", "generate"}  # generate makes its own new FILE
+# generate makes its own new FILE; migrate-to-postgresql names its --from and --to
+USES_NO_DATABASE = {"verify-backup", "generate", "migrate-to-postgresql"}
 
 
 def require_database(path: Path | str) -> None:

@@ -183,9 +183,10 @@ class _Server:
     def _snapshot(self, name: str) -> None:
         with self._connect(name) as conn:
             conn.execute("CREATE SCHEMA snap")
-            tables = [r[0] for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            )]
+            tables = [
+                r[0]
+                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ]
             for table in tables:
                 conn.execute(f'CREATE TABLE snap."{table}" AS SELECT * FROM public."{table}"')
             conn.execute(
@@ -198,13 +199,17 @@ class _Server:
             # Rows go back in any order: foreign keys are checked by triggers, which a
             # superuser's replica role skips (the rows were consistent when copied).
             conn.execute("SET LOCAL session_replication_role = replica")
-            tables = [r[0] for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'snap' "
-                "AND tablename <> 'sequences'"
-            )]
-            current = {r[0] for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            )}
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'snap' "
+                    "AND tablename <> 'sequences'"
+                )
+            ]
+            current = {
+                r[0]
+                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
             if current != set(tables):
                 raise RuntimeError("the schema changed")
             for table in tables:
@@ -215,9 +220,7 @@ class _Server:
             for seq, value, called in conn.execute(
                 "SELECT name, last_value, called FROM snap.sequences"
             ).fetchall():
-                conn.execute(
-                    "SELECT setval(%s, %s, %s)", (f'public."{seq}"', value or 1, called)
-                )
+                conn.execute("SELECT setval(%s, %s, %s)", (f'public."{seq}"', value or 1, called))
 
     def drop(self, name: str) -> None:
         self.conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -241,7 +244,7 @@ def _pg_server():
 
 @pytest.fixture
 def backend(request) -> str:
-    """"sqlite" or "postgresql": which database empty_db and demo_db make (see above)."""
+    """ "sqlite" or "postgresql": which database empty_db and demo_db make (see above)."""
     which = getattr(request, "param", "sqlite")
     if which == "postgresql":
         server = request.getfixturevalue("_pg_server")

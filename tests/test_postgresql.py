@@ -30,8 +30,6 @@ from moa_tui.db.models import AuditEvent, Patient
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.security.audit import verify_chain
 
-from .conftest import PG_ADMIN_URL
-
 
 @pytest.fixture
 def server(_pg_server):
@@ -210,7 +208,7 @@ def _search_sql(desk, term: str) -> tuple[str, tuple]:
     class Catch(logging.Handler):
         def emit(self, record):
             sql, params = record.msg
-            if "FROM \"patient\"" in sql:
+            if 'FROM "patient"' in sql:
                 seen.append((sql, tuple(params)))
 
     logger = logging.getLogger("peewee")
@@ -259,3 +257,48 @@ def test_patient_search_is_an_index_scan_on_postgresql(desk):
         assert "Seq Scan" not in plan, plan
     hits = search_patients(desk, "k")
     assert len(hits) == 50 and all(h.name.startswith("Name") for h in hits)
+
+
+@pytest.mark.sqlite_only
+def test_a_clinic_moves_from_its_file_to_a_server_whole(demo_db, new_database, capsys):
+    """migrate-to-postgresql: every row, the same audit chain (verified there), sequences
+    that go on after the highest id; a second move into the same database is refused."""
+    from moa_tui.cli import main
+    from moa_tui.db.models import Appointment
+    from moa_tui.services.patients.patients import create_patient
+    from moa_tui.services.security.staff import find_staff
+
+    with db.connection_context():
+        # A merged record refers to a later one: filled in after every row is there.
+        Patient.update(merged_into=Patient.id + 1).where(Patient.id == 3).execute()
+        expected = {
+            "patient": Patient.select().count(),
+            "appointment": Appointment.select().count(),
+            "audit_event": AuditEvent.select().count(),
+        }
+        last_event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    db.close()
+    assert main(["migrate-to-postgresql", "--from", str(demo_db), "--to", new_database]) == 0
+    out = capsys.readouterr().out
+    assert "every table has as many rows there as in the file" in out
+    assert on_postgresql()
+    with db.connection_context():
+        assert Patient.select().count() == expected["patient"]
+        assert Appointment.select().count() == expected["appointment"]
+        assert AuditEvent.select().count() == expected["audit_event"]
+        assert Patient.get_by_id(3).merged_into_id == 4
+        moved = AuditEvent.get_by_id(last_event.id)
+        assert (moved.hash, moved.action) == (last_event.hash, last_event.action)
+    assert verify_chain().ok
+    # New rows get the next ids, and the chain goes on from the moved events.
+    desk = find_staff("desk")
+    chart = create_patient(
+        desk,
+        {"last_name": "Moved", "first_name": "Ada", "dob": "01/02/1980", "sex": "F"},
+    )
+    assert chart.id == expected["patient"] + 1
+    assert verify_chain().ok
+    assert main(["--db", new_database, "audit", "verify"]) == 0
+    # The file is left as it was, and the server database is no longer empty.
+    assert main(["migrate-to-postgresql", "--from", str(demo_db), "--to", new_database]) == 2
+    assert "is not empty" in capsys.readouterr().err

@@ -453,9 +453,10 @@ def busy(exc: BaseException) -> bool:
     if "locked" in text or "busy" in text:
         return True
     cause = exc.__cause__ or exc.__context__
-    return getattr(cause, "sqlstate", None) in _BUSY_STATES or getattr(
-        exc, "sqlstate", None
-    ) in _BUSY_STATES
+    return (
+        getattr(cause, "sqlstate", None) in _BUSY_STATES
+        or getattr(exc, "sqlstate", None) in _BUSY_STATES
+    )
 
 
 def read_transaction():
