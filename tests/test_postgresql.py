@@ -302,3 +302,46 @@ def test_a_clinic_moves_from_its_file_to_a_server_whole(demo_db, new_database, c
     # The file is left as it was, and the server database is no longer empty.
     assert main(["migrate-to-postgresql", "--from", str(demo_db), "--to", new_database]) == 2
     assert "is not empty" in capsys.readouterr().err
+
+
+@pytest.mark.postgresql_only
+def test_a_server_clinic_is_backed_up_with_pg_dump_and_restores_as_documented(
+    demo_db, server, tmp_path, capsys
+):
+    import os
+    import subprocess
+
+    from moa_tui.cli import main
+
+    dump = tmp_path / "clinic.dump"
+    assert main(["--db", demo_db, "backup", str(dump)]) == 0
+    out = capsys.readouterr().out
+    assert f"{dump}: OK" in out and "anchored" in out.lower()
+    assert os.stat(dump).st_mode & 0o777 == 0o600
+    # A second backup to the same name is refused; restore and rekey are for files.
+    assert main(["--db", demo_db, "backup", str(dump)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["--db", demo_db, "restore", str(dump)]) == 2
+    assert "pg_restore" in capsys.readouterr().err
+    # The documented restore: pg_restore into a new, empty database.
+    name = f"{server.prefix}_restored_{next(server.names)}"
+    server.conn.execute(f"CREATE DATABASE {name}")
+    try:
+        done = subprocess.run(
+            ["pg_restore", "--no-owner", "--dbname", server.url(name), str(dump)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        with db.connection_context():
+            expected = (Patient.select().count(), AuditEvent.select().count())
+        import psycopg
+
+        with psycopg.connect(server.url(name)) as conn:
+            got = (
+                conn.execute("SELECT COUNT(*) FROM patient").fetchone()[0],
+                conn.execute("SELECT COUNT(*) FROM audit_event").fetchone()[0],
+            )
+        assert got == expected
+    finally:
+        server.drop(name)

@@ -13,7 +13,15 @@ from pathlib import Path
 from ..db import crypto
 from ..db.anchors import AnchorProblem, anchor_path, write_anchor
 from ..db.backup import BackupReport, RestoreRefused, check_backup, make_backup, restore_backup
-from ..db.database import DatabaseError, db, key_for, open_database, resolve_path
+from ..db.database import (
+    DatabaseError,
+    db,
+    display_name,
+    is_url,
+    key_for,
+    open_database,
+    resolve_path,
+)
 
 
 def register(subparsers) -> None:
@@ -119,6 +127,14 @@ def _backup_key(path: Path, key_file: str | None) -> crypto.Key | None:
 
 def run_backup(args: argparse.Namespace) -> int:
     db_path = resolve_path(args.db)
+    if is_url(db_path):  # a server's clinic: pg_dump (db/server_backup.py)
+        from ..db.server_backup import make_server_backup
+
+        open_database(db_path)
+        anchored = _anchor("backup")
+        report = make_server_backup(db_path, args.file, overwrite=args.overwrite)
+        _say(f"Backed up {display_name(db_path)} (pg_dump)", *describe(report), anchored)
+        return 0
     if crypto.is_new(db_path):
         raise DatabaseError(f"There is no database at {db_path} to back up.")
     key = key_for(db_path)
@@ -154,6 +170,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     db_path = resolve_path(args.db)
+    _refuse_server(db_path, "restore")
     backup_path = Path(args.file).expanduser()
     backup_key = _backup_key(backup_path, args.backup_key_file)
     if getattr(args, "demo", False):
@@ -192,8 +209,18 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_server(db_path, what: str) -> None:
+    if is_url(db_path):
+        raise DatabaseError(
+            f"`{what}` is for a database file. A PostgreSQL clinic is restored with "
+            "pg_restore into an empty database, and encrypted by its server "
+            "(docs/deployment.md, PostgreSQL)."
+        )
+
+
 def run_rekey(args: argparse.Namespace) -> int:
     db_path = resolve_path(args.db)
+    _refuse_server(db_path, "rekey")
     if crypto.is_new(db_path):
         raise DatabaseError(f"There is no database at {db_path}.")
     old = key_for(db_path)  # None for a plain file; a key for one is refused below
