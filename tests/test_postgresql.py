@@ -345,3 +345,15 @@ def test_a_server_clinic_is_backed_up_with_pg_dump_and_restores_as_documented(
         assert got == expected
     finally:
         server.drop(name)
+
+
+@pytest.mark.postgresql_only
+def test_an_export_never_overwrites_the_server_databases_audit_key(demo_db):
+    from moa_tui.services.errors import ServiceError
+    from moa_tui.services.files import check_target
+
+    key = key_path(demo_db)
+    assert key.exists()
+    with pytest.raises(ServiceError) as refused:
+        check_target(key)
+    assert "belongs to the clinic's database" in str(refused.value.errors)

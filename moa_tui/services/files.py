@@ -96,6 +96,12 @@ def _protected() -> list[Path]:
     if name and name != ":memory:" and "://" not in str(name):
         live = Path(name)
         files += [live, *(Path(f"{live}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+    elif database.is_url(name):
+        # A server's database has no file here, but its audit key and anchor log do.
+        from ..db.anchors import anchor_path
+        from ..db.audit_key import key_path
+
+        files += [key_path(name), anchor_path(name)]
     key_file = database.key_file_in_use()
     if key_file is not None:
         files.append(key_file)
