@@ -357,3 +357,16 @@ def test_an_export_never_overwrites_the_server_databases_audit_key(demo_db):
     with pytest.raises(ServiceError) as refused:
         check_target(key)
     assert "belongs to the clinic's database" in str(refused.value.errors)
+
+
+@pytest.mark.postgresql_only
+def test_a_lost_server_connection_is_a_sentence_and_the_next_call_reconnects(desk, server):
+    from moa_tui.services.errors import ServiceError
+
+    db.connect(reuse_if_open=True)
+    (pid,) = db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    server.conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(ServiceError, match="unreachable; nothing was saved"):
+        search_patients(desk, "smi")
+    assert db.is_closed()
+    assert search_patients(desk, "smi") is not None  # a new connection

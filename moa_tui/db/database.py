@@ -459,6 +459,19 @@ def busy(exc: BaseException) -> bool:
     )
 
 
+def unreachable(exc: BaseException) -> bool:
+    """Whether a database error means the server went away (restart, network): SQLSTATE
+    class 08, admin shutdown (57P01..57P03), or a connection psycopg found closed."""
+    if not on_postgresql():
+        return False
+    cause = exc.__cause__ or exc.__context__ or exc
+    state = getattr(cause, "sqlstate", None) or ""
+    if state.startswith("08") or state in {"57P01", "57P02", "57P03"}:
+        return True
+    text = str(exc).lower()
+    return "connection" in text and ("closed" in text or "lost" in text or "terminat" in text)
+
+
 def read_transaction():
     """A read-only job's one consistent snapshot: SQLite's deferred transaction reads one
     snapshot; PostgreSQL's READ COMMITTED would not, so it gets REPEATABLE READ."""

@@ -9,11 +9,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from peewee import IntegrityError, OperationalError
+from peewee import IntegrityError, InterfaceError, OperationalError
 
 from ..db import changes
 from ..db.audit_trail import AuditUnavailable, append_event, legacy_hash
-from ..db.database import busy, db, read_transaction, write_transaction
+from ..db.database import busy, db, read_transaction, unreachable, write_transaction
 from ..db.models import StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
@@ -103,9 +103,17 @@ def _run(
             raise
     except IntegrityError as exc:
         raise ServiceError(f"The change was refused by the database ({exc}).") from exc
-    except OperationalError as exc:
+    except (OperationalError, InterfaceError) as exc:
         if busy(exc):
             raise ServiceError("The database is busy; please try again.") from exc
+        if unreachable(exc):
+            # A server restarting or the network gone: nothing was saved; the next call
+            # opens a new connection.
+            if not opened_here:
+                db.close()
+            raise ServiceError(
+                "The database is unreachable; nothing was saved. Try again in a moment."
+            ) from exc
         raise
     finally:
         if opened_here:
