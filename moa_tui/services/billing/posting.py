@@ -13,53 +13,18 @@ pending with insurance is never shown as what the patient owes."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ...db import changes
-from ...db.models import (
-    AccountEntry,
-    Claim,
-    ClaimLine,
-    ClaimPosting,
-    ClaimStatusChange,
-    StaffMember,
-)
+from ...db.models import AccountEntry, Claim, ClaimPosting, StaffMember
 from .. import clock
 from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
 from ..validate import clean_text, format_money, parse_money
+from .ledger import Adj, LinePay, check_codes, post, post_lines, settle
 
-GROUPS = {
-    "CO": "Contractual obligation",
-    "PR": "Patient responsibility",
-    "OI": "Other adjustment",
-    "PI": "Payer initiated reduction",
-    "CR": "Correction or reversal",
-}
 PATIENT_METHODS = ("cash", "check", "card")
-_CARC = re.compile(r"[A-Z]?[0-9]{1,3}|[A-Z][0-9]{1,2}")
-_RARC = re.compile(r"[A-Z]{1,2}[0-9]{1,4}")
-# Statuses a posting may settle (a draft, held or ready claim has not been sent).
-SETTLES = ("submitted", "accepted", "rejected", "denied", "partial", "paid", "appealed")
-
-
-@dataclass(frozen=True)
-class Adj:
-    group: str
-    reason: str
-    cents: int
-    remarks: str = ""
-
-
-@dataclass(frozen=True)
-class LinePay:
-    """What a payer did with one line (line None: the claim as a whole)."""
-
-    line_no: int | None
-    paid_cents: int
-    adjustments: tuple[Adj, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,117 +48,9 @@ class ClaimMoney:
     charges_cents: int
     paid_cents: int
     adjusted_cents: int
-    balance_cents: int  # what insurance still owes on the claim
+    balance_cents: int  # still owed on the claim: by the payer, or the patient's share
     patient_cents: int  # the patient's share (PR), charged to their account
     postings: tuple[PostingRow, ...]
-
-
-def check_codes(group: str, reason: str, remarks: str = "") -> tuple[str, str, str]:
-    """A CAS group, a CARC and RARC remarks as stored, or a sentence why not."""
-    group = (group or "").strip().upper()
-    reason = (reason or "").strip().upper()
-    if group not in GROUPS:
-        raise ValidationError.one("group", "Group: CO, PR, OI, PI or CR.")
-    if not _CARC.fullmatch(reason):
-        raise ValidationError.one("reason", "Reason: a claim adjustment reason code, e.g. 45.")
-    marks = [m for m in re.split(r"[,\s]+", (remarks or "").strip().upper()) if m]
-    if any(not _RARC.fullmatch(m) for m in marks) or len(marks) > 5:
-        raise ValidationError.one("remarks", "Remarks: up to 5 remark codes, e.g. N130.")
-    return group, reason, " ".join(marks)
-
-
-def settle(c: Claim, staff: StaffMember, note: str) -> None:
-    """The claim's status from its balance: paid when nothing is left, partially paid
-    when some was paid; a reversal back to nothing posted returns it to accepted."""
-    if c.status not in SETTLES:
-        return
-    balance = c.total_cents - c.paid_cents - c.adjusted_cents
-    if balance <= 0 and (c.paid_cents or c.adjusted_cents):
-        status = "paid"
-    elif c.paid_cents > 0:
-        status = "partial"
-    elif c.status in ("paid", "partial"):
-        status = "accepted"
-    else:
-        return
-    if status != c.status:
-        now = clock.now_utc()
-        ClaimStatusChange.create(
-            claim=c, from_status=c.status, to_status=status, note=note[:500], staff=staff, at=now
-        )
-        c.status, c.status_changed_at = status, now
-
-
-def post(
-    c: Claim,
-    staff: StaffMember,
-    kind: str,
-    cents: int,
-    *,
-    line: ClaimLine | None = None,
-    adj: Adj | None = None,
-    method: str = "",
-    reference: str = "",
-    note: str = "",
-    remittance=None,
-    reverses: ClaimPosting | None = None,
-) -> ClaimPosting:
-    """One posting, with the claim's running sums kept and, for patient responsibility,
-    the patient's account charged. The caller saves the claim and settles its status."""
-    now = clock.now_utc()
-    row = ClaimPosting.create(
-        claim=c, line=line, kind=kind, cents=cents, group_code=adj.group if adj else "",
-        reason_code=adj.reason if adj else "", remark_codes=adj.remarks if adj else "",
-        method=method, reference=reference[:50], note=note[:200], remittance=remittance,
-        reverses=reverses, staff=staff, at=now,
-    )  # fmt: skip
-    if kind in ("payer_payment", "patient_payment", "refund"):
-        c.paid_cents += cents
-    elif kind in ("adjustment", "write_off"):
-        c.adjusted_cents += cents
-    # A denial (what the payer denied and why) and the patient's share leave the balance
-    # open: the claim is corrected or appealed, the share is the patient's to pay.
-    if adj is not None and adj.group == "PR" and cents:
-        AccountEntry.create(
-            patient=c.patient_id, appointment=c.appointment_id,
-            kind="charge" if cents > 0 else "adjustment", cents=cents,
-            description=f"Claim {c.id}: {'your share' if cents > 0 else 'share reversed'} "
-            f"({c.payer.name}, code {adj.reason})"[:120],
-            reference=reference[:40], staff=staff, at=now,
-        )  # fmt: skip
-    return row
-
-
-def post_lines(
-    c: Claim,
-    staff: StaffMember,
-    pays: list[LinePay] | tuple[LinePay, ...],
-    *,
-    reference: str,
-    method: str,
-    note: str,
-    remittance=None,
-) -> int:
-    """A payer's payment and adjustments per line (None: the claim), posted; returns the
-    cents paid. Refuses a line number the claim lacks."""
-    lines = {ln.line_no: ln for ln in c.lines}
-    paid = 0
-    for pay in pays:
-        line = None
-        if pay.line_no is not None:
-            line = lines.get(pay.line_no)
-            if line is None:
-                raise ValidationError.one("line", f"Claim {c.id} has no line {pay.line_no}.")
-        if pay.paid_cents:
-            post(c, staff, "payer_payment", pay.paid_cents, line=line, method=method,
-                 reference=reference, note=note, remittance=remittance)  # fmt: skip
-            paid += pay.paid_cents
-        for adj in pay.adjustments:
-            if adj.cents:
-                kind = "patient_share" if adj.group == "PR" else "adjustment"
-                post(c, staff, kind, adj.cents, line=line, adj=adj, method=method,
-                     reference=reference, note=note, remittance=remittance)  # fmt: skip
-    return paid
 
 
 def _claim_for(actor: StaffMember, claim_id: int, version: int | None, what: str) -> Claim:

@@ -18,8 +18,8 @@ from ...db.models import (
     AdjustmentReason,
     Claim,
     ClaimLine,
-    ClaimStatusChange,
     Coverage,
+    Payer,
     Remittance,
     RemittanceClaim,
     StaffMember,
@@ -28,7 +28,7 @@ from .. import clock
 from ..core import audit, reader, writer
 from ..errors import ServiceError
 from ..validate import format_money
-from .posting import SETTLES, Adj, LinePay, post, post_lines, settle
+from .ledger import SETTLES, Adj, LinePay, Sink, post, post_lines, settle
 from .x12.read835 import ClaimPayment, Malformed, Remit, parse
 
 MAX_FILE_BYTES = 50_000_000
@@ -132,12 +132,29 @@ def _codes(cp: ClaimPayment) -> str:
     return " ".join(seen)
 
 
-def _find_claim(cp: ClaimPayment) -> tuple[Claim | None, str]:
+def _ref(cp: ClaimPayment) -> int | None:
+    return int(cp.claim_ref) if cp.claim_ref.isdigit() and len(cp.claim_ref) < 19 else None
+
+
+def _claims_named(remit: Remit) -> dict[int, Claim]:
+    """The claims the file's CLP01s name, with their payers, in a few queries."""
+    ids = sorted({i for i in map(_ref, remit.claims) if i is not None})
+    found: dict[int, Claim] = {}
+    for start in range(0, len(ids), 500):
+        rows = (
+            Claim.select(Claim, Payer)
+            .join(Payer, on=(Claim.payer == Payer.id))
+            .where(Claim.id << ids[start : start + 500])
+        )
+        found.update((c.id, c) for c in rows)
+    return found
+
+
+def _find_claim(cp: ClaimPayment, named: dict[int, Claim]) -> tuple[Claim | None, str]:
     """Our claim for a claim payment, or None and why not."""
-    if cp.claim_ref.isdigit() and len(cp.claim_ref) < 19:
-        c = Claim.get_or_none(Claim.id == int(cp.claim_ref))
-        if c is not None and c.total_cents == cp.charge_cents:
-            return c, ""
+    c = named.get(_ref(cp))
+    if c is not None and c.total_cents == cp.charge_cents:
+        return c, ""
     if cp.member_id and cp.service_date:
         found = list(
             Claim.select()
@@ -166,25 +183,41 @@ def _line(c: Claim, cp: ClaimPayment, cp_ref: str, patient: str, note: str = "")
 
 def _sort(report: PostingReport, remit: Remit):
     """Each claim payment into matched / unmatched / already posted, with its claim."""
+    named = _claims_named(remit)
+    ids = sorted(named)
+    posted: set[int] = set()
+    for start in range(0, len(ids), 500):
+        rows = RemittanceClaim.select(RemittanceClaim.claim).where(
+            RemittanceClaim.check_no == remit.check_no,
+            RemittanceClaim.claim << ids[start : start + 500],
+        )
+        posted.update(r.claim_id for r in rows)
     todo = []
+    seen: set[int] = set()
     for cp in remit.claims:
         patient = f"{cp.patient_last}, {cp.patient_first}".strip(", ")
-        c, why = _find_claim(cp)
+        c, why = _find_claim(cp, named)
         if c is None:
             report.unmatched.append(_line(None, cp, cp.claim_ref, patient, why))
         elif c.status not in SETTLES:
             report.unmatched.append(_line(c, cp, cp.claim_ref, patient, f"claim is {c.status}"))
-        elif (
-            RemittanceClaim.select()
+        elif c.id in posted or (
+            c.id not in named
+            and RemittanceClaim.select()
             .where(RemittanceClaim.check_no == remit.check_no, RemittanceClaim.claim == c.id)
             .exists()
         ):
             report.already.append(
                 _line(c, cp, cp.claim_ref, patient, f"check/EFT {remit.check_no} posted before")
             )
+        elif c.id in seen:
+            report.unmatched.append(
+                _line(c, cp, cp.claim_ref, patient, "this claim is paid twice in this file")
+            )
         else:
             report.matched.append(_line(c, cp, cp.claim_ref, patient))
             todo.append((c, cp))
+            seen.add(c.id)
     return todo
 
 
@@ -208,9 +241,9 @@ def preview_remittance(actor: StaffMember, remit: Remit, file_name: str, sha: st
     return report
 
 
-def _pays(c: Claim, cp: ClaimPayment) -> list[LinePay]:
+def _pays(c: Claim, cp: ClaimPayment, lines: list[ClaimLine]) -> list[LinePay]:
     """The claim payment's lines matched to ours by procedure code, in order."""
-    free = list(c.lines.order_by(ClaimLine.line_no))
+    free = list(lines)
     pays = []
     for s in cp.services:
         line = next((ln for ln in free if ln.procedure_code == s.code), None)
@@ -244,20 +277,30 @@ def post_remittance(actor: StaffMember, remit: Remit, file_name: str, sha: str) 
         staff=actor, at=now,
     )  # fmt: skip
     note = f"835 check/EFT {remit.check_no}"
+    lines = _lines_of([c.id for c, _cp in todo])
+    sink = Sink()
+    rows = [
+        {"remittance": rem.id, "claim": c.id, "check_no": remit.check_no[:50],
+         "status_code": cp.status[:2], "charge_cents": cp.charge_cents,
+         "paid_cents": cp.paid_cents, "patient_cents": cp.patient_cents,
+         "payer_claim_no": cp.payer_claim_no[:50]}
+        for c, cp in todo
+    ]  # fmt: skip
+    for i in range(0, len(rows), 200):
+        RemittanceClaim.insert_many(rows[i : i + 200]).execute()
     for c, cp in todo:
-        RemittanceClaim.create(
-            remittance=rem, claim=c, check_no=remit.check_no[:50], status_code=cp.status[:2],
-            charge_cents=cp.charge_cents, paid_cents=cp.paid_cents,
-            patient_cents=cp.patient_cents, payer_claim_no=cp.payer_claim_no[:50],
-        )  # fmt: skip
+        mine = lines.get(c.id, [])
         if cp.status == DENIED:
-            _deny(c, actor, cp, rem, note)
+            _deny(c, actor, cp, rem, note, mine, sink)
         else:
-            post_lines(c, actor, _pays(c, cp), reference=remit.check_no, method="eft",
-                       note=note, remittance=rem)  # fmt: skip
-            settle(c, actor, f"{note}: paid {format_money(cp.paid_cents)}")
+            post_lines(c, actor, _pays(c, cp, mine), reference=remit.check_no, method="eft",
+                       note=note, remittance=rem, sink=sink,
+                       lines={ln.line_no: ln for ln in mine}, payer_name=c.payer.name)  # fmt: skip
+            settle(c, actor, f"{note}: paid {format_money(cp.paid_cents)}", sink)
         c.version += 1
-        c.save()
+        c.save(only=[Claim.paid_cents, Claim.adjusted_cents, Claim.status,
+                     Claim.status_changed_at, Claim.version])  # fmt: skip
+    sink.flush()
     audit(actor, "remittance.post", entity="remittance", entity_id=rem.id,
           detail=f"{file_name}: check/EFT {remit.check_no}, {len(todo)} claim(s), "
           f"{format_money(remit.paid_cents)}")  # fmt: skip
@@ -265,22 +308,33 @@ def post_remittance(actor: StaffMember, remit: Remit, file_name: str, sha: str) 
     return report
 
 
-def _deny(c: Claim, actor: StaffMember, cp: ClaimPayment, rem: Remittance, note: str) -> None:
+def _lines_of(ids: list[int]) -> dict[int, list[ClaimLine]]:
+    out: dict[int, list[ClaimLine]] = {}
+    for start in range(0, len(ids), 500):
+        rows = ClaimLine.select().where(ClaimLine.claim << ids[start : start + 500])
+        for ln in rows.order_by(ClaimLine.line_no):
+            out.setdefault(ln.claim_id, []).append(ln)
+    return out
+
+
+def _deny(c: Claim, actor: StaffMember, cp: ClaimPayment, rem: Remittance, note: str,
+          lines: list[ClaimLine], sink: Sink) -> None:  # fmt: skip
     """A denial: its reasons recorded (the balance stays open), the claim to "denied"."""
-    lines = {ln.procedure_code: ln for ln in c.lines}
+    by_code = {ln.procedure_code: ln for ln in lines}
     for s in cp.services:
         for g, r, a in s.adjustments:
             adj = Adj(g, r, a, " ".join(s.remarks)[:60])
-            post(c, actor, "denial", a, line=lines.get(s.code), adj=adj,
-                 reference=rem.check_no, note=note, remittance=rem)  # fmt: skip
+            post(c, actor, "denial", a, line=by_code.get(s.code), adj=adj,
+                 reference=rem.check_no, note=note, remittance=rem, sink=sink)  # fmt: skip
     for g, r, a in cp.adjustments:
         post(c, actor, "denial", a, adj=Adj(g, r, a), reference=rem.check_no, note=note,
-             remittance=rem)  # fmt: skip
+             remittance=rem, sink=sink)  # fmt: skip
     if c.status != "denied":
-        ClaimStatusChange.create(claim=c, from_status=c.status, to_status="denied",
-                                 note=f"{note}: denied {_codes(cp)}"[:500], staff=actor,
-                                 at=clock.now_utc())  # fmt: skip
-        c.status, c.status_changed_at = "denied", clock.now_utc()
+        now = clock.now_utc()
+        sink.changes.append({"claim": c.id, "from_status": c.status, "to_status": "denied",
+                             "note": f"{note}: denied {_codes(cp)}"[:500], "staff": actor.id,
+                             "at": now})  # fmt: skip
+        c.status, c.status_changed_at = "denied", now
 
 
 def import_835(

@@ -13,14 +13,22 @@ from pathlib import Path
 
 from peewee import fn
 
-from ....db.models import Claim, ClaimStatusChange, Payer, StaffMember, X12Batch, X12BatchClaim
+from ....db.models import (
+    Claim,
+    ClaimStatusChange,
+    Patient,
+    Payer,
+    StaffMember,
+    X12Batch,
+    X12BatchClaim,
+)
 from ... import clock
 from ...core import audit, get_or_refuse, reader, writer
 from ...errors import ServiceError
 from ...files import save_export
 from ...validate import check_limit, format_money
 from .claim837 import render_837p
-from .load837 import NotBillable, billing_provider, claim_data
+from .load837 import NotBillable, billing_provider, claim_data, preload
 
 MAX_CONTROL = 999_999_999  # ISA13 has nine digits
 
@@ -85,14 +93,22 @@ def create_batches(actor: StaffMember, payer_id: int | None = None) -> ExportRes
         provider = billing_provider()
     except NotBillable as exc:
         raise ServiceError(str(exc)) from exc
-    query = Claim.select().where(Claim.status == "ready")
+    query = (
+        Claim.select(Claim, Patient, Payer)
+        .join(Patient, on=(Claim.patient == Patient.id))
+        .switch(Claim)
+        .join(Payer, on=(Claim.payer == Payer.id))
+        .where(Claim.status == "ready")
+    )
     if payer_id is not None:
         query = query.where(Claim.payer == get_or_refuse(Payer, payer_id, "payer").id)
     by_payer: dict[int, list] = defaultdict(list)
     skipped: list[str] = []
-    for c in query.order_by(Claim.payer, Claim.id):
+    claims = list(query.order_by(Claim.payer, Claim.id))
+    pre = preload(claims)
+    for c in claims:
         try:
-            data = claim_data(c)
+            data = claim_data(c, pre)
         except NotBillable as exc:
             skipped.append(f"Not sent: {exc}")
             continue

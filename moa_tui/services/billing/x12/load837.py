@@ -6,6 +6,7 @@ payer must have is named with the reason (the scrubber should have held it)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ....db.models import (
     Claim,
@@ -16,6 +17,7 @@ from ....db.models import (
     Coverage,
     Patient,
     Payer,
+    Provider,
 )
 from ... import clock
 from .claim837 import Adjustment, BillingProvider, ClaimData, Line, Person, PriorPayer
@@ -78,7 +80,43 @@ def _split_name(text: str) -> tuple[str, str]:
     return (words[-1], " ".join(words[:-1])) if len(words) > 1 else (text.strip(), "")
 
 
-def _coverage(c: Claim) -> Coverage | None:
+@dataclass
+class Preload:
+    """What claim_data reads for many claims at once (a batch is a few queries, not a
+    few per claim): lines and diagnoses by claim, coverages, providers."""
+
+    lines: dict[int, list[ClaimLine]] = field(default_factory=dict)
+    diagnoses: dict[int, list[str]] = field(default_factory=dict)
+    coverages: dict[int, Coverage] = field(default_factory=dict)  # by id
+    by_patient_payer: dict[tuple[int, int], Coverage] = field(default_factory=dict)
+    providers: dict[int, Provider] = field(default_factory=dict)
+
+
+def preload(claims: list[Claim]) -> Preload:
+    """The lines, diagnoses, coverages and providers of *claims*, in a few queries."""
+    out = Preload(providers={p.id: p for p in Provider.select()})
+    ids = [c.id for c in claims]
+    patients = sorted({c.patient_id for c in claims})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for ln in ClaimLine.select().where(ClaimLine.claim << chunk).order_by(ClaimLine.line_no):
+            out.lines.setdefault(ln.claim_id, []).append(ln)
+        rows = ClaimDiagnosis.select().where(ClaimDiagnosis.claim << chunk)
+        for d in rows.order_by(ClaimDiagnosis.position):
+            out.diagnoses.setdefault(d.claim_id, []).append(d.code)
+    for start in range(0, len(patients), 500):
+        rows = Coverage.select().where(Coverage.patient << patients[start : start + 500])
+        for cov in rows.order_by(Coverage.priority.desc(), Coverage.id.desc()):
+            out.coverages[cov.id] = cov
+            out.by_patient_payer[(cov.patient_id, cov.payer_id)] = cov  # lowest priority wins
+    return out
+
+
+def _coverage(c: Claim, pre: Preload | None = None) -> Coverage | None:
+    if pre is not None:
+        if c.coverage_id:
+            return pre.coverages.get(c.coverage_id)
+        return pre.by_patient_payer.get((c.patient_id, c.payer_id))
     if c.coverage_id:
         return Coverage.get_or_none(Coverage.id == c.coverage_id)
     return (
@@ -103,9 +141,12 @@ def _people(c: Claim, patient: Patient, cov: Coverage | None) -> tuple[Person, P
     return subscriber, me, relation
 
 
-def _diagnoses(c: Claim, lines: list[ClaimLine]) -> list[str]:
-    rows = ClaimDiagnosis.select().where(ClaimDiagnosis.claim == c.id)
-    codes = [d.code for d in rows.order_by(ClaimDiagnosis.position)]
+def _diagnoses(c: Claim, lines: list[ClaimLine], pre: Preload | None = None) -> list[str]:
+    if pre is not None:
+        codes = list(pre.diagnoses.get(c.id, ()))
+    else:
+        rows = ClaimDiagnosis.select().where(ClaimDiagnosis.claim == c.id)
+        codes = [d.code for d in rows.order_by(ClaimDiagnosis.position)]
     if not codes:  # claims coded before diagnoses had their own rows
         for line in lines:
             for code in filter(None, (x.strip() for x in line.diagnosis_codes.split(","))):
@@ -168,17 +209,21 @@ def _prior(c: Claim) -> tuple[PriorPayer, dict[int, tuple[int, tuple[Adjustment,
     return prior, {no: (v[0], tuple(v[1])) for no, v in per_line.items()}
 
 
-def claim_data(c: Claim) -> ClaimData:
-    """*c* as the 837P needs it; raises NotBillable with the reason."""
+def claim_data(c: Claim, pre: Preload | None = None) -> ClaimData:
+    """*c* as the 837P needs it (with *pre*: read from it, see preload); raises
+    NotBillable with the reason."""
     if not c.payer.payer_code.strip():
         raise NotBillable(f"Claim {c.id}: {c.payer.name} has no payer id.")
-    lines = list(c.lines.order_by(ClaimLine.line_no))
+    if pre is not None:
+        lines = pre.lines.get(c.id, [])
+    else:
+        lines = list(c.lines.order_by(ClaimLine.line_no))
     if not lines:
         raise NotBillable(f"Claim {c.id} has no service lines.")
-    codes = _diagnoses(c, lines)
+    codes = _diagnoses(c, lines, pre)
     if not codes:
         raise NotBillable(f"Claim {c.id} has no diagnosis.")
-    cov = _coverage(c)
+    cov = _coverage(c, pre)
     subscriber, patient, relation = _people(c, c.patient, cov)
     secondary = c.primary_claim_id is not None or (cov is not None and cov.priority > 1)
     prior, prior_lines = (None, {})
@@ -203,7 +248,10 @@ def claim_data(c: Claim) -> ClaimData:
                 adjustments,
             )  # fmt: skip
         )
-    provider = lines[0].rendering_provider or c.provider
+    if pre is not None:
+        provider = pre.providers.get(lines[0].rendering_provider_id or c.provider_id)
+    else:
+        provider = lines[0].rendering_provider or c.provider
     rendering = None
     if provider is not None and provider.npi:
         last, first = _split_name(provider.full_name.split(",")[0].removeprefix("Dr. "))
