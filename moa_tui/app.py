@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .db.anchors import write_anchor
+from .db.database import resolve_path
 from .db.models import StaffMember
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
 from .services.security.security import can
@@ -118,7 +119,7 @@ class MoaApp(SessionWatch, App):
     ) -> None:
         super().__init__()
         self.actor = actor
-        self.db_path = Path(db_path)
+        self.db_path = resolve_path(db_path)  # a file, or a postgresql:// URL kept whole
         self.clinic_name = clinic_name
         self.username = username
         self.idle_seconds = idle_minutes * 60

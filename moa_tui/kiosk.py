@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from .db.changes import SCHEDULE
+from .db.database import resolve_path
 from .db.models import StaffMember
 from .screens.security.signin import LoginScreen
 from .services.errors import ServiceError
@@ -267,7 +268,7 @@ class WaitingRoomApp(KioskApp):
         self, clinic_name: str, db_path: str | Path, username: str = "kiosk", actor=None
     ) -> None:
         super().__init__(clinic_name, username, actor)
-        self.db_path = Path(db_path)
+        self.db_path = resolve_path(db_path)  # a file, or a postgresql:// URL kept whole
 
     def first_screen(self) -> Screen:
         # The app's one change watcher: the board refetches when the schedule changes.
