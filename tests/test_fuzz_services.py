@@ -275,6 +275,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "claim_money": ("billing", dict(claim_id=ID)),
         "describe_codes": ("billing", dict(codes=TEXT)),
         "demo_remittance_text": ("billing", {}),
+        "denials": ("billing", dict(limit=INT)),
         "visit_desk": ("desk", dict(appointment_id=ID)),
         "record_eligibility": (
             "desk",
@@ -405,6 +406,45 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "remove_from_waitlist": ("desk", dict(entry_id=ID)),
         "confirmation_list": ("desk", dict(days_ahead=INT)),
         "record_call": ("desk", dict(appointment_id=ID, version=ID, outcome=TEXT)),
+        # Phone messages, tasks and the triage list (issue 12).
+        "triage_settings": ("desk", {}),
+        "save_triage_settings": ("manager", dict(version=INT, red_flags=TEXT, advice=TEXT)),
+        "log_call": (
+            "desk",
+            dict(
+                values=st.fixed_dictionaries(
+                    {
+                        **{k: TEXT for k in ("caller", "callback", "reason", "text", "due")},
+                        "route": st.one_of(TEXT, st.sampled_from(["me", "group:nurses"])),
+                        "patient_id": st.one_of(opt(ID), TEXT),
+                    }
+                )
+            ),
+        ),
+        "inbox_choices": ("desk", {}),
+        "inbox_rows": ("desk", dict(box=TEXT, show_done=BOOL, limit=INT)),
+        "inbox_counts": ("desk", {}),
+        "urgent_untaken": ("desk", {}),
+        "open_inbox_message": ("desk", dict(message_id=ID)),
+        "take_inbox_message": ("desk", dict(message_id=ID, version=ID)),
+        "route_inbox_message": ("desk", dict(message_id=ID, version=ID, route=TEXT)),
+        "close_inbox_message": ("desk", dict(message_id=ID, version=ID, response=TEXT)),
+        "create_task": (
+            "desk",
+            dict(
+                values=st.fixed_dictionaries(
+                    {
+                        "title": TEXT,
+                        "due": TEXT,
+                        "text": TEXT,
+                        "route": st.one_of(TEXT, st.just("me")),
+                    }
+                ),
+                patient_id=opt(ID),
+                claim_id=opt(ID),
+                message_id=opt(ID),
+            ),
+        ),
     }
 
 
@@ -419,6 +459,7 @@ PROGRAM_DATA_ONLY = {
     "record_export": "records an export the program rendered (action and detail are its own)",
     "preview_remittance": "reports on a Remit that parse_remittance read and checked",
     "post_remittance": "posts a Remit that parse_remittance read and checked",
+    "store_reasons": "stores the rows that parse_reasons checked",
     "store_code_rows": "stores an ImportReport that import_codes_file read and checked",
     "store_icd_list": "stores the IcdList read from simple-icd-10-cm (load_icd10cm)",
 }

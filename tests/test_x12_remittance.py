@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from moa_tui.db.models import AccountEntry, AuditEvent, Claim, ClaimPosting, Remittance
-from moa_tui.services.billing import posting, remittance
+from moa_tui.services.billing import posting, reasons, remittance
 from moa_tui.services.billing.x12 import demo835, export
 from moa_tui.services.billing.x12.checker import check
 from moa_tui.services.billing.x12.write835 import RemitClaim, RemitLine, render_835
@@ -165,3 +165,28 @@ def test_demo_835_answers_the_demo_submitted_claims(demo_db, tmp_path):
     assert len(report.matched) == count and report.balanced
     statuses = {Claim.get_by_id(r.claim_id).status for r in report.matched}
     assert {"paid", "partial", "denied"} <= statuses
+
+
+def test_reason_descriptions_all_or_nothing_and_the_denials_worklist(demo_db, tmp_path):
+    biller = find_staff("billing")
+    good = tmp_path / "carc.csv"
+    good.write_text(
+        "code,description\n45,Charge exceeds fee schedule\nN115,Decision based on LCD\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,description\n50,Not medically necessary\nnot a code,x\n97\n")
+    with pytest.raises(reasons.ReasonsRefused) as refused:
+        reasons.import_reasons_file(biller, bad)
+    assert [line for line, _why in refused.value.problems] == [3, 4]
+    assert reasons.import_reasons_file(biller, good) == 2
+    with pytest.raises(PermissionDenied):
+        reasons.import_reasons_file(find_staff("desk"), good)
+    assert remittance.describe_codes(biller, "CO-45 CO-50") == [
+        "CO-45: Charge exceeds fee schedule",
+        "CO-50: (no description imported)",
+    ]
+    path, _count = demo835.write_demo_remittance(biller, tmp_path / "demo.835")
+    remittance.import_835(biller, path)
+    worklist = reasons.denials(biller)
+    assert worklist and all(Claim.get_by_id(d.claim_id).status == "denied" for d in worklist)
+    assert any("CO-50" in d.codes and "N115" in d.codes for d in worklist)

@@ -4,6 +4,7 @@ as the claims screen. Added to the `billing` group by commands/billing.py.
 
     moa-tui billing export-claims DIR          (ready claims, one 837P file per payer)
     moa-tui billing import-835 FILE [--dry-run] (the posting report; --dry-run writes nothing)
+    moa-tui billing import-reasons FILE          (CARC/RARC descriptions: code,description)
     moa-tui --demo billing demo-835 FILE        (a remittance for the demo's submitted claims)
 
 Each signs in as --user and exits non-zero with the reason when it refuses.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..services.billing.reasons import ReasonsRefused, import_reasons_file
 from ..services.billing.remittance import import_835
 from ..services.billing.x12.demo835 import write_demo_remittance
 from ..services.billing.x12.export import export_ready_claims
@@ -49,6 +51,17 @@ def add_x12_commands(sub) -> None:
     _sign_in_options(remit)
     remit.set_defaults(run=run_import_835)
 
+    reasons = sub.add_parser(
+        "import-reasons",
+        help="load the descriptions of adjustment reason and remark codes from CSV",
+        description="Load the descriptions of claim adjustment reason codes (CARC, e.g. 45) "
+        "and remark codes (RARC, e.g. N130) from a CSV file with the header "
+        "code,description. A file with any bad row imports nothing; every bad row is listed.",
+    )
+    reasons.add_argument("file", metavar="FILE", help="the CSV file")
+    _sign_in_options(reasons)
+    reasons.set_defaults(run=run_import_reasons)
+
     demo = sub.add_parser(
         "demo-835",
         help="(demo clinic) write an 835 answering the demo's submitted claims",
@@ -79,6 +92,20 @@ def run_import_835(args: argparse.Namespace) -> int:
     actor = sign_in(args)
     report = import_835(actor, _file(args.file), dry_run=args.dry_run)
     print("\n".join(report.lines()))
+    return 0
+
+
+@_plain_refusals
+def run_import_reasons(args: argparse.Namespace) -> int:
+    actor = sign_in(args)
+    try:
+        count = import_reasons_file(actor, _file(args.file))
+    except ReasonsRefused as exc:
+        print(f"moa-tui: {exc}", file=sys.stderr)
+        for line, why in exc.problems:
+            print(f"  line {line}: {why}", file=sys.stderr)
+        return 1
+    print(f"{count} code description(s) imported.")
     return 0
 
 
