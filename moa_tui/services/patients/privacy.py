@@ -62,6 +62,8 @@ EXEMPT: dict[str, str] = {
     "registration.merge_patients": "manager only; returns counts of what moved",
     "registration.merge_duplicate": "manager only; returns counts of what moved",
     "registration.merge_preview": "manager only; the duplicate's name and DOB to confirm a merge",
+    "tasks.create_task": "returns the task's inbox row (title, due, inbox, the patient's name "
+    "as a list shows it; a restricted patient's title hidden); opening it is checked",
 }
 
 
