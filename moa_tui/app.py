@@ -3,6 +3,7 @@ the change watcher."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import secrets
 import time
@@ -60,11 +61,12 @@ AREAS = {
     "stock": ("f6,alt+6", "Stock", _screen("supplies.stock", "StockScreen"), "stock.read"),
     "audit": ("f7,alt+7", "Audit", _screen("security.audit", "AuditScreen"), "audit.read"),
     "staff": ("f8,alt+8", "Staff", _screen("security.staff", "StaffScreen"), "staff.admin"),
+    "inbox": ("f9,alt+9", "Inbox", _screen("comms.inbox", "InboxScreen"), "comms.read"),
 }
 # The blank mode under the sign-in screen after a session was ended.
 SIGNED_OUT = "signed_out"
 # Keys that do nothing until someone is signed in and the screen is unlocked.
-SIGNED_IN_ACTIONS = {"area", "help", "command_palette", "lock", "change_password"}
+SIGNED_IN_ACTIONS = {"area", "help", "command_palette", "lock", "change_password", "new_call"}
 
 
 def _declared_here(node: object, binding: Binding) -> bool:
@@ -101,6 +103,8 @@ class MoaApp(SessionWatch, App):
         Binding("question_mark", "help", "Help", show=False, id="app.help.question"),
         Binding("f12", "lock", "Lock screen", priority=True, show=False, id="app.lock"),
         Binding("ctrl+o", "change_password", "Change my password", show=False, id="app.password"),
+        # A phone message from any screen (screens/comms/new_call.py).
+        Binding("f10,alt+0", "new_call", "New call", priority=True, show=False, id="app.new_call"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
     # How often to anchor the audit trail outside the database (db/anchors.py).
@@ -181,6 +185,7 @@ class MoaApp(SessionWatch, App):
             self.exit(message="This account has no area it may use here.")
             return
         self.switch_mode(areas[0])
+        self.urgent_calls.check()
 
     @property
     def signed_in(self) -> bool:
@@ -240,6 +245,8 @@ class MoaApp(SessionWatch, App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SIGNED_IN_ACTIONS and (not self.signed_in or self.locked):
             return False
+        if action == "new_call":
+            return can(self.actor, "comms.write")
         if action == "area":
             return can(self.actor, AREAS[str(parameters[0])][3])
         return True
@@ -257,6 +264,44 @@ class MoaApp(SessionWatch, App):
             for name, (keys, label, _s, permission) in AREAS.items()
             if can(self.actor, permission)
         }
+
+    # --- phone messages: new call from any screen, urgent calls on every desk -------------
+
+    inbox_badge = ""  # the inbox's count in the area bar ("3", "3 1!" with an urgent call)
+
+    @functools.cached_property
+    def urgent_calls(self):
+        from .screens.comms.urgent import UrgentWatch
+
+        return UrgentWatch(self)
+
+    def action_new_call(self) -> None:
+        from .screens.comms.new_call import NewCallScreen, call_logged_text
+
+        if isinstance(self.screen, NewCallScreen):
+            return
+
+        def logged(result) -> None:
+            if result is not None:
+                self.notify(call_logged_text(result), timeout=4, markup=False)
+                self.urgent_calls.check()
+
+        self.push_screen(NewCallScreen(), logged)
+
+    def set_inbox_counts(self, counts) -> None:
+        """Show my open items (and urgent calls nobody took) in the area bar."""
+        badge = ""
+        if counts is not None:
+            badge = f"{counts.open}" + (f" {counts.urgent}!" if counts.urgent else "")
+        if badge != self.inbox_badge:
+            self.inbox_badge = badge
+            for bar in self.screen.query("AreaBar"):
+                bar.refresh()
+
+    def on_data_changed(self, message) -> None:
+        """A change another terminal made reached the screen (and bubbled up here)."""
+        if not message.topics or "messages" in message.topics:
+            self.urgent_calls.check()
 
     def action_area(self, name: str) -> None:
         if self.current_mode != name:

@@ -20,12 +20,37 @@ class AreaBar(Widget):
         self.areas = areas
         self.current = current
 
+    def labels(self, width: int) -> dict[str, str]:
+        """Each area's label, with the inbox's count (app.inbox_badge); when they do not
+        fit in *width*, the longest labels of the other areas are cut (with "…") first."""
+        badge = getattr(self.app, "inbox_badge", "")
+        labels = {
+            name: f"{label} {badge}" if name == "inbox" and badge else label
+            for name, (_key, label) in self.areas.items()
+        }
+        full = {name: label for name, (_key, label) in self.areas.items()}
+
+        def wide() -> int:
+            return sum(len(k) + len(labels[n]) + 2 for n, (k, _l) in self.areas.items())
+
+        while width and wide() > width:
+            cut = [n for n in labels if n != self.current and len(full[n]) > 3]
+            if not cut:
+                break
+            name = max(cut, key=lambda n: len(full[n]))
+            short = full[name][: len(full[name]) - 2] + "…"
+            labels[name] = labels[name].replace(full[name], short, 1)
+            full[name] = short
+        return labels
+
     def render(self) -> Text:
         text = Text(end="")
-        for name, (key, label) in self.areas.items():
+        labels = self.labels(self.size.width)
+        for name, (key, _label) in self.areas.items():
             text.append(" ")
             text.append(
-                f"{key.upper()} {label}", style="reverse bold" if name == self.current else ""
+                f"{key.upper()} {labels[name]}",
+                style="reverse bold" if name == self.current else "",
             )
         # The areas always show in full. F1 Help leads when it fits; with every area at 80
         # columns it and Ctrl+Q stay in the help screen and the palette.

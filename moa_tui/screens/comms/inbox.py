@@ -1,0 +1,300 @@
+"""The Inbox area: phone messages and tasks for me and my groups (or any inbox), urgent
+first, overdue ones marked; take, route, close with the response, new task, and the
+manager's triage list."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...services.comms.messages import (
+    InboxCounts,
+    InboxRow,
+    MessageDetail,
+    close_inbox_message,
+    inbox_choices,
+    inbox_counts,
+    inbox_rows,
+    open_inbox_message,
+    route_inbox_message,
+    take_inbox_message,
+)
+from ...services.comms.tasks import create_task
+from ...services.comms.triage import Triage, save_triage_settings, triage_settings
+from ...services.wording import plural
+from ...ui import changes
+from ...ui.text import plain
+from ...widgets.dialogs import InfoDialog, PickDialog
+from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.paged_table import Column, PagedTable
+from ..base import AreaScreen
+
+BOX_NAMES = {"mine": "My inbox and my groups'", "all": "Every inbox"}
+
+
+def row_flag(r: InboxRow) -> str:
+    if r.urgent and r.status == "open":
+        return "URG"
+    return "LATE" if r.overdue else ""
+
+
+class InboxScreen(AreaScreen):
+    AREA_TITLE = "Inbox"
+    COLUMNS = (
+        Column("", 4),
+        Column("Due", 11),
+        Column("Status", 11),
+        Column("From / patient", 18, share=1),
+        Column("Reason", 18, share=2),
+        Column("Inbox", 11, share=1),
+    )
+    TOPICS = frozenset({changes.MESSAGES})
+    ACTION_PERMISSIONS = {
+        "take": "comms.write",
+        "route": "comms.write",
+        "close": "comms.write",
+        "new_task": "comms.write",
+        "triage": "comms.admin",
+    }
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="inbox.open"),
+        Binding("t", "take", "Take", id="inbox.take"),
+        Binding("r", "route", "Route", id="inbox.route"),
+        Binding("d", "close", "Done", id="inbox.close"),
+        Binding("n", "new_task", "New task", id="inbox.new_task"),
+        Binding("b", "box", "Inbox", id="inbox.box"),
+        Binding("a", "toggle_done", "Show done", id="inbox.toggle_done"),
+        Binding("e", "triage", "Red flags", id="inbox.triage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.box = "mine"
+        self.box_label = BOX_NAMES["mine"]
+        self.show_done = False
+        self.rows: dict[str, InboxRow] = {}
+        self.choices: list[tuple[str, str]] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="inbox-summary", classes="toolbar")
+        yield PagedTable(id="inbox-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(PagedTable)
+        table.set_columns(self.COLUMNS)
+        table.focus()
+
+    def reload(self) -> None:
+        self.call_service(inbox_rows, self.box, self.show_done, then=self._show, group="page")
+        self.call_service(inbox_counts, then=self._counts, group="counts")
+
+    def _show(self, rows: list[InboxRow]) -> None:
+        table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
+        self.rows = {str(r.id): r for r in rows}
+        for key, r in self.rows.items():
+            style = "bold red" if row_flag(r) else ("dim" if r.status == "done" else "")
+            who = r.patient or r.caller
+            if r.kind == "call" and r.patient and r.caller and r.caller not in r.patient:
+                who = f"{r.caller} re {r.patient}"
+            table.add_row(
+                plain(row_flag(r), style),
+                plain(f"{r.due:%m/%d %H:%M}" if r.due else "", style),
+                plain(r.status_label + (f" {r.taken_by}" if r.status == "in_progress" else "")),
+                plain(("Task: " if r.kind == "task" else "") + who),
+                plain(r.reason, style),
+                plain(r.inbox),
+                key=key,
+            )
+        table.move_to_key(keep)
+
+    def _counts(self, counts: InboxCounts) -> None:
+        self.app.set_inbox_counts(counts)
+        shown = self.box_label + (" · with done" if self.show_done else "")
+        self.query_one("#inbox-summary", Static).update(
+            plain(
+                f"{shown}: {plural(len(self.rows), 'item')} · mine open {counts.open}, "
+                f"overdue {counts.overdue} · urgent untaken {counts.urgent}"
+            )
+        )
+
+    def selected(self) -> InboxRow | None:
+        return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        self.action_open()
+
+    # --- one item
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(open_inbox_message, row.id, then=self._detail, group="open")
+
+    def _detail(self, d: MessageDetail) -> None:
+        r = d.row
+        logged = f"Logged {r.created:%m/%d/%Y %H:%M} by {d.created_by}"
+        if r.due:
+            logged += f" · due {r.due:%m/%d %H:%M}" + (" (OVERDUE)" if r.overdue else "")
+        lines = [
+            f"{'Task' if r.kind == 'task' else 'Call'} · {r.status_label} · inbox {r.inbox}",
+            logged,
+        ]
+        if r.kind == "call":
+            lines.append(f"Caller: {r.caller} · callback {r.callback}")
+        if r.patient:
+            lines.append(f"Patient: {r.patient}")
+        lines.append(f"Reason: {r.reason}")
+        if d.red_flags:
+            lines.append(f"URGENT: {d.red_flags}")
+        if d.text:
+            lines += ["", d.text]
+        if d.response:
+            lines += ["", f"Response ({d.closed_by}, {d.closed_at:%m/%d %H:%M}): {d.response}"]
+        self.app.push_screen(InfoDialog(f"Message {r.id}", lines))
+
+    def action_take(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(
+                take_inbox_message, row.id, row.version, then=self._taken, group="write"
+            )
+
+    def _taken(self, row: InboxRow) -> None:
+        self.say(f"You took message {row.id} ({row.reason}).", "ok")
+        self.reload()
+
+    def _with_choices(self, then) -> None:
+        if self.choices:
+            then(self.choices)
+        else:
+            self.call_service(inbox_choices, then=lambda c: (self._keep(c), then(c)), group="c")
+
+    def _keep(self, choices) -> None:
+        self.choices = choices
+
+    def action_route(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+
+        def pick(choices) -> None:
+            rows = [(code, (label,)) for label, code in choices]
+
+            def chosen(code: str | None) -> None:
+                if code is not None:
+                    self.call_service(
+                        route_inbox_message, row.id, row.version, code,
+                        then=self._routed, group="write",
+                    )  # fmt: skip
+
+            self.app.push_screen(PickDialog(f"Route: {row.reason}", [("Inbox", 40)], rows), chosen)
+
+        self._with_choices(pick)
+
+    def _routed(self, row: InboxRow) -> None:
+        self.say(f"Message {row.id} is now in {row.inbox}'s inbox.", "ok")
+        self.reload()
+
+    def action_close(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+
+        def submit(actor, values):
+            return close_inbox_message(actor, row.id, row.version, values["response"])
+
+        self.app.push_screen(
+            FormDialog(
+                f"Done: {row.reason}",
+                [FieldSpec("response", "Response", max_length=2000)],
+                submit,
+                hint="What was said or done (required) · Enter: save · Esc: cancel",
+            ),
+            self._closed,
+        )
+
+    def _closed(self, row: InboxRow | None) -> None:
+        if row is not None:
+            self.say(f"Message {row.id} done.", "ok")
+            self.reload()
+
+    def action_new_task(self) -> None:
+        row = self.selected()
+
+        def form(choices) -> None:
+            def submit(actor, values):
+                return create_task(actor, values, message_id=row.id if row else None)
+
+            about = f" about message {row.id}" if row is not None else ""
+            self.app.push_screen(
+                FormDialog(
+                    f"New task{about}",
+                    [
+                        FieldSpec("title", "Task", max_length=120),
+                        FieldSpec("due", "Due", placeholder="t+2, fri, 12/24 10:00"),
+                        FieldSpec("route", "To", options=list(choices)),
+                        FieldSpec("text", "Notes", max_length=2000),
+                    ],
+                    submit,
+                ),
+                self._task_made,
+            )
+
+        self._with_choices(form)
+
+    def _task_made(self, row: InboxRow | None) -> None:
+        if row is not None:
+            self.say(f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d %H:%M}.", "ok")
+            self.reload()
+
+    # --- which inbox, and the triage list
+
+    def action_box(self) -> None:
+        def pick(choices) -> None:
+            rows = [("mine", (BOX_NAMES["mine"],)), ("all", (BOX_NAMES["all"],))]
+            rows += [(code, (label,)) for label, code in choices if code != "me"]
+
+            def chosen(code: str | None) -> None:
+                if code is not None:
+                    self.box = code
+                    self.box_label = dict((c, r[0]) for c, r in rows)[code]
+                    self.reload()
+
+            self.app.push_screen(PickDialog("Show which inbox", [("Inbox", 40)], rows), chosen)
+
+        self._with_choices(pick)
+
+    def action_toggle_done(self) -> None:
+        self.show_done = not self.show_done
+        self.reload()
+
+    def action_triage(self) -> None:
+        self.call_service(triage_settings, then=self._edit_triage, group="triage")
+
+    def _edit_triage(self, triage: Triage) -> None:
+        def submit(actor, values):
+            return save_triage_settings(
+                actor, triage.version, values["red_flags"], values["advice"]
+            )
+
+        self.app.push_screen(
+            FormDialog(
+                "Red flags (urgent calls) and what the desk advises",
+                [
+                    FieldSpec("red_flags", "Red flags", "; ".join(triage.red_flags)),
+                    FieldSpec("advice", "Advise", triage.advice, max_length=1000),
+                ],
+                submit,
+                hint="Phrases separated by ; (whole words, any case) · Enter: save · Esc: cancel",
+            ),
+            self._triage_saved,
+        )
+
+    def _triage_saved(self, triage: Triage | None) -> None:
+        if triage is not None:
+            self.say(f"Triage list saved: {plural(len(triage.red_flags), 'phrase')}.", "ok")
