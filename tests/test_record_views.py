@@ -31,6 +31,13 @@ VIEWS = {
     "check-in": ("desk", ["down"] * 6 + ["c"], "Check in · "),
     "claim": ("admin", ["f5", "enter"], "Claim "),
     "stock history": ("admin", ["f6", "h"], "Stock history · "),
+    "appointment history": ("desk", [*CHART, "h"], "Appointment history · Applewood, Clover"),
+}
+# Pushed over an area but not one record: a flow (booking) and a list (intake items).
+FLOWS = {
+    "booking": ("desk", ["b"], "Book an appointment"),
+    "moving": ("desk", ["down"] * 6 + ["r"], "Move "),
+    "intake": ("admin", ["F"], "Intake forms and items"),
 }
 
 
@@ -50,6 +57,47 @@ async def test_pushed_views_have_the_one_title_bar_and_message_line(demo_db, nam
         shown = static_text(app, "#titlebar")
         assert shown.startswith(title), shown
         assert shown.endswith(f"· {app.clinic_name} · {actor.short_name}"), shown
+
+
+@pytest.mark.parametrize("name", list(FLOWS))
+async def test_pushed_flows_and_lists_have_the_one_title_bar_and_message_line(demo_db, name):
+    who, keys, title = FLOWS[name]
+    actor = find_staff(who)
+    app = make_app(demo_db, actor=actor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TitledScreen) and not isinstance(screen, RecordView), screen
+        assert len(screen.query("#titlebar")) == 1 and len(screen.query(MessageLine)) == 1
+        shown = static_text(app, "#titlebar")
+        assert shown.startswith(title), shown
+        if name != "moving":  # a move names the patient and the time: the clinic is cut off
+            assert shown.endswith(f"· {app.clinic_name} · {actor.short_name}"), shown
+        screen.say("Something went wrong.", "error")
+        assert screen.query_one(MessageLine).kind == "error"
+
+
+async def test_the_history_is_fetched_when_opened_not_when_a_dialog_over_it_closes(demo_db):
+    from moa_tui.screens.scheduling.history import HistoryScreen
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        for key in [*CHART, "h"]:
+            await pilot.press(key)
+            await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen) and history.rows
+        fetched = []
+        history.reload = lambda: fetched.append(1)
+        await pilot.press("f1")  # the help screen over it, then back
+        await settle(pilot)
+        assert app.screen is not history
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is history and fetched == []
 
 
 def _opened(patient_id: int) -> int:
@@ -186,6 +234,9 @@ def test_every_pushed_view_is_a_titled_screen():
     from moa_tui.screens.patients.chart import PatientChartScreen
     from moa_tui.screens.patients.coverage import CoverageScreen
     from moa_tui.screens.patients.form import PatientFormScreen
+    from moa_tui.screens.scheduling.booking import BookingScreen
+    from moa_tui.screens.scheduling.history import HistoryScreen
+    from moa_tui.screens.scheduling.intake import IntakeScreen
     from moa_tui.screens.supplies.stock_history import StockHistoryScreen
 
     for cls in (
@@ -195,6 +246,9 @@ def test_every_pushed_view_is_a_titled_screen():
         CoverageScreen,
         PatientFormScreen,
         StockHistoryScreen,
+        HistoryScreen,
+        BookingScreen,
+        IntakeScreen,
     ):
         assert issubclass(cls, TitledScreen) and "compose" not in vars(cls), cls.__name__
 

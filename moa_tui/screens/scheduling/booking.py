@@ -6,19 +6,16 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ...services.errors import ServiceError
 from ...services.patients.patients import PatientChart, PatientHit
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import Slot, SlotFilter
 from ...services.scheduling.schedule import ProviderInfo, ScheduleRow, list_providers
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain
-from ...widgets.message_line import MessageLine
 from ...widgets.paged_table import PagedTable
 from ...widgets.patient_picker import PatientPicker, choose_hint
+from ..base import TitledScreen
 from ..patients.form import PatientFormScreen
 from .slots import SLOT_PAGE, SlotStep
 from .typed import booked_message, when_text
@@ -38,12 +35,17 @@ class StepTable(PagedTable):
         self.screen.pick(self.selected_key())
 
 
-class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
+class BookingScreen(SlotStep, TitledScreen):
     """Book: patient, type, provider, slot. With *patient* it starts at the type; with
     *moving* (a booked appointment) it is the slot step of a reschedule. Closes with the
-    new appointment, or None when backed out."""
+    new appointment (a ScheduleRow), or None when backed out. A flow, not a record view:
+    nothing is fetched again when a dialog over it closes or another terminal writes
+    (the slot list is fetched as each step asks for it)."""
 
-    AREA_TITLE = "Book"
+    SCREEN_NAME = "Book"
+    VIEW_TITLE = "Book an appointment"
+    TOPICS = frozenset()
+    REFETCH_ON_RESUME = False
     BINDINGS = [
         Binding("escape", "back", "Back", id="booking.back"),
         Binding("ctrl+n", "new_patient", "New patient", id="booking.new_patient"),
@@ -68,6 +70,9 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         self.moving = moving
         if moving is not None:
             patient = (moving.patient_id, moving.patient)
+            self.VIEW_TITLE = (
+                f"Move {moving.patient} from {when_text(moving.starts_at)} · {moving.provider}"
+            )
         self.patient = patient
         self.fixed_patient = patient is not None
         self.step = ""
@@ -83,14 +88,7 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
 
     # --- layout and steps
 
-    def compose(self) -> ComposeResult:
-        m = self.moving
-        title = (
-            f"Move {m.patient} from {when_text(m.starts_at)} · {m.provider}"
-            if m
-            else "Book an appointment"
-        )
-        yield Static(plain(title), id="titlebar")
+    def compose_body(self) -> ComposeResult:
         yield Static(id="booking-summary", classes="toolbar")
         yield PatientPicker(
             placeholder="Patient: last first (smi jo) · DOB · phone · MRN",
@@ -104,10 +102,9 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
         )
         yield Static(id="booking-hint", classes="toolbar")
         yield StepTable(id="booking-table")
-        yield MessageLine()
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.set_title()
         self.call_service(list_types, then=self._got_types, group="types")
         self.call_service(list_providers, then=self._got_providers, group="providers")
         if self.patient is None:
@@ -147,14 +144,6 @@ class BookingScreen(SlotStep, ServiceCaller, Screen[ScheduleRow | None]):
     @property
     def table(self) -> StepTable:
         return self.query_one(StepTable)
-
-    def say(self, text: str, kind: str = "") -> None:
-        """A line of feedback; *kind* "error", "warning" or "ok" (widgets/message_line.py)."""
-        self.query_one(MessageLine).say(text, kind)
-
-    def show_error(self, error: ServiceError) -> None:
-        self.say(str(error), "error")
-        self.app.bell()
 
     def _hint(self, text: str) -> None:
         self.query_one("#booking-hint", Static).update(plain(text))

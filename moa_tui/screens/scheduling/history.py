@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ...services import clock
-from ...services.errors import ServiceError
 from ...services.scheduling.booking import HistoryRow, appointment_history
 from ...services.scheduling.schedule import STATUS_LABELS
 from ...services.wording import plural
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain
-from ...widgets.message_line import MessageLine
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
+from ..base import RecordView
+
+COLUMNS = (
+    Column("Date", 10),
+    Column("Time", 5),
+    Column("Provider", 15, share=1),
+    Column("Type", 11, share=1),
+    Column("Status", 11),
+    Column("Detail", 14, share=3),  # the whole of it shows below the list
+)
 
 
-class HistoryScreen(ServiceCaller, Screen[None]):
+class HistoryScreen(RecordView):
     """Every appointment of one patient, newest first, with what happened to it."""
 
-    AREA_TITLE = "Appointment history"
+    VIEW_TITLE = "Appointment history"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="history.back")]
 
     def __init__(self, patient_id: int, name: str) -> None:
@@ -30,29 +36,26 @@ class HistoryScreen(ServiceCaller, Screen[None]):
         self.name_text = name
         self.rows: dict[str, HistoryRow] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static(plain(f"Appointment history · {self.name_text}"), id="titlebar")
+    def compose_body(self) -> ComposeResult:
         yield Static("Loading…", id="history-summary", classes="toolbar")
         yield PagedTable(id="history-table")
         yield Static(id="history-detail", classes="toolbar")
-        yield MessageLine()
-        yield Footer(compact=True)
+
+    def first_title(self) -> str:
+        return self.name_text
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
-        for label, width in (("Date", 10), ("Time", 5), ("Provider", 15), ("Type", 11)):
-            table.add_column(label, width=width)
-        table.add_column("Status", width=11)
-        table.add_column("Detail", width=14)  # the whole of it shows below the list
-        table.stretch_columns({"Detail": 3, "Provider": 1, "Type": 1}, most=60)
-        table.focus()
-        self.call_service(appointment_history, self.patient_id, then=self._show)
+        table.set_columns(COLUMNS, most=60)
+        table.focus()  # then RecordView's on_mount: the title and the first fetch
 
-    def show_error(self, error: ServiceError) -> None:
-        self.query_one(MessageLine).say(str(error), "error")
+    def reload(self) -> None:
+        self.call_service(appointment_history, self.patient_id, then=self._show)
 
     def _show(self, rows: list[HistoryRow]) -> None:
         table = self.query_one(PagedTable)
+        keep = table.selected_key()
+        table.reset()
         self.rows = {str(r.id): r for r in rows}
         table.add_page(
             [
@@ -69,6 +72,7 @@ class HistoryScreen(ServiceCaller, Screen[None]):
             list(self.rows),
             has_more=False,
         )
+        table.move_to_key(keep)
         upcoming = sum(
             r.status == "booked" and r.starts_at >= clock.now_local().naive for r in rows
         )

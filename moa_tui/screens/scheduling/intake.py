@@ -5,8 +5,6 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
 
 from ...services.frontdesk.intake import (
     EVERY_LABELS,
@@ -15,15 +13,23 @@ from ...services.frontdesk.intake import (
     save_intake_item,
 )
 from ...services.security.security import refusal
-from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
-from ...widgets.message_line import MessageLine
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
+from ..base import TitledScreen
+
+COLUMNS = (Column("Item", 30), Column("Due", 14), Column("For visits", 26))
 
 
-class IntakeScreen(ServiceCaller, Screen):
+class IntakeScreen(TitledScreen):
+    """The intake items (a clinic setting, over the schedule): fetched when opened and
+    after a change made here, not each time a dialog over it closes. (Their writes name no
+    change topic, so another terminal's schedule change does not refetch them.)"""
+
     SCREEN_NAME = "Intake"
+    VIEW_TITLE = "Intake forms and items"
+    TOPICS = frozenset()
+    REFETCH_ON_RESUME = False
 
     BINDINGS = [
         Binding("n", "new", "New item", id="intake.new_item"),
@@ -35,23 +41,19 @@ class IntakeScreen(ServiceCaller, Screen):
         super().__init__()
         self.rows: dict[str, IntakeRow] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static("Intake forms and items", id="titlebar")
+    def compose_body(self) -> ComposeResult:
         yield PagedTable(id="intake-table")
-        yield MessageLine("Enter changes an item · n adds one · Esc back")
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.set_title()
         table = self.query_one(PagedTable)
-        table.add_column("Item", width=30)
-        table.add_column("Due", width=14)
-        table.add_column("For visits", width=26)
+        table.set_columns(COLUMNS)
         table.focus()
-        if not self.check_action("edit", ()):
-            # What the line says a key does must be true for this role.
-            self.query_one("#message", Static).update(
-                plain(f"{refusal(self.app.actor, 'schedule.admin')} · Esc back")
-            )
+        # What the line says a key does must be true for this role.
+        if self.check_action("edit", ()):
+            self.say("Enter changes an item · n adds one · Esc back")
+        else:
+            self.say(f"{refusal(self.app.actor, 'schedule.admin')} · Esc back")
         self.reload()
 
     def reload(self) -> None:
