@@ -33,6 +33,7 @@ from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen, RecordView
 from .charges import ChargesScreen
+from .edi import EDI_BINDINGS, EDI_PERMISSIONS, EdiActions
 from .unbilled import UnbilledScreen
 
 PAGE = 100
@@ -66,11 +67,16 @@ def write_off_dialog(row: ClaimRow) -> FormDialog:
     )
 
 
-class ClaimsScreen(KeysetListScreen):
+class ClaimsScreen(EdiActions, KeysetListScreen):
     AREA_TITLE = "Claims"
     TOPICS = frozenset({changes.CLAIMS})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
+    ACTION_PERMISSIONS = {
+        "change_status": "claims.write",
+        "write_off": "billing.writeoff",
+        **EDI_PERMISSIONS,
+    }
     BINDINGS = [
+        *EDI_BINDINGS,  # e send claims (837P), i import an 835, p post a payment (edi.py)
         Binding("v", "unbilled", "Unbilled", id="claims.unbilled"),
         Binding("c", "charges", "Charges", show=False, id="claims.charges"),
         Binding("u", "change_status", "Status", id="claims.change_status"),
