@@ -89,6 +89,8 @@ class InboxScreen(AreaScreen):
     def reload(self) -> None:
         self.call_service(inbox_rows, self.box, self.show_done, then=self._show, group="page")
         self.call_service(inbox_counts, then=self._counts, group="counts")
+        # A message taken or closed here leaves every desk's urgent notices, this one's too.
+        self.app.urgent_calls.check()
 
     def _show(self, rows: list[InboxRow]) -> None:
         table = self.query_one(PagedTable)
@@ -215,10 +217,10 @@ class InboxScreen(AreaScreen):
                 submit,
                 hint="What was said or done (required) · Enter: save · Esc: cancel",
             ),
-            self._closed,
+            self._finished,
         )
 
-    def _closed(self, row: InboxRow | None) -> None:
+    def _finished(self, row: InboxRow | None) -> None:
         if row is not None:
             self.say(f"Message {row.id} done.", "ok")
             self.reload()

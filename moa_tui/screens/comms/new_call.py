@@ -177,10 +177,13 @@ class NewCallScreen(TitledScreen):
                         "someone takes it.",
                     ],
                 ),
-                lambda _r: self.dismiss(logged),
+                lambda _r: self._leave(logged),
             )
             return
         self.dismiss(logged)
+
+    def _leave(self, logged: LoggedCall) -> None:
+        self.dismiss(logged)  # not returned: the dialog's callback must not await it
 
     def action_cancel(self) -> None:
         self.dismiss(None)
