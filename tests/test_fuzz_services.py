@@ -253,6 +253,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "create_batches": ("billing", dict(payer_id=opt(ID))),
         "batch_text": ("billing", dict(batch_id=ID)),
         "list_batches": ("billing", dict(limit=INT)),
+        "find_batch": ("billing", dict(interchange_no=INT)),
         "post_eob": (
             "billing",
             dict(

@@ -33,6 +33,14 @@ def test_export_then_demo_835_then_import_twice(demo_db, tmp_path, monkeypatch, 
     files = list(out.iterdir())
     assert len(files) == 1 and str(files[0]) in printed and "1 claim(s)" in printed
     assert check(files[0].read_text()).valid
+    # The batch written again: the same bytes.
+    again = tmp_path / "again"
+    again.mkdir()
+    number = files[0].name.split("-")[1]
+    assert _run(monkeypatch, demo_db, "export-claims", str(again), "--batch", number) == 0
+    assert (again / files[0].name).read_bytes() == files[0].read_bytes()
+    assert _run(monkeypatch, demo_db, "export-claims", str(again), "--batch", "999") != 0
+    assert "no claim batch 999" in capsys.readouterr().err
     # Nothing ready any more: refused with the reason.
     assert _run(monkeypatch, demo_db, "export-claims", str(out)) != 0
     assert "no ready claims" in capsys.readouterr().err

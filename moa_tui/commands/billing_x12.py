@@ -18,7 +18,7 @@ import sys
 from ..services.billing.reasons import ReasonsRefused, import_reasons_file
 from ..services.billing.remittance import import_835
 from ..services.billing.x12.demo835 import write_demo_remittance
-from ..services.billing.x12.export import export_ready_claims
+from ..services.billing.x12.export import export_ready_claims, find_batch, save_batch
 from ..services.errors import ServiceError
 from .schedule import _file, _plain_refusals, _sign_in_options, sign_in
 
@@ -34,6 +34,12 @@ def add_x12_commands(sub) -> None:
         "that cannot be sent stay ready and are listed with the reason.",
     )
     export.add_argument("folder", metavar="DIR", help="the folder the files go into")
+    export.add_argument(
+        "--batch",
+        type=int,
+        metavar="N",
+        help="write batch N's file again (the same bytes as sent) instead of sending claims",
+    )
     _sign_in_options(export)
     export.set_defaults(run=run_export_claims)
 
@@ -76,6 +82,10 @@ def add_x12_commands(sub) -> None:
 @_plain_refusals
 def run_export_claims(args: argparse.Namespace) -> int:
     actor = sign_in(args)
+    if args.batch is not None:
+        batch = find_batch(actor, args.batch)
+        print(save_batch(actor, batch.batch_id, _file(args.folder)))
+        return 0
     result = export_ready_claims(actor, _file(args.folder))
     for path, info in zip(result.written, result.batches, strict=True):
         print(f"{path}: {info.claim_count} claim(s) to {info.payer} (batch {info.interchange_no})")

@@ -158,6 +158,19 @@ def batch_text(actor: StaffMember, batch_id: int) -> tuple[BatchInfo, str]:
 
 
 @reader("claims.read")
+def find_batch(actor: StaffMember, interchange_no: int) -> BatchInfo:
+    """The batch with this number (its interchange control number, as printed)."""
+    if isinstance(interchange_no, bool) or not isinstance(interchange_no, int) or not (
+        0 < interchange_no <= MAX_CONTROL
+    ):  # fmt: skip
+        raise ServiceError("There is no claim batch with that number.")
+    b = X12Batch.get_or_none(X12Batch.interchange_no == interchange_no)
+    if b is None:
+        raise ServiceError(f"There is no claim batch {interchange_no}.")
+    return _info(b)
+
+
+@reader("claims.read")
 def list_batches(actor: StaffMember, limit: int = 50) -> list[BatchInfo]:
     rows = X12Batch.select().order_by(X12Batch.id.desc()).limit(check_limit(limit))
     return [_info(b) for b in rows]
