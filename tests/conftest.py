@@ -297,7 +297,8 @@ def _demo_template(tmp_path_factory) -> Path:
     load_clinic()
     build_demo(SMALL_DEMO)
     db.close()
-    clock.freeze(None)
+    # The clock stays frozen: the template is built inside the first test that asks for
+    # demo_db (getfixturevalue), whose frozen_clock froze it at the same instant.
     return path
 
 
