@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .audit_key import AuditKey, AuditKeyProblem, create_key, key_path, read_key
-from .database import db, write_transaction
+from .database import db, hold_write_lock, write_transaction
 from .models import AuditEvent, ClinicSettings
 
 GENESIS = "0" * 64
@@ -156,6 +156,7 @@ def append_event(row: dict[str, Any]) -> int:
     state = current()
     if state.refusal or state.key is None:
         raise AuditUnavailable(state.refusal or "There is no audit key.")
+    hold_write_lock()  # a caller outside write_transaction still cannot fork the chain
     last_id, prev = head()
     row = {**row, "id": max(last_id, 0) + 1}
     if last_id <= 0:

@@ -417,8 +417,7 @@ class _PostgresWrite:
         self._atomic = db.atomic()
         txn = self._atomic.__enter__()
         try:
-            db.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            hold_write_lock()
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
@@ -426,6 +425,14 @@ class _PostgresWrite:
 
     def __exit__(self, exc_type, exc, tb):
         return self._atomic.__exit__(exc_type, exc, tb)
+
+
+def hold_write_lock() -> None:
+    """Inside a transaction: on PostgreSQL, take the write lock now (again is harmless);
+    on SQLite nothing (BEGIN IMMEDIATE took it)."""
+    if on_postgresql():
+        db.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
 
 
 def write_transaction():
