@@ -17,7 +17,7 @@ from peewee import fn
 from moa_tui.db.audit_key import key_path
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Claim, Patient, Payer, Provider
-from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claims_page
+from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claim_totals, claims_page
 from moa_tui.services.demo.large import generate_clinic
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.scheduling.calendar import day_grid
@@ -218,6 +218,19 @@ def deep_problems(statement) -> list[str]:
     names a range (<, >) on the sort column, not only the filter's equality."""
     lines = [ln for ln in statement[2] if re.match(r"(SCAN|SEARCH) t1\b", ln)]
     return [ln for ln in lines if not re.search(r"\(.*[<>].*\)", ln)]
+
+
+def test_the_totals_of_a_status_are_summed_from_an_index_alone(clinic, plans):
+    with db.connection_context():
+        payer = Payer.select(Payer.id).join(Claim).order_by(Payer.id).first().id
+    for f in (
+        ClaimFilter(status="paid"),
+        ClaimFilter(status="denied", payer_id=payer),
+        ClaimFilter(status="paid", payer_id=payer),
+    ):
+        claim_totals(clinic, f)
+        [total] = [s for s in plans.take() if "SUM(" in s[0].upper()]
+        assert any("COVERING INDEX" in ln for ln in total[2]), (f, total[2])
 
 
 # --- the day views ---------------------------------------------------------------------

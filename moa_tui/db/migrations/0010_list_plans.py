@@ -9,7 +9,9 @@ CLAIM_INDEXES = (
     ('status', 'total_cents', 'id'),
     ('payer_id', 'service_date', 'id'),
     ('payer_id', 'total_cents', 'id'),
-    ('status', 'payer_id', 'service_date', 'id'),
+    # With the amounts: the totals line of a status (and payer) filter is summed from
+    # this index alone.
+    ('status', 'payer_id', 'service_date', 'id', 'total_cents', 'paid_cents', 'adjusted_cents'),
     ('status', 'payer_id', 'total_cents', 'id'),
 )
 

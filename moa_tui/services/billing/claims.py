@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from peewee import Case, Tuple, fn
+from peewee import Tuple, fn
 
 from ...db import changes
 from ...db.models import (
@@ -202,36 +202,12 @@ def claims_page(
 
 @reader("claims.read")
 def claim_totals(actor: StaffMember, f: ClaimFilter) -> ClaimTotals:
-    """Count, charges and open balance of every claim the filter shows. One grouped pass
-    over the claims per change of them (the "claims" change counter) and per day; any
-    filter after that is a sum of the few groups it selects, not a scan."""
+    """Count, charges and open balance of every claim the filter shows: summed once per
+    filter and change of the claims (the "claims" change counter), then remembered, so
+    changing the filter back, coming back to the list or a change of something else
+    sums nothing again (issue 10)."""
     _filtered(f)  # refuses a filter the screen cannot have made, as the page does
-    groups = _totals_groups()
-    count = total = settled = 0
-    for status, payer_id, bucket, n, charges, paid in groups:
-        if f.status and status != f.status:
-            continue
-        if f.payer_id and payer_id != f.payer_id:
-            continue
-        if f.age and bucket != f.age:
-            continue
-        count += n
-        total += charges
-        settled += paid
-    return ClaimTotals(count, total, total - settled)
-
-
-# The grouped totals by (database, day): (stamp, groups). The stamp is the "claims" change
-# counter's version, which every service writing a claim moves (core.CHANGES), and the
-# highest claim id (a claim inserted outside the services, by an import, still shows).
-_totals: dict[tuple[str, dt.date], tuple[tuple, list[tuple]]] = {}
-_totals_lock = threading.Lock()
-FUTURE = "future"  # a date of service after today: in no age bucket
-
-
-def _totals_groups() -> list[tuple]:
-    today = clock.today()
-    key = (str(Claim._meta.database.database), today)
+    key = (str(Claim._meta.database.database), clock.today(), f.status, f.payer_id, f.age)
     stamp = (
         ChangeCounter.select(ChangeCounter.version)
         .where(ChangeCounter.topic == changes.CLAIMS)
@@ -242,37 +218,34 @@ def _totals_groups() -> list[tuple]:
         held = _totals.get(key)
     if held and held[0] == stamp:
         return held[1]
-    bucket = Case(
-        None,
-        [(Claim.service_date > today, FUTURE)]
-        + [
-            (Claim.service_date >= today - dt.timedelta(days=high), name)
-            for name, (_low, high) in AGE_BUCKETS.items()
-            if high is not None
-        ],
-        next(name for name, (_low, high) in AGE_BUCKETS.items() if high is None),
-    )
-    # One pass over the table: grouping by expressions, not columns, so no index is
-    # walked for the grouping's order with a table lookup per claim (three times slower).
-    status, payer = fn.LOWER(Claim.status), Claim.payer + 0
-    groups = list(
-        Claim.select(
-            status,
-            payer,
-            bucket,
+    totals = _sum_claims(f)
+    with _totals_lock:
+        if len(_totals) >= 64:  # old days, old versions, closed databases
+            _totals.clear()
+        _totals[key] = (stamp, totals)
+    return totals
+
+
+# (database, day, status, payer, age) -> (stamp, totals). The stamp is the "claims" change
+# counter's version, which every service writing a claim moves (core.CHANGES), and the
+# highest claim id (a claim inserted outside the services, by an import, still counts).
+_totals: dict[tuple, tuple[tuple, ClaimTotals]] = {}
+_totals_lock = threading.Lock()
+
+
+def _sum_claims(f: ClaimFilter) -> ClaimTotals:
+    # The age filter as an index range (not the amount sort's walk): a sum has no order.
+    count, total, settled = (
+        _filtered(replace(f, sort="age"))
+        .select(
             fn.COUNT(Claim.id),
             fn.SUM(Claim.total_cents),
             fn.SUM(Claim.paid_cents + Claim.adjusted_cents),
         )
-        .group_by(status, payer, bucket)
         .tuples()
+        .get()
     )
-    groups = [(s, p, b, n, int(t or 0), int(d or 0)) for s, p, b, n, t, d in groups]
-    with _totals_lock:
-        if len(_totals) > 16:  # old days and closed databases
-            _totals.clear()
-        _totals[key] = (stamp, groups)
-    return groups
+    return ClaimTotals(count or 0, total or 0, (total or 0) - (settled or 0))
 
 
 def _detail(c: Claim) -> ClaimDetail:
