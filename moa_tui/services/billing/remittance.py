@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peewee import Case
+
 from ...db import changes
 from ...db.models import (
     AdjustmentReason,
@@ -297,15 +299,30 @@ def post_remittance(actor: StaffMember, remit: Remit, file_name: str, sha: str) 
                        note=note, remittance=rem, sink=sink,
                        lines={ln.line_no: ln for ln in mine}, payer_name=c.payer.name)  # fmt: skip
             settle(c, actor, f"{note}: paid {format_money(cp.paid_cents)}", sink)
-        c.version += 1
-        c.save(only=[Claim.paid_cents, Claim.adjusted_cents, Claim.status,
-                     Claim.status_changed_at, Claim.version])  # fmt: skip
     sink.flush()
+    _save_claims([c for c, _cp in todo])
     audit(actor, "remittance.post", entity="remittance", entity_id=rem.id,
           detail=f"{file_name}: check/EFT {remit.check_no}, {len(todo)} claim(s), "
           f"{format_money(remit.paid_cents)}")  # fmt: skip
     report.posted = True
     return report
+
+
+def _save_claims(claims: list[Claim]) -> None:
+    """The claims' new sums and statuses, a version up each, 200 claims a statement."""
+    for start in range(0, len(claims), 200):
+        chunk = claims[start : start + 200]
+
+        def by_id(field, chunk=chunk):
+            return Case(Claim.id, [(c.id, getattr(c, field)) for c in chunk])
+
+        Claim.update(
+            paid_cents=by_id("paid_cents"),
+            adjusted_cents=by_id("adjusted_cents"),
+            status=by_id("status"),
+            status_changed_at=by_id("status_changed_at"),
+            version=Claim.version + 1,
+        ).where(Claim.id << [c.id for c in chunk]).execute()
 
 
 def _lines_of(ids: list[int]) -> dict[int, list[ClaimLine]]:

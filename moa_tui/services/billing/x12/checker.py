@@ -69,7 +69,7 @@ def check(text: str) -> Verdict:
     logger.addHandler(collect)
     try:
         valid = pyx12.x12n_document.x12n_document(
-            param, io.StringIO(text), io.StringIO(), None, None, errors
+            param, io.StringIO(text), None, None, None, errors
         )
     except Exception as exc:  # noqa: BLE001 - any failure of the validator is a "no"
         return Verdict(False, (f"The file could not be read as X12 ({exc}).",))
