@@ -343,11 +343,12 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(BookingScreen((patient_id, name)), booked)
 
-    def open_check_in(self, appointment_id: int, then) -> None:
-        """The check-in screen for one appointment; *then* gets its answer."""
+    async def open_check_in(self, appointment_id: int):
+        """The check-in screen for one appointment, awaited by a flow (a worker): the
+        checked-in visit's row, or None when the desk backed out."""
         from .screens.frontdesk.check_in import CheckInScreen
 
-        self.push_screen(CheckInScreen(appointment_id), then)
+        return await self.push_screen_wait(CheckInScreen(appointment_id))
 
     def show_visit_history(self, patient_id: int, name: str) -> None:
         """A patient's past and coming visits, over the current screen."""

@@ -52,3 +52,58 @@ async def test_check_in_of_someone_already_here_says_so(demo_db):
         message = static_text(app, "#message")
         assert f"{row.patient} is already checked in" in message
         assert AuditEvent.select().count() == events
+
+
+async def test_check_in_is_a_flow_that_awaits_its_screen(demo_db):
+    """The schedule's c awaits the check-in screen in a worker (no callback): Esc there
+    changes nothing; Enter checks in, and the schedule says who, at what time."""
+    from moa_tui.screens.frontdesk.check_in import CheckInScreen
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        schedule = app.screen
+        row = _select(app, lambda r: r.status == "booked")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        waiting = [w for w in app.workers if w.name == "action_check_in" and not w.is_finished]
+        assert [w.node for w in waiting] == [schedule]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is schedule and waiting[0].is_finished
+        assert "checked in" not in static_text(app, "#message")
+        assert Appointment.get_by_id(row.id).status == "booked"
+
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is schedule
+        assert static_text(app, "#message") == f"{row.patient} checked in at 10:30."
+        assert Appointment.get_by_id(row.id).status == "arrived"
+        assert schedule.rows[str(row.id)].status == "arrived"  # fetched again
+
+
+async def test_check_in_from_the_chart_awaits_the_same_screen(demo_db):
+    from moa_tui.screens.frontdesk.check_in import CheckInScreen
+    from moa_tui.screens.patients.chart import PatientChartScreen
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = _select(app, lambda r: r.status == "booked")
+        app.open_patient(row.patient_id)
+        await settle(pilot)
+        chart = app.screen
+        assert isinstance(chart, PatientChartScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is chart
+        assert static_text(app, "#message") == f"{row.patient} checked in at 10:30."
+        await pilot.press("c")  # nothing left to check in today: says why, on the chart
+        await settle(pilot)
+        assert app.screen is chart and chart.query_one("#message").kind == "error"

@@ -28,22 +28,22 @@ from .dialogs import confirm_merge_dialog, emergency_access_dialog, merge_dialog
 from .form import PatientFormScreen
 
 
-def check_in_patient(screen, patient_id: int, say) -> None:
+async def check_in_patient(screen, patient_id: int, say) -> None:
     """Open the check-in screen (the schedule's `c`) for the patient's next appointment
-    today; *say* tells the desk that it is done, or why there is nothing to check in."""
-
-    def checked_in(row) -> None:
-        if row:
-            say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
-
-    def found(row) -> None:
-        screen.app.open_check_in(row.id, checked_in)
-
-    def refused(error: ServiceError) -> None:
-        say(str(error), "error")
+    today, awaited by *screen*'s worker; *say* tells the desk that it is done, or why
+    there is nothing to check in."""
+    row = await screen.ask_service(
+        visit_to_check_in, patient_id, group="checkin", refusals=(ServiceError,)
+    )
+    if isinstance(row, ServiceError):
+        say(str(row), "error")
         screen.app.bell()
-
-    screen.call_service(visit_to_check_in, patient_id, then=found, failed=refused, group="checkin")
+        return
+    if row is None:
+        return
+    done = await screen.app.open_check_in(row.id)
+    if done:
+        say(f"{done.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
 
 
 class PatientChartScreen(RecordView):
@@ -189,10 +189,11 @@ class PatientChartScreen(RecordView):
         if self.chart is not None:
             self.app.push_screen(PatientFormScreen(self.chart), self._edited)
 
-    def action_check_in(self) -> None:
+    @work(exclusive=True, group="chart-check-in")
+    async def action_check_in(self) -> None:
         """Check the patient in for their next appointment today."""
         if self.chart is not None:
-            check_in_patient(self, self.chart.id, self.say)
+            await check_in_patient(self, self.chart.id, self.say)
 
     def action_book(self) -> None:
         """Book for this patient (from the type step); the schedule then shows it."""

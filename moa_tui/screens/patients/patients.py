@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 
@@ -64,11 +65,12 @@ class PatientsScreen(AreaScreen):
         if chart is not None:
             self.app.open_patient(chart.id)
 
-    def action_check_in(self) -> None:
+    @work(exclusive=True, group="patients-check-in")
+    async def action_check_in(self) -> None:
         """Check in the highlighted patient for their next appointment today."""
         hit = self.selected()
         if hit and self.focused is self.picker.table:
-            check_in_patient(self, hit.id, self.say)
+            await check_in_patient(self, hit.id, self.say)
 
     def action_edit_patient(self) -> None:
         hit = self.selected()

@@ -28,7 +28,8 @@ class AppointmentActions:
     """Mixin for ScheduleScreen (``selected``, ``say``, ``reload``, ``show_appointment``,
     ``providers`` and ``types`` are the screen's)."""
 
-    def action_check_in(self) -> None:
+    @work(exclusive=True, group="schedule-flow")
+    async def action_check_in(self) -> None:
         """The check-in screen: insurance, forms, co-pay; Enter there checks in. A row that
         cannot be checked in says why from its status, without asking the writer."""
         row = self.selected()
@@ -39,11 +40,10 @@ class AppointmentActions:
             self.say(why_not, "error")
             self.app.bell()
             return
-        self.app.open_check_in(row.id, lambda done: done and self._checked_in(done))
-
-    def _checked_in(self, row: ScheduleRow) -> None:
-        self.say(f"{row.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
-        self.reload()
+        done = await self.app.open_check_in(row.id)
+        if done is not None:
+            self.say(f"{done.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
+            self.reload()
 
     def _booked_selected(self, doing: str) -> ScheduleRow | None:
         """The selected appointment if it is still booked; else say why not."""
