@@ -100,3 +100,49 @@ def test_refused_without_permission_or_practice_data(biller, tmp_path):
     ClinicSettings.update(npi="").execute()
     with pytest.raises(ServiceError, match="NPI"):
         export.create_batches(biller)
+
+
+def test_claims_the_scrubber_made_ready_go_out_valid(biller, tmp_path):
+    """The whole path: a checked-out visit coded through charge capture and scrubbed
+    ready (services/billing), then sent; a secondary claim after a paid primary too."""
+    from moa_tui.db.models import Coverage
+    from moa_tui.services.billing.charges import (
+        add_diagnosis,
+        save_line,
+        start_charges,
+        unbilled_visits,
+    )
+    from moa_tui.services.billing.scrubber import scrub_claim
+
+    page = unbilled_visits(biller, limit=100)
+    insured = [
+        r for r in page.rows if Coverage.select().where(Coverage.patient == r.patient_id).exists()
+    ]
+    sheet = start_charges(biller, insured[0].appointment_id)
+    sheet = add_diagnosis(biller, sheet.claim_id, sheet.version, "M54.50")
+    sheet = add_diagnosis(biller, sheet.claim_id, sheet.version, "i10")
+    sheet = save_line(biller, sheet.claim_id, sheet.version, None, {"code": "G0438"})
+    line = {"code": "j3420", "units": "2", "pointers": "2", "modifiers": "25 59"}
+    sheet = save_line(biller, sheet.claim_id, sheet.version, None, line)
+    result = scrub_claim(biller, sheet.claim_id)
+    assert result.status == "ready", result.problems
+    exported = export.export_ready_claims(biller, tmp_path)
+    assert not exported.skipped and len(exported.written) == 1
+    _valid(exported.written[0].read_text())
+    assert Claim.get_by_id(sheet.claim_id).status == "submitted"
+    # A secondary claim whose primary has only its sums (paid 100.00), no posting rows.
+    claim = Claim.get_by_id(sheet.claim_id)
+    primary = Claim.create(
+        patient=claim.patient_id, payer=claim.payer_id, provider=claim.provider_id,
+        service_date=claim.service_date, status="paid", total_cents=claim.total_cents,
+        paid_cents=10000, adjusted_cents=claim.total_cents - 10000, coverage=claim.coverage_id,
+    )  # fmt: skip
+    second = ready_claim(Claim.get_by_id(claim.id).patient, payer("Big Payer", "BIG01"),
+                         priority=2, primary=primary)  # fmt: skip
+    out = tmp_path / "second"
+    out.mkdir()
+    exported = export.export_ready_claims(biller, out)
+    assert not exported.skipped, exported.skipped
+    text = exported.written[0].read_text()
+    _valid(text)
+    assert "AMT*D*100~" in text and Claim.get_by_id(second.id).status == "submitted"

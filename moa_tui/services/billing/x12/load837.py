@@ -174,10 +174,19 @@ def _prior(c: Claim) -> tuple[PriorPayer, dict[int, tuple[int, tuple[Adjustment,
         .where(ClaimPosting.claim == primary.id, ClaimPosting.kind << PRIOR_KINDS)
         .order_by(ClaimPosting.id)
     )
-    if not postings:
+    if not postings and not (primary.paid_cents or primary.adjusted_cents):
         raise NotBillable(
             f"Claim {c.id}: the primary claim {primary.id} has no payment or adjustment posted yet."
         )
+    if not postings:  # sums recorded before postings had rows: the claim's totals alone
+        adjudicated = clock.utc_to_local(primary.status_changed_at).date()
+        adjustments = (
+            (Adjustment("CO", "45", primary.adjusted_cents),) if primary.adjusted_cents else ()
+        )
+        prior = PriorPayer(primary.payer.name, primary.payer.payer_code, subscriber, relation,
+                           primary.paid_cents, adjudicated, cov.group_id if cov else "",
+                           filing_indicator(primary.payer), adjustments)  # fmt: skip
+        return prior, {}
     line_nos = {ln.id: ln.line_no for ln in primary.lines}
     per_line: dict[int, list] = {}
     claim_level: list[Adjustment] = []
