@@ -158,6 +158,13 @@ def test_messages_are_said_in_kinds_not_rich_styles():
     assert checked > 50
 
 
+def test_a_rich_style_is_no_kind():
+    """The old "bold red"/"green" styles are not read as kinds any more: a slip is found."""
+    for style in ("bold red", "red", "yellow", "green", "Error"):
+        with pytest.raises(ValueError, match="kind"):
+            MessageLine().say("Saved.", style)
+
+
 async def test_the_kiosk_looks_are_classes(demo_db):
     _row, patient = unique_booked_patient()
     app = make_kiosk_app(demo_db, actor=find_staff("kiosk"))

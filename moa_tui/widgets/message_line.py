@@ -9,25 +9,19 @@ from textual.widgets import Static
 from ..ui.text import plain
 
 KINDS = ("error", "warning", "ok")
-# The styles screens used to pass to say(); read as the kind they meant.
-_STYLE_KINDS = {"bold red": "error", "red": "error", "yellow": "warning", "green": "ok"}
-
-
-def message_kind(kind: str) -> str:
-    """ "error", "warning", "ok" or "" (plain) for what a caller passed."""
-    kind = _STYLE_KINDS.get(kind, kind)
-    return kind if kind in KINDS else ""
 
 
 class MessageLine(Static):
-    """``say(text, "error")``: the text in the error look; ``say("")`` clears it."""
+    """``say(text, "error")``: the text in the error look; ``say("")`` clears it. The
+    kind is one of KINDS or "" (plain); anything else (a Rich style) is a mistake."""
 
     def __init__(self, text: str = "", *, id: str = "message", classes: str = "") -> None:  # noqa: A002
         super().__init__(plain(text), id=id, classes=classes, markup=False)
 
     def say(self, text: str, kind: str = "") -> None:
+        if kind not in (*KINDS, ""):
+            raise ValueError(f"say() takes a kind {KINDS}, not {kind!r}")
         self.remove_class(*KINDS)
-        kind = message_kind(kind)
         if kind:
             self.add_class(kind)
         self.update(plain(text))
