@@ -136,3 +136,23 @@ async def test_the_flow_board_opens_a_checked_out_visits_charges(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, ChargesScreen)
         assert Claim.get_by_id(app.screen.claim_id).appointment_id == board.rows[out].row.id
+
+
+async def test_the_schedule_opens_a_checked_out_visits_charges(demo_db):
+    app = make_app(demo_db, actor=find_staff("billing"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await settle(pilot)
+        schedule = app.screen
+        out = next(k for k, r in schedule.rows.items() if r.status == "checked_out")
+        booked = next(k for k, r in schedule.rows.items() if r.status == "booked")
+        schedule.query_one("PagedTable").move_to_key(booked)
+        await pilot.press("C")
+        await settle(pilot)
+        assert app.screen is schedule
+        assert "once the visit is checked out" in static_text(app, "#message")
+        schedule.query_one("PagedTable").move_to_key(out)
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, ChargesScreen)
+        assert Claim.get_by_id(app.screen.claim_id).appointment_id == schedule.rows[out].id

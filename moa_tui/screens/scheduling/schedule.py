@@ -26,6 +26,7 @@ from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen
+from ..billing.unbilled import open_charges
 from .calendar import DayGridScreen, WeekScreen
 from .calls import CallsScreen
 from .hours import HoursScreen
@@ -73,8 +74,10 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
             ("book", "reschedule", "cancel", "undo", "recurring", "cancel_series", "waitlist"),
             "schedule.write",
         ),
+        "charges": "claims.write",
     }
     BINDINGS = [
+        Binding("C", "charges", "Charges", show=False, id="schedule.charges"),
         Binding("c", "check_in", "Check in", id="schedule.check_in"),
         Binding("b", "book", "Book", id="schedule.book"),
         Binding("x", "cancel", "Cancel", id="schedule.cancel"),
@@ -257,6 +260,16 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
 
     def selected(self) -> ScheduleRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+
+    def action_charges(self) -> None:
+        """Code the selected visit once it is checked out (billing's charges screen)."""
+        row = self.selected()
+        if row is None:
+            return
+        if row.status != "checked_out":
+            self.say("Charges are entered once the visit is checked out.", "warning")
+            return
+        open_charges(self, row.id)
 
     def show_day(self, day: dt.date, select: str | None = None) -> None:
         # Forget the old day's rows at once, so a key typed before the new day arrives
