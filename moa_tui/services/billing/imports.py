@@ -121,7 +121,7 @@ def _parse(kind: str, text: str, source: str, payers) -> ImportReport:
                 1,
                 f"the header must name the columns {', '.join(required)}"
                 + (f" (and optionally {', '.join(optional)})" if optional else "")
-                + f"; it has {', '.join(names) or 'none'}",
+                + f"; it has {', '.join(names)[:80] or 'none'}",
             )
         )
         return report
