@@ -69,6 +69,13 @@ async def test_send_claims_import_835_and_post_a_check(demo_db, tmp_path):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "balance now" in static_text(app, "#message")
+        await pilot.press("enter")  # the claim, then m: what was posted on it
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        body = static_text(app, "#info-body")
+        assert "Patient paid" in body and "Payer paid" in body and "1042" in body
+        await pilot.press("escape")
     assert Claim.get_by_id(row.id).paid_cents == paid_before + 100
 
 

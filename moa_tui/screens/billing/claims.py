@@ -33,7 +33,7 @@ from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen, RecordView
 from .charges import ChargesScreen
-from .edi import EDI_BINDINGS, EDI_PERMISSIONS, EdiActions
+from .edi import EDI_BINDINGS, EDI_PERMISSIONS, MONEY_BINDINGS, EdiActions, MoneyActions
 from .unbilled import UnbilledScreen
 
 PAGE = 100
@@ -240,7 +240,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
             self.reload()
 
 
-class ClaimScreen(RecordView):
+class ClaimScreen(MoneyActions, RecordView):
     """One claim: header, lines and status history."""
 
     BINDINGS = [
@@ -248,6 +248,7 @@ class ClaimScreen(RecordView):
         Binding("u", "change_status", "Status", id="claim.change_status"),
         Binding("w", "write_off", "Write off", id="claim.write_off"),
         Binding("c", "charges", "Charges", id="claim.charges"),
+        *MONEY_BINDINGS,  # m: what was posted on the claim (edi.py)
     ]
     VIEW_TITLE = "Claim"
     ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}

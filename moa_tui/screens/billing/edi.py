@@ -17,7 +17,13 @@ from textual.widgets import Static
 
 from ...services.billing.claims import ClaimRow
 from ...services.billing.ledger import GROUPS
-from ...services.billing.posting import PATIENT_METHODS, post_eob, post_patient_payment
+from ...services.billing.posting import (
+    PATIENT_METHODS,
+    ClaimMoney,
+    claim_money,
+    post_eob,
+    post_patient_payment,
+)
 from ...services.billing.remittance import (
     PostingReport,
     parse_remittance,
@@ -195,3 +201,45 @@ class EdiActions:
             balance = format_money(money.balance_cents)
             self.say(f"Claim {money.claim_id}: posted; balance now {balance}.", "ok")
             self.reload()
+
+
+# On one claim (ClaimScreen): what was posted on it.
+MONEY_BINDINGS = [Binding("m", "money", "Payments", id="claim.money")]
+KIND_WORDS = {
+    "payer_payment": "Payer paid",
+    "adjustment": "Adjusted",
+    "patient_share": "Patient share",
+    "denial": "Denied",
+    "patient_payment": "Patient paid",
+    "refund": "Refunded",
+    "write_off": "Written off",
+}
+
+
+def money_lines(m: ClaimMoney) -> list[str]:
+    """A claim's money as lines: the sums, then every posting (reversed ones marked)."""
+    lines = [
+        f"Charges {format_money(m.charges_cents)}   Paid {format_money(m.paid_cents)}   "
+        f"Adjusted {format_money(m.adjusted_cents)}",
+        f"Balance {format_money(m.balance_cents)}   of which the patient's share "
+        f"{format_money(m.patient_cents)}",
+        "",
+    ]
+    for p in m.postings:
+        line = f"line {p.line_no}" if p.line_no else "claim"
+        lines.append(
+            f"{p.at} {KIND_WORDS.get(p.kind, p.kind):<13} {format_money(p.cents):>11} "
+            f"{line:<7} {p.codes} {p.reference}".rstrip()
+            + (" (reversed)" if p.reversed else "")
+        )
+    return lines if m.postings else [*lines, "Nothing posted yet."]
+
+
+class MoneyActions:
+    """The action behind MONEY_BINDINGS, for the claim screen (a ServiceCaller)."""
+
+    def action_money(self) -> None:
+        self.call_service(claim_money, self.claim_id, then=self._show_money, group="money")
+
+    def _show_money(self, m: ClaimMoney) -> None:
+        self.app.push_screen(InfoDialog(f"Claim {m.claim_id}: payments", money_lines(m)))
