@@ -112,6 +112,12 @@ def test_unmatched_claim_is_reported_and_not_posted(sent, tmp_path):
     text = text.replace(f"CLP*{claims[0].id}*", "CLP*888888*", 1)
     report = remittance.import_835(biller, _file(tmp_path, text, "c"))
     assert len(report.unmatched) == 1 and report.unmatched[0].claim_ref == "888888"
+    # A payer's reversal (CLP02 22) is reported, never posted on its own.
+    text = _remit(claims, check_no="CHK300").replace(
+        f"CLP*{claims[1].id}*1*", f"CLP*{claims[1].id}*22*"
+    )
+    report = remittance.import_835(biller, _file(tmp_path, text, "d"), dry_run=True)
+    assert "reversal" in report.unmatched[0].note and len(report.matched) == 2
 
 
 def test_malformed_or_unbalanced_is_refused_whole(sent, tmp_path):

@@ -35,6 +35,7 @@ from .x12.read835 import ClaimPayment, Malformed, Remit, parse
 
 MAX_FILE_BYTES = 50_000_000
 DENIED = "4"  # CLP02: denied
+REVERSAL = "22"  # CLP02: the payer takes back an earlier payment
 STATUS_WORDS = {"1": "paid as primary", "2": "paid as secondary", "3": "paid as tertiary",
                 "4": "denied", "19": "paid as primary, forwarded", "20": "paid as secondary, "
                 "forwarded", "21": "paid as tertiary, forwarded", "22": "reversal of a payment",
@@ -199,7 +200,10 @@ def _sort(report: PostingReport, remit: Remit):
     for cp in remit.claims:
         patient = f"{cp.patient_last}, {cp.patient_first}".strip(", ")
         c, why = _find_claim(cp, named)
-        if c is None:
+        if cp.status == REVERSAL:
+            why = "a payer's reversal of an earlier payment: not posted here; reverse the postings"
+            report.unmatched.append(_line(named.get(_ref(cp)), cp, cp.claim_ref, patient, why))
+        elif c is None:
             report.unmatched.append(_line(None, cp, cp.claim_ref, patient, why))
         elif c.status not in SETTLES:
             report.unmatched.append(_line(c, cp, cp.claim_ref, patient, f"claim is {c.status}"))
