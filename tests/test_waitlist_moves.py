@@ -272,7 +272,7 @@ async def test_W_links_the_visit_and_a_freed_slot_moves_it(demo_db):
         assert app.screen.selected().id == visit.id
         await pilot.press("W")
         await settle(pilot)
-        assert f"sooner than {visit.starts_at:%a %m/%d %H:%M}" in str(
+        assert f"sooner than {visit.starts_at:%a %m/%d/%Y %H:%M}" in str(
             app.screen.query_one(".dialog-title").content
         )
         for _ in range(6):  # any provider, its type, any day, any time, from today, no note
@@ -280,7 +280,7 @@ async def test_W_links_the_visit_and_a_freed_slot_moves_it(demo_db):
             await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)
         message = static_text(app, "#message")
-        assert f"a slot taken moves {visit.starts_at:%m/%d %H:%M}" in message
+        assert f"a slot taken moves {visit.starts_at:%m/%d/%Y %H:%M}" in message
         entry = WaitlistEntry.get(
             (WaitlistEntry.patient == visit.patient_id) & WaitlistEntry.active
         )
@@ -298,7 +298,7 @@ async def test_W_links_the_visit_and_a_freed_slot_moves_it(demo_db):
                 move_to_row(app, lambda cells: cells[0] == visit.patient)
             )
         ]
-        assert f"moves {visit.starts_at:%m/%d %H:%M}" in offered[2]
+        assert f"moves {visit.starts_at:%m/%d/%Y %H:%M}" in offered[2]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)

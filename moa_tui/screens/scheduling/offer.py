@@ -37,7 +37,7 @@ async def offer_freed_slot(screen, slot: ScheduleRow) -> ScheduleRow | None:
                     (
                         m.patient,
                         m.phone,
-                        (f"moves {m.moves:%m/%d %H:%M}, " if m.moves else "")
+                        (f"moves {m.moves:%m/%d/%Y %H:%M}, " if m.moves else "")
                         + f"{m.provider}, {m.appt_type}, {weekdays_label(m.weekdays)}, "
                         f"{PART_LABELS[m.part_of_day]}",
                     ),

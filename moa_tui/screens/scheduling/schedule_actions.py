@@ -148,7 +148,7 @@ class AppointmentActions:
         entry = await self.app.push_screen_wait(dialog)
         if entry is not None:
             provider = "any provider" if entry.provider == "any" else entry.provider
-            moves = f" · a slot taken moves {entry.moves:%m/%d %H:%M}" if entry.moves else ""
+            moves = f" · a slot taken moves {entry.moves:%m/%d/%Y %H:%M}" if entry.moves else ""
             self.say(
                 f"Waitlist: {entry.patient} · {provider} · {entry.appt_type} · "
                 f"{weekdays_label(entry.weekdays)} · {PART_LABELS[entry.part_of_day]}{moves}",

@@ -188,7 +188,7 @@ def waitlist_dialog(
 
     return FormDialog(
         f"Waitlist · {row.patient}"
-        + (f" · sooner than {row.starts_at:%a %m/%d %H:%M}" if linked else ""),
+        + (f" · sooner than {row.starts_at:%a %m/%d/%Y %H:%M}" if linked else ""),
         [
             FieldSpec("provider", "Provider", "any", provider_options),
             FieldSpec("type", "Type", str(type_id) if type_id else "any", type_options),

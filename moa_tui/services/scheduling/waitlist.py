@@ -286,7 +286,7 @@ def _refuse_overlap(patient, start: dt.datetime, minutes: int, moving) -> None:
             continue
         raise ServiceError(
             f"{patient.last_name}, {patient.first_name} already has a visit then: "
-            f"{other.starts_at:%a %m/%d %H:%M}-{other_end:%H:%M} with "
+            f"{other.starts_at:%a %m/%d/%Y %H:%M}-{other_end:%H:%M} with "
             f"{other.provider.short_name}. Nothing booked; still on the waitlist."
         )
 
