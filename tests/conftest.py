@@ -136,6 +136,7 @@ class _Server:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         self.prefix = f"moa_t_{worker}_{os.getpid()}"
         self.built: dict[str, str] = {}  # kind -> database name
+        self.restorers: dict[str, tuple] = {}  # database name -> (connection, script)
         self.conn = None
         try:
             import psycopg
@@ -177,52 +178,50 @@ class _Server:
         self.built[kind] = name
         return name
 
-    def _connect(self, name: str):
+    def _snapshot(self, name: str) -> None:
+        """Keep the template's rows in schema snap, and the one script (one round trip, on
+        a connection kept open) that puts them back."""
         import psycopg
 
-        return psycopg.connect(self.url(name), autocommit=True)
-
-    def _snapshot(self, name: str) -> None:
-        with self._connect(name) as conn:
-            conn.execute("CREATE SCHEMA snap")
-            tables = [
-                r[0]
-                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        conn = psycopg.connect(self.url(name), autocommit=True, cursor_factory=psycopg.ClientCursor)
+        conn.execute("CREATE SCHEMA snap")
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ]
+        # Rows go back in any order: foreign keys are checked by triggers, which a
+        # superuser's replica role skips (the rows were consistent when copied). DELETE,
+        # not TRUNCATE: TRUNCATE makes new files for every table and index, ten times
+        # slower on tables this small.
+        # (A connection a test left holding locks: give up after 5 s and rebuild instead.)
+        script = [
+            "BEGIN",
+            "SET LOCAL session_replication_role = replica",
+            "SET LOCAL lock_timeout = '5s'",
+            "SET LOCAL synchronous_commit = off",  # a test's copy needs no fsync
+        ]
+        for table in tables:
+            conn.execute(f'CREATE TABLE snap."{table}" AS SELECT * FROM public."{table}"')
+            script += [
+                f'DELETE FROM public."{table}"',
+                f'INSERT INTO public."{table}" SELECT * FROM snap."{table}"',
             ]
-            for table in tables:
-                conn.execute(f'CREATE TABLE snap."{table}" AS SELECT * FROM public."{table}"')
-            conn.execute(
-                "CREATE TABLE snap.sequences AS SELECT sequencename AS name, last_value, "
-                "last_value IS NOT NULL AS called FROM pg_sequences WHERE schemaname = 'public'"
-            )
+        for seq, value in conn.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+        ).fetchall():
+            called = "true" if value is not None else "false"
+            script.append(f"SELECT setval('public.\"{seq}\"', {value or 1}, {called})")
+        script.append("COMMIT")
+        self.restorers[name] = (conn, ";\n".join(script))
 
     def _restore(self, name: str) -> None:
-        with self._connect(name) as conn, conn.transaction():
-            # Rows go back in any order: foreign keys are checked by triggers, which a
-            # superuser's replica role skips (the rows were consistent when copied).
-            conn.execute("SET LOCAL session_replication_role = replica")
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'snap' "
-                    "AND tablename <> 'sequences'"
-                )
-            ]
-            current = {
-                r[0]
-                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            }
-            if current != set(tables):
-                raise RuntimeError("the schema changed")
-            for table in tables:
-                # DELETE, not TRUNCATE: TRUNCATE makes new files for every table and
-                # index, ten times slower on tables this small.
-                conn.execute(f'DELETE FROM public."{table}"')
-                conn.execute(f'INSERT INTO public."{table}" SELECT * FROM snap."{table}"')
-            for seq, value, called in conn.execute(
-                "SELECT name, last_value, called FROM snap.sequences"
-            ).fetchall():
-                conn.execute("SELECT setval(%s, %s, %s)", (f'public."{seq}"', value or 1, called))
+        conn, script = self.restorers[name]
+        try:
+            conn.execute(script)  # simple query protocol: the whole script at once
+        except Exception:
+            conn.close()
+            del self.restorers[name]
+            raise
 
     def drop(self, name: str) -> None:
         self.conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -230,6 +229,8 @@ class _Server:
     def close(self) -> None:
         if self.conn is None:
             return
+        for conn, _ in self.restorers.values():
+            conn.close()
         for (name,) in self.conn.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s", (self.prefix + "%",)
         ).fetchall():
