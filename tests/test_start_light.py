@@ -18,6 +18,7 @@ from moa_tui.services.security import security
 print(json.dumps({
     "screens": sorted(m for m in sys.modules if m.startswith("moa_tui.screens.")),
     "dummy_made": security._dummy_hash.cache_info().currsize,
+    "zxcvbn": "zxcvbn" in sys.modules,
     "areas": sorted(app.AREAS),
 }))
 """
@@ -52,8 +53,10 @@ def test_importing_the_app_loads_only_the_sign_in_screens():
     assert len(probe["areas"]) == len(areas)
 
 
-def test_no_password_hash_is_computed_at_import():
-    assert _probe()["dummy_made"] == 0
+def test_no_password_hash_is_computed_and_no_word_list_loaded_at_import():
+    probe = _probe()
+    assert probe["dummy_made"] == 0
+    assert probe["zxcvbn"] is False  # loaded when a new password is first judged
 
 
 def test_each_area_builds_its_screen_when_first_shown():

@@ -8,8 +8,6 @@ ten characters of four kinds and is one of the first guesses any cracker tries.
 
 from __future__ import annotations
 
-from zxcvbn import zxcvbn
-
 from ...text import has_unsafe
 from ..errors import ValidationError
 
@@ -50,6 +48,14 @@ def check_password_rules(
     result = zxcvbn(password[:SCORED_LENGTH], user_inputs=hints, max_length=SCORED_LENGTH)
     if result["score"] < MIN_SCORE:
         raise ValidationError.one(field, _advice(result["feedback"]))
+
+
+def zxcvbn(password: str, **kwargs) -> dict:
+    """zxcvbn's estimate, its module imported when a password is first judged: its word
+    lists take ~90 ms to load, which every start-up paid before the sign-in (issue 10)."""
+    from zxcvbn import zxcvbn as estimate
+
+    return estimate(password, **kwargs)
 
 
 def _advice(feedback: dict) -> str:
