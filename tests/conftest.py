@@ -4,14 +4,16 @@ small deterministic demo clinic.
 
 Backends. empty_db and demo_db (and so desk and admin) take the ``backend`` fixture. A
 test that uses them runs on both SQLite and PostgreSQL when it is a SERVICE test: a plain
-(not async) function whose source drives no app (no run_test/make_app/Pilot, no pty, ssh or
-subprocess terminal). UI, pty and snapshot tests stay on SQLite. ``@pytest.mark.sqlite_only``
-pins a service test that is about the file itself (backup, encryption, the -wal file);
-``@pytest.mark.both_backends`` runs an app-driving test on both (the 20 terminals, the two
-terminals). PostgreSQL params are skipped, with the reason, when no server answers at
-$MOA_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test); .ci/run starts one.
-Each PostgreSQL test gets its own database, made from a template (empty or demo) built
-once per xdist worker, and dropped afterwards; names carry the worker and the process id.
+(not async) function whose source, and that of the helpers of its module it calls, drives
+no app (no run_test/make_app/Pilot, no pty, ssh or subprocess terminal) and does not reach
+into the SQLite file (sqlite3, PRAGMA, file paths, backup/restore/rekey). UI, pty and
+snapshot tests stay on SQLite, with their ids unchanged. Marks override the rule:
+``sqlite_only``, ``both_backends`` (the 20 terminals, the two terminals: app and
+processes on both), ``postgresql_only`` (tests of the server backend itself).
+PostgreSQL params are skipped, with the reason, when no server answers at $MOA_TEST_PG
+(default postgresql://postgres@127.0.0.1:5432/test); .ci/run starts one. Each PostgreSQL
+test gets a database holding exactly its template (empty or demo, built once per xdist
+worker): see _Server. Everything a worker made is dropped when it ends.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class ClinicPostgres(Psycopg3Database):
         # with server-side binding `payer_id + $1` in a SELECT and `payer_id + $2` in its
         # GROUP BY are different expressions to PostgreSQL, and the services' queries are
         # written once for both backends. Values are still quoted by psycopg, never pasted.
-        import psycopg  # only a server's clinic pays for importing the driver
+        import psycopg  # (peewee has imported it already, when it is installed)
 
         kwargs.setdefault("cursor_factory", psycopg.ClientCursor)
         super().init(database, **kwargs)
