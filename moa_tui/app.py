@@ -17,6 +17,7 @@ from textual.screen import Screen
 from .db.anchors import write_anchor
 from .db.database import resolve_path
 from .db.models import StaffMember
+from .db.optimize import optimize_on_close
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
 from .services.security.security import can
 from .ui.keymap import load_keymap
@@ -164,6 +165,7 @@ class MoaApp(SessionWatch, App):
 
     def on_unmount(self) -> None:
         self._anchor_trail("exit")
+        optimize_on_close()  # stale planner statistics refreshed, as SQLite recommends
 
     def _signed_in(self, staff: StaffMember) -> None:
         staff.session_id = secrets.token_hex(8)
@@ -291,7 +293,7 @@ class MoaApp(SessionWatch, App):
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""
-        if counts is not None:
+        if counts is not None and (counts.open or counts.urgent):
             badge = f"{counts.open}" + (f" {counts.urgent}!" if counts.urgent else "")
         if badge != self.inbox_badge:
             self.inbox_badge = badge

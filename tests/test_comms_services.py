@@ -204,9 +204,11 @@ def test_a_restricted_patients_message_is_hidden_in_lists_and_needs_a_reason(des
     grant_access(desk, patient.id)
     detail = open_inbox_message(desk, logged.id)
     assert detail.row.reason == "Test results"
-    assert AuditEvent.select().where(
-        (AuditEvent.patient_id == patient.id) & (AuditEvent.outcome == "emergency")
-    ).exists()
+    assert (
+        AuditEvent.select()
+        .where((AuditEvent.patient_id == patient.id) & (AuditEvent.outcome == "emergency"))
+        .exists()
+    )
 
 
 def test_the_manager_edits_the_triage_list(desk):

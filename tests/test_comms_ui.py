@@ -16,7 +16,6 @@ from moa_tui.cli import make_app
 from moa_tui.db.models import InboxMessage, Patient
 from moa_tui.screens.comms.inbox import InboxScreen
 from moa_tui.screens.comms.new_call import NewCallScreen
-from moa_tui.services import clock
 from moa_tui.services.comms.messages import log_call
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.areabar import AreaBar

@@ -22,18 +22,21 @@ class AreaBar(Widget):
 
     def labels(self, width: int) -> dict[str, str]:
         """Each area's label, with the inbox's count (app.inbox_badge); when they do not
-        fit in *width*, the longest labels of the other areas are cut (with "…") first."""
+        fit in *width*, the other areas' two-word labels keep their last word, then the
+        longest of their labels are cut (with "…") until they fit."""
         badge = getattr(self.app, "inbox_badge", "")
         labels = {
             name: f"{label} {badge}" if name == "inbox" and badge else label
             for name, (_key, label) in self.areas.items()
         }
         full = {name: label for name, (_key, label) in self.areas.items()}
-
-        def wide() -> int:
-            return sum(len(k) + len(labels[n]) + 2 for n, (k, _l) in self.areas.items())
-
-        while width and wide() > width:
+        if width and self.wide(labels) > width:
+            # First another area's two-word label gives its last word ("Patient flow": Flow).
+            for name, label in full.items():
+                if name != self.current and " " in label:
+                    labels[name] = labels[name].replace(label, label.split()[-1], 1)
+                    full[name] = label.split()[-1]
+        while width and self.wide(labels) > width:
             cut = [n for n in labels if n != self.current and len(full[n]) > 3]
             if not cut:
                 break
@@ -42,6 +45,9 @@ class AreaBar(Widget):
             labels[name] = labels[name].replace(full[name], short, 1)
             full[name] = short
         return labels
+
+    def wide(self, labels: dict[str, str]) -> int:
+        return sum(len(key) + len(labels[n]) + 2 for n, (key, _l) in self.areas.items())
 
     def render(self) -> Text:
         text = Text(end="")

@@ -23,7 +23,9 @@ class InboxMessage(BaseModel):
     callback = CharField(max_length=10, default="")  # 10 digits, "" for a task
     patient = ForeignKeyField(Patient, null=True, on_delete="SET NULL")
     claim = ForeignKeyField(Claim, null=True, on_delete="SET NULL")
-    source = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="tasks")  # a task's message
+    source = ForeignKeyField(
+        "self", null=True, on_delete="SET NULL", backref="tasks"
+    )  # a task's message
     reason = CharField(max_length=120)
     text = TextField(default="")
     urgent = BooleanField(default=False)

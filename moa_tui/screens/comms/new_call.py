@@ -192,4 +192,3 @@ class NewCallScreen(TitledScreen):
 def call_logged_text(logged: LoggedCall) -> str:
     kind = "Urgent call" if logged.urgent else "Message"
     return f"{kind} logged to {logged.inbox}'s inbox."
-

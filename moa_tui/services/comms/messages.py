@@ -197,14 +197,23 @@ def _box_filter(actor: StaffMember, box: str):
 def _query(actor: StaffMember, box: str):
     Taker = StaffMember.alias()  # noqa: N806
     To = StaffMember.alias()  # noqa: N806
+    left = JOIN.LEFT_OUTER
     return (
         InboxMessage.select(InboxMessage, Patient, Taker, To, Provider)
-        .join_from(InboxMessage, Patient, on=(InboxMessage.patient == Patient.id), join_type=JOIN.LEFT_OUTER)
-        .join_from(InboxMessage, Taker, on=(InboxMessage.taken_by == Taker.id), join_type=JOIN.LEFT_OUTER, attr="taken_by")
-        .join_from(InboxMessage, To, on=(InboxMessage.to_staff == To.id), join_type=JOIN.LEFT_OUTER, attr="to_staff")
-        .join_from(InboxMessage, Provider, on=(InboxMessage.to_provider == Provider.id), join_type=JOIN.LEFT_OUTER, attr="to_provider")
+        .join_from(InboxMessage, Patient, left, on=(InboxMessage.patient == Patient.id))
+        .join_from(
+            InboxMessage, Taker, left, on=(InboxMessage.taken_by == Taker.id), attr="taken_by"
+        )
+        .join_from(InboxMessage, To, left, on=(InboxMessage.to_staff == To.id), attr="to_staff")
+        .join_from(
+            InboxMessage,
+            Provider,
+            left,
+            on=(InboxMessage.to_provider == Provider.id),
+            attr="to_provider",
+        )
         .where(_box_filter(actor, box))
-    )  # fmt: skip
+    )
 
 
 @reader("comms.read")

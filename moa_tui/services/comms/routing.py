@@ -47,9 +47,7 @@ def parse_route(field: str, actor: StaffMember, code: str | None) -> dict:
     if kind in ("staff", "provider") and value.isascii() and value.isdigit() and len(value) < 10:
         if kind == "staff":
             found = StaffMember.get_or_none(
-                (StaffMember.id == int(value))
-                & StaffMember.active
-                & (StaffMember.role != "kiosk")
+                (StaffMember.id == int(value)) & StaffMember.active & (StaffMember.role != "kiosk")
             )
             if found:
                 return {"to_staff": found.id, "to_provider": None, "to_group": ""}

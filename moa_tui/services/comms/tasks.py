@@ -31,7 +31,9 @@ def create_task(
     v = {k: values.get(k) for k in TASK_FIELDS}
     v = {k: (x if isinstance(x, str) or x is None else str(x)) for k, x in v.items()}
     errors: dict[str, str] = {}
-    title = _collect(errors, clean_text, "title", v["title"], max_len=120, required=True, label="Task")
+    title = _collect(
+        errors, clean_text, "title", v["title"], max_len=120, required=True, label="Task"
+    )
     text = _collect(errors, clean_text, "text", v["text"], max_len=TEXT_MAX, label="Notes")
     if not (v["due"] or "").strip():
         errors.setdefault("due", "Due date is required (e.g. t+2, fri, 12/24).")
