@@ -17,6 +17,7 @@ from textual.screen import Screen
 from .db.anchors import write_anchor
 from .db.database import resolve_path
 from .db.models import StaffMember
+from .db.optimize import optimize_on_close
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
 from .services.security.security import can
 from .ui.keymap import load_keymap
@@ -164,6 +165,7 @@ class MoaApp(SessionWatch, App):
 
     def on_unmount(self) -> None:
         self._anchor_trail("exit")
+        optimize_on_close()  # stale planner statistics refreshed, as SQLite recommends
 
     def _signed_in(self, staff: StaffMember) -> None:
         staff.session_id = secrets.token_hex(8)
