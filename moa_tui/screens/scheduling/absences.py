@@ -70,10 +70,7 @@ class RescheduleListScreen(ViewScreen):
     def on_mount(self) -> None:
         self.set_title()
         table = self.query_one(PagedTable)
-        table.add_column("When", width=15)
-        table.add_column("Provider", width=15)
-        table.add_column("Patient", width=24)
-        table.add_column("Type", width=14)
+        table.set_columns((("When", 15), ("Provider", 15), ("Patient", 24), ("Type", 14)))
         table.focus()
         self.reload()
 

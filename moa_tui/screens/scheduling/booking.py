@@ -170,8 +170,7 @@ class BookingScreen(SlotStep, TitledScreen):
         table = self.table
         table.reset()
         table.clear(columns=True)
-        for label, width in columns:
-            table.add_column(label, width=width)
+        table.set_columns(columns)
         return table
 
     def show_step(self, step: str) -> None:

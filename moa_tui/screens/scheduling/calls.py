@@ -18,7 +18,7 @@ from ...services.wording import days_from_today, tell_apart
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
-from ...widgets.paged_table import PagedTable
+from ...widgets.paged_table import Column, PagedTable
 from ..base import PatientRowsScreen
 from .booking import BookingScreen
 from .offer import offer_freed_slot
@@ -28,6 +28,16 @@ MAX_DAYS_AHEAD = 60
 # Outcomes after which the appointment stays on the list to be called again.
 CALL_AGAIN = ("left_message", "no_answer")
 OUTCOME_STYLE = {"left_message": "yellow", "no_answer": "red"}
+# The phones come before provider and type so they show at 80 columns; provider and type
+# (also on the line below the list) are left out rather than cut to "D".
+COLUMNS = (
+    Column("Time", 5),
+    Column("Patient", 18, share=2),
+    Column("Phones", 31),
+    Column("Last call", 12),
+    Column("Provider", 15, share=1, optional=True),
+    Column("Type", 11, optional=True),
+)
 
 
 def days_ahead_label(days: int) -> str:
@@ -89,15 +99,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        # The phones come before provider and type so they show at 80 columns; provider and
-        # type (also on the line below the list) are left out rather than cut to "D".
-        table.add_column("Time", width=5)
-        table.add_column("Patient", width=18)
-        table.add_column("Phones", width=31)
-        table.add_column("Last call", key="last", width=12)
-        table.add_column("Provider", width=15)
-        table.add_column("Type", width=11)
-        table.stretch_columns({"Patient": 2, "Provider": 1}, optional=("Provider", "Type"))
+        table.set_columns(COLUMNS)
         table.focus()
 
     def set_title(self, extra: str = "") -> None:

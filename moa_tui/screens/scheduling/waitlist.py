@@ -25,13 +25,22 @@ from ...ui import changes
 from ...ui.calls import ServiceCaller
 from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
-from ...widgets.paged_table import PagedTable, RowTable
+from ...widgets.paged_table import Column, PagedTable, RowTable
 from ..base import PatientRowsScreen
 from .calls import BackOut
 from .typed import moved_message
 
 DAY_NAMES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 PART_NAMES = {"am": "mornings", "pm": "afternoons"}
+# At 80 columns the note is left out of the list (the line below shows it whole).
+WAITLIST_COLUMNS = (
+    Column("Patient", 18, share=1),
+    Column("Phone", 12),
+    Column("Preferences", 26, share=1),
+    Column("Earliest", 10),
+    Column("Note", 30, share=2, optional=True),
+)
+SLOT_COLUMNS = (("Day", 10), ("Time", 11), ("Provider", 18), ("Type", 14))
 SLOTS_SHOWN, SLOTS_MAX = 10, 50
 
 
@@ -87,11 +96,8 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
             yield Static("", id="slots-hint", classes="hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Day", width=10)
-        table.add_column("Time", width=11)
-        table.add_column("Provider", width=18)
-        table.add_column("Type", width=14)
+        table = self.query_one(RowTable)
+        table.set_columns(SLOT_COLUMNS)
         table.focus()
         if self.entry.appt_type == "any":
             self.call_service(list_types, then=self._got_types, group="types")
@@ -230,13 +236,7 @@ class WaitlistScreen(BackOut, PatientRowsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(PagedTable)
-        table.add_column("Patient", width=18)
-        table.add_column("Phone", width=12)
-        table.add_column("Preferences", width=26)
-        table.add_column("Earliest", width=10)
-        table.add_column("Note", width=30)
-        # At 80 columns the note is left out of the list (the line below shows it whole).
-        table.stretch_columns({"Patient": 1, "Preferences": 1, "Note": 2}, optional=("Note",))
+        table.set_columns(WAITLIST_COLUMNS)
         table.focus()
 
     def reload(self) -> None:
