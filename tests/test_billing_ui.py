@@ -103,7 +103,22 @@ async def test_a_held_reason_is_shown_fixed_and_cleared(demo_db):
         await settle(pilot)
         assert "fails the check digit" in static_text(app, "#charges-holds")
         assert Claim.get_by_id(app.screen.claim_id).status == "held"
-        Provider.update(npi="1234567893").where(Provider.id == provider.id).execute()
+        # Fixed on the spot: f, the provider, the NPI (a wrong check digit refused first).
+        await pilot.press("f")
+        await settle(pilot)
+        move_to_row(app, lambda cells: cells[1] == provider.short_name, "#pick-table")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#npi").value = "1234567891"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "fails the check digit" in str(form.query_one("#error-npi").content)
+        form.query_one("#npi").value = "1234567893"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChargesScreen)
+        assert Provider.get_by_id(provider.id).npi == "1234567893"
         await pilot.press("s")
         await settle(pilot)
         assert Claim.get_by_id(app.screen.claim_id).status == "ready"

@@ -28,6 +28,8 @@ from moa_tui.db.models import ClinicSettings, StaffMember
 from moa_tui.services.billing import imports as billing_imports
 from moa_tui.services.billing.charges import LINE_FIELDS as CHARGE_LINE_FIELDS
 from moa_tui.services.billing.claims import ClaimFilter
+from moa_tui.services.billing.setup import PAYER_FIELDS as BILLING_PAYER_FIELDS
+from moa_tui.services.billing.setup import PRACTICE_FIELDS as BILLING_PRACTICE_FIELDS
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
@@ -250,6 +252,16 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "remove_line": ("billing", dict(claim_id=ID, version=ID, line_no=INT)),
         "scrub_claim": ("billing", dict(claim_id=ID)),
         "claim_holds": ("billing", dict(claim_id=ID)),
+        "billing_parties": ("billing", {}),
+        "save_payer_billing": (
+            "billing",
+            dict(payer_id=ID, data=st.fixed_dictionaries({n: TEXT for n in BILLING_PAYER_FIELDS})),
+        ),
+        "set_provider_npi": ("billing", dict(provider_id=ID, npi=TEXT)),
+        "save_practice_billing": (
+            "billing",
+            dict(data=st.fixed_dictionaries({n: TEXT for n in BILLING_PRACTICE_FIELDS})),
+        ),
         "create_batches": ("billing", dict(payer_id=opt(ID))),
         "batch_text": ("billing", dict(batch_id=ID)),
         "list_batches": ("billing", dict(limit=INT)),

@@ -32,6 +32,7 @@ from ...widgets.dialogs import ConfirmDialog, InfoDialog, PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import RowTable
 from ..base import RecordView
+from .setup import fix_billing_party
 
 LINE_COLUMNS = (("Ln", 2), ("Code", 6), ("Mod", 11), ("Units", 5), ("Ptr", 7), ("POS", 3),
                 ("Charge", 10))  # fmt: skip
@@ -108,6 +109,7 @@ class ChargesScreen(RecordView):
         "remove_line": "claims.write",
         "remove_diagnosis": "claims.write",
         "scrub": "claims.write",
+        "fix_party": "billing.codes",
     }
     BINDINGS = [
         Binding("escape", "back", "Back", id="charges.back"),
@@ -117,6 +119,7 @@ class ChargesScreen(RecordView):
         Binding("x", "remove_line", "Remove line", id="charges.remove_line"),
         Binding("k", "remove_diagnosis", "Remove dx", show=False, id="charges.remove_diagnosis"),
         Binding("s", "scrub", "Scrub", id="charges.scrub"),
+        Binding("f", "fix_party", "Fix payer/NPI", show=False, id="charges.fix_party"),
     ]
 
     def __init__(self, claim_id: int) -> None:
@@ -369,9 +372,19 @@ class ChargesScreen(RecordView):
         if result.status == "ready":
             self.say(f"Claim {result.claim_id} passed every check: ready to send.", "ok")
             return
-        self.say(f"Claim {result.claim_id} is held: {len(result.problems)} to fix.", "error")
+        self.say(
+            f"Claim {result.claim_id} is held: {len(result.problems)} to fix "
+            "(f fixes a payer's, a provider's or the practice's details).",
+            "error",
+        )
         await self.app.push_screen_wait(
             InfoDialog(
                 f"Claim {result.claim_id} is held", [f"· {p.message}" for p in result.problems]
             )
         )
+
+    @work(exclusive=True, group="entry", exit_on_error=False)
+    async def action_fix_party(self) -> None:
+        """A held reason names a payer, a provider or the practice: fix it here, then s."""
+        if await fix_billing_party(self) is not None:
+            self.say("Saved. Press s to scrub the claim again.", "ok")
