@@ -34,8 +34,9 @@ class AreaBar(Widget):
             # First another area's two-word label gives its last word ("Patient flow": Flow).
             for name, label in full.items():
                 if name != self.current and " " in label:
-                    labels[name] = labels[name].replace(label, label.split()[-1], 1)
-                    full[name] = label.split()[-1]
+                    word = label.split()[-1].capitalize()
+                    labels[name] = labels[name].replace(label, word, 1)
+                    full[name] = word
         while width and self.wide(labels) > width:
             cut = [n for n in labels if n != self.current and len(full[n]) > 3]
             if not cut:
