@@ -290,6 +290,13 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(NewCallScreen(), logged)
 
+    def new_task(self, about: str = "", **links) -> None:
+        """A task about a patient, a claim or a message (patient_id=, claim_id=,
+        message_id=), asked for over the current screen."""
+        from .screens.comms.task_form import new_task
+
+        new_task(self.screen, about, **links)
+
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""

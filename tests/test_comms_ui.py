@@ -292,3 +292,34 @@ def test_a_task_going_overdue_stands_out(demo_db, frozen_clock):
             assert "F9 Inbox" in bar and len(bar) <= 80
 
     asyncio.run(scenario())
+
+
+def test_tasks_from_a_patients_chart_and_from_a_claim(demo_db):
+    patient = Patient.select().where(~Patient.restricted).first()
+
+    async def scenario():
+        app = make_app(demo_db, actor=find_staff("manager"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_patient(patient.id)
+            await settle(pilot)
+            await pilot.press("k")
+            await settle(pilot)
+            await pilot.press(*"Send records to Dr Ray", "enter", *"t+1", "enter")
+            await pilot.press("enter", "enter")
+            await settle(pilot)
+            assert "Task" in static_text(app, "#message")
+            await pilot.press("escape", "f5")
+            await settle(pilot)
+            claim_id = int(app.screen.query_one("PagedTable").selected_key())
+            await pilot.press("k")
+            await settle(pilot)
+            await pilot.press(*"Appeal the denial", "enter", *"fri", "enter", "enter", "enter")
+            await settle(pilot)
+            return claim_id
+
+    claim_id = asyncio.run(scenario())
+    chart_task = InboxMessage.get(InboxMessage.reason == "Send records to Dr Ray")
+    assert (chart_task.kind, chart_task.patient_id) == ("task", patient.id)
+    claim_task = InboxMessage.get(InboxMessage.reason == "Appeal the denial")
+    assert claim_task.claim_id == claim_id and claim_task.patient_id is not None

@@ -80,6 +80,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
     ACTION_PERMISSIONS = {
         "change_status": "claims.write",
         "write_off": "billing.writeoff",
+        "task": "comms.write",
         **EDI_PERMISSIONS,
     }
     BINDINGS = [
@@ -90,6 +91,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
         Binding("w", "write_off", "Write off", id="claims.write_off"),
         # The footer shows what fits 80 columns; sort and clear are in help and the palette.
         Binding("o", "toggle_sort", "Sort", show=False, id="claims.toggle_sort"),
+        Binding("k", "task", "New task", show=False, id="claims.task"),
         Binding("s", "cycle('status')", "Filter status", id="claims.cycle_status"),
         Binding("y", "cycle('payer')", "Filter payer", id="claims.cycle_payer"),
         Binding("a", "cycle('age')", "Filter age", id="claims.cycle_age"),
@@ -204,6 +206,12 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
 
     def selected(self) -> ClaimRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
+
+    def action_task(self) -> None:
+        """A task about the claim under the cursor (an appeal, a call to the payer)."""
+        row = self.selected()
+        if row is not None:
+            self.app.new_task(f"claim {row.id} ({row.patient})", claim_id=row.id)
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()

@@ -20,7 +20,6 @@ from ...services.comms.messages import (
     route_inbox_message,
     take_inbox_message,
 )
-from ...services.comms.tasks import create_task
 from ...services.comms.triage import Triage, save_triage_settings, triage_settings
 from ...services.wording import plural
 from ...ui import changes
@@ -29,6 +28,7 @@ from ...widgets.dialogs import InfoDialog, PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import AreaScreen
+from .task_form import new_task
 
 BOX_NAMES = {"mine": "My inbox and my groups'", "all": "Every inbox"}
 
@@ -227,27 +227,12 @@ class InboxScreen(AreaScreen):
 
     def action_new_task(self) -> None:
         row = self.selected()
-
-        def form(choices) -> None:
-            def submit(actor, values):
-                return create_task(actor, values, message_id=row.id if row else None)
-
-            about = f" about message {row.id}" if row is not None else ""
-            self.app.push_screen(
-                FormDialog(
-                    f"New task{about}",
-                    [
-                        FieldSpec("title", "Task", max_length=120),
-                        FieldSpec("due", "Due", placeholder="t+2, fri, 12/24 10:00"),
-                        FieldSpec("route", "To", options=list(choices)),
-                        FieldSpec("text", "Notes", max_length=2000),
-                    ],
-                    submit,
-                ),
-                self._task_made,
-            )
-
-        self._with_choices(form)
+        new_task(
+            self,
+            f"message {row.id}" if row is not None else "",
+            message_id=row.id if row is not None else None,
+            then=self._task_made,
+        )
 
     def _task_made(self, row: InboxRow | None) -> None:
         if row is not None:

@@ -61,6 +61,7 @@ class PatientChartScreen(RecordView):
         Binding("r", "toggle_restricted", "Restrict/lift", id="chart.restrict"),
         Binding("i", "insurance", "Insurance", id="chart.insurance"),
         Binding("M", "merge", "Merge a duplicate", show=False, id="chart.merge"),
+        Binding("k", "task", "New task", show=False, id="chart.task"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -70,6 +71,7 @@ class PatientChartScreen(RecordView):
         "book": "schedule.write",
         "check_in": "checkin",
         "history": "schedule.read",
+        "task": "comms.write",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -77,6 +79,11 @@ class PatientChartScreen(RecordView):
         self.patient_id = patient_id
         self.edit_on_open = edit
         self.chart: PatientChart | None = None
+
+    def action_task(self) -> None:
+        """A task about this patient, in an inbox with a due date (issue 12)."""
+        if self.chart is not None:
+            self.app.new_task(self.chart.name, patient_id=self.patient_id)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
