@@ -19,7 +19,7 @@ from .db.database import resolve_path
 from .db.models import StaffMember
 from .db.optimize import optimize_on_close
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from .services.security.security import can
+from .services.security.security import can, prepare_sign_in
 from .ui.keymap import load_keymap
 from .ui.session import SessionWatch
 
@@ -150,6 +150,11 @@ class MoaApp(SessionWatch, App):
         if self.actor is None:
             self.push_screen(
                 LoginScreen(self.clinic_name, self.username, self.signin_note), self._signed_in
+            )
+            # Once the sign-in is painted: the hash an unknown username is checked against,
+            # so the first such attempt takes as long as a wrong password, not twice that.
+            self.call_after_refresh(
+                self.run_worker, prepare_sign_in, thread=True, exit_on_error=False
             )
         else:
             self._signed_in(self.actor)

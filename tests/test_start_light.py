@@ -68,3 +68,19 @@ def test_each_area_builds_its_screen_when_first_shown():
         screen = build()
         assert isinstance(screen, Screen), name
         assert type(screen).__name__ == build.__qualname__, name
+
+
+async def test_the_dummy_hash_is_made_once_the_sign_in_is_shown(demo_db):
+    from moa_tui.cli import make_app
+    from moa_tui.screens.security.signin import LoginScreen
+    from moa_tui.services.security import security
+
+    from .ui_helpers import settle
+
+    security._dummy_hash.cache_clear()
+    app = make_app(demo_db, "desk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, LoginScreen)
+        assert security._dummy_hash.cache_info().currsize == 1

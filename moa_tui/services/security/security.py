@@ -137,6 +137,12 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a real password")
 
 
+def prepare_sign_in() -> None:
+    """Make the dummy hash ahead of the first sign-in (the app calls it in a thread once
+    the sign-in screen is painted)."""
+    _dummy_hash()
+
+
 class PermissionDenied(ServiceError):
     """The acting staff member's role does not allow this job."""
 
