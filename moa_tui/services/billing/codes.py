@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peewee import fn
+
 from ...db.models import (
     CodeSet,
     DiagnosisCode,
@@ -111,7 +113,7 @@ def _search_text(text: str) -> str:
 
 def find_diagnoses(text: str, *, limit: int = 20, billable_only: bool = True) -> list[DiagnosisHit]:
     """Codes starting with *text*, or else codes whose description has words starting with
-    each word of *text*; by code. Call inside a service."""
+    each word of *text* (the shortest description first). Call inside a service."""
     text = _search_text(text)
     if not text:
         return []
@@ -119,6 +121,7 @@ def find_diagnoses(text: str, *, limit: int = 20, billable_only: bool = True) ->
     if billable_only:
         query = query.where(DiagnosisCode.billable)
     first = text.split()[0]
+    order = (DiagnosisCode.code,)
     if re.fullmatch(r"[A-Za-z][0-9][0-9A-Za-z.]*", first) and len(text.split()) == 1:
         code = normal_icd(first).rstrip(".")
         query = query.where((DiagnosisCode.code >= code) & (DiagnosisCode.code < _just_after(code)))
@@ -131,7 +134,10 @@ def find_diagnoses(text: str, *, limit: int = 20, billable_only: bool = True) ->
                 (DiagnosisWord.word >= word) & (DiagnosisWord.word < _just_after(word))
             )
             query = query.where(DiagnosisCode.id.in_(matching))
-    found = query.order_by(DiagnosisCode.code).limit(limit)
+        # The plainest match first: "low back pain" finds "Low back pain, unspecified"
+        # before the disc degenerations that also mention it.
+        order = (fn.LENGTH(DiagnosisCode.description), DiagnosisCode.code)
+    found = query.order_by(*order).limit(limit)
     return [DiagnosisHit(d.code, d.description, d.billable) for d in found]
 
 
