@@ -183,7 +183,7 @@ def _screen_lines(app) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "keys", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w"]
+    "keys", ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w"]
 )
 async def test_footer_keys_fit_at_80_columns(demo_db, keys):
     """Every key the footer shows is there whole: none cut ("i Idle loc") or dropped."""
@@ -212,6 +212,7 @@ WIDE_LISTS = {
     "audit": ("f7", "#audit-table", "Detail"),
     "calls": ("f2 l", "#calls-table", "Provider"),
     "waitlist": ("f2 w", "#waitlist-table", "Note"),
+    "inbox": ("f9", "#inbox-table", "Reason"),
 }
 
 

@@ -45,9 +45,9 @@ class InboxScreen(AreaScreen):
         Column("", 4),
         Column("Due", 11),
         Column("Status", 11),
-        Column("From / patient", 18, share=1),
-        Column("Reason", 18, share=2),
-        Column("Inbox", 11, share=1),
+        Column("From / patient", 16, share=1),
+        Column("Reason", 16, share=2),
+        Column("Inbox", 8, share=1),
     )
     TOPICS = frozenset({changes.MESSAGES})
     ACTION_PERMISSIONS = {
