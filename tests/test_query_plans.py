@@ -219,13 +219,18 @@ def deep_problems(statement) -> list[str]:
     return [ln for ln in lines if not re.search(r"\(.*[<>].*\)", ln)]
 
 
-def test_the_totals_of_a_status_are_summed_from_an_index_alone(clinic, plans):
+def test_every_totals_line_is_summed_from_an_index_alone(clinic, plans):
     with db.connection_context():
         payer = Payer.select(Payer.id).join(Claim).order_by(Payer.id).first().id
     for f in (
         ClaimFilter(status="paid"),
         ClaimFilter(status="denied", payer_id=payer),
         ClaimFilter(status="paid", payer_id=payer),
+        ClaimFilter(status="paid", age="90+"),
+        ClaimFilter(),
+        ClaimFilter(payer_id=payer),
+        ClaimFilter(age="90+"),
+        ClaimFilter(payer_id=payer, age="0-30"),
     ):
         claim_totals(clinic, f)
         [total] = [s for s in plans.take() if "SUM(" in s[0].upper()]
