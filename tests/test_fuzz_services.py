@@ -286,6 +286,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             dict(claim_id=ID, amount=TEXT, method=TEXT, reference=TEXT),
         ),
         "claim_money": ("billing", dict(claim_id=ID)),
+        "ar_aging": ("billing", dict(by=TEXT)),
         "describe_codes": ("billing", dict(codes=TEXT)),
         "demo_remittance_text": ("billing", {}),
         "denials": ("billing", dict(limit=INT)),
