@@ -207,6 +207,7 @@ class MoaApp(SessionWatch, App):
             return
         self.locked = True
         self.push_screen(LockScreen(), self._unlocked)
+        self.urgent_calls.check()  # the notices say no more than that a call waits
 
     def _unlocked(self, staff: StaffMember) -> None:
         self.locked = False
@@ -215,6 +216,7 @@ class MoaApp(SessionWatch, App):
             return
         self.actor = staff
         self._last_input = time.monotonic()
+        self.urgent_calls.check()
 
     async def _switch_user(self, staff: StaffMember) -> None:
         """Keep the locked user's screens aside (nobody else sees them; their password
@@ -235,6 +237,7 @@ class MoaApp(SessionWatch, App):
         self.username = self.actor.username  # the sign-in screen offers the same account
         self.actor = None
         self.locked = False
+        self.urgent_calls.check()  # signed out: the notices go
         self.run_worker(self._sign_out(str(error)), group="session", exclusive=True)
 
     async def _sign_out(self, reason: str) -> None:

@@ -323,3 +323,26 @@ def test_tasks_from_a_patients_chart_and_from_a_claim(demo_db):
     assert (chart_task.kind, chart_task.patient_id) == ("task", patient.id)
     claim_task = InboxMessage.get(InboxMessage.reason == "Appeal the denial")
     assert claim_task.claim_id == claim_id and claim_task.patient_id is not None
+
+
+def test_an_urgent_call_waiting_shows_at_sign_in_and_no_details_when_locked(demo_db):
+    log_call(find_staff("desk2"), dict(
+        caller="Mary Major", callback="5552013344", reason="Allergic reaction",
+        text="throat swelling after a bee sting", route="group:nurses",
+    ))  # fmt: skip
+
+    async def scenario():
+        app = make_app(demo_db, actor=find_staff("billing"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert await _wait(pilot, lambda: app.urgent_calls.texts())
+            assert "Mary Major" in app.urgent_calls.texts()[0]
+            await pilot.press("f12")
+            await settle(pilot)
+            assert app.locked
+            texts = app.urgent_calls.texts()
+            assert len(texts) == 1 and "Mary" not in texts[0] and "Unlock" in texts[0]
+            notices = [n.message for n in app._notifications]
+            assert not any("Mary" in n or "bee" in n for n in notices), notices
+
+    asyncio.run(scenario())

@@ -27,6 +27,7 @@ class UrgentWatch:
     def __init__(self, app) -> None:
         self.app = app
         self.shown: dict[int, Notification] = {}
+        self.locked: dict[int, bool] = {}  # shown while the screen was locked (no details)
 
     def check(self) -> None:
         app = self.app
@@ -48,18 +49,26 @@ class UrgentWatch:
         app = self.app
         app.set_inbox_counts(counts)
         wanted = {r.id: r for r in rows}
-        for message_id in [m for m in self.shown if m not in wanted]:
+        locked = bool(app.locked)
+        before = set(self.shown)
+        # Gone, or shown with the other lock state: taken back (and shown again below).
+        for message_id in [
+            m for m in self.shown if self.locked.get(m) != locked or m not in wanted
+        ]:
             notice = self.shown.pop(message_id)
+            self.locked.pop(message_id, None)
             if notice in app._notifications:  # Textual has no public way to take one back
                 app._unnotify(notice)
         for message_id, r in wanted.items():
             if message_id not in self.shown:
-                notice = Notification(
-                    banner_text(r), f"URGENT call {r.id}", "error", STAYS, markup=False
-                )
+                # A locked screen shows no patient data: only that an urgent call waits.
+                text = "Unlock the screen to see it (F12 locked it)." if locked else banner_text(r)
+                notice = Notification(text, f"URGENT call {r.id}", "error", STAYS, markup=False)
                 self.shown[message_id] = notice
+                self.locked[message_id] = locked
                 app.post_message(Notify(notice))
-                app.bell()
+                if message_id not in before:
+                    app.bell()
 
     def texts(self) -> list[str]:
         """What the notices shown now say (tests)."""
