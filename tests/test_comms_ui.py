@@ -346,3 +346,27 @@ def test_an_urgent_call_waiting_shows_at_sign_in_and_no_details_when_locked(demo
             assert not any("Mary" in n or "bee" in n for n in notices), notices
 
     asyncio.run(scenario())
+
+
+def test_the_manager_adds_a_red_flag_and_the_desk_cannot(demo_db):
+    async def scenario(username: str) -> str:
+        app = make_app(demo_db, actor=find_staff(username))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("f9")
+            await settle(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            if username == "manager":
+                await pilot.press("end", *"; blue lips", "enter", "enter")
+                await settle(pilot)
+            return static_text(app, "#message")
+
+    said = asyncio.run(scenario("desk"))
+    assert "Red flags" in said and "triage" in said  # refused, and why
+    said = asyncio.run(scenario("manager"))
+    assert "Triage list saved" in said
+    assert log_call(find_staff("desk"), dict(
+        caller="Al Bo", callback="5552013344", reason="Child", text="Blue lips now",
+        route="me",
+    )).urgent  # fmt: skip
