@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import pwd
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -127,6 +128,10 @@ PERMISSION_LABELS = {
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# One argon2 computation at a time in a process: each takes 64 MiB, and the dummy hash
+# made after the sign-in paints must not overlap a sign-in's check (two at once were
+# +64 MiB of peak memory, issue 10). A terminal signs in one person at a time anyway.
+_argon2 = threading.RLock()
 
 
 @functools.cache
@@ -134,7 +139,8 @@ def _dummy_hash() -> str:
     """Verifying against this keeps an unknown username as slow as a wrong password. Made
     when first needed (argon2 takes 64 MiB and tens of ms), not at import: start-up paints
     first (issue 10)."""
-    return _hasher.hash("not a real password")
+    with _argon2:
+        return _hasher.hash("not a real password")
 
 
 def prepare_sign_in() -> None:
@@ -167,12 +173,15 @@ def require(actor: StaffMember, permission: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _argon2:
+        return _hasher.hash(password)
 
 
 def _verify(stored: str, password: str) -> bool:
+    against = stored or _dummy_hash()
     try:
-        return _hasher.verify(stored or _dummy_hash(), password) and bool(stored)
+        with _argon2:
+            return _hasher.verify(against, password) and bool(stored)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
