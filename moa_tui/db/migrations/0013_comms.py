@@ -45,7 +45,14 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'inbox_message'
-            indexes = ((('status', 'due_at'), False), (('urgent', 'status'), False))
+            indexes = (
+                (('status', 'due_at'), False),
+                (('urgent', 'status'), False),
+                # Each inbox: a staff member's, a provider's, a group's open items.
+                (('to_staff', 'status'), False),
+                (('to_provider', 'status'), False),
+                (('to_group', 'status'), False),
+            )
 
     class TriageSettings(Model):
         red_flags = TextField(default='')

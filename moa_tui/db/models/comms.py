@@ -45,7 +45,14 @@ class InboxMessage(BaseModel):
     version = IntegerField(default=1)
 
     class Meta:
-        indexes = ((("status", "due_at"), False), (("urgent", "status"), False))
+        indexes = (
+            (("status", "due_at"), False),
+            (("urgent", "status"), False),
+            # Each inbox: a staff member's, a provider's, a group's open items.
+            (("to_staff", "status"), False),
+            (("to_provider", "status"), False),
+            (("to_group", "status"), False),
+        )
 
 
 class TriageSettings(BaseModel):
