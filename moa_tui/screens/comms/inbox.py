@@ -4,6 +4,7 @@ manager's triage list."""
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -170,33 +171,28 @@ class InboxScreen(AreaScreen):
         self.say(f"You took message {row.id} ({row.reason}).", "ok")
         self.reload()
 
-    def _with_choices(self, then) -> None:
-        if self.choices:
-            then(self.choices)
-        else:
-            self.call_service(inbox_choices, then=lambda c: (self._keep(c), then(c)), group="c")
+    async def _choices(self) -> list[tuple[str, str]] | None:
+        if not self.choices:
+            self.choices = await self.ask_service(inbox_choices, group="choices") or []
+        return self.choices or None
 
-    def _keep(self, choices) -> None:
-        self.choices = choices
-
-    def action_route(self) -> None:
+    @work(exclusive=True, group="route-flow")
+    async def action_route(self) -> None:
+        """Pick another inbox for the message under the cursor, then move it there."""
         row = self.selected()
-        if row is None:
+        choices = await self._choices() if row is not None else None
+        if row is None or choices is None:
             return
-
-        def pick(choices) -> None:
-            rows = [(code, (label,)) for label, code in choices]
-
-            def chosen(code: str | None) -> None:
-                if code is not None:
-                    self.call_service(
-                        route_inbox_message, row.id, row.version, code,
-                        then=self._routed, group="write",
-                    )  # fmt: skip
-
-            self.app.push_screen(PickDialog(f"Route: {row.reason}", [("Inbox", 40)], rows), chosen)
-
-        self._with_choices(pick)
+        rows = [(code, (label,)) for label, code in choices]
+        code = await self.app.push_screen_wait(
+            PickDialog(f"Route: {row.reason}", [("Inbox", 40)], rows)
+        )
+        if code is not None:
+            routed = await self.ask_service(
+                route_inbox_message, row.id, row.version, code, group="write"
+            )
+            if routed is not None:
+                self._routed(routed)
 
     def _routed(self, row: InboxRow) -> None:
         self.say(f"Message {row.id} is now in {row.inbox}'s inbox.", "ok")
@@ -241,20 +237,21 @@ class InboxScreen(AreaScreen):
 
     # --- which inbox, and the triage list
 
-    def action_box(self) -> None:
-        def pick(choices) -> None:
-            rows = [("mine", (BOX_NAMES["mine"],)), ("all", (BOX_NAMES["all"],))]
-            rows += [(code, (label,)) for label, code in choices if code != "me"]
-
-            def chosen(code: str | None) -> None:
-                if code is not None:
-                    self.box = code
-                    self.box_label = dict((c, r[0]) for c, r in rows)[code]
-                    self.reload()
-
-            self.app.push_screen(PickDialog("Show which inbox", [("Inbox", 40)], rows), chosen)
-
-        self._with_choices(pick)
+    @work(exclusive=True, group="box-flow")
+    async def action_box(self) -> None:
+        """Show another inbox: mine (and my groups'), every one, or any single one."""
+        choices = await self._choices()
+        if choices is None:
+            return
+        rows = [("mine", (BOX_NAMES["mine"],)), ("all", (BOX_NAMES["all"],))]
+        rows += [(code, (label,)) for label, code in choices if code != "me"]
+        code = await self.app.push_screen_wait(
+            PickDialog("Show which inbox", [("Inbox", 40)], rows)
+        )
+        if code is not None:
+            self.box = code
+            self.box_label = dict((c, r[0]) for c, r in rows)[code]
+            self.reload()
 
     def action_toggle_done(self) -> None:
         self.show_done = not self.show_done

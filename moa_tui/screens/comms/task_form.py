@@ -26,14 +26,11 @@ def new_task(
             actor, values, patient_id=patient_id, claim_id=claim_id, message_id=message_id
         )
 
-    def made(row: InboxRow | None) -> None:
-        if then is not None:
-            then(row)
-        elif row is not None and hasattr(screen, "say"):
-            screen.say(f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d %H:%M}.", "ok")
-
-    def show(choices: list[tuple[str, str]]) -> None:
-        screen.app.push_screen(
+    async def flow() -> None:
+        choices = await screen.ask_service(inbox_choices, group="task-choices")
+        if not choices:
+            return
+        row = await screen.app.push_screen_wait(
             FormDialog(
                 f"New task{' about ' + about if about else ''}",
                 [
@@ -43,8 +40,12 @@ def new_task(
                     FieldSpec("text", "Notes", max_length=2000),
                 ],
                 submit,
-            ),
-            made,
+            )
         )
+        if then is not None:
+            then(row)
+        elif row is not None and hasattr(screen, "say"):
+            screen.say(f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d %H:%M}.", "ok")
 
-    screen.call_service(inbox_choices, then=show, group="task-choices")
+    # An async worker that awaits its dialog (DESIGN.md: multi-step flows read top to bottom).
+    screen.run_worker(flow(), exclusive=True, group="task-flow")
