@@ -40,7 +40,7 @@ class NewCallScreen(TitledScreen):
     DEFAULT_CSS = """
     NewCallScreen CallPatientPicker { height: 6; }
     NewCallScreen #call-patient { height: 1; }
-    NewCallScreen #call-triage { height: auto; max-height: 3; }
+    NewCallScreen #call-triage { height: auto; max-height: 5; }
     NewCallScreen #call-triage.urgent { background: $error; color: $text; text-style: bold; }
     """
     BINDINGS = [
