@@ -41,6 +41,8 @@ def test_kiosk_snapshot(snap_compare, demo_db):
         pytest.param(["l"], id="calls"),
         pytest.param(["f7"], id="audit", marks=pytest.mark.user("manager")),
         pytest.param(["f8"], id="staff", marks=pytest.mark.user("manager")),
+        pytest.param(["f9"], id="inbox"),
+        pytest.param(["f10", *"app", "enter", "enter", "enter", *"Chest pain"], id="new-call"),
     ],
 )
 def test_screen_snapshot(snap_compare, demo_db, keys, request):
