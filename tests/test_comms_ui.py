@@ -370,3 +370,40 @@ def test_the_manager_adds_a_red_flag_and_the_desk_cannot(demo_db):
         caller="Al Bo", callback="5552013344", reason="Child", text="Blue lips now",
         route="me",
     )).urgent  # fmt: skip
+
+
+def test_a_restricted_patients_message_asks_the_reason_before_it_opens(demo_db):
+    from moa_tui.db.models import AuditEvent
+    from moa_tui.widgets.form import FormDialog
+
+    patient = Patient.select().first()
+    log_call(find_staff("desk2"), dict(
+        caller="Sam Roe", callback="5552013344", patient_id=patient.id,
+        reason="Biopsy results", text="Wants the biopsy results", route="group:front desk",
+    ))  # fmt: skip
+    Patient.update(restricted=True).where(Patient.id == patient.id).execute()
+
+    async def scenario():
+        app = make_app(demo_db, actor=find_staff("desk"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("f9")
+            await settle(pilot)
+            move_to_row(app, lambda row: "Sam Roe" in row[3])
+            row = next(r for r in table_rows(app) if "Sam Roe" in r[3])
+            assert "Biopsy" not in " ".join(row) and "Restricted" in row[4]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, FormDialog) and "restricted" in app.screen.hint
+            await pilot.press(*"patient on the phone", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, InfoDialog)
+            assert "Wants the biopsy results" in str(app.screen.query_one("#info-body").content)
+
+    asyncio.run(scenario())
+    assert (
+        AuditEvent.select()
+        .where((AuditEvent.patient_id == patient.id) & (AuditEvent.outcome == "emergency"))
+        .count()
+        >= 2
+    )
