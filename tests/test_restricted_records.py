@@ -123,7 +123,7 @@ class Case:
                 )  # fmt: skip
             return Claim.get_by_id(self.sent_claim.id)
 
-        from moa_tui.services.billing import charges, scrubber
+        from moa_tui.services.billing import charges, scrubber, statements
 
         # A draft claim of the patient to code, and the visit checked out to start one.
         draft = Claim.create(
@@ -214,6 +214,7 @@ class Case:
                 a, sent().id, "1", "cash"
             ),
             "posting.claim_money": lambda a: posting.claim_money(a, sent().id),
+            "statements.patient_statements": lambda a: statements.patient_statements(a, p.id),
         }
 
 

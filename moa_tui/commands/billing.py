@@ -18,6 +18,7 @@ import sys
 
 from ..services.billing.imports import FILE_KINDS, ImportRefused, import_codes_file, load_icd10cm
 from ..services.errors import ServiceError
+from .billing_statements import add_statement_commands
 from .billing_x12 import add_x12_commands
 from .schedule import _plain_refusals, _sign_in_options, sign_in
 
@@ -41,6 +42,7 @@ def register(commands) -> None:
     _sign_in_options(codes)
     codes.set_defaults(run=run_import_codes)
     add_x12_commands(sub)  # export-claims, import-835, demo-835 (commands/billing_x12.py)
+    add_statement_commands(sub)  # statements (commands/billing_statements.py)
 
 
 @_plain_refusals

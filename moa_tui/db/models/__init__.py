@@ -43,6 +43,7 @@ from .scheduling import (
     WaitlistEntry,
 )
 from .security import AuditEvent, StaffMember
+from .statements import Statement, StatementSettings
 from .supplies import StockMovement, SupplyItem
 from .x12 import (
     AdjustmentReason,
@@ -98,6 +99,8 @@ MODELS = [
     AdjustmentReason,
     InboxMessage,
     TriageSettings,
+    Statement,
+    StatementSettings,
     AuditEvent,
 ]
 
@@ -142,6 +145,8 @@ __all__ = [
     "RemittanceClaim",
     "Room",
     "StaffMember",
+    "Statement",
+    "StatementSettings",
     "StockMovement",
     "SupplyItem",
     "TriageSettings",
