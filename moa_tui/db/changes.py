@@ -136,6 +136,10 @@ class ChangeWatcher:
             self._seen[topic] = max(self._seen.get(topic, 0), version)
         return topics
 
+    # Whether the database could not be reached at the last look (a PostgreSQL server
+    # restarting or the network gone); a file is always there.
+    away = False
+
     def changed(self, wait: float = 0.0) -> set[str]:
         """The topics others changed since the last call (empty if none). *wait*: seconds
         a PostgreSQL watcher may wait for a notification still on its way (tests)."""
@@ -183,7 +187,9 @@ class NotifyWatcher(ChangeWatcher):
             try:
                 counters = self._listen()
             except psycopg.Error:
+                self.away = True
                 return set()  # still away; the next look tries again
+            self.away = False
             return self._others(counters)
         counters: dict[str, int] = {}
         try:
@@ -198,6 +204,7 @@ class NotifyWatcher(ChangeWatcher):
                         counters[topic] = max(counters.get(topic, 0), version)
         except psycopg.Error:
             self._conn.close()
+            self.away = True
             return set()
         return self._others(counters)
 

@@ -331,7 +331,15 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
     try:
         check_collation(name)
         check_schema()
-        if migrate:
+        if migrate and _is_replica():
+            # A streaming replica takes no writes: it is read as it is, for reports, and
+            # only when the primary has every migration this program knows.
+            if schema_status()[1]:
+                raise DatabaseError(
+                    f"{name} is a read-only replica whose schema is older than this "
+                    "moa-tui: upgrade the primary first (docs/network.md)."
+                )
+        elif migrate:
             _runner().up()
     except PeeweeDatabaseError as exc:
         raise DatabaseError(f"{name} is not a moa-tui database: {_first_line(exc)}") from exc
@@ -342,6 +350,11 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
 
         open_trail(url)
     return url
+
+
+def _is_replica() -> bool:
+    """Whether the PostgreSQL server is a standby (a streaming replica): read-only."""
+    return bool(db.execute_sql("SELECT pg_is_in_recovery()").fetchone()[0])
 
 
 # Text compares and sorts by code point on SQLite; a PostgreSQL database must do the same
@@ -468,7 +481,8 @@ def busy(exc: BaseException) -> bool:
 
 def unreachable(exc: BaseException) -> bool:
     """Whether a database error means the server went away (restart, network): SQLSTATE
-    class 08, admin shutdown (57P01..57P03), or a connection psycopg found closed."""
+    class 08, admin shutdown (57P01..57P03), a connection psycopg found closed, or a new
+    one the server refused or never answered (its message: psycopg sets no SQLSTATE)."""
     if not on_postgresql():
         return False
     cause = exc.__cause__ or exc.__context__ or exc
@@ -476,7 +490,26 @@ def unreachable(exc: BaseException) -> bool:
     if state.startswith("08") or state in {"57P01", "57P02", "57P03"}:
         return True
     text = str(exc).lower()
-    return "connection" in text and ("closed" in text or "lost" in text or "terminat" in text)
+    if "shutting down" in text or "starting up" in text or "in recovery mode" in text:
+        return True  # a server stopping or starting (refused at connect)
+    return "connection" in text and any(
+        word in text for word in ("closed", "lost", "terminat", "refused", "failed", "timeout")
+    )
+
+
+def read_only(exc: BaseException) -> bool:
+    """Whether a database error means this database takes no writes: a PostgreSQL
+    streaming replica (hot standby), "cannot execute ... in a read-only transaction"
+    (SQLSTATE 25006)."""
+    cause = exc.__cause__ or exc.__context__ or exc
+    state = getattr(cause, "sqlstate", None) or getattr(exc, "sqlstate", None) or ""
+    return state == "25006" or "read-only transaction" in str(exc)
+
+
+READ_ONLY_MESSAGE = (
+    "This database is a read-only copy (a replica, for reports): nothing was saved. "
+    "Make changes on the primary (docs/network.md)."
+)
 
 
 def read_transaction():

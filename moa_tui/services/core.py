@@ -9,11 +9,19 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from peewee import IntegrityError, InterfaceError, OperationalError
+from peewee import DatabaseError, IntegrityError, InterfaceError, OperationalError
 
 from ..db import changes
 from ..db.audit_trail import AuditUnavailable, append_event, legacy_hash
-from ..db.database import busy, db, read_transaction, unreachable, write_transaction
+from ..db.database import (
+    READ_ONLY_MESSAGE,
+    busy,
+    db,
+    read_only,
+    read_transaction,
+    unreachable,
+    write_transaction,
+)
 from ..db.models import StaffMember
 from . import clock
 from .errors import NotFound, ServiceError
@@ -84,9 +92,9 @@ def _run(
     **kwargs,
 ):
     opened_here = db.is_closed()
-    if opened_here:
-        db.connect()
     try:
+        if opened_here:
+            db.connect()  # (a server away refuses here: the same sentence as below)
         try:
             with write_transaction() if write else read_transaction():
                 staff = current_staff(actor)
@@ -114,6 +122,12 @@ def _run(
             raise ServiceError(
                 "The database is unreachable; nothing was saved. Try again in a moment."
             ) from exc
+        if read_only(exc):
+            raise ServiceError(READ_ONLY_MESSAGE) from exc
+        raise
+    except DatabaseError as exc:
+        if read_only(exc):  # a replica opened as --db: reports only
+            raise ServiceError(READ_ONLY_MESSAGE) from exc
         raise
     finally:
         if opened_here:

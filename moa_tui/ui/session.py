@@ -1,7 +1,8 @@
 """What the desk app and the kiosk apps share about a terminal's session: the one idle
 timer (the desk locks, the kiosk starts over) and the one change watcher (db/changes.py:
 the visible screen is told which topics another terminal changed, and refetches if it
-shows one of them)."""
+shows one of them), which also says when the database cannot be reached: a banner that
+stays while a PostgreSQL server is away and goes by itself when it is back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 from textual import events
+from textual.notifications import Notification, Notify
 
 from ..db.changes import ChangeWatcher
 from .changes import DataChanged
@@ -28,6 +30,14 @@ class SessionWatch:
 
     _last_input: float = 0.0
     _watcher: ChangeWatcher | None = None
+    # While the database is away: the banner shown, and whether a look for it (in a
+    # thread: a server gone silent must not freeze the keys) is under way.
+    AWAY_TEXT = (
+        "The database is unreachable, retrying. Nothing is lost from the screen; "
+        "save again once this goes."
+    )
+    _away_banner: Notification | None = None
+    _retrying = False
 
     def start_idle_timer(self) -> None:
         self._last_input = time.monotonic()
@@ -50,9 +60,52 @@ class SessionWatch:
     def idle_timed_out(self) -> None:
         """Nobody typed for idle_seconds."""
 
+    @property
+    def database_away(self) -> bool:
+        """Whether the database could not be reached at the watcher's last look."""
+        return self._away_banner is not None
+
     def _look_for_changes(self) -> None:
-        topics = self._watcher.changed() if self._watcher else set()
+        watcher = self._watcher
+        if watcher is None or self._retrying:
+            return
+        if watcher.away:
+            # Reconnecting may wait for a connect timeout: off the UI thread.
+            self._retrying = True
+            self.run_worker(
+                self._retry, thread=True, group="db-retry", exclusive=True, exit_on_error=False
+            )
+            return
+        self._changes_seen(watcher.changed())
+
+    def _retry(self) -> None:
+        try:
+            topics = self._watcher.changed()
+        except Exception:  # noqa: BLE001 - still away: the next look tries again
+            topics = set()
+        self.call_from_thread(self._retried, topics)
+
+    def _retried(self, topics: set[str]) -> None:
+        self._retrying = False
+        self._changes_seen(topics)
+
+    def _changes_seen(self, topics: set[str]) -> None:
+        self._show_away(self._watcher.away)
         if topics:
             # Only the visible screen refetches now, and only if it shows one of these
             # topics; the others refetch when they come back.
             self.screen.post_message(DataChanged(frozenset(topics)))
+
+    def _show_away(self, away: bool) -> None:
+        """The banner while the database is away; gone when it is back (the watcher caught
+        up from the change counters, so what others saved meanwhile is refetched)."""
+        if away and self._away_banner is None:
+            self._away_banner = Notification(
+                self.AWAY_TEXT, "Database", "error", timeout=24 * 3600, markup=False
+            )
+            self.post_message(Notify(self._away_banner))
+        elif not away and self._away_banner is not None:
+            banner, self._away_banner = self._away_banner, None
+            if banner in self._notifications:
+                self._unnotify(banner)
+            self.notify("The database is back.", timeout=4, markup=False)
