@@ -11,7 +11,12 @@ audit key, so `moa-tui audit verify` passes.
 
 Every staff account's password is GENERATED_PASSWORD and the clinic is marked as a demo:
 the data is invented and the password is public. The same seed, sizes and *today* give the
-same file. It never writes into an existing file.
+same file. It never writes into an existing file. No ANALYZE is run: the app must plan
+its queries well without statistics, as a real clinic's file has none.
+
+The big tables' indexes are dropped while they fill and made again at the end (one sort
+each): measured at 250,000 patients on 2 shared cores, 119 s of CPU (140 s wall) instead
+of 142 s (194 s wall) with the indexes kept; at 50,000 patients, 24 s instead of 27 s.
 """
 
 from __future__ import annotations
@@ -165,7 +170,7 @@ def _generate(path, patients, years, seed, today, drop_big_indexes, progress) ->
     )
 
 
-def _day_weights(start: dt.date, days: int, today: dt.date) -> list[float]:
+def _day_weights(start: dt.date, days: int) -> list[float]:
     """How busy each day is: weekdays (Monday most), Saturday mornings, Sundays closed;
     winter busier than summer; the network growing over the years."""
     by_weekday = (1.15, 1.0, 1.0, 0.98, 0.9, 0.12, 0.0)
@@ -182,7 +187,7 @@ def _schedule(rng, patients, years, today, setup: Setup, primary, office, say):
     """The appointments, day by day, with each visit's claim and the day's audit events."""
     days = years * 365
     start = today - dt.timedelta(days=days - FUTURE_DAYS - 1)
-    weights = _day_weights(start, days, today)
+    weights = _day_weights(start, days)
     total_w = sum(weights)
     target = patients * years
     table = Table(
