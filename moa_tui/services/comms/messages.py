@@ -21,6 +21,8 @@ from .triage import current_triage, red_flags_in
 TEXT_MAX = 2000
 CALL_FIELDS = ("caller", "callback", "patient_id", "reason", "text", "route", "due")
 HIDDEN = "Restricted record: open it to read"
+# Named, not "!= done", so each inbox's (to_..., status) index finds its open items.
+NOT_DONE = ("open", "in_progress")
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def _box_filter(actor: StaffMember, box: str):
         groups = groups_of(actor)
         return mine | InboxMessage.to_group.in_(groups) if groups else mine
     if box == "all":
-        return InboxMessage.id > 0
+        return None
     try:
         route = parse_route("box", actor, box)
     except ValidationError:
@@ -198,7 +200,7 @@ def _query(actor: StaffMember, box: str):
     Taker = StaffMember.alias()  # noqa: N806
     To = StaffMember.alias()  # noqa: N806
     left = JOIN.LEFT_OUTER
-    return (
+    query = (
         InboxMessage.select(InboxMessage, Patient, Taker, To, Provider)
         .join_from(InboxMessage, Patient, left, on=(InboxMessage.patient == Patient.id))
         .join_from(
@@ -212,8 +214,9 @@ def _query(actor: StaffMember, box: str):
             on=(InboxMessage.to_provider == Provider.id),
             attr="to_provider",
         )
-        .where(_box_filter(actor, box))
     )
+    where = _box_filter(actor, box)
+    return query if where is None else query.where(where)
 
 
 @reader("comms.read")
@@ -225,7 +228,7 @@ def inbox_rows(
     check_limit(limit, maximum=500)
     query = _query(actor, box)
     if not show_done:
-        query = query.where(InboxMessage.status != "done")
+        query = query.where(InboxMessage.status.in_(NOT_DONE))
     query = query.order_by(
         (InboxMessage.status == "done").asc(),
         (InboxMessage.urgent & (InboxMessage.status == "open")).desc(),
@@ -247,7 +250,9 @@ class InboxCounts:
 def inbox_counts(actor: StaffMember) -> InboxCounts:
     """Open items in my inbox (mine and my groups'), the urgent calls nobody has taken yet
     (in any inbox: every desk sees them), and my overdue items."""
-    mine = InboxMessage.select().where(_box_filter(actor, "mine") & (InboxMessage.status != "done"))
+    mine = InboxMessage.select().where(
+        _box_filter(actor, "mine") & InboxMessage.status.in_(NOT_DONE)
+    )
     overdue = mine.where(InboxMessage.due_at < clock.now_utc()).count()
     urgent = InboxMessage.select().where(InboxMessage.urgent & (InboxMessage.status == "open"))
     return InboxCounts(mine.count(), urgent.count(), overdue)
