@@ -219,7 +219,7 @@ def deep_problems(statement) -> list[str]:
     return [ln for ln in lines if not re.search(r"\(.*[<>].*\)", ln)]
 
 
-def test_every_totals_line_is_summed_from_an_index_alone(clinic, plans):
+def test_every_totals_line_is_an_index_range_or_read_from_an_index_alone(clinic, plans):
     with db.connection_context():
         payer = Payer.select(Payer.id).join(Claim).order_by(Payer.id).first().id
     for f in (
@@ -230,11 +230,15 @@ def test_every_totals_line_is_summed_from_an_index_alone(clinic, plans):
         ClaimFilter(),
         ClaimFilter(payer_id=payer),
         ClaimFilter(age="90+"),
-        ClaimFilter(payer_id=payer, age="0-30"),
     ):
         claim_totals(clinic, f)
         [total] = [s for s in plans.take() if "SUM(" in s[0].upper()]
         assert any("COVERING INDEX" in ln for ln in total[2]), (f, total[2])
+    # A bounded age (a month of claims at any size) is a range of dates.
+    for f in (ClaimFilter(age="0-30"), ClaimFilter(payer_id=payer, age="31-60")):
+        claim_totals(clinic, f)
+        [total] = [s for s in plans.take() if "SUM(" in s[0].upper()]
+        assert any(re.search(r"SEARCH .*service_date[<>]", ln) for ln in total[2]), total[2]
 
 
 # --- the day views ---------------------------------------------------------------------
