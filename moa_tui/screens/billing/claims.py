@@ -32,6 +32,7 @@ from ...ui.text import plain, plain_lines
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen, RecordView
+from .aging import AgingScreen
 from .charges import ChargesScreen
 from .edi import EDI_BINDINGS, EDI_PERMISSIONS, MONEY_BINDINGS, EdiActions, MoneyActions
 from .unbilled import UnbilledScreen
@@ -86,6 +87,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
     BINDINGS = [
         *EDI_BINDINGS,  # e send claims (837P), i import an 835, p post a payment (edi.py)
         Binding("v", "unbilled", "Unbilled", id="claims.unbilled"),
+        Binding("g", "aging", "A/R aging", show=False, id="claims.aging"),
         Binding("c", "charges", "Charges", show=False, id="claims.charges"),
         Binding("u", "change_status", "Status", id="claims.change_status"),
         Binding("w", "write_off", "Write off", id="claims.write_off"),
@@ -226,6 +228,9 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
 
     def action_unbilled(self) -> None:
         self.app.push_screen(UnbilledScreen())
+
+    def action_aging(self) -> None:
+        self.app.push_screen(AgingScreen())
 
     def action_charges(self) -> None:
         row = self.selected()
