@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import platformdirs
+from peewee import DatabaseError as PeeweeDatabaseError
 
 from . import __version__
 from .commands import audit as audit_commands
@@ -16,6 +17,7 @@ from .commands import generate as generate_commands
 from .commands import migrate_pg as migrate_pg_commands
 from .commands import schedule as schedule_commands
 from .commands import staff as staff_commands
+from .db import database
 from .db.audit_key import use_audit_key_file
 from .db.database import DatabaseError, is_url, open_database, resolve_path, use_cli_keys
 from .db.partials import remove_stale_partials
@@ -230,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command:
             return args.run(args)
         path = open_database(resolve_path(args.db))
+        if database.read_only_copy:
+            raise DatabaseError(f"{database.display_name(path)} {database.READ_ONLY_APP}")
         if args.kiosk or args.waiting_room:
             app = make_kiosk_app(path, args.user, waiting_room=args.waiting_room)
         else:
@@ -238,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             app = make_app(path, args.user, demo=args.demo, keymap_file=keymap_path())
     except (DatabaseError, ServiceError) as exc:
         print(f"moa-tui: {exc}", file=sys.stderr)
+        return 2
+    except PeeweeDatabaseError as exc:
+        if not database.read_only(exc):  # a command's write (a sign-in) on a replica
+            raise
+        print(f"moa-tui: {database.READ_ONLY_MESSAGE}", file=sys.stderr)
         return 2
     except PermissionError as exc:
         print(f"moa-tui: no permission to open {exc.filename or 'the database'}.", file=sys.stderr)

@@ -9,12 +9,13 @@ PostgreSQL 15 server binaries are not installed.
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 
 import pytest
 from textual.widgets import Input, Static
 
-from moa_tui.cli import make_app
+from moa_tui.cli import main, make_app
 from moa_tui.db.audit_key import key_path as audit_key_path
 from moa_tui.db.database import READ_ONLY_MESSAGE, db, open_database
 from moa_tui.db.models import Patient
@@ -30,7 +31,7 @@ from moa_tui.services.scheduling.schedule import list_providers
 from moa_tui.services.security.staff import find_staff, load_clinic
 
 from . import pg_cluster
-from .conftest import SMALL_DEMO
+from .conftest import DEMO_PASSWORD, SMALL_DEMO
 from .ui_helpers import settle
 
 pytestmark = [
@@ -135,7 +136,7 @@ async def test_a_server_restart_shows_a_banner_keeps_the_form_and_the_next_save_
 
 
 def test_a_streaming_replica_serves_reports_and_refuses_writes_with_a_sentence(
-    clusters, monkeypatch
+    clusters, monkeypatch, capsys
 ):
     primary = clusters.new().init().start()
     url = _demo_clinic(primary)
@@ -189,4 +190,17 @@ def test_a_streaming_replica_serves_reports_and_refuses_writes_with_a_sentence(
     # ... so is a report that records its export in the audit trail.
     with pytest.raises(ServiceError, match="read-only copy"):
         day_sheet_text(desk, today, provider.id)
+    db.close()
+
+    # The command line: a command that signs in (and so records it) gets the sentence, the
+    # app is refused at start with what a replica is for, and `audit verify` runs there.
+    replica_url = replica.url("clinic")
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
+    sheet = ["--db", replica_url, "day-sheet", "--provider", provider.name.split()[-1]]
+    assert main([*sheet, "--user", "desk", "--password-stdin"]) == 2
+    assert capsys.readouterr().err == f"moa-tui: {READ_ONLY_MESSAGE}\n"
+    assert main(["--db", replica_url, "--user", "desk"]) == 2
+    assert "is a read-only replica: the app records every sign-in" in capsys.readouterr().err
+    assert main(["--db", replica_url, "audit", "verify"]) == 0
+    assert "intact" in capsys.readouterr().out
     db.close()

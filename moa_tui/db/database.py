@@ -266,6 +266,8 @@ def open_database(
     schema is newer than this program, an encrypted file without its key or with a
     wrong one, and a key for a plain file (which would look encrypted and is not).
     """
+    global read_only_copy
+    read_only_copy = False
     if is_url(path):
         return _open_postgresql(normal_url(str(path)), migrate=migrate)
     path = Path(path)
@@ -331,7 +333,9 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
     try:
         check_collation(name)
         check_schema()
-        if migrate and _is_replica():
+        global read_only_copy
+        read_only_copy = _is_replica()
+        if migrate and read_only_copy:
             # A streaming replica takes no writes: it is read as it is, for reports, and
             # only when the primary has every migration this program knows.
             if schema_status()[1]:
@@ -350,6 +354,10 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
 
         open_trail(url)
     return url
+
+
+# Whether the database opened last is a read-only copy (a PostgreSQL streaming replica).
+read_only_copy = False
 
 
 def _is_replica() -> bool:
@@ -506,6 +514,10 @@ def read_only(exc: BaseException) -> bool:
     return state == "25006" or "read-only transaction" in str(exc)
 
 
+READ_ONLY_APP = (
+    "is a read-only replica: the app records every sign-in and what it shows, so it runs "
+    "on the primary. From a replica: `audit verify` and `backup` (docs/network.md)."
+)
 READ_ONLY_MESSAGE = (
     "This database is a read-only copy (a replica, for reports): nothing was saved. "
     "Make changes on the primary (docs/network.md)."
