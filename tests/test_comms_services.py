@@ -57,6 +57,7 @@ def call(**changes) -> dict:
     [
         ("He has CHEST PAIN since noon", ["chest pain"]),
         ("she says she can\u2019t breathe", ["can't breathe"]),
+        ("says he cant breathe", ["can't breathe"]),
         ("signs of a Stroke? face drooping", ["stroke", "face drooping"]),
         ("heatstroke last summer", []),
         ("strokes of luck", []),

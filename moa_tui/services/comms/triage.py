@@ -52,8 +52,10 @@ ADVICE_MAX = 1000
 
 
 def _norm(text: str) -> str:
-    """Lower case, curly apostrophes made straight, runs of spaces as one."""
-    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").lower().split())
+    """Lower case without apostrophes (can't, can’t and cant alike), runs of spaces as one."""
+    for mark in ("'", "\u2019", "\u2018", "`"):
+        text = text.replace(mark, "")
+    return " ".join(text.lower().split())
 
 
 def red_flags_in(text: str, phrases: list[str] | tuple[str, ...]) -> list[str]:
@@ -63,7 +65,7 @@ def red_flags_in(text: str, phrases: list[str] | tuple[str, ...]) -> list[str]:
     found = []
     for phrase in phrases:
         words = _norm(phrase)
-        if words and re.search(rf"(?<![\w']){re.escape(words)}(?![\w'])", haystack):
+        if words and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", haystack):
             found.append(phrase)
     return found
 
