@@ -198,3 +198,98 @@ class Clusters:
                 except Exception:  # noqa: BLE001 - removed below in any case
                     pass
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def measure() -> None:
+    """Print the figures docs/network.md ("Sizing") quotes: ``python -m tests.pg_cluster``."""
+    import statistics
+    import sys
+
+    if problem():
+        sys.exit(problem())
+    data = Path(tempfile.mkdtemp(prefix="moa-measure-"))
+    os.environ["XDG_DATA_HOME"] = str(data)
+    os.environ.pop("MOA_AUDIT_KEY_FILE", None)
+    os.environ["MOA_ANCHOR_FILE"] = str(data / "clinic.anchors")
+    import psycopg
+
+    from moa_tui.db.changes import ChangeWatcher
+    from moa_tui.db.database import db, open_database
+    from moa_tui.services import clock
+    from moa_tui.services.demo import build_demo
+    from moa_tui.services.patients.patients import create_patient, search_patients
+    from moa_tui.services.security.staff import find_staff, load_clinic
+
+    from .conftest import FROZEN_NOW, SMALL_DEMO
+
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:.1f} ms median, {max(values) * 1000:.1f} worst"
+
+    clock.set_zone("America/New_York")
+    clock.freeze(FROZEN_NOW)
+    try:
+        with Clusters() as made:
+            primary = made.new().init().start()
+            primary.execute("CREATE DATABASE clinic")
+            url = open_database(primary.url("clinic"))
+            load_clinic()
+            build_demo(SMALL_DEMO)
+            (size,) = primary.execute("SELECT pg_database_size('clinic')")[0]
+            print(f"demo clinic database size: {size / 1e6:.1f} MB")
+            replica = made.new("replica").replica_of(primary).start()
+            replica.wait_until_ready()
+            desk = find_staff("desk")
+            took = []
+            for _ in range(30):
+                start = time.perf_counter()
+                with psycopg.connect(url) as conn:
+                    conn.execute("SELECT 1")
+                took.append(time.perf_counter() - start)
+            print(f"new connection + SELECT 1: {ms(took)}")
+            took = []
+            for _ in range(30):
+                start = time.perf_counter()
+                search_patients(desk, "smi")
+                took.append(time.perf_counter() - start)
+            print(f"patient search service call, its connection included: {ms(took)}")
+            wal, lag = [], []
+            with psycopg.connect(replica.url("clinic"), autocommit=True) as on_replica:
+                for letter in "abcdefghijklmnopqrst":
+                    name = f"Walson{letter}"
+                    (before,) = primary.execute("SELECT pg_current_wal_lsn()::text")[0]
+                    fields = {"last_name": name, "first_name": "Ada", "dob": "03/02/1971"}
+                    create_patient(desk, fields, allow_duplicate=True)
+                    start = time.perf_counter()
+                    (written,) = primary.execute(
+                        f"SELECT pg_current_wal_lsn() - '{before}'::pg_lsn"
+                    )[0]
+                    wal.append(int(written))
+                    sql = "SELECT count(*) FROM patient WHERE last_name = %s"
+                    while not on_replica.execute(sql, (name,)).fetchone()[0]:
+                        pass
+                    lag.append(time.perf_counter() - start)
+            print(f"WAL per new patient: {statistics.median(wal):.0f} bytes median")
+            print(f"a committed patient visible on the replica after: {ms(lag)}")
+            db.close()
+            watcher = ChangeWatcher(url)
+            try:
+                primary.stop()
+                start = time.perf_counter()
+                while not watcher.away:
+                    watcher.changed()
+                    time.sleep(0.02)
+                print(f"server stopped -> watcher away: {time.perf_counter() - start:.2f} s")
+                primary.start()
+                start = time.perf_counter()
+                while watcher.away:
+                    watcher.changed()
+                    time.sleep(0.02)
+                print(f"server started -> watcher back: {time.perf_counter() - start:.2f} s")
+            finally:
+                watcher.close()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    measure()
