@@ -142,7 +142,7 @@ class InboxScreen(AreaScreen):
         r = d.row
         logged = f"Logged {r.created:%m/%d/%Y %H:%M} by {d.created_by}"
         if r.due:
-            logged += f" · due {r.due:%m/%d %H:%M}" + (" (OVERDUE)" if r.overdue else "")
+            logged += f" · due {r.due:%m/%d/%Y %H:%M}" + (" (OVERDUE)" if r.overdue else "")
         lines = [
             f"{'Task' if r.kind == 'task' else 'Call'} · {r.status_label} · inbox {r.inbox}",
             logged,
@@ -157,7 +157,7 @@ class InboxScreen(AreaScreen):
         if d.text:
             lines += ["", d.text]
         if d.response:
-            lines += ["", f"Response ({d.closed_by}, {d.closed_at:%m/%d %H:%M}): {d.response}"]
+            lines += ["", f"Response ({d.closed_by}, {d.closed_at:%m/%d/%Y %H:%M}): {d.response}"]
         self.app.push_screen(InfoDialog(f"Message {r.id}", lines))
 
     def action_take(self) -> None:
@@ -232,7 +232,9 @@ class InboxScreen(AreaScreen):
 
     def _task_made(self, row: InboxRow | None) -> None:
         if row is not None:
-            self.say(f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d %H:%M}.", "ok")
+            self.say(
+                f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d/%Y %H:%M}.", "ok"
+            )
             self.reload()
 
     # --- which inbox, and the triage list

@@ -45,7 +45,9 @@ def new_task(
         if then is not None:
             then(row)
         elif row is not None and hasattr(screen, "say"):
-            screen.say(f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d %H:%M}.", "ok")
+            screen.say(
+                f"Task {row.id} is in {row.inbox}'s inbox, due {row.due:%m/%d/%Y %H:%M}.", "ok"
+            )
 
     # An async worker that awaits its dialog (DESIGN.md: multi-step flows read top to bottom).
     screen.run_worker(flow(), exclusive=True, group="task-flow")
