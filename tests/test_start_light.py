@@ -84,3 +84,79 @@ async def test_the_dummy_hash_is_made_once_the_sign_in_is_shown(demo_db):
         await app.workers.wait_for_complete()
         assert isinstance(app.screen, LoginScreen)
         assert security._dummy_hash.cache_info().currsize == 1
+
+
+CLI_PROBE = """
+import json, sys
+import moa_tui.cli as cli
+parser = cli.build_parser(with_commands=cli.names_a_command(["--db", "x.db", "--user", "ann"]))
+parser.parse_args(["--db", "x.db", "--user", "ann"])
+print(json.dumps({
+    "psycopg": sorted(m for m in sys.modules if m.split(".")[0] in ("psycopg", "psycopg_binary")),
+    "commands": sorted(m for m in sys.modules if m.startswith("moa_tui.commands.")),
+    "peewee_has_psycopg": sys.modules["peewee"].psycopg is not None,
+}))
+"""
+
+
+def test_starting_the_app_imports_no_postgresql_driver_and_no_command():
+    """psycopg (100+ ms) waits for a postgresql:// URL; the subcommands' modules (X12,
+    the audit chain: ~0.3 s) wait for a command line that names one."""
+    out = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=True,
+    )
+    probe = json.loads(out.stdout.strip().splitlines()[-1])
+    assert probe["psycopg"] == []
+    assert probe["peewee_has_psycopg"] is False
+    assert probe["commands"] == []
+
+
+def test_a_command_line_that_may_name_a_command_registers_them_all():
+    from moa_tui.cli import build_parser, names_a_command
+
+    assert not names_a_command([])
+    assert not names_a_command(["--db", "audit", "--user", "staff", "--kiosk"])
+    assert not names_a_command(["--db=clinic.db", "--demo"])
+    assert names_a_command(["--db", "clinic.db", "audit", "verify"])
+    assert names_a_command(["--help"])
+    assert names_a_command(["--us", "ann"])  # unsure (an abbreviation): yes costs nothing
+    # With no command, the app's options parse the same without the subcommands.
+    args = build_parser(with_commands=False).parse_args(["--db", "audit", "--kiosk"])
+    assert (args.db, args.kiosk, args.command) == ("audit", True, None)
+    choices = build_parser()._subparsers._group_actions[0].choices
+    assert {"audit", "backup", "billing", "generate", "staff", "day-sheet"} <= set(choices)
+
+
+def test_peewee_gets_psycopg_when_a_server_is_first_opened():
+    """The driver peewee skipped at import is handed to it (and to postgres_ext) on the
+    first postgresql:// URL: a fresh process imports light, then connects (or, with no
+    server, fails to connect with peewee's driver in place, not "driver not found")."""
+    probe = """
+import sys
+import moa_tui.cli
+from moa_tui.db import database
+assert "psycopg" not in sys.modules
+try:
+    database.open_database("postgresql://nobody@127.0.0.1:1/none", migrate=False)
+except database.DatabaseError as exc:
+    print("refused:", exc)
+import peewee, playhouse.postgres_ext as ext
+print(peewee.psycopg.__name__, peewee.Psycopg3Adapter.txn_idle.name, ext.TypeInfo.__name__)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=True,
+    )
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("refused: Cannot reach the database"), lines
+    assert "driver not found" not in lines[0]
+    assert lines[-1] == "psycopg IDLE TypeInfo"

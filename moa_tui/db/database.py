@@ -23,7 +23,6 @@ import platformdirs
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.migrations import Runner
-from playhouse.postgres_ext import Psycopg3Database
 
 from . import crypto
 from .crypto import DatabaseError, Key, KeyProblem
@@ -69,22 +68,34 @@ class ClinicDatabase(SqliteDatabase):
         return conn
 
 
-class ClinicPostgres(Psycopg3Database):
-    """peewee's psycopg 3 database, given the whole ``postgresql://`` URL as its name
-    (peewee hands such a name to psycopg as the conninfo), so ``db.database`` names the
-    clinic on either backend."""
+def _postgres_class():
+    """peewee's psycopg 3 database class, imported only when a ``postgresql://`` URL is
+    opened: psycopg and playhouse.postgres_ext cost 75-300 ms of start-up a SQLite clinic
+    never needs (tests/test_start_light.py holds this)."""
+    from . import load_psycopg
 
-    key = None  # encryption at rest is the server's business
+    load_psycopg()
+    from playhouse.postgres_ext import Psycopg3Database
 
-    def init(self, database, **kwargs):
-        # Parameters are bound on the client (psycopg's ClientCursor, as psycopg2 did):
-        # with server-side binding `payer_id + $1` in a SELECT and `payer_id + $2` in its
-        # GROUP BY are different expressions to PostgreSQL, and the services' queries are
-        # written once for both backends. Values are still quoted by psycopg, never pasted.
-        import psycopg  # (peewee has imported it already, when it is installed)
+    class ClinicPostgres(Psycopg3Database):
+        """peewee's psycopg 3 database, given the whole ``postgresql://`` URL as its name
+        (peewee hands such a name to psycopg as the conninfo), so ``db.database`` names
+        the clinic on either backend."""
 
-        kwargs.setdefault("cursor_factory", psycopg.ClientCursor)
-        super().init(database, **kwargs)
+        key = None  # encryption at rest is the server's business
+
+        def init(self, database, **kwargs):
+            # Parameters are bound on the client (psycopg's ClientCursor, as psycopg2
+            # did): with server-side binding `payer_id + $1` in a SELECT and
+            # `payer_id + $2` in its GROUP BY are different expressions to PostgreSQL,
+            # and the services' queries are written once for both backends. Values are
+            # still quoted by psycopg, never pasted.
+            import psycopg  # (peewee has imported it already, when it is installed)
+
+            kwargs.setdefault("cursor_factory", psycopg.ClientCursor)
+            super().init(database, **kwargs)
+
+    return ClinicPostgres
 
 
 class ClinicProxy(DatabaseProxy):
@@ -105,7 +116,7 @@ class ClinicProxy(DatabaseProxy):
 # Every model is bound to this proxy; open_database initialises it with one of the two.
 db = ClinicProxy()
 _sqlite = ClinicDatabase(None)
-_postgres = ClinicPostgres(None)
+_postgres = None  # the PostgreSQL database, made when a URL is first opened
 db.initialize(_sqlite)
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -125,7 +136,7 @@ def normal_url(url: str) -> str:
 
 def on_postgresql() -> bool:
     """Whether the models are bound to a PostgreSQL server now."""
-    return db.obj is _postgres
+    return _postgres is not None and db.obj is _postgres
 
 
 def display_name(location: str | os.PathLike) -> str:
@@ -323,6 +334,9 @@ def _open_postgresql(url: str, *, migrate: bool) -> str:
         )
     if not db.is_closed():
         db.close()
+    global _postgres
+    if _postgres is None:
+        _postgres = _postgres_class()(None)
     _postgres.init(url)
     db.initialize(_postgres)
     name = display_name(url)
