@@ -21,16 +21,20 @@ from moa_tui.db.database import READ_ONLY_MESSAGE, db, open_database
 from moa_tui.db.models import Patient
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.patients.form import PatientFormScreen
+from moa_tui.screens.scheduling.schedule import ScheduleScreen
+from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
 from moa_tui.services.billing.claims import ClaimFilter, claim_totals
+from moa_tui.services.core import UNREACHABLE_MESSAGE
 from moa_tui.services.demo import build_demo
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.patients.patients import create_patient, search_patients
 from moa_tui.services.scheduling.day_sheet import day_sheet, day_sheet_text
 from moa_tui.services.scheduling.schedule import list_providers
-from moa_tui.services.security.staff import find_staff, load_clinic
+from moa_tui.services.security.staff import create_first_admin, find_staff, load_clinic
 
 from . import pg_cluster
+from .conftest import ADMIN_PASSWORD as PASSWORD
 from .conftest import DEMO_PASSWORD, SMALL_DEMO
 from .ui_helpers import settle
 
@@ -107,8 +111,7 @@ async def test_a_server_restart_shows_a_banner_keeps_the_form_and_the_next_save_
         # The server goes away (pg_ctl stop -m fast ends every session, as a restart does).
         await asyncio.to_thread(primary.stop)
         # The banner comes by itself, with no key pressed: the watcher noticed.
-        await _until(pilot, lambda: app.database_away)
-        assert AWAY in _screen_text(app)
+        await _until(pilot, lambda: app.database_away and AWAY in _screen_text(app))
         # The other terminal (a service caller) gets the same sentence, not a traceback.
         with pytest.raises(ServiceError, match="unreachable; nothing was saved"):
             search_patients(desk, "smi")
@@ -121,8 +124,7 @@ async def test_a_server_restart_shows_a_banner_keeps_the_form_and_the_next_save_
 
         # Back: the banner goes by itself (the app kept retrying in the background).
         await asyncio.to_thread(primary.start)
-        await _until(pilot, lambda: not app.database_away)
-        assert AWAY not in _screen_text(app)
+        await _until(pilot, lambda: not app.database_away and AWAY not in _screen_text(app))
         assert _typed(app) == typed
         # And the same form saves now, and the other terminal reads again.
         await pilot.press("ctrl+s")
@@ -133,6 +135,32 @@ async def test_a_server_restart_shows_a_banner_keeps_the_form_and_the_next_save_
         assert isinstance(app.screen, PatientChartScreen)
         assert search_patients(desk, "restartson")
     assert Patient.get(Patient.last_name == "Restartson").first_name == "Quinn"
+
+
+async def test_signing_in_while_the_server_is_away_is_a_sentence_then_works(clusters):
+    primary = clusters.new().init().start()
+    primary.execute("CREATE DATABASE clinic")  # (a clinic with one account is enough)
+    url = open_database(primary.url("clinic"))
+    load_clinic()
+    create_first_admin({"username": "admin", "full_name": "Ada Admin", "password": PASSWORD})
+    db.close()
+    app = make_app(url, "admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await asyncio.to_thread(primary.stop)
+        await _until(pilot, lambda: app.database_away)
+        await pilot.press(*PASSWORD, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert UNREACHABLE_MESSAGE in _screen_text(app)
+        assert "Unexpected error" not in _screen_text(app)
+        await asyncio.to_thread(primary.start)
+        await _until(pilot, lambda: not app.database_away)
+        app.screen.query_one("#password", Input).value = ""  # (cleared or not, typed anew)
+        await pilot.press(*PASSWORD, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
 
 
 def test_a_streaming_replica_serves_reports_and_refuses_writes_with_a_sentence(

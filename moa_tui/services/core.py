@@ -27,6 +27,8 @@ from . import clock
 from .errors import NotFound, ServiceError
 from .security.security import PermissionDenied, require
 
+UNREACHABLE_MESSAGE = "The database is unreachable; nothing was saved. Try again in a moment."
+
 
 class SessionEnded(ServiceError):
     """The signed-in account may no longer work here (deactivated, locked, or given
@@ -119,9 +121,7 @@ def _run(
             # opens a new connection.
             if not opened_here:
                 db.close()
-            raise ServiceError(
-                "The database is unreachable; nothing was saved. Try again in a moment."
-            ) from exc
+            raise ServiceError(UNREACHABLE_MESSAGE) from exc
         if read_only(exc):
             raise ServiceError(READ_ONLY_MESSAGE) from exc
         raise

@@ -14,12 +14,23 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Static
 
-from ..services.core import SessionEnded
+from ..db.database import READ_ONLY_MESSAGE, read_only, unreachable
+from ..services.core import UNREACHABLE_MESSAGE, SessionEnded
 from ..services.errors import ServiceError
 from ..services.patients.privacy import ReasonRequired
 from ..services.security.security import can, refusal
 from .changes import heard
 from .text import visible
+
+
+def database_trouble(exc: Exception) -> str:
+    """What to say about an error a service did not turn into a sentence itself (a call
+    that works outside the services' transaction, such as the sign-in's)."""
+    if unreachable(exc):
+        return UNREACHABLE_MESSAGE
+    if read_only(exc):
+        return READ_ONLY_MESSAGE
+    return f"Unexpected error: {exc!r}"
 
 
 class ServiceResult(Message):
@@ -132,7 +143,7 @@ class ServiceCaller:
             except ServiceError as exc:
                 value, done = exc, on_error
             except Exception as exc:  # noqa: BLE001 - shown, not fatal: the desk keeps working
-                value, done = ServiceError(f"Unexpected error: {exc!r}"), on_error
+                value, done = ServiceError(database_trouble(exc)), on_error
             if calls.latest.get(group) == ticket:
                 self.post_message(ServiceResult(done, value, group))
             else:
