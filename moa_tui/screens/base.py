@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..services.errors import ServiceError
 from ..ui.calls import ServiceCaller
 from ..ui.changes import DataChanged, concerns, generation
 from ..ui.text import plain
 from ..widgets.areabar import AreaBar
+from ..widgets.keybar import KeyBar
 from ..widgets.message_line import MessageLine
 from ..widgets.paged_table import PagedTable
 
@@ -33,7 +34,7 @@ class TitledScreen(ServiceCaller, Screen):
         yield from self.compose_body()
         yield MessageLine()
         yield from self.compose_bars()
-        yield Footer(compact=True)
+        yield KeyBar()  # Textual's Footer, as one widget (widgets/keybar.py)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
