@@ -28,6 +28,7 @@ from .codes import (
 )
 from .comms import InboxMessage, TriageSettings
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
+from .letters import Letter, LetterTemplate
 from .patients import Coverage, Patient, Payer
 from .scheduling import (
     Appointment,
@@ -99,6 +100,8 @@ MODELS = [
     AdjustmentReason,
     InboxMessage,
     TriageSettings,
+    LetterTemplate,
+    Letter,
     Statement,
     StatementSettings,
     AuditEvent,
@@ -132,6 +135,8 @@ __all__ = [
     "InboxMessage",
     "IntakeItem",
     "IntakeRecord",
+    "Letter",
+    "LetterTemplate",
     "MODELS",
     "Patient",
     "Payer",
