@@ -11,6 +11,7 @@ from moa_tui.db.models import Patient
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.keybar import KeyBar
+from moa_tui.widgets.paged_table import PagedTable
 
 from .ui_helpers import settle
 
@@ -62,3 +63,35 @@ async def test_a_key_the_screen_refuses_now_is_dimmed(demo_db):
                 span.start <= start < span.end and "dim" in str(span.style) for span in text.spans
             )
             assert dim is (not on), desc
+
+
+async def test_an_area_shown_again_keeps_its_styles_unless_the_app_restyled(demo_db):
+    """A revisit does not re-apply the stylesheet (which made every table render all its
+    cells anew: most of an area switch); a theme changed meanwhile still restyles it."""
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        schedule = app.screen
+        await pilot.press("f3")  # first shown: its screen's CSS joins the app's (a restyle)
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        table = schedule.query_one(PagedTable)
+        restyled = []
+        original = table.notify_style_update
+        table.notify_style_update = lambda: (restyled.append(1), original())
+        for _ in range(2):
+            await pilot.press("f3")
+            await settle(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+        assert app.screen is schedule and restyled == []
+        dark_background = table.styles.background
+        await pilot.press("f3")
+        await settle(pilot)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is schedule and restyled
+        assert table.styles.background != dark_background

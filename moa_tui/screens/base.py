@@ -4,6 +4,7 @@ it shows. Calling services is ui/calls.py's ServiceCaller."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -58,8 +59,18 @@ class TitledScreen(ServiceCaller, Screen):
         self.app.bell()
 
     # (Textual calls an on_ handler of every class in the MRO: subclasses override these.)
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual re-applies the whole stylesheet to a screen shown again, and every
+        # table then throws away its rendered cells and renders them anew: most of an
+        # area switch (issue 10). When nothing the styles depend on changed while it was
+        # covered (the app's CSS, theme, classes, focus), its styles are still right.
+        # (A class handler named _on_... hides its on_... twin: so this also resumes.)
+        if getattr(self, "_styled_for", None) == _style_inputs(self.app):
+            event.refresh_styles = False
         self.resumed()
+
+    def _on_screen_suspend(self) -> None:
+        self._styled_for = _style_inputs(self.app)
 
     def on_data_changed(self, message: DataChanged) -> None:
         if concerns(self, message):
@@ -76,6 +87,12 @@ class TitledScreen(ServiceCaller, Screen):
 
     def reload(self) -> None:
         """Fetch what the screen shows again (after a change here or elsewhere)."""
+
+
+def _style_inputs(app) -> tuple:
+    """What a screen's computed styles depend on beyond its own widgets (whose class
+    changes restyle them at once, shown or not)."""
+    return (app._css_update_count, app.theme, frozenset(app.classes), app.app_focus)
 
 
 class RecordView(TitledScreen):
