@@ -30,6 +30,7 @@ from moa_tui.services.billing.charges import LINE_FIELDS as CHARGE_LINE_FIELDS
 from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.billing.setup import PAYER_FIELDS as BILLING_PAYER_FIELDS
 from moa_tui.services.billing.setup import PRACTICE_FIELDS as BILLING_PRACTICE_FIELDS
+from moa_tui.services.comms import letters as comms_letters
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
@@ -454,6 +455,33 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "take_inbox_message": ("desk", dict(message_id=ID, version=ID)),
         "route_inbox_message": ("desk", dict(message_id=ID, version=ID, route=TEXT)),
         "close_inbox_message": ("desk", dict(message_id=ID, version=ID, response=TEXT)),
+        # Letters from templates (issue 12 item 3).
+        "letter_templates": ("desk", {}),
+        "save_template": (
+            "manager",
+            dict(template_id=opt(ID), version=opt(ID), name=TEXT, body=TEXT),
+        ),
+        "draft_letter": ("desk", dict(patient_id=ID, template_id=ID)),
+        "_may_write_letter": ("desk", dict(patient_id=ID)),
+        "patient_letters": ("desk", dict(patient_id=ID)),
+        "record_letter": (
+            "desk",
+            dict(
+                patient_id=ID,
+                template_id=opt(ID),
+                file_name=TEXT,
+                values=st.fixed_dictionaries({"text": TEXT, "addressee": TEXT, "via": TEXT}),
+            ),
+        ),
+        "save_letter": (
+            "desk",
+            dict(
+                patient_id=ID,
+                template_id=opt(ID),
+                path=TEXT,
+                values=st.fixed_dictionaries({"text": TEXT, "addressee": TEXT, "via": TEXT}),
+            ),
+        ),
         "create_task": (
             "desk",
             dict(
@@ -497,6 +525,7 @@ COMPOSITES = {
     "import_codes_file": billing_imports.import_codes_file,
     "save_receipt_pdf": payments.save_receipt_pdf,
     "save_visit_slip": visit_slip.save_visit_slip,
+    "save_letter": comms_letters.save_letter,
 }
 
 

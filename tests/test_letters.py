@@ -137,3 +137,13 @@ def test_a_restricted_patient_needs_a_reason_for_a_letter(desk):
     Patient.update(restricted=True).where(Patient.id == patient.id).execute()
     with pytest.raises(ReasonRequired):
         draft_letter(desk, patient.id, _balance_template(desk).id)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{{ 'x' * 10**9 }}", "{{ 9**9**9 }}", "{{ [1] * 100000000 }}", "{{ range(10**9)|list }}"],
+)
+def test_a_template_that_would_take_the_memory_or_the_processor_is_refused(body):
+    with pytest.raises(ValidationError) as err:
+        render(body, {"patient": {"name": "A"}})
+    assert err.value.errors["body"]

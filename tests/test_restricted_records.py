@@ -15,7 +15,16 @@ from peewee import fn
 
 import moa_tui.services as services_pkg
 from moa_tui.cli import make_app
-from moa_tui.db.models import Appointment, AuditEvent, Claim, Coverage, IntakeItem, Patient, Payer
+from moa_tui.db.models import (
+    Appointment,
+    AuditEvent,
+    Claim,
+    Coverage,
+    IntakeItem,
+    LetterTemplate,
+    Patient,
+    Payer,
+)
 from moa_tui.screens.frontdesk.check_in import CheckInScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
@@ -124,6 +133,11 @@ class Case:
             return Claim.get_by_id(self.sent_claim.id)
 
         from moa_tui.services.billing import charges, scrubber, statements
+        from moa_tui.services.comms import letters, templates
+
+        def template():
+            templates.seed_templates()
+            return LetterTemplate.select().order_by(LetterTemplate.id).first().id
 
         # A draft claim of the patient to code, and the visit checked out to start one.
         draft = Claim.create(
@@ -215,6 +229,15 @@ class Case:
             ),
             "posting.claim_money": lambda a: posting.claim_money(a, sent().id),
             "statements.patient_statements": lambda a: statements.patient_statements(a, p.id),
+            "letters.draft_letter": lambda a: letters.draft_letter(a, p.id, template()),
+            "letters.patient_letters": lambda a: letters.patient_letters(a, p.id),
+            "letters.record_letter": lambda a: letters.record_letter(
+                a, p.id, template(), {"text": "Dear patient,"}, "letter.pdf"
+            ),
+            # Written with no transaction open: its checked step is walked through the job.
+            "letters._may_write_letter": lambda a: letters.save_letter(
+                a, p.id, None, {"text": "Hello"}, str(tmp / f"l{len(list(tmp.iterdir()))}")
+            ),
         }
 
 

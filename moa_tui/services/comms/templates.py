@@ -42,7 +42,28 @@ FIELDS: dict[str, dict[str, str]] = {
     "date": {"today": "11/30/2026"},
 }  # fmt: skip
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+class _LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with * and ** checked: "{{ 'x' * 10**9 }}" or "{{ 9**9**9 }}" would
+    otherwise take the memory or the processor before the output limit is reached."""
+
+    intercepted_binops = frozenset(("*", "**"))
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > 100:
+                raise SecurityError("a power over 100")
+            if isinstance(left, int | float) and abs(left) > 10**6:
+                raise SecurityError("a power of a number over 1,000,000")
+        if operator == "*":
+            for count, other in ((left, right), (right, left)):
+                if isinstance(count, int) and isinstance(other, str | list | tuple):
+                    if count * max(len(other), 1) > OUTPUT_MAX:
+                        raise SecurityError("text repeated past the letter's size limit")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENV = _LetterEnvironment(undefined=StrictUndefined, autoescape=False)
 
 DEFAULTS: dict[str, str] = {
     "Appointment reminder": (
