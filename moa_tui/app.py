@@ -305,6 +305,12 @@ class MoaApp(SessionWatch, App):
 
         new_task(self.screen, about, **links)
 
+    def new_letter(self, patient_id: int, name: str = "") -> None:
+        """A letter about a patient from a template (issue 12 item 3), over this screen."""
+        from .screens.comms.letters import LetterScreen
+
+        self.push_screen(LetterScreen(patient_id, name))
+
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""

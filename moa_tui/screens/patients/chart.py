@@ -62,6 +62,7 @@ class PatientChartScreen(RecordView):
         Binding("i", "insurance", "Insurance", id="chart.insurance"),
         Binding("M", "merge", "Merge a duplicate", show=False, id="chart.merge"),
         Binding("k", "task", "New task", show=False, id="chart.task"),
+        Binding("L", "letter", "Letter", show=False, id="chart.letter"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -72,6 +73,7 @@ class PatientChartScreen(RecordView):
         "check_in": "checkin",
         "history": "schedule.read",
         "task": "comms.write",
+        "letter": "comms.write",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -84,6 +86,11 @@ class PatientChartScreen(RecordView):
         """A task about this patient, in an inbox with a due date (issue 12)."""
         if self.chart is not None:
             self.app.new_task(self.chart.name, patient_id=self.patient_id)
+
+    def action_letter(self) -> None:
+        """A letter about this patient from a template (issue 12 item 3)."""
+        if self.chart is not None:
+            self.app.new_letter(self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
