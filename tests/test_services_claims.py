@@ -223,7 +223,9 @@ def test_claim_totals(desk, f):
     totals = claim_totals(desk, f)
     assert totals.count == len(expected) > 0
     assert totals.total_cents == sum(c.total_cents for c in expected)
-    assert totals.balance_cents == sum(c.total_cents - c.paid_cents for c in expected)
+    assert totals.balance_cents == sum(
+        c.total_cents - c.paid_cents - c.adjusted_cents for c in expected
+    )
     rows = claims_page(desk, f, limit=1000).rows
     assert sum(r.total_cents for r in rows) == totals.total_cents
     assert sum(r.balance_cents for r in rows) == totals.balance_cents

@@ -2,70 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ...db.models import Claim, ClaimLine, ClaimStatusChange, StockMovement, SupplyItem
+from ...db.models import StaffMember, StockMovement, SupplyItem
 from .. import clock
-from .data import HCPCS, ICD10, SUPPLIES
+from .billing import build_billing
+from .data import SUPPLIES
 
 
 def build_claims(rng, today, count, providers, payers, patient_ids, desk):
-    """*count* claims over the last 150 days, their status by age, each with its lines and
-    the change from draft."""
-    by_age = (
-        (30, ("draft", "ready", "submitted", "submitted", "accepted")),
-        (60, ("submitted", "accepted", "denied", "paid", "paid")),
-        (90, ("accepted", "denied", "paid", "paid")),
-        (150, ("denied", "paid", "submitted", "accepted")),
-    )
-    for _ in range(count):
-        age = rng.randint(1, 150)
-        statuses = next(s for limit, s in by_age if age <= limit)
-        status = rng.choice(statuses)
-        lines = []
-        for _n in range(rng.randint(1, 3)):
-            code, charge = rng.choice(HCPCS)
-            units = rng.choice((1, 1, 1, 2))
-            lines.append(
-                (code, ",".join(rng.sample(ICD10, rng.randint(1, 2))), units, charge * units)
-            )
-        total = sum(line[3] for line in lines)
-        paid = total if status == "paid" else 0
-        service_date = today - dt.timedelta(days=age)
-        changed = clock.local_to_utc(dt.datetime.combine(service_date, dt.time(17)))
-        claim = Claim.create(
-            patient=rng.choice(patient_ids),
-            payer=rng.choice(payers),
-            provider=rng.choice(providers),
-            service_date=service_date,
-            status=status,
-            total_cents=total,
-            paid_cents=paid,
-            created_at=changed,
-            status_changed_at=changed,
-        )
-        ClaimLine.insert_many(
-            [
-                {
-                    "claim": claim.id,
-                    "line_no": n,
-                    "procedure_code": code,
-                    "diagnosis_codes": dx,
-                    "units": units,
-                    "charge_cents": charge,
-                }
-                for n, (code, dx, units, charge) in enumerate(lines, start=1)
-            ]
-        ).execute()
-        if status != "draft":
-            ClaimStatusChange.create(
-                claim=claim,
-                from_status="draft",
-                to_status=status,
-                note="Demo history",
-                staff=desk,
-                at=changed,
-            )
+    """*count* claims over the last 150 days, made through the billing services by the
+    demo's biller (services/demo/billing.py): coded, scrubbed, sent, answered."""
+    biller = StaffMember.get(StaffMember.username == "billing")
+    build_billing(rng, today, count, providers, payers, biller)
 
 
 def build_supplies(rng, desk):

@@ -205,8 +205,10 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
             Coverage.insert_many(coverages[batch : batch + 500]).execute()
 
         build_schedule(rng, today, now_local, size, providers, types, patient_ids, desk)
+        # The code sets, NPIs and payer addresses first: the claims are coded and scrubbed
+        # through the billing services (services/demo/billing.py).
+        build_code_examples()  # draws nothing from rng
         build_claims(rng, today, size.claims, providers, payers, patient_ids, desk)
-        build_code_examples()  # draws nothing from rng: the clinic stays the same
         build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
