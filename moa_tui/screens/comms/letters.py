@@ -17,6 +17,17 @@ from ...widgets.dialogs import PickDialog
 from ...widgets.export import ExportDialog
 from ..base import TitledScreen
 
+# One line of heading fields above the text; the text takes the rest of the screen.
+_CSS = """
+.letter-head { height: 1; }
+.letter-head Label { width: auto; }
+.letter-head Input { height: 1; border: none; padding: 0 1; width: 1fr; }
+.letter-head Input:focus { background: $accent 35%; }
+#letter-via { width: 10; }
+#template-name { width: 1fr; }
+.letter TextArea { height: 1fr; }
+"""
+
 
 def _file_name(name: str, template: str) -> str:
     last = "".join(ch for ch in name.split(" ")[-1] if ch.isalnum()) or "patient"
@@ -28,6 +39,7 @@ class LetterScreen(TitledScreen):
     """One letter about one patient: the addressee, how it is sent, the text."""
 
     VIEW_TITLE = "Letter"
+    DEFAULT_CSS = _CSS
     TOPICS = frozenset()
     REFETCH_ON_RESUME = False
     BINDINGS = [
@@ -131,6 +143,7 @@ class TemplatesScreen(TitledScreen):
     an unknown merge field is named on the message line and nothing is saved."""
 
     VIEW_TITLE = "Letter templates"
+    DEFAULT_CSS = _CSS
     TOPICS = frozenset()
     REFETCH_ON_RESUME = False
     BINDINGS = [
