@@ -23,6 +23,7 @@ from moa_tui.services.comms.templates import (
     save_template,
 )
 from moa_tui.services.errors import ValidationError
+from moa_tui.services.files import FileExists
 from moa_tui.services.patients.privacy import ReasonRequired
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
@@ -147,3 +148,16 @@ def test_a_template_that_would_take_the_memory_or_the_processor_is_refused(body)
     with pytest.raises(ValidationError) as err:
         render(body, {"patient": {"name": "A"}})
     assert err.value.errors["body"]
+
+
+def test_a_text_file_already_beside_is_not_replaced_without_asking(desk, tmp_path):
+    patient = _patient_with_balance()
+    t = _balance_template(desk)
+    (tmp_path / "bal.txt").write_text("keep me")
+    values = {"text": "Dear patient,", "via": "fax", "addressee": "Dr. Who, fax 555-1212"}
+    with pytest.raises(FileExists):
+        save_letter(desk, patient.id, t.id, values, str(tmp_path / "bal.pdf"))
+    assert not (tmp_path / "bal.pdf").exists() and Letter.select().count() == 0
+    save_letter(desk, patient.id, t.id, values, str(tmp_path / "bal.pdf"), overwrite=True)
+    assert (tmp_path / "bal.txt").read_text().startswith("To: Dr. Who, fax 555-1212")
+    assert Letter.get().addressee == "Dr. Who, fax 555-1212"

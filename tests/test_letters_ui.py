@@ -14,7 +14,7 @@ from moa_tui.db.models import AccountEntry, ClinicSettings, Letter, LetterTempla
 from moa_tui.screens.comms.letters import LetterScreen, TemplatesScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.services.security.staff import find_staff
-from moa_tui.widgets.dialogs import PickDialog
+from moa_tui.widgets.dialogs import InfoDialog, PickDialog
 from moa_tui.widgets.export import ExportDialog
 
 from .conftest import FROZEN_NOW
@@ -73,6 +73,13 @@ async def test_a_balance_due_letter_from_the_chart_to_pdf(demo_db, tmp_path):
         letter = Letter.get(Letter.patient == patient.id)
         assert letter.template_name == "Balance due" and letter.via == "mail"
         assert letter.written_by_id == find_staff("desk").id
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, InfoDialog)
+        sent = str(app.screen.query_one("#info-body").render())
+        assert "Balance due by mail" in sent and find_staff("desk").full_name in sent
+        await pilot.press("escape")
+        await settle(pilot)
         regions = {w.id: w.region for w in app.screen.query("#letter-text, #letter-via")}
         assert all(r.width > 0 and r.height > 0 for r in regions.values()), regions
         assert regions["letter-text"].bottom <= 24 and regions["letter-text"].height >= 8

@@ -10,10 +10,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, TextArea
 
-from ...services.comms.letters import LetterDraft, check_letter, draft_letter, save_letter
+from ...services.comms.letters import (
+    LetterDraft,
+    LetterRow,
+    check_letter,
+    draft_letter,
+    patient_letters,
+    save_letter,
+)
 from ...services.comms.templates import TemplateRow, letter_templates, save_template
 from ...services.errors import ValidationError
-from ...widgets.dialogs import PickDialog
+from ...widgets.dialogs import InfoDialog, PickDialog
 from ...widgets.export import ExportDialog
 from ..base import TitledScreen
 
@@ -45,9 +52,10 @@ class LetterScreen(TitledScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="letter.back"),
         Binding("ctrl+s", "save", "Save PDF", priority=True, id="letter.save"),
+        Binding("ctrl+l", "sent", "Letters sent", priority=True, id="letter.sent"),
         Binding("ctrl+t", "templates", "Templates", priority=True, id="letter.templates"),
     ]
-    ACTION_PERMISSIONS = {"save": "comms.write", "templates": "comms.admin"}
+    ACTION_PERMISSIONS = {"save": "comms.write", "templates": "comms.admin", "sent": "comms.read"}
 
     def __init__(self, patient_id: int, name: str = "") -> None:
         super().__init__()
@@ -136,6 +144,19 @@ class LetterScreen(TitledScreen):
 
     def action_templates(self) -> None:
         self.app.push_screen(TemplatesScreen())
+
+    def action_sent(self) -> None:
+        """The patient's letters: when, which, to whom, how, by whom."""
+
+        def show(rows: list[LetterRow]) -> None:
+            lines = [
+                f"{r.written_at}  {r.template_name or 'Letter'} by {r.via.lower()}"
+                f"{' to ' + r.addressee if r.addressee else ''} ({r.written_by})"
+                for r in rows
+            ] or ["No letters yet."]
+            self.app.push_screen(InfoDialog(f"Letters · {self.patient_name}", lines))
+
+        self.call_service(patient_letters, self.patient_id, then=show)
 
 
 class TemplatesScreen(TitledScreen):

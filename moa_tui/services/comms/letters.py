@@ -21,7 +21,7 @@ from ...text import latin1
 from .. import clock
 from ..core import audit, get_or_refuse, writer
 from ..errors import ValidationError
-from ..files import save_export
+from ..files import FileExists, export_target, save_export
 from ..frontdesk.frontdesk import balance_of
 from ..patients.privacy import require_access
 from ..validate import clean_text, format_money, format_phone
@@ -206,7 +206,8 @@ def save_letter(
 ) -> str:
     """Write the letter as PDF (*path*, ".pdf" added when missing) and as text beside it
     (".txt"), through save_export, then keep it in the patient's record. Returns the PDF's
-    path. Bad text or addressee is refused before any file is written."""
+    path. Bad text or addressee is refused before any file is written; either file being
+    there already raises FileExists (the dialog asks; *overwrite* replaces both)."""
     v = check_letter(values)
     pid = _may_write_letter(actor, patient_id)
     raw = str(path or "").strip()
@@ -214,6 +215,9 @@ def save_letter(
         raise ValidationError.one("path", "File name is required.")
     pdf_path = raw if raw.lower().endswith(".pdf") else raw + ".pdf"
     head = f"To: {v['addressee']}\n\n" if v["addressee"] else ""
+    beside = export_target(pdf_path).with_suffix(".txt")
+    if beside.exists() and not overwrite:  # both files are replaced, or neither is written
+        raise FileExists(beside)
     written = save_export(
         actor, pdf_path, letter_pdf(v["text"]), action="letter.pdf", detail="letter",
         overwrite=overwrite, patient_id=pid,
