@@ -482,6 +482,23 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 values=st.fixed_dictionaries({"text": TEXT, "addressee": TEXT, "via": TEXT}),
             ),
         ),
+        "log_mail": (
+            "desk",
+            dict(
+                values=st.fixed_dictionaries(
+                    {
+                        **{k: TEXT for k in ("date", "party", "vendor", "outcome")},
+                        "direction": st.one_of(TEXT, st.sampled_from(["in", "out"])),
+                        "kind": st.one_of(TEXT, st.sampled_from(["returned", "payment"])),
+                    }
+                ),
+                patient_id=opt(ID),
+                claim_id=opt(ID),
+            ),
+        ),
+        "mail_log": ("desk", dict(limit=INT)),
+        "patient_mail": ("desk", dict(patient_id=ID)),
+        "mark_address_fixed": ("desk", dict(mail_id=ID, version=ID)),
         "create_task": (
             "desk",
             dict(

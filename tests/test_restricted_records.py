@@ -133,7 +133,7 @@ class Case:
             return Claim.get_by_id(self.sent_claim.id)
 
         from moa_tui.services.billing import charges, scrubber, statements
-        from moa_tui.services.comms import letters, templates
+        from moa_tui.services.comms import letters, mail, templates
 
         def template():
             templates.seed_templates()
@@ -234,6 +234,10 @@ class Case:
             "letters.record_letter": lambda a: letters.record_letter(
                 a, p.id, template(), {"text": "Dear patient,"}, "letter.pdf"
             ),
+            "mail.log_mail": lambda a: mail.log_mail(
+                a, {"party": "USPS", "kind": "returned"}, patient_id=p.id
+            ),
+            "mail.patient_mail": lambda a: mail.patient_mail(a, p.id),
             # Written with no transaction open: its checked step is walked through the job.
             "letters._may_write_letter": lambda a: letters.save_letter(
                 a, p.id, None, {"text": "Hello"}, str(tmp / f"l{len(list(tmp.iterdir()))}")

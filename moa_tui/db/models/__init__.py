@@ -28,7 +28,7 @@ from .codes import (
 )
 from .comms import InboxMessage, TriageSettings
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
-from .letters import Letter, LetterTemplate
+from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
 from .scheduling import (
     Appointment,
@@ -102,6 +102,7 @@ MODELS = [
     TriageSettings,
     LetterTemplate,
     Letter,
+    MailItem,
     Statement,
     StatementSettings,
     AuditEvent,
@@ -138,6 +139,7 @@ __all__ = [
     "Letter",
     "LetterTemplate",
     "MODELS",
+    "MailItem",
     "Patient",
     "Payer",
     "PayerFee",

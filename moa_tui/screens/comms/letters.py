@@ -106,7 +106,10 @@ class LetterScreen(TitledScreen):
         area = self.query_one("#letter-text", TextArea)
         area.load_text(draft.text)
         area.focus()
-        self.say("Edit the letter; Ctrl+S saves it as PDF and text.")
+        if draft.warning:
+            self.say(draft.warning, "warning")
+        else:
+            self.say("Edit the letter; Ctrl+S saves it as PDF and text.")
 
     def _values(self) -> dict:
         return {

@@ -25,6 +25,7 @@ from ..files import FileExists, export_target, save_export
 from ..frontdesk.frontdesk import balance_of
 from ..patients.privacy import require_access
 from ..validate import clean_text, format_money, format_phone
+from .mail import address_returned
 from .templates import OUTPUT_MAX, clean_body, render, seed_templates
 
 VIA_LABELS = {"mail": "Mail", "fax": "Fax", "email": "Email", "hand": "Handed over",
@@ -37,6 +38,7 @@ class LetterDraft:
     template_id: int
     template_name: str
     text: str
+    warning: str = ""  # mail to the patient's address came back and it is not fixed yet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,7 +111,13 @@ def draft_letter(actor: StaffMember, patient_id: int, template_id: int) -> Lette
     text = render(t.body, letter_context(patient))
     audit(actor, "letter.draft", patient_id=patient.id, entity="letter_template",
           entity_id=t.id, detail=t.name)  # fmt: skip
-    return LetterDraft(patient.id, t.id, t.name, text)
+    warning = ""
+    if (returned := address_returned(patient.id)) is not None:
+        warning = (
+            f"Mail to this patient came back on {returned.mail_date:%m/%d/%Y}: the address is "
+            "marked bad until it is fixed."
+        )
+    return LetterDraft(patient.id, t.id, t.name, text, warning)
 
 
 def check_letter(values: dict) -> dict:
