@@ -72,7 +72,7 @@ async def test_the_message_line_takes_its_look_from_a_class_and_shows_plain_text
         assert line.styles.text_style.bold
         line.say("Saved", "ok")
         assert line.kind == "ok" and not line.has_class("error")
-        line.say("Forms due", "yellow")  # an old inline style is read as its kind
-        assert line.kind == "warning"
+        line.say("Forms due", "warning")
+        assert line.kind == "warning" and line.has_class("warning")
         line.say("")
         assert line.kind == "" and str(line.content) == ""

@@ -90,8 +90,9 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
         Binding("g", "aging", "A/R aging", show=False, id="claims.aging"),
         Binding("c", "charges", "Charges", show=False, id="claims.charges"),
         Binding("u", "change_status", "Status", id="claims.change_status"),
-        Binding("w", "write_off", "Write off", id="claims.write_off"),
-        # The footer shows what fits 80 columns; sort and clear are in help and the palette.
+        # The footer shows what fits 80 columns; write-off, sort and clear are in help and
+        # the palette.
+        Binding("w", "write_off", "Write off", show=False, id="claims.write_off"),
         Binding("o", "toggle_sort", "Sort", show=False, id="claims.toggle_sort"),
         Binding("k", "task", "New task", show=False, id="claims.task"),
         Binding("s", "cycle('status')", "Filter status", id="claims.cycle_status"),
