@@ -311,6 +311,12 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(LetterScreen(patient_id, name))
 
+    def patient_mail(self, patient_id: int, name: str = "") -> None:
+        """The mail in and out about a patient (issue 12 item 4), over this screen."""
+        from .screens.comms.mail import PatientMailScreen
+
+        self.push_screen(PatientMailScreen(patient_id, name))
+
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""

@@ -10,15 +10,25 @@ from pypdf import PdfReader
 from textual.widgets import TextArea
 
 from moa_tui.cli import make_app
-from moa_tui.db.models import AccountEntry, ClinicSettings, Letter, LetterTemplate, Patient
+from moa_tui.db.models import (
+    AccountEntry,
+    ClinicSettings,
+    Letter,
+    LetterTemplate,
+    MailItem,
+    Patient,
+)
 from moa_tui.screens.comms.letters import LetterScreen, TemplatesScreen
+from moa_tui.screens.comms.mail import PatientMailScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
+from moa_tui.services.comms.mail import log_mail
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.dialogs import InfoDialog, PickDialog
 from moa_tui.widgets.export import ExportDialog
+from moa_tui.widgets.form import FormDialog
 
 from .conftest import FROZEN_NOW
-from .ui_helpers import move_to_row, settle
+from .ui_helpers import move_to_row, settle, table_rows
 
 SIZE = (80, 24)
 
@@ -121,3 +131,45 @@ async def test_the_manager_is_told_the_unknown_merge_field(demo_db):
         await pilot.press(*["backspace"] * len("{{ patient.shoe_size }}"), "ctrl+s")
         await settle(pilot)
         assert LetterTemplate.get_by_id(before.id).version == before.version + 1
+
+
+async def test_incoming_mail_logged_against_a_patient_from_the_chart(demo_db):
+    patient = _owing_patient()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PatientChartScreen(patient.id))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientMailScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        # In/out and the date keep their defaults; the kind stays correspondence.
+        await pilot.press("enter", "enter", "enter", *"County clerk", "enter")
+        await pilot.press(*"filed", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientMailScreen)
+        [item] = MailItem.select().where(MailItem.patient == patient.id)
+        assert (item.direction, item.kind, item.party, item.outcome) == (
+            "in", "correspondence", "County clerk", "filed",
+        )  # fmt: skip
+        assert table_rows(app, "#mail-table")[0][3] == "County clerk"
+
+
+async def test_returned_mail_shows_the_address_bad_until_f(demo_db):
+    patient = _owing_patient()
+    desk = find_staff("desk")
+    log_mail(desk, {"kind": "returned", "party": "USPS", "outcome": "moved"}, patient_id=patient.id)
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PatientMailScreen(patient.id, "X"))
+        await settle(pilot)
+        assert table_rows(app, "#mail-table")[0][4] == "ADDRESS BAD · moved"
+        assert "marked bad" in str(app.screen.query_one("#message").render())
+        await pilot.press("f")
+        await settle(pilot)
+        assert table_rows(app, "#mail-table")[0][4] == "moved"
+        assert MailItem.get().address_fixed_by_id == desk.id

@@ -63,6 +63,7 @@ class PatientChartScreen(RecordView):
         Binding("M", "merge", "Merge a duplicate", show=False, id="chart.merge"),
         Binding("k", "task", "New task", show=False, id="chart.task"),
         Binding("L", "letter", "Letter", show=False, id="chart.letter"),
+        Binding("m", "mail", "Mail", show=False, id="chart.mail"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -74,6 +75,7 @@ class PatientChartScreen(RecordView):
         "history": "schedule.read",
         "task": "comms.write",
         "letter": "comms.write",
+        "mail": "comms.read",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -91,6 +93,11 @@ class PatientChartScreen(RecordView):
         """A letter about this patient from a template (issue 12 item 3)."""
         if self.chart is not None:
             self.app.new_letter(self.patient_id, self.chart.name)
+
+    def action_mail(self) -> None:
+        """The mail in and out about this patient (issue 12 item 4)."""
+        if self.chart is not None:
+            self.app.patient_mail(self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
