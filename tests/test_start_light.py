@@ -160,3 +160,27 @@ print(peewee.psycopg.__name__, peewee.Psycopg3Adapter.txn_idle.name, ext.TypeInf
     assert lines[0].startswith("refused: Cannot reach the database"), lines
     assert "driver not found" not in lines[0]
     assert lines[-1] == "psycopg IDLE TypeInfo"
+
+
+def test_the_app_for_a_real_clinic_does_not_import_the_demo_builder(demo_db):
+    """make_app imports services.demo (a whole clinic's builder, ~90 ms) only for --demo."""
+    probe = f"""
+import sys
+from moa_tui import cli
+from moa_tui.db.database import open_database
+app = cli.make_app(open_database({str(demo_db)!r}), "desk")
+print(sorted(m for m in sys.modules if m.startswith("moa_tui.services.demo")))
+demo = cli.make_app(open_database({str(demo_db)!r}), "desk", demo=True)
+print("password is" in demo.signin_note)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=True,
+    )
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2] == "[]", out.stdout
+    assert lines[-1] == "True"  # --demo still says the demo password
