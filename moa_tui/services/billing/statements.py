@@ -262,6 +262,8 @@ def _file_stem(run_no: int, day: dt.date) -> str:
 @reader("claims.read")
 def run_texts(actor: StaffMember, run_no: int) -> tuple[str, list[tuple[StatementInfo, str]]]:
     """A recorded run's file name stem and each statement's text, in the run's order."""
+    if isinstance(run_no, bool) or not isinstance(run_no, int) or not 0 < run_no < 2**31:
+        raise ServiceError(f"There is no statement run {run_no}.")
     rows = list(
         Statement.select(Statement, Patient)
         .join(Patient)
