@@ -90,9 +90,13 @@ async def test_a_balance_due_letter_from_the_chart_to_pdf(demo_db, tmp_path):
         assert "Balance due by mail" in sent and find_staff("desk").full_name in sent
         await pilot.press("escape")
         await settle(pilot)
+        assert isinstance(app.screen, LetterScreen)
         regions = {w.id: w.region for w in app.screen.query("#letter-text, #letter-via")}
         assert all(r.width > 0 and r.height > 0 for r in regions.values()), regions
         assert regions["letter-text"].bottom <= 24 and regions["letter-text"].height >= 8
+        await pilot.press("escape")  # from the letter's text, back to the chart
+        await settle(pilot)
+        assert isinstance(app.screen, PatientChartScreen)
 
 
 async def test_the_desk_cannot_open_the_template_editor(demo_db):
