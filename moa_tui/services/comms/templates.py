@@ -12,7 +12,9 @@ import dataclasses
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from peewee import IntegrityError
 
+from ...db.database import db
 from ...db.models import LetterTemplate, StaffMember
 from ...text import describe, first_unsafe, normalize
 from .. import clock
@@ -190,8 +192,12 @@ def seed_templates() -> None:
     if LetterTemplate.select().exists():
         return
     now = clock.now_utc()
-    for name, body in DEFAULTS.items():
-        LetterTemplate.create(name=name, body=body, updated_at=now)
+    try:
+        with db.atomic():  # a savepoint: another terminal seeding at the same moment wins
+            for name, body in DEFAULTS.items():
+                LetterTemplate.create(name=name, body=body, updated_at=now)
+    except IntegrityError:
+        pass
 
 
 @writer("comms.read", changes=())  # a writer: the shipped templates are made on first use
