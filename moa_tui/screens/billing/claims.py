@@ -35,6 +35,7 @@ from ..base import KeysetListScreen, RecordView
 from .aging import AgingScreen
 from .charges import ChargesScreen
 from .edi import EDI_BINDINGS, EDI_PERMISSIONS, MONEY_BINDINGS, EdiActions, MoneyActions
+from .refunds import REFUND_BINDINGS, REFUND_PERMISSIONS, RefundActions
 from .unbilled import UnbilledScreen
 
 PAGE = 100
@@ -254,7 +255,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
             self.reload()
 
 
-class ClaimScreen(MoneyActions, RecordView):
+class ClaimScreen(RefundActions, MoneyActions, RecordView):
     """One claim: header, lines and status history."""
 
     BINDINGS = [
@@ -263,9 +264,14 @@ class ClaimScreen(MoneyActions, RecordView):
         Binding("w", "write_off", "Write off", id="claim.write_off"),
         Binding("c", "charges", "Charges", id="claim.charges"),
         *MONEY_BINDINGS,  # m: what was posted on the claim (edi.py)
+        *REFUND_BINDINGS,  # f refund the payer, o write off part (refunds.py)
     ]
     VIEW_TITLE = "Claim"
-    ACTION_PERMISSIONS = {"change_status": "claims.write", "write_off": "billing.writeoff"}
+    ACTION_PERMISSIONS = {
+        "change_status": "claims.write",
+        "write_off": "billing.writeoff",
+        **REFUND_PERMISSIONS,
+    }
 
     def __init__(self, claim_id: int) -> None:
         super().__init__()
