@@ -53,7 +53,8 @@ async def test_refund_and_part_write_off_by_keyboard(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, ClaimScreen)
         final = Claim.get_by_id(paid.id)
-        assert final.status == "paid" and final.total_cents == final.paid_cents + final.adjusted_cents
+        assert final.status == "paid"
+        assert final.total_cents == final.paid_cents + final.adjusted_cents
 
 
 async def test_the_desk_cannot_refund_or_write_off(demo_db):

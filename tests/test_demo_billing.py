@@ -9,7 +9,6 @@ from peewee import fn
 from moa_tui.db.models import (
     Claim,
     ClaimDiagnosis,
-    ClaimLine,
     ClaimPosting,
     ClaimStatusChange,
     Remittance,

@@ -75,17 +75,16 @@ class AgingScreen(StatementActions, TitledScreen):
             [(plain(r.name), *(_money(c) for c in (*r.buckets, r.total))) for r in report.rows],
             [str(r.key) for r in report.rows],
         )
-        parts = "  ".join(f"{label}: {format_money(c)}" for label, c in zip(BUCKETS, report.totals))
-        credit = (
-            f" · credits {format_money(report.credits_cents)}" if report.credits_cents else ""
-        )
+        pairs = zip(BUCKETS, report.totals, strict=True)
+        parts = "  ".join(f"{label}: {format_money(c)}" for label, c in pairs)
+        credit = f" · credits {format_money(report.credits_cents)}" if report.credits_cents else ""
         self.query_one("#aging-totals", Static).update(
             f"Total {format_money(report.total)} as of {report.as_of:%m/%d/%Y}{credit}\n{parts}"
         )
         who = "payers" if report.kind == "payer" else "patients"
         self.say(
-            f"{len(report.rows)} {who} owe; b: by {'patient' if report.kind == 'payer' else 'payer'}"
-            " · t: statements"
+            f"{len(report.rows)} {who} owe; b: by "
+            f"{'patient' if report.kind == 'payer' else 'payer'} · t: statements"
             if report.rows
             else f"No {who} owe anything."
         )

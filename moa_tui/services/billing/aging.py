@@ -129,8 +129,10 @@ def payer_aging_report(as_of: dt.date | None = None) -> AgingReport:
         counts[payer_id] += 1
     names = dict(Payer.select(Payer.id, Payer.name).where(Payer.id.in_(list(sums))).tuples())
     rows = sorted(
-        (AgingRow(pid, names.get(pid, f"Payer {pid}"), tuple(b), counts[pid])
-         for pid, b in sums.items()),  # fmt: skip
+        (
+            AgingRow(pid, names.get(pid, f"Payer {pid}"), tuple(b), counts[pid])
+            for pid, b in sums.items()
+        ),  # fmt: skip
         key=lambda r: (-r.total, r.name),
     )
     return AgingReport("payer", as_of, tuple(rows))

@@ -79,8 +79,10 @@ def save_statement_rules(actor: StaffMember, version: int, min_balance: str,
         pct = Decimal(str(late_fee_percent or "0").strip().rstrip("%") or "0")
     except InvalidOperation:
         pct = Decimal(-1)
-    if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(10) or pct != pct.quantize(
-        Decimal("0.01")
+    if (
+        not pct.is_finite()
+        or not Decimal(0) <= pct <= Decimal(10)
+        or pct != pct.quantize(Decimal("0.01"))
     ):
         raise ValidationError.one("late_fee", "Late fee: 0 (off) to 10 % a month, e.g. 1.5.")
     s.min_balance_cents, s.days_between = cents, int(text)
@@ -120,8 +122,11 @@ def _late_fees(today: dt.date) -> list[LateFee]:
         since = clock.local_to_utc(dt.datetime.combine(st.statement_date, dt.time()))
         paid = -(
             AccountEntry.select(fn.SUM(AccountEntry.cents))
-            .where((AccountEntry.patient == patient.id) & (AccountEntry.cents < 0)
-                   & (AccountEntry.at >= since))  # fmt: skip
+            .where(
+                (AccountEntry.patient == patient.id)
+                & (AccountEntry.cents < 0)
+                & (AccountEntry.at >= since)
+            )  # fmt: skip
             .scalar()
             or 0
         )

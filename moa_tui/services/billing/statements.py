@@ -138,8 +138,9 @@ def _due_patients(today: dt.date, s: StatementSettings):
         .tuples()
     }
     out = []
-    for patient in Patient.select().where(Patient.id.in_(owing)).order_by(Patient.last_key,
-                                                                          Patient.first_key):
+    for patient in (
+        Patient.select().where(Patient.id.in_(owing)).order_by(Patient.last_key, Patient.first_key)
+    ):
         previous = last.get(patient.id)
         if isinstance(previous, str):
             previous = dt.date.fromisoformat(previous)
@@ -163,7 +164,8 @@ def _aging_line(entries: list[AccountEntry], today: dt.date) -> str:
         credit -= used
         age = max(0, (today - clock.utc_to_local(e.at).date()).days)
         b[bucket_of(age)] += e.cents - used
-    return "  ".join(f"{label} days: {format_money(c)}" for label, c in zip(BUCKETS, b))
+    pairs = zip(BUCKETS, b, strict=True)
+    return "  ".join(f"{label} days: {format_money(c)}" for label, c in pairs)
 
 
 def statement_text(patient: Patient, entries: list[AccountEntry], due: int, pending: int,
@@ -221,8 +223,17 @@ def statements_due(actor: StaffMember) -> RunResult:
     """Who a statement run would bill today and how much (nothing is recorded)."""
     today = clock.today()
     rows = [
-        StatementInfo(0, p.id, f"{p.last_name}, {p.first_name}", p.mrn, today,
-                      today + dt.timedelta(days=TERMS_DAYS), due, pending, 0)  # fmt: skip
+        StatementInfo(
+            0,
+            p.id,
+            f"{p.last_name}, {p.first_name}",
+            p.mrn,
+            today,
+            today + dt.timedelta(days=TERMS_DAYS),
+            due,
+            pending,
+            0,
+        )  # fmt: skip
         for p, _entries, due, pending in _due_patients(today, settings_row())
     ]
     return RunResult(None, tuple(rows))

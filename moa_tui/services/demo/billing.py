@@ -1,8 +1,9 @@
 """The demo clinic bills (issue 11 item 11): its claims of the last months are made the way
 a biller makes them, through the billing services: diagnoses and service lines entered on
 a draft claim (the checks and line parser of charges.add_diagnosis and charges.save_line:
-the fee schedule's fee, place of service 11, pointers), scrubbed (scrubber.scrub_claim: none is held, the demo's data is
-complete), sent in 837P batches (x12.export.create_batches) on the day after the service,
+the fee schedule's fee, place of service 11, pointers), scrubbed (scrubber.scrub_claim:
+none is held, the demo's data is complete), sent in 837P batches (create_batches) on the
+day after the service,
 and answered by the demo payer's 835s (remittance.post_remittance, about three weeks
 later): paid, partially paid with a patient share, or denied; some patients paid their
 share (posting.post_patient_payment). The youngest claims wait as drafts, ready or
@@ -57,7 +58,8 @@ def _draft(rng, today, insured, providers, biller) -> tuple[Claim, str]:
     """A coded draft claim of a random insured patient: 1-2 diagnoses, 1-3 lines."""
     coverage = rng.choice(insured)
     # A service while the coverage was in force (the scrubber would hold it otherwise).
-    age = rng.randint(1, max(1, min(150, (today - (coverage.effective or today - dt.timedelta(days=150))).days)))
+    since = coverage.effective or today - dt.timedelta(days=150)
+    age = rng.randint(1, max(1, min(150, (today - since).days)))
     plan = next(p for limit, p in PLAN if age <= limit)
     target = rng.choice(plan)
     day = today - dt.timedelta(days=age)
@@ -111,15 +113,27 @@ def _remit(rc: list[RemitClaim], payer: Payer, check_no: str, day: dt.date) -> R
     command and tests/test_x12_remittance.py walk it), checked by the payer's sums."""
     claims = [
         ClaimPayment(
-            claim_ref=r.claim_ref, status=r.status, charge_cents=r.charge_cents,
-            paid_cents=r.paid_cents, patient_cents=r.patient_cents,
-            payer_claim_no=r.payer_claim_no, patient_last=r.patient_last,
-            patient_first=r.patient_first, member_id=r.member_id,
+            claim_ref=r.claim_ref,
+            status=r.status,
+            charge_cents=r.charge_cents,
+            paid_cents=r.paid_cents,
+            patient_cents=r.patient_cents,
+            payer_claim_no=r.payer_claim_no,
+            patient_last=r.patient_last,
+            patient_first=r.patient_first,
+            member_id=r.member_id,
             service_date=r.lines[0].service_date if r.lines else None,
             adjustments=list(r.claim_adjustments),
             services=[
-                Service(ln.code, ln.charge_cents, ln.paid_cents, ln.units, ln.service_date,
-                        list(ln.adjustments), list(ln.remarks))
+                Service(
+                    ln.code,
+                    ln.charge_cents,
+                    ln.paid_cents,
+                    ln.units,
+                    ln.service_date,
+                    list(ln.adjustments),
+                    list(ln.remarks),
+                )
                 for ln in r.lines
             ],
         )  # fmt: skip
