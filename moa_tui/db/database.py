@@ -2,9 +2,11 @@
 
 ``db`` is a peewee DatabaseProxy the models are bound to once; open_database points it at
 either a SQLite file (the default) or a PostgreSQL server (``postgresql://user@host/name``
-as --db or $MOA_DB). Everything that differs between the two (pragmas, IMMEDIATE vs
-SERIALIZABLE transactions, where the audit key and anchors live) sits behind the small
-functions here, so the services never ask which one they run on.
+as --db or $MOA_DB). Everything that differs between the two (pragmas, BEGIN IMMEDIATE vs
+an advisory write lock, read snapshots, replicas) sits behind the small functions here, so
+the services never ask which one they run on. Beside it: locations.py (a path or a URL, and
+where the companion files live), keys.py (the key of an encrypted file) and failures.py
+(what a database error means for the desk).
 
 A SQLite file may be encrypted (SQLCipher); the models do not know: the SQLite handle makes
 every connection through ``crypto.connect`` with the key the file was opened with. A
@@ -13,19 +15,34 @@ PostgreSQL server encrypts its own disk (docs/deployment.md); keys do not apply 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import platformdirs
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.migrations import Runner
 
 from . import crypto
-from .crypto import DatabaseError, Key, KeyProblem
+from .crypto import DatabaseError, Key
+from .failures import READ_ONLY_APP, READ_ONLY_MESSAGE, busy, read_only, unreachable  # noqa: F401
+from .keys import (  # noqa: F401 - where callers have always found them
+    encrypted_message,
+    is_key_failure,
+    key_file_in_use,
+    key_for,
+    use_cli_keys,
+    use_keys,
+    wrong_key_message,
+)
+from .locations import (  # noqa: F401
+    URL_SCHEMES,
+    companion_base,
+    default_path,
+    display_name,
+    is_url,
+    normal_url,
+    resolve_path,
+)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -119,141 +136,13 @@ _sqlite = ClinicDatabase(None)
 _postgres = None  # the PostgreSQL database, made when a URL is first opened
 db.initialize(_sqlite)
 
-URL_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_url(location: str | os.PathLike | None) -> bool:
-    """Whether *location* (a --db value) names a PostgreSQL server rather than a file."""
-    return isinstance(location, str) and location.startswith(URL_SCHEMES)
-
-
-def normal_url(url: str) -> str:
-    """``postgres://`` is libpq's alias; peewee only passes ``postgresql://`` through."""
-    if url.startswith("postgres://"):
-        return "postgresql://" + url[len("postgres://") :]
-    return url
-
 
 def on_postgresql() -> bool:
     """Whether the models are bound to a PostgreSQL server now."""
     return _postgres is not None and db.obj is _postgres
 
 
-def display_name(location: str | os.PathLike) -> str:
-    """A database's name for messages: a file's path, or a URL without any password."""
-    if not is_url(location):
-        return str(location)
-    parts = urlsplit(str(location))
-    host = parts.hostname or "localhost"
-    user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"postgresql://{user}{host}{port}{parts.path}"
-
-
-def companion_base(location: str | os.PathLike) -> Path:
-    """What a database's companion files (``<db>.audit-key``, ``<db>.anchors``) are named
-    after. For a file: the file itself, so they sit beside it. A PostgreSQL database has no
-    file on this machine, so its companions live in the user's data directory, one set per
-    server and database (``servers/<host>-<port>-<dbname>-<hash>``): the audit key must stay
-    OUTSIDE the database it seals, and every app server of a network needs a copy of it
-    (docs/deployment.md)."""
-    if not is_url(location):
-        return Path(location)
-    parts = urlsplit(normal_url(str(location)))
-    dbname = parts.path.lstrip("/") or parts.username or "postgres"
-    host = parts.hostname or "localhost"
-    ident = f"{host}:{parts.port or 5432}/{dbname}"
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{host}-{parts.port or 5432}-{dbname}")
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:8]
-    return Path(platformdirs.user_data_dir("moa-tui")) / "servers" / f"{slug}-{digest}"
-
-
-# Where open_database finds a key when it is given none: set by use_keys() (the CLI:
-# --key-file or $MOA_KEY_FILE, and a prompt on a terminal). A library caller that sets
-# nothing gets plain files only and a clear refusal for an encrypted one.
-_key_file: Path | None = None
-_may_prompt = False
-_typed_key: Key | None = None
-
-
-def use_keys(key_file: str | os.PathLike | None = None, *, prompt: bool = False) -> None:
-    """Where keys come from when open_database and the commands are given none."""
-    global _key_file, _may_prompt, _typed_key
-    _key_file = Path(key_file).expanduser() if key_file else None
-    _may_prompt = prompt
-    _typed_key = None
-
-
-def key_file_in_use() -> Path | None:
-    """The key file databases are opened with (None: plain files or a typed key); exports
-    must never overwrite it."""
-    return _key_file
-
-
-def use_cli_keys(key_file: str | None) -> None:
-    """The command line's choice: --key-file, else $MOA_KEY_FILE, else ask on a terminal."""
-    use_keys(key_file or os.environ.get("MOA_KEY_FILE") or None, prompt=True)
-
-
-def key_for(path: str | os.PathLike, *, creating: bool = False) -> Key | None:
-    """The key to open the file at *path* with, from the configured source.
-
-    A new database (*creating*) gets the key file's key, and a key file that does not
-    exist yet is made with a new random key; without a key file it is plain. An
-    existing encrypted file with no key file gets a prompt, or a refusal where there
-    is no terminal.
-    """
-    global _typed_key
-    try:
-        if _key_file is not None:
-            if creating and not _key_file.exists():
-                new_key = Key.generate(source=f"key file {_key_file}")
-                new_key.write_new_file(_key_file)
-                return new_key
-            return Key.from_file(_key_file)
-        if creating or not crypto.looks_encrypted(path):
-            return None
-        if _may_prompt and crypto.can_prompt():
-            if _typed_key is None:
-                _typed_key = crypto.prompt_key(str(path))
-            return _typed_key
-    except KeyProblem as exc:
-        raise DatabaseError(str(exc)) from exc
-    raise DatabaseError(encrypted_message(path))
-
-
-def encrypted_message(path: str | os.PathLike) -> str:
-    return (
-        f"{path}: the database is encrypted; give --key-file PATH or set MOA_KEY_FILE "
-        "(or the file is not a SQLite database at all)."
-    )
-
-
-def wrong_key_message(path: str | os.PathLike, key: Key) -> str:
-    return (
-        f"{path}: the key does not open this database ({key.source}); "
-        "or the file is not a SQLite database at all."
-    )
-
-
-def _is_key_failure(exc: BaseException) -> bool:
-    return "not a database" in str(exc) or "encrypted" in str(exc)
-
-
 _CONFIGURED = object()
-
-
-def default_path() -> Path:
-    return Path(platformdirs.user_data_dir("moa-tui")) / "clinic.db"
-
-
-def resolve_path(path: str | os.PathLike | None) -> Path | str:
-    """--db PATH, else $MOA_DB, else the per-user data directory. A ``postgresql://`` URL
-    stays a string (a Path would fold its ``//``)."""
-    chosen = path or os.environ.get("MOA_DB") or default_path()
-    if is_url(chosen):
-        return normal_url(str(chosen))
-    return Path(chosen).expanduser()
 
 
 def create_private_file(path: str | os.PathLike) -> None:
@@ -302,7 +191,7 @@ def open_database(
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - turned into a message for the user
-        if key is not None and _is_key_failure(exc):
+        if key is not None and is_key_failure(exc):
             raise DatabaseError(wrong_key_message(path, key)) from exc
         raise DatabaseError(f"Cannot open database {path}: {exc}") from exc
     try:
@@ -310,7 +199,7 @@ def open_database(
         if migrate:
             _runner().up()
     except (PeeweeDatabaseError, *crypto.driver_errors()) as exc:
-        if key is not None and _is_key_failure(exc):
+        if key is not None and is_key_failure(exc):
             raise DatabaseError(wrong_key_message(path, key)) from exc
         raise DatabaseError(f"{path} is not a moa-tui database: {exc}") from exc
     finally:
@@ -327,7 +216,7 @@ def open_database(
 def _open_postgresql(url: str, *, migrate: bool) -> str:
     """Bind the models to the PostgreSQL database at *url* (which must exist: a server's
     databases are made by its administrator), migrating it as needed."""
-    if _key_file is not None:
+    if key_file_in_use() is not None:
         raise DatabaseError(
             "A PostgreSQL database is not opened with a key file: the server encrypts its "
             "own disk (docs/deployment.md). Leave out --key-file / MOA_KEY_FILE."
@@ -482,60 +371,6 @@ def write_transaction():
     if db.transaction_depth() == 0:
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
-
-
-# SQLSTATEs of a PostgreSQL write that waited too long or lost a race: lock_not_available,
-# serialization_failure, deadlock_detected.
-_BUSY_STATES = {"55P03", "40001", "40P01"}
-
-
-def busy(exc: BaseException) -> bool:
-    """Whether a database error means "another terminal is writing; try again"."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return True
-    cause = exc.__cause__ or exc.__context__
-    return (
-        getattr(cause, "sqlstate", None) in _BUSY_STATES
-        or getattr(exc, "sqlstate", None) in _BUSY_STATES
-    )
-
-
-def unreachable(exc: BaseException) -> bool:
-    """Whether a database error means the server went away (restart, network): SQLSTATE
-    class 08, admin shutdown (57P01..57P03), a connection psycopg found closed, or a new
-    one the server refused or never answered (its message: psycopg sets no SQLSTATE)."""
-    if not on_postgresql():
-        return False
-    cause = exc.__cause__ or exc.__context__ or exc
-    state = getattr(cause, "sqlstate", None) or ""
-    if state.startswith("08") or state in {"57P01", "57P02", "57P03"}:
-        return True
-    text = str(exc).lower()
-    if "shutting down" in text or "starting up" in text or "in recovery mode" in text:
-        return True  # a server stopping or starting (refused at connect)
-    return "connection" in text and any(
-        word in text for word in ("closed", "lost", "terminat", "refused", "failed", "timeout")
-    )
-
-
-def read_only(exc: BaseException) -> bool:
-    """Whether a database error means this database takes no writes: a PostgreSQL
-    streaming replica (hot standby), "cannot execute ... in a read-only transaction"
-    (SQLSTATE 25006)."""
-    cause = exc.__cause__ or exc.__context__ or exc
-    state = getattr(cause, "sqlstate", None) or getattr(exc, "sqlstate", None) or ""
-    return state == "25006" or "read-only transaction" in str(exc)
-
-
-READ_ONLY_APP = (
-    "is a read-only replica: the app records every sign-in and what it shows, so it runs "
-    "on the primary. From a replica: `audit verify` and `backup` (docs/network.md)."
-)
-READ_ONLY_MESSAGE = (
-    "This database is a read-only copy (a replica, for reports): nothing was saved. "
-    "Make changes on the primary (docs/network.md)."
-)
 
 
 def read_transaction():
