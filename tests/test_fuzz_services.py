@@ -223,6 +223,8 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             dict(claim_id=ID, version=ID, status=TEXT, note=TEXT),
         ),
         "write_off_balance": ("billing", dict(claim_id=ID, version=ID, reason=TEXT)),
+        "correct_claim": ("billing", dict(claim_id=ID, version=ID, note=TEXT)),
+        "void_claim": ("billing", dict(claim_id=ID, version=ID, note=TEXT)),
         "search_diagnoses": ("billing", dict(text=TEXT, limit=INT, billable_only=BOOL)),
         "search_procedures": ("billing", dict(text=TEXT, payer_id=opt(ID), limit=INT)),
         "code_sets": ("billing", {}),

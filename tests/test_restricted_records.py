@@ -132,6 +132,18 @@ class Case:
                 )  # fmt: skip
             return Claim.get_by_id(self.sent_claim.id)
 
+        from moa_tui.services.billing import corrections
+
+        def replaceable(key: str) -> tuple[int, int]:
+            """A sent claim of the patient's, one per correction service (made once)."""
+            made = self.__dict__.setdefault("replaceable", {})
+            if key not in made:
+                made[key] = Claim.create(
+                    patient=p, payer=c.payer_id, provider=c.provider_id,
+                    service_date=c.service_date, status="denied", total_cents=10000,
+                ).id  # fmt: skip
+            return made[key], Claim.get_by_id(made[key]).version
+
         from moa_tui.services.billing import charges, scrubber, statements
         from moa_tui.services.comms import letters, mail, templates
 
@@ -228,6 +240,12 @@ class Case:
                 a, sent().id, "1", "cash"
             ),
             "posting.claim_money": lambda a: posting.claim_money(a, sent().id),
+            "corrections.correct_claim": lambda a: corrections.correct_claim(
+                a, *replaceable("7"), "wrong modifier"
+            ),
+            "corrections.void_claim": lambda a: corrections.void_claim(
+                a, *replaceable("8"), "wrong patient"
+            ),
             "statements.patient_statements": lambda a: statements.patient_statements(a, p.id),
             "letters.draft_letter": lambda a: letters.draft_letter(a, p.id, template()),
             "letters.patient_letters": lambda a: letters.patient_letters(a, p.id),

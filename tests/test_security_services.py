@@ -160,6 +160,20 @@ def test_front_desk_cannot_write_off_and_the_refusal_is_recorded(demo_db):
     assert _refusals("write_off_balance") == 1
 
 
+def test_front_desk_cannot_correct_or_void_a_claim_and_the_refusal_is_recorded(demo_db):
+    from moa_tui.services.billing.corrections import correct_claim, void_claim
+
+    desk = find_staff("desk")
+    claim = _open_claim_with_balance()
+    before = Claim.select().count()
+    for service in (correct_claim, void_claim):
+        with pytest.raises(PermissionDenied, match="cannot write off balances"):
+            service(desk, claim.id, claim.version, "wrong code")
+        assert _refusals(service.__name__) == 1
+    assert Claim.select().count() == before
+    assert Claim.get_by_id(claim.id).status == claim.status
+
+
 def test_billing_can_write_off_the_open_balance(demo_db):
     billing = find_staff("billing")
     claim = _open_claim_with_balance()

@@ -43,6 +43,11 @@ class Claim(BaseModel):
     created_at = DateTimeField(default=utcnow)
     status_changed_at = DateTimeField(default=utcnow)
     version = IntegerField(default=1)
+    # 837P CLM05-3: 1 original, 7 a corrected claim, 8 a void; replaces_id names the claim a
+    # 7 or 8 replaces (migration 0017). follow_up_on: the biller's next look at it.
+    frequency = CharField(max_length=1, default="1")
+    replaces_id = IntegerField(null=True, index=True)
+    follow_up_on = DateField(null=True)
 
     class Meta:
         # The worklist's two sort orders, alone and after each filter (status, payer, both),

@@ -81,7 +81,8 @@ class ClaimData:
     responsibility: str = "P"  # P primary, S secondary
     filing_indicator: str = "CI"
     group_id: str = ""
-    frequency: str = "1"
+    frequency: str = "1"  # CLM05-3: 1 original, 7 replacement (corrected), 8 void
+    original_ref: str = ""  # REF*F8 on a 7 or 8: the payer's claim control number
     rendering: tuple[str, str, str] | None = None  # last, first, NPI
     prior: PriorPayer | None = None
 
@@ -191,6 +192,8 @@ def _claim(c: ClaimData, prior_payer_id: str) -> list[Segment]:
             "Y",
         ],  # fmt: skip
     ]
+    if c.frequency in ("7", "8") and c.original_ref:
+        segs.append(["REF", "F8", name(c.original_ref, 50)])
     hi: list = ["HI"]
     for n, code in enumerate(c.diagnoses[:12]):
         hi.append(("ABK" if n == 0 else "ABF", code.replace(".", "").upper()))

@@ -18,6 +18,7 @@ from ....db.models import (
     Patient,
     Payer,
     Provider,
+    RemittanceClaim,
 )
 from ... import clock
 from .claim837 import Adjustment, BillingProvider, ClaimData, Line, Person, PriorPayer
@@ -282,4 +283,21 @@ def claim_data(c: Claim, pre: Preload | None = None) -> ClaimData:
         group_id=cov.group_id if cov else "",
         rendering=rendering,
         prior=prior,
+        frequency=c.frequency or "1",
+        original_ref=_original_ref(c),
     )
+
+
+def _original_ref(c: Claim) -> str:
+    """REF*F8 of a corrected (7) or void (8) claim: the payer's claim control number from
+    the 835 that answered the original (CLP07), else our original claim id, which is what the
+    payer got in CLM01 when it sent no number of its own."""
+    if c.frequency not in ("7", "8") or c.replaces_id is None:
+        return ""
+    row = (
+        RemittanceClaim.select(RemittanceClaim.payer_claim_no)
+        .where(RemittanceClaim.claim == c.replaces_id, RemittanceClaim.payer_claim_no != "")
+        .order_by(RemittanceClaim.id.desc())
+        .first()
+    )
+    return row.payer_claim_no if row is not None else str(c.replaces_id)

@@ -1,0 +1,18 @@
+"""Corrected and void claims (837P frequency code 7 / 8, the claim they replace) and a claim's
+follow-up date (issue 11 item 6). Backend-neutral: playhouse.migrate column operations."""
+from peewee import *
+
+
+def up(migrator, db):
+    migrator.migrate(
+        migrator.add_column('claim', 'frequency', CharField(max_length=1, default='1')),
+        migrator.add_column('claim', 'replaces_id', IntegerField(null=True)),
+        migrator.add_column('claim', 'follow_up_on', DateField(null=True)),
+    )
+    migrator.migrate(migrator.add_index('claim', ('replaces_id',)))
+
+
+def down(migrator, db):
+    migrator.migrate(migrator.drop_index('claim', 'claim_replaces_id'))
+    for column in ('follow_up_on', 'replaces_id', 'frequency'):
+        migrator.migrate(migrator.drop_column('claim', column))
