@@ -184,3 +184,74 @@ print("password is" in demo.signin_note)
     lines = out.stdout.strip().splitlines()
     assert lines[-2] == "[]", out.stdout
     assert lines[-1] == "True"  # --demo still says the demo password
+
+
+SCHEDULE_PROBE = """
+import asyncio, json, sys
+from moa_tui import cli
+from moa_tui.db.database import open_database
+from moa_tui.services import clock
+from tests.ui_helpers import settle, table_rows
+
+clock.set_zone("America/New_York")
+clock.freeze({now!r})
+
+
+async def main():
+    app = cli.make_app(open_database({db!r}), "desk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*{password!r}, "enter")
+        await settle(pilot)
+        rows = table_rows(app, "#schedule-table")
+        print(json.dumps({{
+            "screen": type(app.screen).__name__,
+            "rows": len(rows),
+            "modules": sorted(m for m in sys.modules if m.startswith("moa_tui.")),
+        }}))
+
+
+asyncio.run(main())
+"""
+
+
+def test_the_schedules_first_paint_imports_none_of_the_screens_its_keys_open(demo_db):
+    """Signing in paints today's schedule without importing the calendar, day grid, month,
+    calls, booking, waitlist, charges screens or the schedule's dialogs (PDF day sheet,
+    iCalendar, recurring series): ~300 ms of a cold start on a loaded machine (issue 10).
+    Each is imported by the key that opens it."""
+    from .conftest import DEMO_PASSWORD, FROZEN_NOW
+
+    probe = SCHEDULE_PROBE.format(now=FROZEN_NOW, db=str(demo_db), password=DEMO_PASSWORD)
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["screen"] == "ScheduleScreen"
+    assert result["rows"] > 0  # the day is painted (the demo clinic books the frozen today)
+    loaded = set(result["modules"])
+    assert "moa_tui.screens.scheduling.schedule" in loaded
+    opened_by_keys = {
+        "moa_tui.screens.scheduling.calendar",
+        "moa_tui.widgets.day_grid",
+        "moa_tui.screens.scheduling.month",
+        "moa_tui.screens.scheduling.calls",
+        "moa_tui.screens.scheduling.booking",
+        "moa_tui.screens.scheduling.waitlist",
+        "moa_tui.screens.scheduling.hours",
+        "moa_tui.screens.scheduling.types",
+        "moa_tui.screens.scheduling.intake",
+        "moa_tui.screens.scheduling.offer",
+        "moa_tui.screens.scheduling.schedule_dialogs",
+        "moa_tui.screens.billing.unbilled",
+        "moa_tui.screens.billing.charges",
+        "moa_tui.services.scheduling.day_sheet",
+        "moa_tui.services.scheduling.ical",
+        "moa_tui.services.scheduling.recurring",
+    }
+    assert not opened_by_keys & loaded, sorted(opened_by_keys & loaded)

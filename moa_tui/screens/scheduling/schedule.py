@@ -26,16 +26,12 @@ from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
 from ..base import PatientRowsScreen
-from ..billing.unbilled import open_charges
-from .calendar import DayGridScreen, WeekScreen
-from .calls import CallsScreen
-from .hours import HoursScreen
-from .intake import IntakeScreen
-from .month import MonthScreen
 from .schedule_actions import AppointmentActions
-from .schedule_dialogs import export_dialog, find_name_dialog, go_to_date_dialog
-from .types import TypesScreen
-from .waitlist import WaitlistScreen
+
+# The screens and dialogs the schedule's keys open (calendar, day grid, month, calls,
+# booking, charges, the dialogs with their PDF/iCalendar/recurring services: ~300 ms on a
+# loaded machine) are imported by the action that opens them, not before the schedule's
+# first paint (issue 10; tests/test_start_light.py checks it).
 
 STATUS_STYLE = {
     "booked": "",
@@ -269,6 +265,8 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
         if row.status != "checked_out":
             self.say("Charges are entered once the visit is checked out.", "warning")
             return
+        from ..billing.unbilled import open_charges
+
         open_charges(self, row.id)
 
     def show_day(self, day: dt.date, select: str | None = None) -> None:
@@ -300,6 +298,8 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
 
     @work(exclusive=True, group="schedule-flow")
     async def action_go_to_date(self) -> None:
+        from .schedule_dialogs import go_to_date_dialog
+
         day = await self.app.push_screen_wait(go_to_date_dialog())
         if day:
             self.show_day(day)
@@ -308,6 +308,8 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
     async def action_find_name(self) -> None:
         """Put the cursor on the next patient on this day whose name fits what is typed;
         `/` Enter again finds the one after."""
+        from .schedule_dialogs import find_name_dialog
+
         keys = list(self.rows)
         names = [self.rows[k].patient for k in keys]
         current = self.query_one(PagedTable).selected_key()
@@ -335,6 +337,14 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
     async def action_view(self, which: str) -> None:
         """The other views of the schedule, over this one; Esc comes back (from the
         month, Enter comes back to the day chosen)."""
+        from .calendar import DayGridScreen, WeekScreen
+        from .calls import CallsScreen
+        from .hours import HoursScreen
+        from .intake import IntakeScreen
+        from .month import MonthScreen
+        from .types import TypesScreen
+        from .waitlist import WaitlistScreen
+
         row = self.selected()
         provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
         screens = {
@@ -356,6 +366,8 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
     async def action_export(self, kind: str) -> None:
         """The day sheet (PDF or text) or 30 days as iCalendar, for the selected row's
         provider (or the provider shown)."""
+        from .schedule_dialogs import export_dialog
+
         row = self.selected()
         provider_id = row.provider_id if row else (self.provider.id if self.provider else None)
         if provider_id is None:

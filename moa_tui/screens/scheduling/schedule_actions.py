@@ -12,16 +12,10 @@ from ...services.parsing import weekdays_label
 from ...services.scheduling.booking import mark_no_show, undo_status
 from ...services.scheduling.schedule import ScheduleRow
 from ...widgets.dialogs import InfoDialog
-from .booking import BookingScreen
-from .offer import offer_freed_slot
-from .schedule_dialogs import (
-    cancel_dialog,
-    cancel_series_dialog,
-    recurring_dialog,
-    series_lines,
-    waitlist_dialog,
-)
 from .typed import PART_LABELS, booked_message, check_in_refusal, moved_message
+
+# The booking screen, the waitlist offer and the schedule's dialogs are imported by the
+# action that opens them, not before the schedule's first paint (issue 10).
 
 
 class AppointmentActions:
@@ -60,12 +54,16 @@ class AppointmentActions:
 
     @work(exclusive=True, group="schedule-flow")
     async def action_book(self) -> None:
+        from .booking import BookingScreen
+
         row = await self.app.push_screen_wait(BookingScreen())
         if row is not None:
             self.show_appointment(row, booked_message(row, "Booked"))
 
     @work(exclusive=True, group="schedule-flow")
     async def action_reschedule(self) -> None:
+        from .booking import BookingScreen
+
         row = self._booked_selected("moved")
         if row is None:
             return
@@ -77,6 +75,9 @@ class AppointmentActions:
     async def action_cancel(self) -> None:
         """Cancel (who cancelled?), then offer the freed slot to the waitlist and book the
         patient chosen (moving a later visit of theirs rather than doubling it)."""
+        from .offer import offer_freed_slot
+        from .schedule_dialogs import cancel_dialog
+
         row = self._booked_selected("cancelled")
         if row is None:
             return
@@ -115,6 +116,8 @@ class AppointmentActions:
 
     @work(exclusive=True, group="schedule-flow")
     async def action_cancel_series(self) -> None:
+        from .schedule_dialogs import cancel_series_dialog
+
         row = self._booked_selected("cancelled")
         if row is None:
             return
@@ -129,6 +132,8 @@ class AppointmentActions:
     @work(exclusive=True, group="schedule-flow")
     async def action_recurring(self) -> None:
         """The series' rule and length, then what was booked and what was skipped."""
+        from .schedule_dialogs import recurring_dialog, series_lines
+
         row = self.selected()
         if row is None or not row.type_id:
             return
@@ -141,6 +146,8 @@ class AppointmentActions:
 
     @work(exclusive=True, group="schedule-flow")
     async def action_waitlist(self) -> None:
+        from .schedule_dialogs import waitlist_dialog
+
         row = self.selected()
         if row is None:
             return
