@@ -113,3 +113,87 @@ def test_refusals_leave_nothing_written(biller):
         corrections.correct_claim(biller, sent.id, sent.version, "second")
     with pytest.raises(PermissionDenied):
         corrections.correct_claim(find_staff("desk"), sent.id, sent.version, "desk")
+
+
+# --- the claim screen: r corrected claim, V void (billing or above) --------------------
+
+
+async def _open_claim(app, pilot, claim: Claim) -> None:
+    from moa_tui.screens.billing.claims import ClaimScreen
+
+    from .ui_helpers import move_to_row, settle
+
+    await pilot.press("f5")
+    await settle(pilot)
+    move_to_row(app, lambda row: row[0] == str(claim.id), "#claims-table")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, ClaimScreen) and app.screen.claim_id == claim.id
+
+
+async def test_r_makes_a_corrected_claim_and_V_a_void_by_keyboard(demo_db):
+    from moa_tui.cli import make_app
+    from moa_tui.screens.billing.charges import ChargesScreen
+    from moa_tui.screens.billing.claims import ClaimScreen
+    from moa_tui.widgets.dialogs import ConfirmDialog
+    from moa_tui.widgets.form import FormDialog
+
+    from .ui_helpers import settle
+
+    denied, paid = (Claim.select().where(Claim.status == s).first() for s in ("denied", "paid"))
+    app = make_app(demo_db, actor=find_staff("billing"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_claim(app, pilot, denied)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # no: nothing made
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert not Claim.select().where(Claim.replaces_id == denied.id).exists()
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("enter")  # a blank note is refused, the dialog stays
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"wrong modifier", "enter")
+        await settle(pilot)
+        new = Claim.get(Claim.replaces_id == denied.id)
+        assert isinstance(app.screen, ChargesScreen) and app.screen.claim_id == new.id
+        assert (new.frequency, new.status) == ("7", "draft")
+        assert Claim.get_by_id(denied.id).status == "closed"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await _open_claim(app, pilot, paid)
+        await pilot.press("V")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press(*"wrong patient", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        void = Claim.get(Claim.replaces_id == paid.id)
+        assert (void.frequency, void.status) == ("8", "ready")
+        assert Claim.get_by_id(paid.id).status == "void"
+
+
+async def test_the_desk_cannot_correct_or_void(demo_db):
+    from moa_tui.cli import make_app
+    from moa_tui.screens.billing.claims import ClaimScreen
+
+    from .ui_helpers import settle
+
+    denied = Claim.select().where(Claim.status == "denied").first()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_claim(app, pilot, denied)
+        for key in ("r", "V"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ClaimScreen)
+    assert not Claim.select().where(Claim.replaces_id.is_null(False)).exists()

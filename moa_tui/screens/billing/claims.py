@@ -34,6 +34,7 @@ from ...widgets.paged_table import PagedTable
 from ..base import KeysetListScreen, RecordView
 from .aging import AgingScreen
 from .charges import ChargesScreen
+from .corrections import CORRECTION_BINDINGS, CORRECTION_PERMISSIONS, CorrectionActions
 from .edi import EDI_BINDINGS, EDI_PERMISSIONS, MONEY_BINDINGS, EdiActions, MoneyActions
 from .refunds import REFUND_BINDINGS, REFUND_PERMISSIONS, RefundActions
 from .unbilled import UnbilledScreen
@@ -255,7 +256,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
             self.reload()
 
 
-class ClaimScreen(RefundActions, MoneyActions, RecordView):
+class ClaimScreen(CorrectionActions, RefundActions, MoneyActions, RecordView):
     """One claim: header, lines and status history."""
 
     BINDINGS = [
@@ -265,12 +266,14 @@ class ClaimScreen(RefundActions, MoneyActions, RecordView):
         Binding("c", "charges", "Charges", id="claim.charges"),
         *MONEY_BINDINGS,  # m: what was posted on the claim (edi.py)
         *REFUND_BINDINGS,  # f refund the payer, o write off part (refunds.py)
+        *CORRECTION_BINDINGS,  # r corrected claim, V void (corrections.py)
     ]
     VIEW_TITLE = "Claim"
     ACTION_PERMISSIONS = {
         "change_status": "claims.write",
         "write_off": "billing.writeoff",
         **REFUND_PERMISSIONS,
+        **CORRECTION_PERMISSIONS,
     }
 
     def __init__(self, claim_id: int) -> None:
