@@ -132,7 +132,7 @@ class Case:
                 )  # fmt: skip
             return Claim.get_by_id(self.sent_claim.id)
 
-        from moa_tui.services.billing import corrections
+        from moa_tui.services.billing import corrections, worklists
 
         def replaceable(key: str) -> tuple[int, int]:
             """A sent claim of the patient's, one per correction service (made once)."""
@@ -245,6 +245,9 @@ class Case:
             ),
             "corrections.void_claim": lambda a: corrections.void_claim(
                 a, *replaceable("8"), "wrong patient"
+            ),
+            "worklists.set_follow_up": lambda a: worklists.set_follow_up(
+                a, *replaceable("follow-up"), "t+3", "call the payer"
             ),
             "statements.patient_statements": lambda a: statements.patient_statements(a, p.id),
             "letters.draft_letter": lambda a: letters.draft_letter(a, p.id, template()),

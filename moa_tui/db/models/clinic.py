@@ -18,6 +18,7 @@ class ClinicSettings(BaseModel):
     tax_id = CharField(max_length=10, default="")
     idle_lock_minutes = IntegerField(default=10)
     wait_warn_minutes = IntegerField(default=15)  # the flow board flags longer waits
+    no_response_days = IntegerField(default=30)  # claims worklist: sent, no 835 after N days
     # Where exports go by default ("" = each user's documents folder).
     export_dir = CharField(max_length=500, default="")
     # Built by --demo: the only kind of database --demo will open.
