@@ -103,3 +103,64 @@ def test_follow_up_date_in_the_history_and_due_list(biller):
     assert worklists.follow_ups_due(biller) == []
     worklists.set_follow_up(biller, c.id, version, "", "paid")
     assert Claim.get_by_id(c.id).follow_up_on is None
+
+
+# --- the claims screen: l opens the worklists, d on a claim sets a follow-up -------------
+
+
+async def test_worklists_by_keyboard_at_80x24(demo_db):
+    from moa_tui.cli import make_app
+    from moa_tui.screens.billing.claims import ClaimScreen, ClaimsScreen
+    from moa_tui.screens.billing.worklists import WorklistScreen
+    from moa_tui.widgets.dialogs import PickDialog
+    from moa_tui.widgets.form import FormDialog
+
+    from .ui_helpers import move_to_row, settle
+
+    biller = find_staff("billing")
+    Claim.update(follow_up_on=None).execute()
+    denied = Claim.select().where(Claim.status == "denied").order_by(Claim.id).first()
+    app = make_app(demo_db, actor=biller)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimsScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("down", "enter")  # denials by reason code
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen) and app.screen.kind == "reason"
+        assert str(denied.id) in app.screen.rows
+        move_to_row(app, lambda row: row[1] == str(denied.id), "#worklist-table")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen) and app.screen.claim_id == denied.id
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"t", "enter", *"appeal sent", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert Claim.get_by_id(denied.id).follow_up_on == clock.today()
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("end", "enter")  # follow-ups due
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen) and app.screen.kind == "follow_up"
+        assert list(app.screen.rows) == [str(denied.id)]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("home", "enter")  # no response after N days
+        await settle(pilot)
+        assert app.screen.kind == "no_response"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"14", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+        assert worklists.no_response_days(biller) == 14

@@ -38,6 +38,7 @@ from .corrections import CORRECTION_BINDINGS, CORRECTION_PERMISSIONS, Correction
 from .edi import EDI_BINDINGS, EDI_PERMISSIONS, MONEY_BINDINGS, EdiActions, MoneyActions
 from .refunds import REFUND_BINDINGS, REFUND_PERMISSIONS, RefundActions
 from .unbilled import UnbilledScreen
+from .worklists import WorklistScreen, follow_up_dialog, pick_worklist
 
 PAGE = 100
 STATUS_STYLE = {
@@ -101,6 +102,7 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
         Binding("y", "cycle('payer')", "Filter payer", id="claims.cycle_payer"),
         Binding("a", "cycle('age')", "Filter age", id="claims.cycle_age"),
         Binding("x", "clear_filters", "Clear filters", show=False, id="claims.clear_filters"),
+        Binding("l", "worklists", "Worklists", show=False, id="claims.worklists"),
     ]
 
     def __init__(self) -> None:
@@ -232,6 +234,13 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
     def action_unbilled(self) -> None:
         self.app.push_screen(UnbilledScreen())
 
+    def action_worklists(self) -> None:
+        def picked(kind: str | None) -> None:
+            if kind:
+                self.app.push_screen(WorklistScreen(kind, ClaimScreen))
+
+        self.app.push_screen(pick_worklist(), picked)
+
     def action_aging(self) -> None:
         self.app.push_screen(AgingScreen())
 
@@ -267,6 +276,7 @@ class ClaimScreen(CorrectionActions, RefundActions, MoneyActions, RecordView):
         *MONEY_BINDINGS,  # m: what was posted on the claim (edi.py)
         *REFUND_BINDINGS,  # f refund the payer, o write off part (refunds.py)
         *CORRECTION_BINDINGS,  # r corrected claim, V void (corrections.py)
+        Binding("d", "follow_up", "Follow-up date", show=False, id="claim.follow_up"),
     ]
     VIEW_TITLE = "Claim"
     ACTION_PERMISSIONS = {
@@ -274,6 +284,7 @@ class ClaimScreen(CorrectionActions, RefundActions, MoneyActions, RecordView):
         "write_off": "billing.writeoff",
         **REFUND_PERMISSIONS,
         **CORRECTION_PERMISSIONS,
+        "follow_up": "claims.write",
     }
 
     def __init__(self, claim_id: int) -> None:
@@ -328,6 +339,16 @@ class ClaimScreen(CorrectionActions, RefundActions, MoneyActions, RecordView):
 
     def action_charges(self) -> None:
         self.app.push_screen(ChargesScreen(self.claim_id))
+
+    def action_follow_up(self) -> None:
+        if self.detail:
+            self.app.push_screen(follow_up_dialog(self.claim_id, self.detail.row.version),
+                                 self._followed_up)  # fmt: skip
+
+    def _followed_up(self, version: int | None) -> None:
+        if version:
+            self.say("Follow-up date saved in the history.", "ok")
+            self.reload()
 
     def _changed(self, detail: ClaimDetail | None) -> None:
         if detail:
