@@ -43,6 +43,7 @@ from .locations import (  # noqa: F401
     normal_url,
     resolve_path,
 )
+from .pooling import IdleConnections
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -56,8 +57,9 @@ PRAGMAS = {
 }
 
 
-class ClinicDatabase(SqliteDatabase):
-    """peewee's SqliteDatabase that speaks SQLCipher when the file has a key.
+class ClinicDatabase(IdleConnections, SqliteDatabase):
+    """peewee's SqliteDatabase that speaks SQLCipher when the file has a key, and keeps
+    a few connections open between service calls (pooling.py: why none reads stale).
 
     One handle for plain and encrypted files alike, so the models bind to it once.
     """
@@ -65,16 +67,18 @@ class ClinicDatabase(SqliteDatabase):
     key: Key | None = None
 
     def init(self, database, key: Key | None = None, **kwargs):
+        self._pool_reset()  # another file or key: no connection of the last one is reused
         # Not in connect_params: those survive a later init() without a key.
         self.key = key
         super().init(database, **kwargs)
 
-    def _connect(self):
+    def _new_connection(self):
         conn = crypto.connect(
             self.database,
             self.key,
             timeout=self._timeout,
             isolation_level=None,
+            check_same_thread=False,  # a kept connection serves the next worker thread
             **self.connect_params,
         )
         try:
@@ -135,6 +139,12 @@ db = ClinicProxy()
 _sqlite = ClinicDatabase(None)
 _postgres = None  # the PostgreSQL database, made when a URL is first opened
 db.initialize(_sqlite)
+
+
+def keep_connections(keep: bool) -> None:
+    """While the app runs, keep a few SQLite connections open between service calls
+    (pooling.py); ``False`` when it ends. PostgreSQL: nothing (a connection per call)."""
+    _sqlite.hold_connections(keep)
 
 
 def on_postgresql() -> bool:

@@ -13,6 +13,7 @@ from textual import events
 from textual.notifications import Notification, Notify
 
 from ..db.changes import ChangeWatcher
+from ..db.database import keep_connections
 from .changes import DataChanged
 
 
@@ -46,6 +47,17 @@ class SessionWatch:
     def start_change_watcher(self, db_path: str | Path) -> None:
         self._watcher = ChangeWatcher(db_path)
         self.set_interval(self.WATCH_SECONDS, self._look_for_changes)
+        # The file stays open while the watcher lives: service calls may as well keep a
+        # few connections open too, instead of reading the schema anew at each (pooling.py).
+        keep_connections(True)
+        self._keeping = True
+
+    _keeping = False
+
+    def on_unmount(self) -> None:
+        if self._keeping:
+            self._keeping = False
+            keep_connections(False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
