@@ -44,7 +44,7 @@ def current_staff(actor: StaffMember) -> StaffMember:
     """
     if not isinstance(actor, StaffMember) or actor.id is None:
         raise ServiceError("No active staff member is signed in.")
-    staff = StaffMember.get_or_none(StaffMember.id == actor.id)
+    staff = next(iter(StaffMember.raw(_staff_by_id_sql(type(db.obj)), actor.id)), None)
     if staff is None or not staff.active:
         raise SessionEnded("Your account has been deactivated; ask the office manager.")
     if staff.locked_until and staff.locked_until > clock.now_utc():
@@ -57,6 +57,15 @@ def current_staff(actor: StaffMember) -> StaffMember:
     # What only the signed-in terminal knows (its session) travels with the fresh row.
     staff.session_id = getattr(actor, "session_id", None)
     return staff
+
+
+@functools.cache
+def _staff_by_id_sql(backend: type) -> str:
+    """``StaffMember.get_or_none(id == ?)`` as the current backend spells it, built once:
+    peewee composing the same 13-column SELECT anew cost 0.2-0.4 ms of every service call
+    (issue 10); the row is still read on every call."""
+    sql, _params = StaffMember.select().where(StaffMember.id == 0).sql()
+    return sql
 
 
 def _refuse(actor: StaffMember, name: str, exc: ServiceError) -> None:
