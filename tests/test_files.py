@@ -256,3 +256,11 @@ def _receipt(desk):
 
     patient = Patient.select().first()
     return collect_payment(desk, patient.id, "5.00", "cash", "", None, "Co-pay")
+
+
+def test_a_home_folder_of_an_unknown_user_is_refused_with_a_sentence(empty_db):
+    from moa_tui.services.files import export_target
+
+    with database.db.connection_context(), pytest.raises(ValidationError) as refused:
+        export_target("~no_such_user_here_0/day.pdf")
+    assert "no home folder for ~no_such_user_here_0" in str(refused.value)

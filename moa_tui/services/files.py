@@ -51,14 +51,24 @@ def export_folder() -> Path:
     default. Reads the settings, so call it inside a service (or a connection)."""
     settings = ClinicSettings.select(ClinicSettings.export_dir).first()
     chosen = (settings.export_dir if settings else "").strip()
-    return Path(chosen).expanduser() if chosen else default_export_folder()
+    return _expand(chosen) if chosen else default_export_folder()
+
+
+def _expand(text: str) -> Path:
+    """*text* with a leading ``~`` or ``~name`` expanded; an unknown user is refused."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~name" of a user this machine does not know
+        raise ValidationError.one(
+            "path", f"There is no home folder for {text.split('/')[0]}."
+        ) from None
 
 
 def export_target(path: str | os.PathLike) -> Path:
     """*path* as typed: `~` expanded, and a bare name or relative path put in the export
     folder. Refuses an empty path or one with control characters."""
     text = clean_text("path", os.fspath(path), max_len=MAX_PATH, required=True, label="File")
-    target = Path(text).expanduser()
+    target = _expand(text)
     if any(len(os.fsencode(part)) > NAME_MAX for part in target.parts):
         raise ValidationError.one("path", f"A file or folder name is {NAME_MAX} bytes at most.")
     if target.is_absolute():
