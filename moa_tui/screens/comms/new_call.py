@@ -68,7 +68,7 @@ class NewCallScreen(TitledScreen):
         yield Form(
             [
                 FieldSpec("caller", "Caller", max_length=80),
-                FieldSpec("callback", "Callback", placeholder="555-201-3344", max_length=25),
+                FieldSpec("callback", "Callback", placeholder="e.g. 555-201-3344", max_length=25),
                 FieldSpec("reason", "Reason", max_length=120),
                 FieldSpec("text", "Message", max_length=2000),
                 FieldSpec("route", "To", options=[("Group: Front Desk", DEFAULT_ROUTE)]),
