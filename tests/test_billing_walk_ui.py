@@ -7,16 +7,30 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pypdf import PdfReader
+
 from moa_tui.cli import make_app
-from moa_tui.db.models import Claim, ClaimLine, ClinicSettings, Coverage, Patient, Remittance
+from moa_tui.db.models import (
+    Claim,
+    ClaimLine,
+    ClaimPosting,
+    ClinicSettings,
+    Coverage,
+    Patient,
+    Remittance,
+    Statement,
+)
 from moa_tui.screens.billing.charges import ChargesScreen
 from moa_tui.screens.billing.claims import ClaimScreen, ClaimsScreen
 from moa_tui.screens.billing.edi import PostingReportScreen
+from moa_tui.screens.billing.statements import ListThenAsk
 from moa_tui.screens.billing.unbilled import UnbilledScreen
 from moa_tui.services.billing.x12.checker import check
 from moa_tui.services.billing.x12.write835 import RemitClaim, RemitLine, render_835
 from moa_tui.services.security.staff import find_staff
+from moa_tui.services.validate import format_money
 from moa_tui.widgets.dialogs import ConfirmDialog, InfoDialog
+from moa_tui.widgets.export import ExportDialog
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text
@@ -216,3 +230,51 @@ async def test_the_billers_walk(demo_db, tmp_path):
         assert f"CLM*{corrected.id}*" in text and f"REF*F8*PCN{denied.id:06d}" in text
         await pilot.press("escape")
         await settle(pilot)
+
+        # 6. The patient's check for the share the payer left on the partial claim.
+        share = partial.total_cents - partial.paid_cents - partial.adjusted_cents
+        assert share > 0
+        move_to_row(app, lambda row: row[0] == str(partial.id), "#claims-table")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("down")  # From: open the choices, Patient, take it, next field
+        await settle(pilot)
+        await pilot.press("down", "enter")  # a choice taken moves on to the amount
+        await settle(pilot)
+        await pilot.press(*f"{share / 100:.2f}", "enter", *"1042", "enter")
+        await settle(pilot)
+        await pilot.press("down")  # Patient by: cash, check, card
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "balance now" in static_text(app, "#message")
+        after = Claim.get_by_id(partial.id)
+        assert after.paid_cents == partial.paid_cents + share
+        assert after.total_cents == after.paid_cents + after.adjusted_cents
+        posting = ClaimPosting.select().where(ClaimPosting.claim == partial.id)
+        check_row = posting.order_by(ClaimPosting.id.desc()).first()
+        assert (check_row.method, check_row.reference) == ("check", "1042")
+
+        # 7. Print the statements (g A/R aging, t statements): the PDF read back.
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ListThenAsk)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")  # the export folder's "statements"
+        await settle(pilot)
+        assert isinstance(app.screen, InfoDialog), getattr(app.screen, "hint", "")
+        await pilot.press("escape")
+        await settle(pilot)
+    pdfs = list((tmp_path / "statements").glob("*.pdf"))
+    assert len(pdfs) == 1
+    text = "\n".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+    run = Statement.select().order_by(Statement.id.desc()).first()
+    patient = Patient.get_by_id(run.patient_id)
+    assert patient.last_name in text and format_money(run.amount_due_cents) in text
