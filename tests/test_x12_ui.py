@@ -57,7 +57,7 @@ async def test_send_claims_import_835_and_post_a_check(demo_db, tmp_path):
         assert Remittance.select().count() == remits + 1
 
         # A patient's check on a claim the payer left a share of.
-        move_to_row(app, lambda row: row[5] == "Partially paid")
+        move_to_row(app, lambda row: row[5] == "Part paid")
         row = app.screen.selected()
         paid_before = Claim.get_by_id(row.id).paid_cents
         await pilot.press("p")

@@ -37,7 +37,7 @@ STATUS_LABELS = {
     "accepted": "Accepted",
     "rejected": "Rejected",
     "denied": "Denied",
-    "partial": "Partially paid",
+    "partial": "Part paid",  # (fits the list's 9-cell Status column at 80 columns)
     "paid": "Paid",
     "appealed": "Appealed",
     "closed": "Closed",
