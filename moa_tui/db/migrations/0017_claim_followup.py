@@ -6,7 +6,7 @@ from peewee import *
 
 def up(migrator, db):
     migrator.migrate(
-        migrator.add_column('claim', 'frequency', CharField(max_length=1, default='1')),
+        migrator.add_column('claim', 'frequency', CharField(max_length=1, null=True, default='1')),
         migrator.add_column('claim', 'replaces_id', IntegerField(null=True)),
         migrator.add_column('claim', 'follow_up_on', DateField(null=True)),
         migrator.add_column('clinic_settings', 'no_response_days', IntegerField(default=30)),

@@ -45,7 +45,7 @@ class Claim(BaseModel):
     version = IntegerField(default=1)
     # 837P CLM05-3: 1 original, 7 a corrected claim, 8 a void; replaces_id names the claim a
     # 7 or 8 replaces (migration 0017). follow_up_on: the biller's next look at it.
-    frequency = CharField(max_length=1, default="1")
+    frequency = CharField(max_length=1, null=True, default="1")  # null: a row inserted by SQL
     replaces_id = IntegerField(null=True, index=True)
     follow_up_on = DateField(null=True)
 
