@@ -145,19 +145,18 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
         if len(parts) > 1:
             query = query.where(_prefix(Patient.first_key, " ".join(parts[1:])))
     query = query.order_by(Patient.last_key, Patient.first_key, Patient.dob).limit(limit)
-    return [_hit(p) for p in query.namedtuples()]
+    # Plain tuples: namedtuples() makes a new class for every query (~0.3 ms of a search).
+    return [_hit_of(*row) for row in query.tuples()]
+
+
+def _hit_of(pid, mrn, last, first, dob, sex, mobile, home, restricted) -> PatientHit:
+    """A hit from HIT_COLUMNS' values, in that order."""
+    name = f"{last}, {first}"
+    return PatientHit(pid, mrn, name, dob, sex, format_phone(mobile or home), restricted)
 
 
 def _hit(p) -> PatientHit:
-    return PatientHit(
-        p.id,
-        p.mrn,
-        f"{p.last_name}, {p.first_name}",
-        p.dob,
-        p.sex,
-        format_phone(p.phone_mobile or p.phone_home),
-        p.restricted,
-    )
+    return _hit_of(*(getattr(p, column.name) for column in HIT_COLUMNS))
 
 
 def _chart(p: Patient) -> PatientChart:
