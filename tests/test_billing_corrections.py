@@ -91,6 +91,9 @@ def test_void_uses_the_payers_claim_number_from_the_835(biller, tmp_path):
     clm = next(s for s in segs if s.startswith(f"CLM*{void_id}*"))
     assert clm.split("*")[5] == "11:B:8"
     assert segs[segs.index(clm) + 1] == "REF*F8*PCN20261110A"
+    # sent, the void owes nothing: closed, never an open balance; the original stays void
+    assert Claim.get_by_id(void_id).status == "closed"
+    assert Claim.get_by_id(old.id).status == "void"
     # a void is never replaced again, nor is the voided original
     with pytest.raises(ValidationError, match="void"):
         corrections.correct_claim(biller, void_id, Claim.get_by_id(void_id).version, "again")

@@ -74,6 +74,12 @@ def _info(b: X12Batch) -> BatchInfo:
                      _file_name(b))  # fmt: skip
 
 
+def _sent_status(c: Claim) -> str:
+    """A void (frequency 8) owes nothing once sent: closed, so it never counts as open
+    (the original it cancels is void already); every other claim is submitted."""
+    return "closed" if c.frequency == "8" else "submitted"
+
+
 def _next_numbers() -> tuple[int, int]:
     row = X12Batch.select(fn.MAX(X12Batch.interchange_no), fn.MAX(X12Batch.group_no)).tuples()
     top_isa, top_gs = row.first() or (None, None)
@@ -132,7 +138,7 @@ def create_batches(actor: StaffMember, payer_id: int | None = None) -> ExportRes
                 {
                     "claim": c.id,
                     "from_status": "ready",
-                    "to_status": "submitted",
+                    "to_status": _sent_status(c),
                     "note": f"Sent electronically in batch {isa} (837P)",
                     "staff": actor.id,
                     "at": now,
@@ -140,11 +146,11 @@ def create_batches(actor: StaffMember, payer_id: int | None = None) -> ExportRes
                 for c, _d in items
             ]  # fmt: skip
         ).execute()
-        ids = [c.id for c, _d in items]
-        for start in range(0, len(ids), 500):
-            Claim.update(
-                status="submitted", status_changed_at=now, version=Claim.version + 1
-            ).where(Claim.id << ids[start : start + 500]).execute()
+        for status in ("submitted", "closed"):
+            ids = [c.id for c, _d in items if _sent_status(c) == status]
+            change = {"status": status, "status_changed_at": now, "version": Claim.version + 1}
+            for start in range(0, len(ids), 500):
+                Claim.update(change).where(Claim.id << ids[start : start + 500]).execute()
         audit(actor, "claims.batch", entity="x12_batch", entity_id=batch.id,
               detail=f"batch {isa} to {payer.name}: {len(items)} claim(s)")  # fmt: skip
         infos.append(_info(batch))
