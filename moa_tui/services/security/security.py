@@ -115,7 +115,7 @@ PERMISSION_LABELS = {
     "patient.restrict": "restrict a patient's record",
     "claims.read": "see claims",
     "claims.write": "change claims",
-    "billing.writeoff": "write off balances",
+    "billing.writeoff": "post write-offs, refunds, remittances or claim corrections",
     "billing.codes": "import code sets and fee schedules",
     "stock.read": "see stock",
     "stock.write": "change stock",
