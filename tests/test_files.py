@@ -264,3 +264,20 @@ def test_a_home_folder_of_an_unknown_user_is_refused_with_a_sentence(empty_db):
     with database.db.connection_context(), pytest.raises(ValidationError) as refused:
         export_target("~no_such_user_here_0/day.pdf")
     assert "no home folder for ~no_such_user_here_0" in str(refused.value)
+
+
+def test_a_batch_folder_is_made_owner_only_and_a_file_in_its_place_is_refused(empty_db, tmp_path):
+    from moa_tui.services.files import make_export_folder
+    from moa_tui.services.security.staff import create_first_admin
+
+    admin = create_first_admin(
+        {"username": "ada", "full_name": "Ada Admin", "password": "quiet lake 2026 sun"}
+    )
+    made = make_export_folder(admin, str(tmp_path / "claims"))
+    assert made.is_dir() and stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert make_export_folder(admin, str(made)) == made  # there already: used as it is
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(ValidationError, match="is a file, not a folder"):
+        make_export_folder(admin, str(tmp_path / "taken"))
+    with pytest.raises(ValidationError, match="Could not make the folder"):
+        make_export_folder(admin, str(tmp_path / "no" / "such" / "parent"))

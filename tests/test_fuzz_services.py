@@ -130,6 +130,8 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "list_types": ("manager", {}),
         "export_location": ("desk", {}),
         "where_export_goes": ("desk", dict(path=TEXT)),  # only says where; writes nothing
+        # (names only: an absolute path typed here would make that folder, as it should)
+        "make_export_folder": ("desk", dict(path=FILE_NAME)),
         "export_folder_setting": ("manager", {}),
         "set_export_folder": ("manager", dict(folder=FILE_NAME)),
         "clinic_phone_setting": ("manager", {}),

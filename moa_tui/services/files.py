@@ -51,24 +51,24 @@ def export_folder() -> Path:
     default. Reads the settings, so call it inside a service (or a connection)."""
     settings = ClinicSettings.select(ClinicSettings.export_dir).first()
     chosen = (settings.export_dir if settings else "").strip()
-    return _expand(chosen) if chosen else default_export_folder()
+    return expand_home(chosen) if chosen else default_export_folder()
 
 
-def _expand(text: str) -> Path:
-    """*text* with a leading ``~`` or ``~name`` expanded; an unknown user is refused."""
+def expand_home(text: str | os.PathLike, field: str = "path") -> Path:
+    """*text* as a path with a leading ``~`` or ``~name`` expanded: the one place typed
+    paths are expanded, because Path.expanduser raises RuntimeError for an unknown user."""
     try:
         return Path(text).expanduser()
     except RuntimeError:  # "~name" of a user this machine does not know
-        raise ValidationError.one(
-            "path", f"There is no home folder for {text.split('/')[0]}."
-        ) from None
+        first = os.fspath(text).split("/")[0]
+        raise ValidationError.one(field, f"There is no home folder for {first}.") from None
 
 
 def export_target(path: str | os.PathLike) -> Path:
     """*path* as typed: `~` expanded, and a bare name or relative path put in the export
     folder. Refuses an empty path or one with control characters."""
     text = clean_text("path", os.fspath(path), max_len=MAX_PATH, required=True, label="File")
-    target = _expand(text)
+    target = expand_home(text)
     if any(len(os.fsencode(part)) > NAME_MAX for part in target.parts):
         raise ValidationError.one("path", f"A file or folder name is {NAME_MAX} bytes at most.")
     if target.is_absolute():
@@ -90,6 +90,23 @@ def export_location(actor) -> Path:
 def where_export_goes(actor, path: str | os.PathLike) -> Path:
     """The full path a name typed in an export dialog stands for."""
     return export_target(path)
+
+
+@reader("files.export")
+def make_export_folder(actor, path: str | os.PathLike) -> Path:
+    """The folder a batch export (claims, statements) goes into, as typed in its dialog:
+    made, owner-only, when its parent is there; refused beside the field otherwise."""
+    folder = export_target(path)
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError.one("path", f"{folder} is a file, not a folder.")
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700)
+        except OSError as exc:
+            raise ValidationError.one(
+                "path", f"Could not make the folder {folder}: {exc.strerror or exc}."
+            ) from None
+    return folder
 
 
 def _same(a: Path, b: Path) -> bool:

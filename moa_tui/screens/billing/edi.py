@@ -6,7 +6,6 @@ payment by hand (a paper EOB, or a patient's check, cash or card)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
@@ -33,8 +32,7 @@ from ...services.billing.remittance import (
 )
 from ...services.billing.x12.export import ExportResult, export_ready_claims
 from ...services.billing.x12.read835 import Remit
-from ...services.errors import ValidationError
-from ...services.files import MAX_PATH, where_export_goes
+from ...services.files import MAX_PATH, make_export_folder, where_export_goes
 from ...services.validate import format_money
 from ...ui.text import plain, plain_lines
 from ...widgets.dialogs import InfoDialog
@@ -57,14 +55,7 @@ EDI_PERMISSIONS = {
 
 def _send(actor, path: str, overwrite: bool) -> ExportResult:
     """Send the ready claims into the folder typed (made if its parent is there)."""
-    folder = Path(where_export_goes(actor, path))
-    if not folder.exists():
-        try:
-            folder.mkdir(mode=0o700)
-        except OSError as exc:
-            raise ValidationError.one(
-                "path", f"Could not make the folder {folder}: {exc.strerror or exc}."
-            ) from None
+    folder = make_export_folder(actor, path)
     return export_ready_claims(actor, folder)
 
 

@@ -5,8 +5,6 @@ and y posts exactly those. Nothing is written or posted before the list is shown
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +14,7 @@ from textual.widgets import Static
 
 from ...services.billing.late_fees import apply_late_fees, late_fee_preview
 from ...services.billing.statements import RunResult, run_statements, statements_due
-from ...services.errors import ValidationError
-from ...services.files import MAX_PATH, where_export_goes
+from ...services.files import MAX_PATH, make_export_folder
 from ...services.validate import format_money
 from ...ui.text import plain, plain_lines
 from ...widgets.dialogs import InfoDialog
@@ -58,14 +55,7 @@ class ListThenAsk(ModalScreen[bool]):
 
 def _run(actor, path: str, overwrite: bool) -> RunResult:
     """The statement run into the folder typed (made if its parent is there)."""
-    folder = Path(where_export_goes(actor, path))
-    if not folder.exists():
-        try:
-            folder.mkdir(mode=0o700)
-        except OSError as exc:
-            raise ValidationError.one(
-                "path", f"Could not make the folder {folder}: {exc.strerror or exc}."
-            ) from None
+    folder = make_export_folder(actor, path)
     return run_statements(actor, folder)
 
 

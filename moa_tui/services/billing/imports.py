@@ -20,6 +20,7 @@ from ...db.models import CodeSet, StaffMember
 from ...text import printable
 from ..core import audit, reader, writer
 from ..errors import ServiceError, ValidationError
+from ..files import expand_home
 from ..validate import clean_text, parse_money
 from . import codes
 
@@ -187,7 +188,7 @@ def read_code_file(path: str | os.PathLike) -> str:
     """The text of a code file (UTF-8, a BOM allowed); refused with a sentence when it is
     missing, unreadable, not text or too large."""
     text = clean_text("path", os.fspath(path), max_len=500, required=True, label="File")
-    target = Path(text).expanduser()
+    target = expand_home(text)
     try:
         size = target.stat().st_size
         if not target.is_file():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from peewee import Case
 
@@ -29,6 +28,7 @@ from ...db.models import (
 from .. import clock
 from ..core import audit, reader, writer
 from ..errors import ServiceError
+from ..files import expand_home
 from ..validate import format_money
 from .ledger import SETTLES, Adj, LinePay, Sink, post, post_lines, settle
 from .x12.read835 import ClaimPayment, Malformed, Remit, parse
@@ -102,7 +102,7 @@ class PostingReport:
 
 def read_remittance_file(path: str | os.PathLike) -> tuple[str, str, str]:
     """(text, file name, sha256) of an 835 file; refuses what is not one to read."""
-    p = Path(path).expanduser()
+    p = expand_home(path)
     try:
         if p.stat().st_size > MAX_FILE_BYTES:
             raise ServiceError(f"{p.name} is too large for a remittance file.")

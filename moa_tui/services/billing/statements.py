@@ -36,7 +36,7 @@ from ...text import latin1
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError
-from ..files import save_export
+from ..files import expand_home, save_export
 from ..patients.privacy import require_access
 from ..validate import format_money
 from .aging import BUCKETS, bucket_of, payer_open_claims
@@ -320,7 +320,7 @@ def save_run(actor: StaffMember, run_no: int, folder: str | os.PathLike,
 def run_statements(actor: StaffMember, folder: str | os.PathLike) -> RunResult:
     """The batch: record the run, then write its PDF and text into *folder*. A folder that
     is not there refuses before anything is recorded."""
-    target = Path(folder).expanduser()
+    target = expand_home(folder)
     if not target.is_dir():
         raise ServiceError(f"There is no folder {target}.")
     result = create_statements(actor)

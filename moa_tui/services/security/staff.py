@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from ...db.database import db, write_transaction
 from ...db.models import ClinicSettings, StaffMember
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
-from ..files import default_export_folder
+from ..files import default_export_folder, expand_home
 from ..validate import clean_name, clean_text, format_phone, is_whole_number, parse_phone
 from .security import ROLE_LABELS, check_password_rules, hash_password, stale
 
@@ -261,7 +260,7 @@ def set_export_folder(actor: StaffMember, folder: str) -> str:
     force (the default spelled out when blank)."""
     text = clean_text("folder", folder, max_len=500, label="Folder")
     if text:
-        path = Path(text).expanduser()
+        path = expand_home(text, "folder")
         if not path.is_absolute():
             raise ValidationError.one("folder", "Type the full path of a folder (/... or ~/...).")
         if not path.is_dir():

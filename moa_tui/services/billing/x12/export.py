@@ -25,7 +25,7 @@ from ....db.models import (
 from ... import clock
 from ...core import audit, get_or_refuse, reader, writer
 from ...errors import ServiceError
-from ...files import save_export
+from ...files import expand_home, save_export
 from ...validate import check_limit, format_money
 from .claim837 import render_837p
 from .load837 import NotBillable, billing_provider, claim_data, preload
@@ -196,7 +196,7 @@ def save_batch(actor: StaffMember, batch_id: int, folder: str | os.PathLike,
 def export_ready_claims(actor: StaffMember, folder: str | os.PathLike) -> ExportResult:
     """Batch every ready claim and write one file per payer into *folder*. A file that
     could not be written leaves its batch (and claims, submitted) to be saved again."""
-    target = Path(folder).expanduser()
+    target = expand_home(folder)
     if not target.is_dir():
         raise ServiceError(f"There is no folder {target}.")
     result = create_batches(actor)
