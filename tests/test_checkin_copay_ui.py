@@ -121,3 +121,23 @@ async def test_desk_cannot_override_unverified_insurance(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
         assert "not verified" in static_text(app, "#message")
+
+
+async def test_enter_before_the_visit_has_loaded_says_so_and_checks_in_nothing(demo_db):
+    """An Enter typed while the check-in screen is still fetching the visit is not lost in
+    silence: the line says to press it again, and nothing is checked in."""
+    from moa_tui.db.models import Appointment
+
+    desk = find_staff("desk")
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        appt = next(r for r in app.screen.rows.values() if r.status == "booked")
+        screen = CheckInScreen(appt.id)
+        screen.call_service = lambda *args, **kwargs: None  # the fetch never answers
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "still loading" in static_text(app, "#message")
+        assert Appointment.get_by_id(appt.id).status == "booked"

@@ -151,6 +151,8 @@ class CheckInScreen(VisitScreen):
     def action_check_in(self) -> None:
         if self.desk:
             self._check_in(self.desk.appointment)
+        else:  # an Enter typed before the visit's details arrived
+            self.say("The visit is still loading; press Enter again in a moment.", "warning")
 
     @work(exclusive=True, group="check-in")
     async def _check_in(self, a: ScheduleRow) -> None:
