@@ -47,7 +47,8 @@ from moa_tui.db.models import (
     SupplyItem,
 )
 from moa_tui.services import clock
-from moa_tui.services.billing.claims import ClaimFilter, claim_totals, claims_page
+from moa_tui.services.billing.claim_totals import claim_totals
+from moa_tui.services.billing.claims import ClaimFilter, claims_page
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.scheduling.schedule import day_schedule
 from moa_tui.services.security.staff import create_first_admin, find_staff, load_clinic

@@ -32,10 +32,9 @@ from moa_tui.services.billing.charges import (
     remove_line,
     save_line,
     start_charges,
-    unbilled_count,
-    unbilled_visits,
 )
 from moa_tui.services.billing.scrubber import claim_holds, npi_valid, scrub_claim
+from moa_tui.services.billing.unbilled import unbilled_count, unbilled_visits
 from moa_tui.services.errors import ServiceError, ValidationError
 from moa_tui.services.security.staff import find_staff
 

@@ -5,11 +5,11 @@ all show at once."""
 from __future__ import annotations
 
 from moa_tui.db.models import Claim
-from moa_tui.services.billing import claims as claims_service
+from moa_tui.services.billing import claim_totals as claims_service
+from moa_tui.services.billing.claim_totals import claim_totals
 from moa_tui.services.billing.claims import (
     ClaimFilter,
     change_claim_status,
-    claim_totals,
     write_off_balance,
 )
 from moa_tui.services.security.staff import find_staff

@@ -15,7 +15,7 @@ from moa_tui.db.models import (
     X12Batch,
 )
 from moa_tui.services.billing import aging, scrubber
-from moa_tui.services.billing.charges import unbilled_count
+from moa_tui.services.billing.unbilled import unbilled_count
 from moa_tui.services.security.staff import find_staff
 
 

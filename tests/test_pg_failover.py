@@ -24,7 +24,8 @@ from moa_tui.screens.patients.form import PatientFormScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.screens.security.signin import LoginScreen
 from moa_tui.services import clock
-from moa_tui.services.billing.claims import ClaimFilter, claim_totals
+from moa_tui.services.billing.claim_totals import claim_totals
+from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.core import UNREACHABLE_MESSAGE
 from moa_tui.services.demo import build_demo
 from moa_tui.services.errors import ServiceError

@@ -18,8 +18,9 @@ from peewee import fn
 from moa_tui.db.audit_key import key_path
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Claim, Patient, Payer, Provider
-from moa_tui.services.billing import claims as claims_service
-from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claim_totals, claims_page
+from moa_tui.services.billing import claim_totals as claims_service
+from moa_tui.services.billing.claim_totals import claim_totals
+from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claims_page
 from moa_tui.services.demo.large import generate_clinic
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.scheduling.calendar import day_grid

@@ -8,11 +8,11 @@ import pytest
 
 from moa_tui.db.models import AuditEvent, Claim, ClaimStatusChange, Payer
 from moa_tui.services import clock
+from moa_tui.services.billing.claim_totals import claim_totals
 from moa_tui.services.billing.claims import (
     AGE_BUCKETS,
     ClaimFilter,
     change_claim_status,
-    claim_totals,
     claims_page,
     open_claim,
 )

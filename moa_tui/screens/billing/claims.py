@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Select, Static
 
 from ...services import clock
+from ...services.billing.claim_totals import claim_totals
 from ...services.billing.claims import (
     AGE_BUCKETS,
     STATUS_LABELS,
@@ -19,7 +20,6 @@ from ...services.billing.claims import (
     ClaimTotals,
     PayerInfo,
     change_claim_status,
-    claim_totals,
     claims_page,
     list_payers,
     open_claim,

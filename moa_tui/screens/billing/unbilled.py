@@ -6,13 +6,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ...services.billing.charges import (
-    ChargeSheet,
-    UnbilledPage,
-    UnbilledVisit,
-    start_charges,
-    unbilled_visits,
-)
+from ...services.billing.charges import ChargeSheet, start_charges
+from ...services.billing.unbilled import UnbilledPage, UnbilledVisit, unbilled_visits
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable

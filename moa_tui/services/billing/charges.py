@@ -3,7 +3,7 @@ and service lines (code, up to 4 modifiers, units, fee from the fee schedule, da
 of service, rendering provider, up to 4 diagnosis pointers). The claim's total is always
 the sum of its lines: every change re-derives it in the same transaction.
 
-Visits checked out with no claim form the "unbilled visits" worklist.
+Visits checked out with no claim are the "unbilled visits" worklist (unbilled.py).
 """
 
 from __future__ import annotations
@@ -22,17 +22,15 @@ from ...db.models import (
     ClaimStatusChange,
     Coverage,
     DiagnosisCode,
-    Patient,
     ProcedureCode,
     Provider,
     StaffMember,
 )
 from .. import clock
-from ..core import audit, get_or_refuse, reader, writer
+from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
 from ..validate import (
-    check_limit,
     clean_text,
     format_money,
 )
@@ -43,22 +41,6 @@ from .scrubber import parse_pointers
 EDITABLE = ("draft", "held", "ready")
 MAX_DIAGNOSES = 12
 MAX_LINES = 50
-
-
-@dataclass(frozen=True)
-class UnbilledVisit:
-    appointment_id: int
-    patient_id: int
-    patient: str
-    provider: str
-    starts_at: dt.datetime  # clinic local
-    visit_type: str
-
-
-@dataclass(frozen=True)
-class UnbilledPage:
-    rows: list[UnbilledVisit]
-    next_after: tuple | None
 
 
 @dataclass(frozen=True)
@@ -100,55 +82,6 @@ class ChargeSheet:
     lines: list[LineRow]
     total_cents: int
     holds: list[str]
-
-
-# --- the worklist ---------------------------------------------------------------------
-
-
-def _unbilled_query():
-    billed = Claim.select(Claim.id).where(Claim.appointment == Appointment.id)
-    return (
-        Appointment.select(Appointment, Patient, Provider)
-        .join_from(Appointment, Patient)
-        .join_from(Appointment, Provider)
-        .where((Appointment.status == "checked_out") & ~fn.EXISTS(billed))
-    )
-
-
-@reader("claims.read")
-def unbilled_visits(
-    actor: StaffMember, after: tuple | None = None, limit: int = 100
-) -> UnbilledPage:
-    """Visits checked out with no claim yet, newest first, a keyset page at a time."""
-    check_limit(limit)
-    query = _unbilled_query()
-    if after:
-        starts, appt_id = after
-        query = query.where(
-            (Appointment.starts_at < starts)
-            | ((Appointment.starts_at == starts) & (Appointment.id < appt_id))
-        )
-    found = list(
-        query.order_by(Appointment.starts_at.desc(), Appointment.id.desc()).limit(limit + 1)
-    )
-    rows = [
-        UnbilledVisit(
-            a.id,
-            a.patient_id,
-            f"{a.patient.last_name}, {a.patient.first_name}",
-            a.provider.short_name,
-            a.starts_at,
-            a.appt_type.name,
-        )
-        for a in found[:limit]
-    ]
-    more = len(found) > limit
-    return UnbilledPage(rows, (rows[-1].starts_at, rows[-1].appointment_id) if more else None)
-
-
-@reader("claims.read")
-def unbilled_count(actor: StaffMember) -> int:
-    return _unbilled_query().count()
 
 
 # --- the charge sheet -----------------------------------------------------------------

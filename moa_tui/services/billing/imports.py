@@ -22,7 +22,7 @@ from ..core import audit, reader, writer
 from ..errors import ServiceError, ValidationError
 from ..files import expand_home
 from ..validate import clean_text, parse_money
-from . import codes
+from . import codes, codes_store
 
 FILE_KINDS = ("cpt", "hcpcs", "pos")
 FILE_MAX_BYTES = 20_000_000
@@ -215,11 +215,11 @@ def store_code_rows(actor: StaffMember, report: ImportReport) -> ImportReport:
         raise ImportRefused(report)
     rows = report.rows
     if report.kind == "pos":
-        report.added, report.updated = codes.store_places(
+        report.added, report.updated = codes_store.store_places(
             [(r.code, r.text) for r in rows], report.source
         )
     else:
-        report.added, report.updated = codes.store_procedures(
+        report.added, report.updated = codes_store.store_procedures(
             report.kind,
             [(r.code, r.text, r.fee_cents, r.payer_id) for r in rows],
             report.source,
@@ -302,7 +302,7 @@ def store_icd_list(actor: StaffMember, icd_list: IcdList) -> str:
             )
         if icd_list.year == held.code_year and held.count == len(icd_list.rows):
             return f"ICD-10-CM {held.code_year} is loaded already ({held.count:,} codes)."
-    added, updated = codes.store_diagnoses(icd_list.rows, icd_list.year, icd_list.source)
+    added, updated = codes_store.store_diagnoses(icd_list.rows, icd_list.year, icd_list.source)
     billable = sum(1 for r in icd_list.rows if r[2])
     message = (
         f"ICD-10-CM {icd_list.year}: {len(icd_list.rows):,} codes ({billable:,} billable), "

@@ -9,7 +9,7 @@ Written through the same store functions the imports use (services/billing/codes
 from __future__ import annotations
 
 from ...db.models import Payer, Provider
-from ..billing.codes import store_diagnoses, store_places, store_procedures
+from ..billing.codes_store import store_diagnoses, store_places, store_procedures
 from .data import HCPCS
 
 # The demo's diagnoses as the CMS list of 2026 describes them.
