@@ -75,8 +75,8 @@ def test_a_held_payer_reason_clears_after_the_fix(demo_db):
         add_diagnosis,
         save_line,
         start_charges,
-        unbilled_visits,
     )
+    from moa_tui.services.billing.unbilled import unbilled_visits
 
     billing = find_staff("billing")
     visit = next(

@@ -112,8 +112,8 @@ def test_claims_the_scrubber_made_ready_go_out_valid(biller, tmp_path):
         add_diagnosis,
         save_line,
         start_charges,
-        unbilled_visits,
     )
+    from moa_tui.services.billing.unbilled import unbilled_visits
     from moa_tui.services.billing.scrubber import scrub_claim
 
     page = unbilled_visits(biller, limit=100)
