@@ -18,7 +18,7 @@ from textual.app import REPLACED_KEYS, _character_to_key, _get_unicode_name_from
 from textual.widgets import DataTable
 
 from moa_tui.cli import make_app
-from moa_tui.db.database import db
+from moa_tui.db.database import db, is_url
 from moa_tui.screens.billing.claims import ClaimsScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
 from moa_tui.screens.scheduling.schedule import ScheduleScreen
@@ -177,9 +177,10 @@ async def floor_session(runs: int) -> dict:
 async def busiest_day(path) -> tuple[dt.date, int, int, int]:
     """(the busiest day, appointments on file that day, rows the schedule holds for it,
     rows its table has made or will make as they come into view)."""
+    day_of = "CAST(starts_at AS DATE)" if is_url(path) else "substr(starts_at, 1, 10)"
     with db.connection_context():
         day, count = db.execute_sql(
-            "SELECT substr(starts_at, 1, 10) AS day, COUNT(*) FROM appointment "
+            f"SELECT {day_of} AS day, COUNT(*) FROM appointment "
             "GROUP BY day ORDER BY COUNT(*) DESC, day LIMIT 1"
         ).fetchone()
     day = dt.date.fromisoformat(str(day)[:10])

@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from moa_tui.db.database import db, keep_connections
+from moa_tui.db.database import db, is_url, keep_connections
 from moa_tui.services.patients.patients import SEARCH_LIMIT, search_patients
 
 NAME_TERMS = (
@@ -59,6 +59,36 @@ def p95(values: list[float]) -> float:
     return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
+class _Floor:
+    """An open connection for the floor's statements: sqlite3 read-only on a file, or
+    psycopg on a postgresql:// URL (PostgreSQL takes no index hints: its planner picks,
+    so a statement there has one candidate)."""
+
+    def __init__(self, target) -> None:
+        self.postgresql = is_url(target)
+        if self.postgresql:
+            import psycopg
+
+            self.conn = psycopg.connect(str(target), autocommit=True)
+            self.errors: tuple[type[Exception], ...] = (psycopg.Error,)
+        else:
+            self.conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+            self.errors = (sqlite3.OperationalError,)
+
+    def execute(self, sql: str, args=()):
+        if self.postgresql:
+            sql = sql.replace("?", "%s")
+        return self.conn.execute(sql, args)
+
+    def indexes(self, table: str) -> list[str]:
+        if self.postgresql:
+            return []
+        return [r[1] for r in self.conn.execute(f"PRAGMA index_list('{table}')")]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def _timed(call, runs: int) -> list[float]:
     out = []
     for _ in range(runs):
@@ -68,21 +98,18 @@ def _timed(call, runs: int) -> list[float]:
     return out
 
 
-def search_terms(conn: sqlite3.Connection) -> list[str]:
+def search_terms(conn: _Floor) -> list[str]:
     """27 name terms, a date of birth, a phone number, an MRN and a rare surname: 31."""
     dob, phone, mrn = conn.execute(
         "SELECT dob, phone_mobile, mrn FROM patient WHERE merged_into_id IS NULL "
-        "AND id >= (SELECT MIN(1234, MAX(id) / 2) FROM patient) ORDER BY id LIMIT 1"
+        "AND id >= (SELECT CASE WHEN MAX(id) / 2 < 1234 THEN MAX(id) / 2 ELSE 1234 END "
+        "FROM patient) ORDER BY id LIMIT 1"
     ).fetchone()
     rare = conn.execute(
         "SELECT last_key FROM patient GROUP BY last_key ORDER BY COUNT(*), last_key LIMIT 1"
     ).fetchone()[0]
-    born = dt.date.fromisoformat(dob)
+    born = dob if isinstance(dob, dt.date) else dt.date.fromisoformat(dob)
     return [*NAME_TERMS, f"{born:%m/%d/%Y}", phone, mrn, rare[:5]]
-
-
-def _indexes(conn, table: str) -> list[str]:
-    return [r[1] for r in conn.execute(f"PRAGMA index_list('{table}')")]
 
 
 def _search_candidates(conn, term: str) -> list[tuple[str, list]]:
@@ -102,7 +129,7 @@ def _search_candidates(conn, term: str) -> list[tuple[str, list]]:
             first = " ".join(parts[1:])
             where += " AND first_key >= ? AND first_key < ?"
             args += [first, first + "\uffff"]
-    hints = ["", *(f'INDEXED BY "{name}"' for name in _indexes(conn, "patient"))]
+    hints = ["", *(f'INDEXED BY "{name}"' for name in conn.indexes("patient"))]
     found = [(HIT_SQL.format(hint=h, where=where, limit=SEARCH_LIMIT), args) for h in hints]
     if where.startswith("(phone_mobile"):
         # Each number through its own index, the two merged (the OR as a UNION).
@@ -128,7 +155,7 @@ def _best(conn, candidates, runs: int) -> tuple[list[float], str]:
     for sql, args in candidates:
         try:
             once = _timed(lambda sql=sql, args=args: conn.execute(sql, args).fetchall(), 1)[0]
-        except sqlite3.OperationalError:
+        except conn.errors:
             continue  # that index cannot serve this statement
         first.append((once, sql, args))
     if not first:
@@ -144,9 +171,9 @@ def _best(conn, candidates, runs: int) -> tuple[list[float], str]:
     return best, best_sql
 
 
-def patient_search(path: Path, actor, runs: int) -> tuple[float, float]:
+def patient_search(path: Path | str, actor, runs: int) -> tuple[float, float]:
     """(service p95 ms, raw SQL floor p95 ms) over the realistic terms."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _Floor(path)
     keep_connections(True)  # as the app does while it runs (db/pooling.py)
     try:
         terms = search_terms(conn)
@@ -169,11 +196,13 @@ CLAIM_PAGE_SQL = (
 )
 
 
-def claims_floor(path: Path, status: str | None, payer: int | None, sort: str, runs: int) -> float:
+def claims_floor(
+    path: Path | str, status: str | None, payer: int | None, sort: str, runs: int
+) -> float:
     """Best raw SQL for the first page of the claims worklist under one filter (ms, median)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _Floor(path)
     try:
-        where, args = ["1"], []
+        where, args = ["1 = 1"], []
         if status:
             where.append("c.status = ?")
             args.append(status)
@@ -181,7 +210,7 @@ def claims_floor(path: Path, status: str | None, payer: int | None, sort: str, r
             where.append("c.payer_id = ?")
             args.append(payer)
         order = "c.total_cents DESC, c.id DESC" if sort == "amount" else "c.service_date, c.id"
-        hints = ["", *(f'INDEXED BY "{n}"' for n in _indexes(conn, "claim"))]
+        hints = ["", *(f'INDEXED BY "{n}"' for n in conn.indexes("claim"))]
         candidates = [
             (CLAIM_PAGE_SQL.format(hint=h, where=" AND ".join(where), order=order), args)
             for h in hints

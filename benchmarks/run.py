@@ -43,7 +43,7 @@ import measure_pilot  # noqa: E402
 import measure_pty  # noqa: E402
 import measure_sql  # noqa: E402
 
-from moa_tui.db.database import open_database  # noqa: E402
+from moa_tui.db.database import is_url, open_database  # noqa: E402
 from moa_tui.services.security.staff import find_staff, load_clinic  # noqa: E402
 
 TARGETS = {
@@ -216,12 +216,17 @@ def print_table(rows, db: Path, seconds: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="a clinic made by `moa-tui generate`")
+    parser.add_argument(
+        "--db",
+        required=True,
+        help="a clinic made by `moa-tui generate`, or a postgresql:// URL it was moved to "
+        "with `moa-tui migrate-to-postgresql`",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
-    db = Path(args.db).expanduser()
-    if not db.exists():
+    db = args.db if is_url(args.db) else Path(args.db).expanduser()
+    if isinstance(db, Path) and not db.exists():
         print(
             f"run.py: there is no clinic at {db}; make one with `moa-tui generate`.",
             file=sys.stderr,
