@@ -525,6 +525,8 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 message_id=opt(ID),
             ),
         ),
+        "reverse_entry": ("manager", dict(entry_id=ID, on=DATE, reason=TEXT)),
+        "set_lock_date": ("manager", dict(day=opt(DATE), reason=TEXT)),
     }
 
 

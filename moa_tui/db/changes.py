@@ -38,6 +38,8 @@ SCHEDULE, PATIENTS, CLAIMS, STOCK, STAFF, AUDIT = (
 )
 # Phone messages and tasks in the staff inboxes (an urgent call shows on every desk).
 MESSAGES = "messages"
+# The general ledger: any journal entry posted, an account added or changed, the lock date.
+BOOKS = "books"
 
 # The versions this process's own writes committed, by (database file, topic): the
 # watcher of that file does not report them.

@@ -17,6 +17,7 @@ from .billing import (
     ClaimLine,
     ClaimStatusChange,
 )
+from .books import Account, AccountMonth, BooksSettings, JournalEntry, JournalLine
 from .clinic import ChangeCounter, ClinicSettings
 from .codes import (
     CodeSet,
@@ -105,11 +106,19 @@ MODELS = [
     MailItem,
     Statement,
     StatementSettings,
+    Account,
+    JournalEntry,
+    JournalLine,
+    AccountMonth,
+    BooksSettings,
     AuditEvent,
 ]
 
 __all__ = [
+    "Account",
     "AccountEntry",
+    "AccountMonth",
+    "BooksSettings",
     "AdjustmentReason",
     "Appointment",
     "AppointmentStatusChange",
@@ -134,6 +143,8 @@ __all__ = [
     "DiagnosisWord",
     "EligibilityCheck",
     "InboxMessage",
+    "JournalEntry",
+    "JournalLine",
     "IntakeItem",
     "IntakeRecord",
     "Letter",

@@ -81,6 +81,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "files.export",
             "comms.read",
             "comms.write",
+            "books.read",
         }
     ),
     "clinician": frozenset(
@@ -95,7 +96,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "comms.write",
         }
     ),
-    "manager": frozenset(_FRONT | _ADMIN),
+    "manager": frozenset(_FRONT | _ADMIN | {"books.read", "books.post"}),
     "admin": frozenset(_FRONT | _ADMIN),
     # The waiting-room kiosk checks a patient in (and drives the waiting-room display).
     "kiosk": frozenset({"kiosk.checkin", "waiting_room.read"}),
@@ -125,6 +126,8 @@ PERMISSION_LABELS = {
     "comms.read": "see phone messages and tasks",
     "comms.write": "log calls, route and close messages and tasks",
     "comms.admin": "change the triage list and protocol text",
+    "books.read": "see the books (accounts, journal, reports)",
+    "books.post": "post or reverse journal entries, change accounts, close periods",
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
