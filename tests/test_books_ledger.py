@@ -59,7 +59,9 @@ def test_migration_seeds_the_chart(manager):
     for code, name, kind, side in acct.CHART:
         assert (rows[code].name, rows[code].type, rows[code].normal_side) == (name, kind, side)
         assert rows[code].active
-    assert rows[acct.CONTRACTUAL].type == "revenue" and rows[acct.CONTRACTUAL].normal_side == "debit"
+    assert (
+        rows[acct.CONTRACTUAL].type == "revenue" and rows[acct.CONTRACTUAL].normal_side == "debit"
+    )
 
 
 def test_post_writes_lines_and_balances(manager):
@@ -68,7 +70,10 @@ def test_post_writes_lines_and_balances(manager):
     with db.connection_context():
         row = JournalEntry.get_by_id(entry)
         assert (row.entry_date, row.source, row.source_id, row.staff_id) == (
-            DAY, "charge", 7, manager.id
+            DAY,
+            "charge",
+            7,
+            manager.id,
         )
         assert entry_lines(entry) == [(acct.PATIENT_AR, 12_500), (acct.REVENUE, -12_500)]
     assert balance(acct.PATIENT_AR) == 12_500
@@ -135,8 +140,8 @@ def test_post_needs_the_callers_transaction(manager):
 def test_entry_rolls_back_with_its_event(manager):
     """Posted inside the event's transaction: the event failing takes the entry with it."""
     with pytest.raises(ZeroDivisionError), db.connection_context(), write_transaction():
-        post_journal(on=DAY, memo="", source="charge", source_id=1,
-                     lines=[(acct.PATIENT_AR, 100), (acct.REVENUE, -100)], staff=manager)  # fmt: skip
+        lines = [(acct.PATIENT_AR, 100), (acct.REVENUE, -100)]
+        post_journal(on=DAY, memo="", source="charge", source_id=1, lines=lines, staff=manager)
         1 / 0  # noqa: B018 (the event's own work failing after the posting)
     assert counts() == (0, 0, 0)
     assert balance(acct.PATIENT_AR) == 0
@@ -168,9 +173,12 @@ def test_reopening_needs_a_reason_and_is_audited(manager):
     set_lock_date(manager, None, reason="Late vendor bill")
     with db.connection_context():
         assert lock_date() is None
-        details = [e.detail for e in AuditEvent.select().where(
-            AuditEvent.action.in_(["lock_books", "reopen_books"])).order_by(AuditEvent.id)]  # fmt: skip
-    assert details == ["lock date open -> 10/31/2026", "lock date 10/31/2026 -> open: Late vendor bill"]
+        events = AuditEvent.select().where(AuditEvent.action.in_(["lock_books", "reopen_books"]))
+        details = [e.detail for e in events.order_by(AuditEvent.id)]
+    assert details == [
+        "lock date open -> 10/31/2026",
+        "lock date 10/31/2026 -> open: Late vendor bill",
+    ]
     with pytest.raises(ValidationError, match="past today"):
         set_lock_date(manager, dt.date(2027, 1, 1))
 
@@ -227,7 +235,10 @@ def test_a_reversal_of_a_manual_reversal_can_be_reversed(manager):
 
 
 def test_debits_equal_credits_and_months_equal_lines(manager):
-    post(manager, [(acct.UNDEPOSITED, 5_000), (acct.PATIENT_AR, -3_000), (acct.PATIENT_CREDITS, -2_000)])
+    post(
+        manager,
+        [(acct.UNDEPOSITED, 5_000), (acct.PATIENT_AR, -3_000), (acct.PATIENT_CREDITS, -2_000)],
+    )
     post(manager, [(acct.BANK, 5_000), (acct.UNDEPOSITED, -5_000)], on=dt.date(2026, 12, 1))
     with db.connection_context():
         assert sum(account_balances().values()) == 0

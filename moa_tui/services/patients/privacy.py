@@ -64,6 +64,8 @@ EXEMPT: dict[str, str] = {
     "registration.merge_preview": "manager only; the duplicate's name and DOB to confirm a merge",
     "tasks.create_task": "returns the task's inbox row (title, due, inbox, the patient's name "
     "as a list shows it; a restricted patient's title hidden); opening it is checked",
+    "ledger.reverse_entry": "a journal entry of the books, not a patient's account entry: it "
+    "reverses a manual entry and returns only the new entry's id",
 }
 
 
