@@ -16,6 +16,7 @@ from .billing import (
     ClaimHold,
     ClaimLine,
     ClaimStatusChange,
+    ClaimTally,
 )
 from .books import Account, AccountMonth, BooksSettings, JournalEntry, JournalLine
 from .clinic import ChangeCounter, ClinicSettings
@@ -85,6 +86,7 @@ MODELS = [
     ClaimAdjustment,
     ClaimDiagnosis,
     ClaimHold,
+    ClaimTally,
     CodeSet,
     DiagnosisCode,
     DiagnosisWord,
@@ -133,6 +135,7 @@ __all__ = [
     "ClaimDiagnosis",
     "ClaimHold",
     "ClaimLine",
+    "ClaimTally",
     "ClaimPosting",
     "ClaimStatusChange",
     "ClinicSettings",

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+)
 
 from .base import BaseModel, utcnow
 from .patients import Coverage, Patient, Payer
@@ -134,3 +141,19 @@ class ClaimAdjustment(BaseModel):
     reason = CharField(max_length=200)
     staff = ForeignKeyField(StaffMember)
     at = DateTimeField(default=utcnow)
+
+
+class ClaimTally(BaseModel):
+    """Count, charges and money settled of the claims of one status, payer and month of
+    service: kept by triggers on claim (migration 0026), read by the totals line under the
+    claims worklist; no service writes it."""
+
+    status = CharField(max_length=12)
+    payer_id = IntegerField()
+    month = CharField(max_length=7)  # YYYY-MM of the date of service
+    claims = IntegerField(default=0)
+    total_cents = BigIntegerField(default=0)
+    settled_cents = BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("status", "payer_id", "month"), True),)
