@@ -276,6 +276,18 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(PatientMailScreen(patient_id, name))
 
+    def patient_refills(self, patient_id: int, name: str = "") -> None:
+        """A patient's refill requests and where each stands (issue 12 item 7)."""
+        from .screens.comms.refills import PatientRefillsScreen
+
+        self.push_screen(PatientRefillsScreen(patient_id, name))
+
+    def patient_disclosures(self, patient_id: int, name: str = "") -> None:
+        """A patient's disclosure log and its accounting (issue 12 item 9)."""
+        from .screens.records.disclosures import DisclosuresScreen
+
+        self.push_screen(DisclosuresScreen(patient_id, name))
+
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""

@@ -29,9 +29,11 @@ from .codes import (
     ProcedureCode,
 )
 from .comms import InboxMessage, TriageSettings
+from .disclosures import Disclosure
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
+from .refills import RefillRequest, RefillStep
 from .scheduling import (
     Appointment,
     AppointmentStatusChange,
@@ -113,6 +115,9 @@ MODELS = [
     JournalLine,
     AccountMonth,
     BooksSettings,
+    RefillRequest,
+    RefillStep,
+    Disclosure,
     AuditEvent,
 ]
 
@@ -140,6 +145,7 @@ __all__ = [
     "ClaimStatusChange",
     "ClinicSettings",
     "CodeSet",
+    "Disclosure",
     "ConfirmationCall",
     "Coverage",
     "DiagnosisCode",
@@ -162,6 +168,8 @@ __all__ = [
     "Provider",
     "ProviderHours",
     "RecurringSeries",
+    "RefillRequest",
+    "RefillStep",
     "Remittance",
     "RemittanceClaim",
     "Room",

@@ -15,7 +15,7 @@ class InboxMessage(BaseModel):
     """A phone message ("call") or a task, routed to one inbox: a staff member's, a
     provider's or a group's. Status open -> in progress (taken) -> done (with the response)."""
 
-    KINDS = ("call", "task")
+    KINDS = ("call", "task", "refill")
     STATUSES = ("open", "in_progress", "done")
 
     kind = CharField(max_length=8, default="call")
@@ -43,9 +43,16 @@ class InboxMessage(BaseModel):
     closed_by = ForeignKeyField(StaffMember, null=True, backref="+")
     closed_at = DateTimeField(null=True)
     version = IntegerField(default=1)
+    # The inbox lists' keyset (issue 12): whose inbox in one column ("staff:3",
+    # "provider:2", "group:nurses", set with the to_* fields by routing.parse_route), and
+    # where the item sorts: 0 urgent and untaken, 1 open or in progress, 2 done.
+    inbox_key = CharField(max_length=24, default="")
+    list_rank = IntegerField(default=1)
 
     class Meta:
         indexes = (
+            (("inbox_key", "list_rank", "due_at", "id"), False),
+            (("list_rank", "due_at", "id"), False),
             (("status", "due_at"), False),
             (("urgent", "status"), False),
             # Each inbox: a staff member's, a provider's, a group's open items.

@@ -21,6 +21,7 @@ from ...services.comms.messages import (
     route_inbox_message,
     take_inbox_message,
 )
+from ...services.comms.refills import refill_of_message
 from ...services.comms.triage import Triage, save_triage_settings, triage_settings
 from ...services.wording import plural
 from ...ui import changes
@@ -29,9 +30,13 @@ from ...widgets.dialogs import InfoDialog, PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import AreaScreen
+from .refills import next_refill_step
 from .task_form import new_task
 
 BOX_NAMES = {"mine": "My inbox and my groups'", "all": "Every inbox"}
+KIND_PREFIX = {"task": "Task: ", "refill": "Rx: "}
+PAGE = 100
+KIND_NAMES = {"call": "Call", "task": "Task", "refill": "Refill request (f: next step)"}
 
 
 def row_flag(r: InboxRow) -> str:
@@ -57,6 +62,7 @@ class InboxScreen(AreaScreen):
         "close": "comms.write",
         "new_task": "comms.write",
         "triage": "comms.admin",
+        "refill": "comms.write",
     }
     BINDINGS = [
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -67,6 +73,7 @@ class InboxScreen(AreaScreen):
         Binding("b", "box", "Inbox", id="inbox.box"),
         Binding("a", "toggle_done", "Show done", id="inbox.toggle_done"),
         Binding("e", "triage", "Red flags", id="inbox.triage"),
+        Binding("f", "refill", "Refill step", id="inbox.refill"),
     ]
 
     def __init__(self) -> None:
@@ -88,7 +95,9 @@ class InboxScreen(AreaScreen):
         table.focus()
 
     def reload(self) -> None:
-        self.call_service(inbox_rows, self.box, self.show_done, then=self._show, group="page")
+        self.call_service(
+            inbox_rows, self.box, self.show_done, PAGE, None, then=self._show, group="page"
+        )
         self.call_service(inbox_counts, then=self._counts, group="counts")
         # A message taken or closed here leaves every desk's urgent notices, this one's too.
         self.app.urgent_calls.check()
@@ -97,29 +106,48 @@ class InboxScreen(AreaScreen):
         table = self.query_one(PagedTable)
         keep = table.selected_key()
         table.reset()
-        self.rows = {str(r.id): r for r in rows}
-        for key, r in self.rows.items():
+        self.rows = {}
+        self._add(rows)
+        table.move_to_key(keep)
+
+    def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
+        """The next page, after the last row shown (a keyset: services/comms/messages.py)."""
+        if self.rows:
+            last = list(self.rows.values())[-1].page_key
+            self.call_service(
+                inbox_rows, self.box, self.show_done, PAGE, last, then=self._add, group="page"
+            )
+
+    def _add(self, rows: list[InboxRow]) -> None:
+        table = self.query_one(PagedTable)
+        cells, keys = [], []
+        for r in rows:
+            if str(r.id) in self.rows:
+                continue
+            self.rows[str(r.id)] = r
             style = "bold red" if row_flag(r) else ("dim" if r.status == "done" else "")
             who = r.patient or r.caller
-            if r.kind == "call" and r.patient and r.caller and r.caller not in r.patient:
+            if r.kind != "task" and r.patient and r.caller and r.caller not in r.patient:
                 who = f"{r.caller} re {r.patient}"
-            table.add_row(
+            cells.append((
                 plain(row_flag(r), style),
                 plain(f"{r.due:%m/%d %H:%M}" if r.due else "", style),
                 plain(r.status_label + (f" {r.taken_by}" if r.status == "in_progress" else "")),
-                plain(("Task: " if r.kind == "task" else "") + who),
+                plain(KIND_PREFIX.get(r.kind, "") + who),
                 plain(r.reason, style),
                 plain(r.inbox),
-                key=key,
-            )
-        table.move_to_key(keep)
+            ))  # fmt: skip
+            keys.append(str(r.id))
+        table.add_page(cells, keys, has_more=len(rows) == PAGE)
 
     def _counts(self, counts: InboxCounts) -> None:
         self.app.set_inbox_counts(counts)
         shown = self.box_label + (" · with done" if self.show_done else "")
         self.query_one("#inbox-summary", Static).update(
             plain(
-                f"{shown}: {plural(len(self.rows), 'item')} · mine open {counts.open}, "
+                f"{shown}: {plural(len(self.rows), 'item')}"
+                + ("+" if self.query_one(PagedTable).has_more else "")
+                + f" · mine open {counts.open}, "
                 f"overdue {counts.overdue} · urgent untaken {counts.urgent}"
             )
         )
@@ -144,10 +172,10 @@ class InboxScreen(AreaScreen):
         if r.due:
             logged += f" · due {r.due:%m/%d/%Y %H:%M}" + (" (OVERDUE)" if r.overdue else "")
         lines = [
-            f"{'Task' if r.kind == 'task' else 'Call'} · {r.status_label} · inbox {r.inbox}",
+            f"{KIND_NAMES[r.kind]} · {r.status_label} · inbox {r.inbox}",
             logged,
         ]
-        if r.kind == "call":
+        if r.kind != "task":
             lines.append(f"Caller: {r.caller} · callback {r.callback}")
         if r.patient:
             lines.append(f"Patient: {r.patient}")
@@ -159,6 +187,18 @@ class InboxScreen(AreaScreen):
         if d.response:
             lines += ["", f"Response ({d.closed_by}, {d.closed_at:%m/%d/%Y %H:%M}): {d.response}"]
         self.app.push_screen(InfoDialog(f"Message {r.id}", lines))
+
+    @work(exclusive=True, group="refill-flow")
+    async def action_refill(self) -> None:
+        """The next step of the refill request under the cursor (issue 12 item 7)."""
+        row = self.selected()
+        if row is None or row.kind != "refill":
+            self.say("Choose a refill request (Rx) first.", "error")
+            return
+        refill = await self.ask_service(refill_of_message, row.id, group="refill")
+        if refill is not None and (done := await next_refill_step(self, refill)) is not None:
+            self.say(f"{done.medication}: {done.where_it_stands()}.", "ok")
+            self.reload()
 
     def action_take(self) -> None:
         row = self.selected()

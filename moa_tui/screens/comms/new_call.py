@@ -46,6 +46,8 @@ class NewCallScreen(TitledScreen):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="call.cancel"),
         Binding("ctrl+s", "save", "Save", id="call.save"),
+        Binding("ctrl+r", "refill", "Refill request", id="call.refill"),
+        Binding("ctrl+f", "refills", "Their refills", id="call.refills"),
     ]
 
     def __init__(self) -> None:
@@ -188,7 +190,43 @@ class NewCallScreen(TitledScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    # --- refill requests (issue 12 item 7)
 
-def call_logged_text(logged: LoggedCall) -> str:
+    def _need_patient(self) -> bool:
+        if self.patient is None:
+            self.query_one("#call-patient", Static).update(
+                plain("A refill request is for a patient: search for them first.")
+            )
+            self.query_one(CallPatientPicker).focus_search()
+            self.app.bell()
+        return self.patient is not None
+
+    def action_refill(self) -> None:
+        """The call is a refill request: the same caller, callback and patient."""
+        if not self._need_patient():
+            return
+        from .refills import RefillCallScreen
+
+        values = self.query_one(Form).values()
+        screen = RefillCallScreen(
+            self.patient.id, self.patient.name, values["caller"], values["callback"]
+        )
+        self.app.push_screen(screen, self._refill_logged)
+
+    def _refill_logged(self, logged) -> None:
+        if logged is not None:
+            self.dismiss(logged)  # not returned: the dialog's callback must not await it
+
+    def action_refills(self) -> None:
+        """Where the patient's refill requests stand (to tell the caller)."""
+        if self._need_patient():
+            self.app.patient_refills(self.patient.id, self.patient.name)
+
+
+def call_logged_text(logged) -> str:
+    if not isinstance(logged, LoggedCall):  # a refill request (screens/comms/refills.py)
+        from .refills import refill_logged_text
+
+        return refill_logged_text(logged)
     kind = "Urgent call" if logged.urgent else "Message"
     return f"{kind} logged to {logged.inbox}'s inbox."

@@ -64,6 +64,8 @@ class PatientChartScreen(RecordView):
         Binding("k", "task", "New task", show=False, id="chart.task"),
         Binding("L", "letter", "Letter", show=False, id="chart.letter"),
         Binding("m", "mail", "Mail", show=False, id="chart.mail"),
+        Binding("f", "refills", "Refills", show=False, id="chart.refills"),
+        Binding("D", "disclosures", "Disclosures", show=False, id="chart.disclosures"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -76,6 +78,8 @@ class PatientChartScreen(RecordView):
         "task": "comms.write",
         "letter": "comms.write",
         "mail": "comms.read",
+        "refills": "comms.read",
+        "disclosures": "patient.read",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -98,6 +102,16 @@ class PatientChartScreen(RecordView):
         """The mail in and out about this patient (issue 12 item 4)."""
         if self.chart is not None:
             self.app.patient_mail(self.patient_id, self.chart.name)
+
+    def action_refills(self) -> None:
+        """The patient's refill requests and where each stands (issue 12 item 7)."""
+        if self.chart is not None:
+            self.app.patient_refills(self.patient_id, self.chart.name)
+
+    def action_disclosures(self) -> None:
+        """Records released about this patient, and their accounting (issue 12 item 9)."""
+        if self.chart is not None:
+            self.app.patient_disclosures(self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):

@@ -4,9 +4,10 @@ close with the response noted; the urgent open calls every desk is shown."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, Tuple
 
 from ...db.changes import MESSAGES
 from ...db.models import InboxMessage, Patient, Provider, StaffMember
@@ -21,6 +22,7 @@ from .triage import current_triage, red_flags_in
 TEXT_MAX = 2000
 CALL_FIELDS = ("caller", "callback", "patient_id", "reason", "text", "route", "due")
 HIDDEN = "Restricted record: open it to read"
+REFILL_STEPS = "A refill request is done through its steps: f on it, then the next step."
 # Named, not "!= done", so each inbox's (to_..., status) index finds its open items.
 NOT_DONE = ("open", "in_progress")
 
@@ -51,6 +53,7 @@ class InboxRow:
     inbox: str
     taken_by: str
     patient_id: int | None = None
+    page_key: tuple | None = None  # (rank, due time UTC, id): inbox_rows' *after*
 
     @property
     def status_label(self) -> str:
@@ -90,6 +93,7 @@ def _inbox_row(m: InboxMessage, now: dt.datetime) -> InboxRow:
         inbox=route_label(m),
         taken_by=m.taken_by.short_name if m.taken_by_id else "",
         patient_id=m.patient_id,
+        page_key=_page_key(m),
     )
 
 
@@ -153,6 +157,7 @@ def log_call(actor: StaffMember, values: dict) -> LoggedCall:
         reason=reason,
         text=text,
         urgent=bool(flags),
+        list_rank=0 if flags else 1,
         red_flags="; ".join(flags)[:300],
         due_at=due,
         created_by=actor,
@@ -176,24 +181,25 @@ def inbox_choices(actor: StaffMember) -> list[tuple[str, str]]:
 
 
 BOXES = ("mine", "all")
+PAGE_COLUMNS = (InboxMessage.list_rank, InboxMessage.due_at, InboxMessage.id)
 
 
-def _box_filter(actor: StaffMember, box: str):
+def _box_keys(actor: StaffMember, box: str) -> list[str] | None:
+    """The inbox_key of each inbox *box* shows ("mine": mine and my groups'), or None
+    for every inbox."""
     if box == "mine":
-        mine = InboxMessage.to_staff == actor.id
-        groups = groups_of(actor)
-        return mine | InboxMessage.to_group.in_(groups) if groups else mine
+        return [f"staff:{actor.id}", *(f"group:{g}" for g in groups_of(actor))]
     if box == "all":
         return None
     try:
-        route = parse_route("box", actor, box)
+        return [parse_route("box", actor, box)["inbox_key"]]
     except ValidationError:
         raise ValidationError.one("box", "There is no such inbox.") from None
-    if route["to_staff"]:
-        return InboxMessage.to_staff == route["to_staff"]
-    if route["to_provider"]:
-        return InboxMessage.to_provider == route["to_provider"]
-    return InboxMessage.to_group == route["to_group"]
+
+
+def _box_filter(actor: StaffMember, box: str):
+    keys = _box_keys(actor, box)
+    return None if keys is None else InboxMessage.inbox_key.in_(keys)
 
 
 def _query(actor: StaffMember, box: str):
@@ -219,24 +225,55 @@ def _query(actor: StaffMember, box: str):
     return query if where is None else query.where(where)
 
 
+def _check_after(after) -> tuple | None:
+    """A page key as inbox_rows handed it out (rank, due time, id), or None."""
+    if after is None:
+        return None
+    ok = (
+        isinstance(after, tuple) and len(after) == 3
+        and isinstance(after[0], int) and isinstance(after[1], dt.datetime)
+        and isinstance(after[2], int) and not isinstance(after[2], bool)
+    )  # fmt: skip
+    if not ok:
+        raise ValidationError.one("after", "That page of the inbox is gone; reload it.")
+    return after
+
+
+def _page_key(m: InboxMessage) -> tuple:
+    return (m.list_rank, m.due_at, m.id)
+
+
 @reader("comms.read")
 def inbox_rows(
-    actor: StaffMember, box: str = "mine", show_done: bool = False, limit: int = 200
+    actor: StaffMember,
+    box: str = "mine",
+    show_done: bool = False,
+    limit: int = 200,
+    after: tuple | None = None,
 ) -> list[InboxRow]:
-    """An inbox ("mine": mine and my groups'; "all"; or a route code): urgent first, then
-    by due time. Done ones only with *show_done* (the newest first, after the rest)."""
-    check_limit(limit, maximum=500)
-    query = _query(actor, box)
-    if not show_done:
-        query = query.where(InboxMessage.status.in_(NOT_DONE))
-    query = query.order_by(
-        (InboxMessage.status == "done").asc(),
-        (InboxMessage.urgent & (InboxMessage.status == "open")).desc(),
-        InboxMessage.due_at.asc(nulls="LAST"),
-        InboxMessage.id.desc(),
-    ).limit(limit)
+    """An inbox ("mine": mine and my groups'; "all"; or a route code), a keyset page at
+    a time: urgent calls nobody took first, then by due time; done ones only with
+    *show_done*, after the rest. *after* is the last row's page_key (the next page).
+    Each inbox is read along its (inbox_key, list_rank, due_at, id) index and "mine"'s
+    two or three inboxes merged here, so no page sorts the whole inbox."""
+    limit = check_limit(limit, maximum=500)
+    after = _check_after(after)
+    keys = _box_keys(actor, box)
+    top = 2 if show_done else 1
+
+    def page(where) -> list[InboxMessage]:
+        query = _query(actor, "all").where(where & (InboxMessage.list_rank <= top))
+        if after is not None:
+            query = query.where(Tuple(*PAGE_COLUMNS) > Tuple(*after))
+        return list(query.order_by(*PAGE_COLUMNS).limit(limit))
+
+    if keys is None:
+        found = page(InboxMessage.list_rank >= 0)
+    else:
+        found = list(heapq.merge(*(page(InboxMessage.inbox_key == k) for k in keys),
+                                 key=_page_key))[:limit]  # fmt: skip
     now = clock.now_utc()
-    return [_inbox_row(m, now) for m in query]
+    return [_inbox_row(m, now) for m in found]
 
 
 @dataclass(frozen=True)
@@ -312,7 +349,7 @@ def take_inbox_message(actor: StaffMember, message_id: int, version: int) -> Inb
         who = m.taken_by.short_name if m.taken_by_id else "someone"
         raise Conflict(f"Already taken by {who}." if m.status == "in_progress" else "Already done.")
     InboxMessage.update(
-        status="in_progress", taken_by=actor.id, taken_at=clock.now_utc(),
+        status="in_progress", taken_by=actor.id, taken_at=clock.now_utc(), list_rank=1,
         version=InboxMessage.version + 1,
     ).where(InboxMessage.id == m.id).execute()  # fmt: skip
     audit(actor, "message.take", patient_id=m.patient_id, entity="inbox_message", entity_id=m.id)
@@ -345,8 +382,11 @@ def close_inbox_message(
     m = _fresh(message_id, version)
     if m.status == "done":
         raise Conflict("Already done.")
+    if m.kind == "refill":
+        raise Conflict(REFILL_STEPS)
     InboxMessage.update(
         status="done", response=response, closed_by=actor.id, closed_at=clock.now_utc(),
+        list_rank=2,
         taken_by=m.taken_by_id or actor.id, taken_at=m.taken_at or clock.now_utc(),
         version=InboxMessage.version + 1,
     ).where(InboxMessage.id == m.id).execute()  # fmt: skip

@@ -35,26 +35,32 @@ def route_label(m: InboxMessage) -> str:
     return m.to_group.title() if m.to_group else "Nobody"
 
 
+def _to(staff: int | None = None, provider: int | None = None, group: str = "") -> dict:
+    """A message's to_* fields, and its inbox_key (the inbox lists' keyset column)."""
+    key = f"staff:{staff}" if staff else f"provider:{provider}" if provider else f"group:{group}"
+    return {"to_staff": staff, "to_provider": provider, "to_group": group, "inbox_key": key}
+
+
 def parse_route(field: str, actor: StaffMember, code: str | None) -> dict:
     """A route code as the route choices give it ("group:nurses", "staff:3",
     "provider:2", "me") -> the message's to_* fields; anything else is refused."""
     code = (code or "").strip()
     kind, _, value = code.partition(":")
     if code == "me":
-        return {"to_staff": actor.id, "to_provider": None, "to_group": ""}
+        return _to(staff=actor.id)
     if kind == "group" and value in GROUPS:
-        return {"to_staff": None, "to_provider": None, "to_group": value}
+        return _to(group=value)
     if kind in ("staff", "provider") and value.isascii() and value.isdigit() and len(value) < 10:
         if kind == "staff":
             found = StaffMember.get_or_none(
                 (StaffMember.id == int(value)) & StaffMember.active & (StaffMember.role != "kiosk")
             )
             if found:
-                return {"to_staff": found.id, "to_provider": None, "to_group": ""}
+                return _to(staff=found.id)
         else:
             found = Provider.get_or_none((Provider.id == int(value)) & Provider.active)
             if found:
-                return {"to_staff": None, "to_provider": found.id, "to_group": ""}
+                return _to(provider=found.id)
     raise ValidationError.one(field, "Choose whose inbox it goes to from the list.")
 
 

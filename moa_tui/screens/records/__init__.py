@@ -1,0 +1,1 @@
+"""The patient's record beyond the registration (issue 12): disclosures of records."""
