@@ -34,6 +34,7 @@ from moa_tui.services.comms import letters as comms_letters
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
+from moa_tui.services.records import disclosures as records_disclosures
 from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
 from moa_tui.services.security.staff import find_staff, load_clinic
@@ -91,6 +92,7 @@ FILE_NAME = st.one_of(
     st.text(st.characters(blacklist_characters="/\\\x00~"), min_size=1, max_size=30),
     st.sampled_from(["demo.db", "demo.db-wal", ".", "..", "a.pdf", "x" * 300, "y/" * 3000]),
 )
+
 
 def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
     """Each service, the account that calls it, and a strategy for each argument after
@@ -458,7 +460,15 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             ),
         ),
         "inbox_choices": ("desk", {}),
-        "inbox_rows": ("desk", dict(box=TEXT, show_done=BOOL, limit=INT)),
+        "inbox_rows": (
+            "desk",
+            dict(
+                box=TEXT,
+                show_done=BOOL,
+                limit=INT,
+                after=st.one_of(st.none(), st.tuples(INT, DATETIME, ID), st.tuples(TEXT)),
+            ),
+        ),
         "inbox_counts": ("desk", {}),
         "urgent_untaken": ("desk", {}),
         "open_inbox_message": ("desk", dict(message_id=ID)),
@@ -509,6 +519,76 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "mail_log": ("desk", dict(limit=INT)),
         "patient_mail": ("desk", dict(patient_id=ID)),
         "mark_address_fixed": ("desk", dict(mail_id=ID, version=ID)),
+        # Refill requests and disclosures (issue 12 items 7, 9).
+        "log_refill": (
+            "desk",
+            dict(
+                values=st.fixed_dictionaries(
+                    {
+                        **{
+                            k: TEXT
+                            for k in (
+                                "caller",
+                                "callback",
+                                "medication",
+                                "dose",
+                                "pharmacy",
+                                "pharmacy_phone",
+                                "note",
+                            )
+                        },
+                        "prescriber": st.one_of(TEXT, st.sampled_from(["provider:1", "me"])),
+                    }
+                ),
+                patient_id=st.one_of(opt(ID), TEXT),
+            ),
+        ),  # fmt: skip
+        "step_refill": (
+            "desk",
+            dict(
+                refill_id=ID,
+                version=ID,
+                status=st.one_of(TEXT, st.sampled_from(["approved", "denied", "done"])),
+                note=TEXT,
+            ),
+        ),
+        "patient_refills": ("desk", dict(patient_id=ID)),
+        "refill_of_message": ("desk", dict(message_id=ID)),
+        "prescriber_choices": ("desk", dict(patient_id=ID)),
+        "record_disclosure": (
+            "desk",
+            dict(
+                patient_id=ID,
+                values=st.fixed_dictionaries(
+                    {
+                        **{
+                            k: TEXT
+                            for k in (
+                                "recipient_name",
+                                "recipient_org",
+                                "recipient_address",
+                                "description",
+                                "purpose_note",
+                                "disclosed_on",
+                                "auth_ref",
+                                "auth_date",
+                            )
+                        },
+                        "purpose": st.one_of(TEXT, st.sampled_from(["treatment", "other"])),
+                    }
+                ),
+            ),
+        ),  # fmt: skip
+        "patient_disclosures": ("desk", dict(patient_id=ID)),
+        "disclosure_accounting": ("desk", dict(patient_id=ID, since=opt(TEXT), until=opt(TEXT))),
+        "save_accounting_letter": (
+            "desk",
+            dict(patient_id=ID, path=FILE_NAME, since=opt(TEXT), until=opt(TEXT)),
+        ),
+        "export_accounting_csv": (
+            "desk",
+            dict(patient_id=ID, path=FILE_NAME, since=opt(TEXT), until=opt(TEXT)),
+        ),
         "create_task": (
             "desk",
             dict(
@@ -555,6 +635,8 @@ COMPOSITES = {
     "save_receipt_pdf": payments.save_receipt_pdf,
     "save_visit_slip": visit_slip.save_visit_slip,
     "save_letter": comms_letters.save_letter,
+    "save_accounting_letter": records_disclosures.save_accounting_letter,
+    "export_accounting_csv": records_disclosures.export_accounting_csv,
 }
 
 

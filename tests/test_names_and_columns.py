@@ -330,6 +330,7 @@ SHORT_DATES_ALLOWED = {
     "screens/scheduling/calls.py": "the title's 'tomorrow Thu 11/19' beside the full date below it",
     "screens/scheduling/absences.py": "the reschedule list's narrow first column",
     "screens/comms/inbox.py": "the Due column: '11/18 17:00' in 11 cells",
+    "screens/comms/refills.py": "the Asked and Where-it-stands cells; Enter reads full dates",
     "widgets/grid_cells.py": "column headers under a title with the full date",
     "screens/scheduling/hours.py": (
         "a range's first day has its year only when the last day's differs"

@@ -91,7 +91,7 @@ def test_a_refill_goes_to_the_prescribers_inbox_and_each_step_is_kept(desk):
     (row,) = patient_refills(desk, patient.id)
     assert row.status == "sent" and [s.status for s in row.steps] == ["requested", "sent"]
     assert row.pharmacy_phone == "555-201-9000" and row.next_steps == ("approved", "denied")
-    assert row.where_it_stands() == f"Sent to provider 11/18 10:30 by {desk.short_name}"
+    assert row.where_it_stands() == f"Sent to provider 11/18/2026 10:30 by {desk.short_name}"
     # A refill message is done through its steps, not closed by hand from the inbox.
     with pytest.raises(Conflict, match="steps"):
         close_inbox_message(desk, m.id, m.version, "done")

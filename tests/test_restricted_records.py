@@ -24,6 +24,7 @@ from moa_tui.db.models import (
     LetterTemplate,
     Patient,
     Payer,
+    Provider,
 )
 from moa_tui.screens.frontdesk.check_in import CheckInScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
@@ -145,7 +146,14 @@ class Case:
             return made[key], Claim.get_by_id(made[key]).version
 
         from moa_tui.services.billing import charges, scrubber, statements
-        from moa_tui.services.comms import letters, mail, templates
+        from moa_tui.services.comms import letters, mail, refills, templates
+        from moa_tui.services.records import disclosures
+
+        def refill_values() -> dict:
+            prescriber = Provider.select().where(Provider.active).first().id
+            return {"caller": "Ann", "callback": "5552013344", "medication": "Lisinopril",
+                    "pharmacy": "Corner Drug", "pharmacy_phone": "5552019000",
+                    "prescriber": f"provider:{prescriber}"}  # fmt: skip
 
         def template():
             templates.seed_templates()
@@ -184,8 +192,13 @@ class Case:
                 p.id,
                 None,
                 None,
-                {"payer_id": str(Payer.select().first().id), "priority": "3",
-                 "member_id": "Z9", "subscriber_relation": "self", "copay_cents": "0"},
+                {
+                    "payer_id": str(Payer.select().first().id),
+                    "priority": "3",
+                    "member_id": "Z9",
+                    "subscriber_relation": "self",
+                    "copay_cents": "0",
+                },
             ),  # fmt: skip
             "frontdesk.visit_desk": lambda a: frontdesk.visit_desk(a, appt().id),
             "frontdesk.record_eligibility": lambda a: frontdesk.record_eligibility(
@@ -195,9 +208,7 @@ class Case:
                 a, appt().id, appt().version, True
             ),
             "frontdesk.tick_intake": lambda a: frontdesk.tick_intake(a, appt().id, self.item.id),
-            "payments.collect_payment": lambda a: payments.collect_payment(
-                a, p.id, "5.00", "cash"
-            ),
+            "payments.collect_payment": lambda a: payments.collect_payment(a, p.id, "5.00", "cash"),
             # The PDFs are written with no transaction open: their checked step is walked
             # through the job that prints them.
             "payments._may_print_receipt": lambda a: payments.save_receipt_pdf(
@@ -262,6 +273,19 @@ class Case:
             # Written with no transaction open: its checked step is walked through the job.
             "letters._may_write_letter": lambda a: letters.save_letter(
                 a, p.id, None, {"text": "Hello"}, str(tmp / f"l{len(list(tmp.iterdir()))}")
+            ),
+            # Refill requests and disclosures (issue 12 items 7, 9).
+            "refills.log_refill": lambda a: refills.log_refill(a, refill_values(), p.id),
+            "refills.patient_refills": lambda a: refills.patient_refills(a, p.id),
+            "refills.prescriber_choices": lambda a: refills.prescriber_choices(a, p.id),
+            "disclosures.record_disclosure": lambda a: disclosures.record_disclosure(
+                a,
+                p.id,
+                {"recipient_name": "Dr Ruiz", "description": "notes", "purpose": "treatment"},
+            ),  # fmt: skip
+            "disclosures.patient_disclosures": lambda a: disclosures.patient_disclosures(a, p.id),
+            "disclosures.disclosure_accounting": lambda a: disclosures.disclosure_accounting(
+                a, p.id
             ),
         }
 
@@ -365,11 +389,16 @@ def test_the_manager_who_restricts_a_record_keeps_reading_it(demo_db):
 
 
 async def test_check_in_of_a_restricted_patient_asks_for_the_reason_then_shows_it(demo_db, case):
-    today = Appointment.select().where(
-        (Appointment.status == "booked")
-        & (Appointment.starts_at >= dt.datetime(2026, 11, 18))
-        & (Appointment.starts_at < dt.datetime(2026, 11, 19))
-    ).order_by(Appointment.starts_at).first()
+    today = (
+        Appointment.select()
+        .where(
+            (Appointment.status == "booked")
+            & (Appointment.starts_at >= dt.datetime(2026, 11, 18))
+            & (Appointment.starts_at < dt.datetime(2026, 11, 19))
+        )
+        .order_by(Appointment.starts_at)
+        .first()
+    )
     target = Patient.get_by_id(today.patient_id)
     Patient.update(restricted=True).where(Patient.id == target.id).execute()
     name = f"{target.last_name}, {target.first_name}"

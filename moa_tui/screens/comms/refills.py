@@ -224,7 +224,7 @@ class PatientRefillsScreen(TitledScreen):
                 f"{r.steps[0].at:%m/%d}",
                 f"{r.medication} {r.dose}".strip(),
                 r.pharmacy,
-                r.where_it_stands(),
+                f"{r.last_step.label} {r.last_step.at:%m/%d %H:%M} by {r.last_step.staff}",
             )
             table.add_row(*(plain(c) for c in cells), key=key)
         if keep is not None and str(keep.id) in self.rows:

@@ -230,9 +230,9 @@ def _check_after(after) -> tuple | None:
     if after is None:
         return None
     ok = (
-        isinstance(after, tuple) and len(after) == 3
-        and isinstance(after[0], int) and isinstance(after[1], dt.datetime)
-        and isinstance(after[2], int) and not isinstance(after[2], bool)
+        isinstance(after, tuple) and len(after) == 3 and after[0] in (0, 1, 2)
+        and isinstance(after[1], dt.datetime) and isinstance(after[2], int)
+        and not isinstance(after[2], bool) and 0 <= after[2] <= MAX_ID
     )  # fmt: skip
     if not ok:
         raise ValidationError.one("after", "That page of the inbox is gone; reload it.")

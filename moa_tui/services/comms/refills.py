@@ -99,9 +99,9 @@ class RefillRow:
         return NEXT_STEPS[self.status]
 
     def where_it_stands(self) -> str:
-        """What the desk tells a caller: 'Approved 11/18 10:42 by M. Diaz'."""
+        """What the desk tells a caller: 'Approved 11/18/2026 10:42 by M. Diaz'."""
         last = self.last_step
-        return f"{last.label} {last.at:%m/%d %H:%M} by {last.staff}"
+        return f"{last.label} {last.at:%m/%d/%Y %H:%M} by {last.staff}"
 
 
 @dataclass(frozen=True)
