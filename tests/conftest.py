@@ -38,7 +38,9 @@ from moa_tui.services.security.staff import create_first_admin, find_staff, load
 FROZEN_NOW = "2026-11-18T10:30:00"
 ADMIN_PASSWORD = "correct horse battery"
 DEMO_PASSWORD = "demo-password-2026"
-SMALL_DEMO = DemoSize(patients=200, days_each_side=3, claims=60)
+# No phone messages: the comms tests start from empty inboxes (test_demo_messages.py
+# builds the demo's).
+SMALL_DEMO = DemoSize(patients=200, days_each_side=3, claims=60, messages=False)
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,7 @@ from .data import (
     TYPES,
 )
 from .day import build_schedule
+from .messages import build_messages
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class DemoSize:
     patients: int = 2000
     days_each_side: int = 30
     claims: int = 300
+    messages: bool = True  # a few phone messages in the inboxes (demo/messages.py)
 
 
 def _phone(rng: random.Random) -> str:
@@ -212,6 +214,8 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
+        if size.messages:
+            build_messages(patient_ids)
 
 
 def _build_front_desk(rng, today, types, patient_ids, desk):
