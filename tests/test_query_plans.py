@@ -18,6 +18,7 @@ from peewee import fn
 from moa_tui.db.audit_key import key_path
 from moa_tui.db.database import db, open_database
 from moa_tui.db.models import Claim, Patient, Payer, Provider
+from moa_tui.services.billing import worklists
 from moa_tui.services.billing.claim_totals import claim_totals
 from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claims_page
 from moa_tui.services.demo.large import generate_clinic
@@ -247,6 +248,47 @@ def test_every_totals_line_is_the_tally_or_a_range_of_dates(clinic, plans):
         claim_totals(clinic, f)
         [total] = [s for s in plans.take() if "SUM(" in s[0].upper()]
         assert any(re.search(r"SEARCH .*service_date[<>]", ln) for ln in total[2]), total[2]
+
+
+def test_the_claims_worklists_walk_their_indexes_first_and_deep(clinic, plans):
+    """Sent with no answer, denials (groups and a group's pages) and follow-ups due: each
+    page a range of its index in the order shown, from the last row on later pages; each
+    group's totals from an index alone."""
+    with db.connection_context():
+        Claim.update(follow_up_on=TODAY).where(Claim.id % 7 == 0).execute()
+        some = Claim.select(Claim.id).where(Claim.status == "denied").limit(30)
+        Claim.update(status_changed_at=dt.datetime(2025, 1, 1)).where(Claim.id << some).execute()
+    biller = find_staff("billing")
+    pages = [
+        lambda after: worklists.no_response(biller, after, limit=5),
+        lambda after: worklists.follow_ups_due(biller, after, limit=5),
+        lambda after: worklists.denials_page(biller, "age", "over 90 days", after, limit=5),
+    ]
+    with db.connection_context():
+        payer = str(Claim.select(Claim.payer).where(Claim.status == "denied").scalar())
+    pages.append(lambda after: worklists.denials_page(biller, "payer", payer, after, limit=5))
+    for page in pages:
+        first = page(None)
+        assert first.next_after is not None
+        page(first.next_after)
+        taken = plans.take()
+        assert taken
+        for statement in taken:
+            assert not problems(statement), problems(statement)
+        assert re.search(r"\(.*, .*\) > \(\?, \?\)", taken[-1][0]), taken[-1][0]
+        assert not deep_problems(taken[-1]), taken[-1][2]
+    for by in ("payer", "age", "reason"):
+        assert worklists.denial_groups(biller, by)
+        for statement in plans.take():
+            # (A reason code is a joined posting's: its groups are sorted, the claims
+            # still a range of the (status, ...) index.)
+            assert not problems(statement, sort_ok=by == "reason"), (by, problems(statement))
+            if by != "reason":
+                assert any("COVERING INDEX" in ln for ln in statement[2]), (by, statement[2])
+    worklists.no_response_total(biller)
+    worklists.follow_ups_total(biller)
+    for statement in plans.take():
+        assert not problems(statement), problems(statement)
 
 
 # --- the day views ---------------------------------------------------------------------

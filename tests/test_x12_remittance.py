@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from moa_tui.db.models import AccountEntry, AuditEvent, Claim, ClaimPosting, Remittance
-from moa_tui.services.billing import posting, reasons, remittance
+from moa_tui.services.billing import posting, reasons, remittance, worklists
 from moa_tui.services.billing.x12 import demo835, export
 from moa_tui.services.billing.x12.checker import check
 from moa_tui.services.billing.x12.write835 import RemitClaim, RemitLine, render_835
@@ -194,6 +194,9 @@ def test_reason_descriptions_all_or_nothing_and_the_denials_worklist(demo_db, tm
     ]
     path, _count = demo835.write_demo_remittance(biller, tmp_path / "demo.835")
     remittance.import_835(biller, path)
-    worklist = reasons.denials(biller)
-    assert worklist and all(Claim.get_by_id(d.claim_id).status == "denied" for d in worklist)
-    assert any("CO-50" in d.codes and "N115" in d.codes for d in worklist)
+    groups = worklists.denial_groups(biller, "reason")
+    co50 = next(g for g in groups if g.key == "CO-50")
+    page = worklists.denials_page(biller, "reason", co50.key)
+    assert len(page.rows) == co50.claims and page.next_after is None
+    assert all(Claim.get_by_id(d.claim_id).status == "denied" for d in page.rows)
+    assert any("CO-50" in d.note and "N115" in d.note for d in page.rows)

@@ -159,10 +159,14 @@ class PatientRowsScreen(AreaScreen):
         self.reload()
 
 
-class KeysetListScreen(AreaScreen):
-    """An area whose table is fetched a keyset page at a time (claims, stock): the
-    first page replaces the table, later ones are appended as the cursor nears the end.
-    Subclasses give ``fetch_page(after)`` (a service call with then=...) and ``cells``."""
+class KeysetPages:
+    """A screen whose table is fetched a keyset page at a time (claims, stock, the claims
+    worklists): the first page replaces the table, later ones are appended as the cursor
+    nears the end. Subclasses give ``fetch_page(after)`` (a service call with then=...)
+    and ``cells``; a page has ``rows`` (each with an ``id``) and ``next_after``."""
+
+    rows: dict
+    next_after: tuple | None = None
 
     def show_first_page(self, page) -> None:
         table = self.query_one(PagedTable)
@@ -189,3 +193,7 @@ class KeysetListScreen(AreaScreen):
 
     def cells(self, row) -> tuple:
         raise NotImplementedError
+
+
+class KeysetListScreen(KeysetPages, AreaScreen):
+    """An area listed a keyset page at a time (see KeysetPages)."""

@@ -82,6 +82,20 @@ class Claim(BaseModel):
                 False,
             ),
             (("status", "payer", "total_cents", "id"), False),
+            # The worklists (migration 0027): denials and no-response by the day of the
+            # status change, with the amounts for their groups' totals; follow-ups due.
+            (
+                (
+                    "status",
+                    "status_changed_at",
+                    "id",
+                    "total_cents",
+                    "paid_cents",
+                    "adjusted_cents",
+                ),
+                False,
+            ),
+            (("follow_up_on", "id"), False),
         )
 
 

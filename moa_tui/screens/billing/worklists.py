@@ -11,21 +11,29 @@ from textual.widgets import Static
 
 from ...services.billing.claims import STATUS_LABELS
 from ...services.billing.worklists import (
+    GROUPINGS,
+    WorkGroup,
     WorkRow,
-    denials_by,
+    denial_groups,
+    denials_page,
     follow_ups_due,
+    follow_ups_total,
     no_response,
     no_response_days,
+    no_response_total,
     set_follow_up,
     set_no_response_days,
 )
 from ...services.validate import format_money
+from ...services.wording import plural
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.dialogs import PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import PagedTable
-from ..base import TitledScreen
+from ..base import KeysetPages, TitledScreen
+
+PAGE = 100
 
 LISTS = {
     "no_response": "Sent, no response after N days",
@@ -56,13 +64,18 @@ def follow_up_dialog(claim_id: int, version: int) -> FormDialog:
     )
 
 
-class WorklistScreen(TitledScreen):
+class WorklistScreen(KeysetPages, TitledScreen):
+    """One worklist, a keyset page at a time, with its whole count and open balance
+    below. The denials lists first ask which group (reason code, payer or age), each
+    with its count and balance; g picks another."""
+
     VIEW_TITLE = "Claims worklist"  # the list's own name replaces it when opened
     TOPICS = frozenset({changes.CLAIMS})
     ACTION_PERMISSIONS = {"set_days": "billing.codes"}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="worklist.back"),
         Binding("n", "set_days", "Set N days", id="worklist.set_days"),
+        Binding("g", "pick_group", "Group", id="worklist.group"),
     ]
 
     def __init__(self, kind: str, open_claim: Callable[[int], object]) -> None:
@@ -71,6 +84,8 @@ class WorklistScreen(TitledScreen):
         self.open_claim = open_claim
         self.VIEW_TITLE = LISTS[kind]
         self.rows: dict[str, WorkRow] = {}
+        self.grouped = kind in GROUPINGS
+        self.group: WorkGroup | None = None
 
     def compose_body(self) -> ComposeResult:
         yield PagedTable(id="worklist-table")
@@ -79,8 +94,6 @@ class WorklistScreen(TitledScreen):
     def on_mount(self) -> None:
         self.set_title()
         table = self.query_one(PagedTable)
-        if self.kind in ("reason", "payer", "age"):
-            table.add_column("Group", width=12)
         table.add_column("Claim", width=5)
         table.add_column("Patient", width=14)
         table.add_column("Payer", width=10)
@@ -89,43 +102,91 @@ class WorklistScreen(TitledScreen):
         table.add_column("Balance", width=9)
         table.stretch_columns({"Patient": 3, "Payer": 2})
         table.focus()
-        self.reload()
+        if self.grouped:
+            self.action_pick_group()
+        else:
+            self.reload()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "pick_group":
+            return self.grouped
+        if action == "set_days" and self.kind != "no_response":
+            return False
+        return super().check_action(action, parameters)
 
     def reload(self) -> None:
         if self.kind == "no_response":
             self.call_service(no_response_days, then=self._titled, group="title")
-            self.call_service(no_response, then=self._show)
+            self.call_service(no_response_total, then=self._total, group="total")
         elif self.kind == "follow_up":
-            self.call_service(follow_ups_due, then=self._show)
+            self.call_service(follow_ups_total, then=self._total, group="total")
+        elif self.group is None:
+            return
         else:
-            self.call_service(denials_by, self.kind, then=self._show)
+            self.call_service(denial_groups, self.kind, then=self._regrouped, group="total")
+        self.call_service(self._pages, None, then=self.show_first_page, group="page")
+
+    def fetch_page(self, after) -> None:
+        self.call_service(self._pages, after, then=self.append_page, group="page")
+
+    def _pages(self, actor, after):
+        if self.kind == "no_response":
+            return no_response(actor, after, PAGE)
+        if self.kind == "follow_up":
+            return follow_ups_due(actor, after, PAGE)
+        return denials_page(actor, self.kind, self.group.key, after, PAGE)
+
+    def cells(self, r: WorkRow) -> tuple:
+        return (
+            str(r.claim_id),
+            plain(r.patient),
+            plain(r.payer),
+            str(r.days),
+            STATUS_LABELS.get(r.status, r.status),
+            format_money(r.balance_cents),
+        )
+
+    def show_first_page(self, page) -> None:
+        super().show_first_page(page)
+        self.say("Enter opens a claim." if page.rows else "Nothing on this list.")
 
     def _titled(self, days: int) -> None:
         self.set_title(f"(N = {days} days)")
 
-    def _show(self, rows: list[WorkRow]) -> None:
-        table = self.query_one(PagedTable)
-        table.reset()
-        keys = [str(r.claim_id) for r in rows]
-        self.rows = dict(zip(keys, rows, strict=True))
-        cells = []
-        for r in rows:
-            row = (
-                str(r.claim_id),
-                plain(r.patient),
-                plain(r.payer),
-                str(r.days),
-                STATUS_LABELS.get(r.status, r.status),
-                format_money(r.balance_cents),
-            )
-            cells.append((plain(r.group), *row) if self.kind in ("reason", "payer", "age") else row)
-        table.add_page(cells, keys, False)
-        total = sum(r.balance_cents for r in rows)
+    def _total(self, total: tuple[int, int]) -> None:
+        count, balance = total
         self.query_one("#worklist-totals", Static).update(
-            plain(f"{len(rows)} claims, {format_money(total)} open")
+            plain(f"{plural(count, 'claim')}, {format_money(balance)} open")
         )
-        self.say(
-            "Enter opens a claim." if rows else "Nothing on this list.",
+
+    def _regrouped(self, groups: list[WorkGroup]) -> None:
+        mine = next((g for g in groups if g.key == self.group.key), None)
+        self._total((mine.claims, mine.balance_cents) if mine else (0, 0))
+
+    def action_pick_group(self) -> None:
+        self.call_service(denial_groups, self.kind, then=self._offer_groups, group="groups")
+
+    def _offer_groups(self, groups: list[WorkGroup]) -> None:
+        if not groups:
+            self.say("No denied claims.")
+            return
+        by_key = {g.key: g for g in groups}
+
+        def picked(key: str | None) -> None:
+            if key:
+                self.group = by_key[key]
+                self.set_title(f"· {self.group.label}")
+                self.reload()
+            elif self.group is None:
+                self.app.pop_screen()  # Esc before any group: back to the claims
+
+        self.app.push_screen(
+            PickDialog(
+                f"{LISTS[self.kind]}: which group?",
+                [("Group", 24), ("Claims", 7), ("Open", 12)],
+                [(g.key, (g.label, str(g.claims), format_money(g.balance_cents))) for g in groups],
+            ),
+            picked,
         )
 
     def on_data_table_row_selected(self, event) -> None:
@@ -135,10 +196,6 @@ class WorklistScreen(TitledScreen):
             self.app.push_screen(self.open_claim(row.claim_id))
 
     def action_set_days(self) -> None:
-        if self.kind != "no_response":
-            self.say("N is the no-response list's setting.")
-            return
-
         def submit(actor, values):
             return set_no_response_days(actor, values["days"])
 

@@ -9,13 +9,11 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass
 
-from ...db.models import AdjustmentReason, Claim, ClaimPosting, Patient, Payer, StaffMember
+from ...db.models import AdjustmentReason, StaffMember
 from ...text import has_unsafe
-from ..core import audit, reader, writer
+from ..core import audit, writer
 from ..errors import ServiceError
-from ..validate import check_limit
 from .imports import read_code_file
 
 _CODE = re.compile(r"^(?:[A-Z]?[0-9]{1,3}|[A-Z]{1,2}[0-9]{1,4})$")
@@ -78,49 +76,3 @@ def store_reasons(actor: StaffMember, rows: list[tuple[str, str]]) -> int:
 def import_reasons_file(actor: StaffMember, path: str | os.PathLike) -> int:
     """Import a CSV of reason and remark code descriptions: all its rows, or none."""
     return store_reasons(actor, parse_reasons(read_code_file(path)))
-
-
-@dataclass(frozen=True)
-class Denial:
-    claim_id: int
-    patient: str
-    payer: str
-    service_date: str
-    charge_cents: int
-    codes: str  # "CO-50 N115"
-
-
-@reader("claims.read")
-def denials(actor: StaffMember, limit: int = 100) -> list[Denial]:
-    """The denials worklist: denied claims, oldest denial first, with the payer's codes."""
-    rows = (
-        Claim.select(Claim, Patient, Payer)
-        .join(Patient, on=(Claim.patient == Patient.id))
-        .switch(Claim)
-        .join(Payer, on=(Claim.payer == Payer.id))
-        .where(Claim.status == "denied")
-        .order_by(Claim.status_changed_at, Claim.id)
-        .limit(check_limit(limit))
-    )
-    claims = list(rows)
-    codes: dict[int, list[str]] = {}
-    ids = [c.id for c in claims]
-    if ids:
-        found = ClaimPosting.select().where(
-            ClaimPosting.claim << ids, ClaimPosting.kind == "denial"
-        )
-        for p in found.order_by(ClaimPosting.id):
-            for code in (f"{p.group_code}-{p.reason_code}", *p.remark_codes.split()):
-                if code not in codes.setdefault(p.claim_id, []):
-                    codes[p.claim_id].append(code)
-    return [
-        Denial(
-            c.id,
-            f"{c.patient.last_name}, {c.patient.first_name}",
-            c.payer.name,
-            f"{c.service_date:%Y-%m-%d}",
-            c.total_cents,
-            " ".join(codes.get(c.id, [])),
-        )  # fmt: skip
-        for c in claims
-    ]

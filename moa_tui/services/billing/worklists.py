@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, Tuple, fn
 
 from ...db.models import (
     Claim,
@@ -30,6 +30,8 @@ from ..validate import check_limit, clean_text, parse_date
 SENT = ("submitted", "accepted")
 GROUPINGS = {"reason": "reason code", "payer": "payer", "age": "age"}
 AGE_GROUPS = ((0, 30, "0-30 days"), (31, 60, "31-60 days"), (61, 90, "61-90 days"))
+OVER_90 = "over 90 days"
+NO_CODE = "no code"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,24 @@ class WorkRow:
     status: str
     balance_cents: int
     note: str  # the denial's codes, or the follow-up date
+
+    @property
+    def id(self) -> int:  # the list's key, as other keyset lists' rows have
+        return self.claim_id
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    rows: list[WorkRow]
+    next_after: tuple | None  # pass it back for the next page; None at the end
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    key: str  # what denials_page takes: a payer id, a reason code or an age band
+    label: str
+    claims: int
+    balance_cents: int
 
 
 def _base():
@@ -66,6 +86,46 @@ def _local_day(at: dt.datetime) -> dt.date:
     return clock.utc_to_local(at).date()
 
 
+def _midnight_utc(day: dt.date) -> dt.datetime:
+    return clock.local_to_utc(dt.datetime.combine(day, dt.time()))
+
+
+def _open(query) -> tuple[int, int]:
+    """(claims, open balance) of a claims query, summed in the database."""
+    count, balance = (
+        query.select(
+            fn.COUNT(Claim.id),
+            fn.SUM(Claim.total_cents - Claim.paid_cents - Claim.adjusted_cents),
+        )
+        .tuples()
+        .get()
+    )
+    return int(count or 0), int(balance or 0)
+
+
+def _page(claims: list[Claim], limit: int, key, make) -> WorkPage:
+    more = len(claims) > limit
+    claims = claims[:limit]
+    return WorkPage([make(c) for c in claims], key(claims[-1]) if more else None)
+
+
+def _after(column, after: tuple | None):
+    """The keyset condition after the last row shown, as a row value (one index range)."""
+    if after is None:
+        return True
+    kind = dt.datetime if column is Claim.status_changed_at else dt.date
+    try:
+        value, claim_id = after
+        if isinstance(value, str):
+            value = kind.fromisoformat(value)
+        if not isinstance(value, kind):
+            raise TypeError(value)
+        claim_id = int(claim_id)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValidationError.one("after", "That is not a page of this list.") from exc
+    return Tuple(column, Claim.id) > Tuple(column.to_value(value), claim_id)
+
+
 @reader("claims.read")
 def no_response_days(actor: StaffMember) -> int:
     """The N of "no response after N days" (the clinic's setting, 30 by default)."""
@@ -82,23 +142,45 @@ def set_no_response_days(actor: StaffMember, days: str) -> int:
     return n
 
 
-@reader("claims.read")
-def no_response(actor: StaffMember, limit: int = 200) -> list[WorkRow]:
-    """Claims sent (submitted or accepted) more than N days ago with no 835 answer,
-    oldest first."""
+def _no_response(status: str):
     days = ClinicSettings.select(ClinicSettings.no_response_days).scalar() or 30
     cutoff = clock.now_utc() - dt.timedelta(days=days)
     answered = RemittanceClaim.select(RemittanceClaim.claim).where(
         RemittanceClaim.claim == Claim.id
     )
-    query = (
-        _base()
-        .where(Claim.status.in_(SENT), Claim.status_changed_at <= cutoff, ~fn.EXISTS(answered))
-        .order_by(Claim.status_changed_at, Claim.id)
-        .limit(check_limit(limit))
-    )
+    return Claim.status == status, Claim.status_changed_at <= cutoff, ~fn.EXISTS(answered)
+
+
+@reader("claims.read")
+def no_response(actor: StaffMember, after: tuple | None = None, limit: int = 100) -> WorkPage:
+    """Claims sent (submitted or accepted) more than N days ago with no 835 answer, oldest
+    first, a keyset page at a time: each status is one range of the (status, sent, id)
+    index, the two merged here (an IN of both would sort every sent claim)."""
+    check_limit(limit)
+    claims: list[Claim] = []
+    for status in SENT:
+        claims += list(
+            _base()
+            .where(*_no_response(status), _after(Claim.status_changed_at, after))
+            .order_by(Claim.status_changed_at, Claim.id)
+            .limit(limit + 1)
+        )
+    claims.sort(key=lambda c: (c.status_changed_at, c.id))
     today = clock.today()
-    return [_row(c, today, _local_day(c.status_changed_at)) for c in query]
+    return _page(
+        claims, limit, lambda c: (c.status_changed_at, c.id),
+        lambda c: _row(c, today, _local_day(c.status_changed_at)),
+    )  # fmt: skip
+
+
+@reader("claims.read")
+def no_response_total(actor: StaffMember) -> tuple[int, int]:
+    """(claims, open balance) of the whole no-response list."""
+    count = balance = 0
+    for status in SENT:
+        n, cents = _open(Claim.select().where(*_no_response(status)))
+        count, balance = count + n, balance + cents
+    return count, balance
 
 
 def _denial_codes(ids: list[int]) -> dict[int, list[str]]:
@@ -114,60 +196,132 @@ def _denial_codes(ids: list[int]) -> dict[int, list[str]]:
     return codes
 
 
-def _age_group(days: int) -> str:
-    for low, high, label in AGE_GROUPS:
-        if low <= days <= high:
-            return label
-    return "over 90 days"
+def _first_denial():
+    """The claim's first denial posting (its reason code is the claim's group)."""
+    return (
+        ClaimPosting.select(ClaimPosting.id)
+        .where(ClaimPosting.claim == Claim.id, ClaimPosting.kind == "denial")
+        .order_by(ClaimPosting.id)
+        .limit(1)
+    )
 
 
-@reader("claims.read")
-def denials_by(actor: StaffMember, by: str, limit: int = 500) -> list[WorkRow]:
-    """Denied claims grouped by their first reason code, their payer or the age of the
-    denial; the groups in order (largest amount first), oldest denial first within one."""
+def _age_range(label: str) -> tuple:
+    """The denials of one age band, as a range of the day they were denied."""
+    today = clock.today()
+    for low, high, name in AGE_GROUPS:
+        if name == label:
+            return (
+                Claim.status_changed_at >= _midnight_utc(today - dt.timedelta(days=high)),
+                Claim.status_changed_at < _midnight_utc(today - dt.timedelta(days=low - 1)),
+            )
+    if label == OVER_90:
+        return (Claim.status_changed_at < _midnight_utc(today - dt.timedelta(days=90)),)
+    raise ValidationError.one("group", "Choose a group from the list.")
+
+
+def _grouping(by: str) -> None:
     if by not in GROUPINGS:
         raise ValidationError.one("by", "Group denials by reason code, payer or age.")
-    claims = list(
-        _base()
-        .where(Claim.status == "denied")
-        .order_by(Claim.status_changed_at, Claim.id)
-        .limit(check_limit(limit, maximum=5000))
-    )
-    codes = _denial_codes([c.id for c in claims])
-    today = clock.today()
-    rows = []
-    for c in claims:
-        since = _local_day(c.status_changed_at)
-        mine = codes.get(c.id, [])
-        if by == "reason":
-            group = mine[0] if mine else "no code"
-        elif by == "payer":
-            group = c.payer.name
-        else:
-            group = _age_group((today - since).days)
-        rows.append(_row(c, today, since, group, " ".join(mine)))
-    totals: dict[str, int] = {}
-    for r in rows:
-        totals[r.group] = totals.get(r.group, 0) + r.balance_cents
-    if by == "age":
-        order = {label: n for n, (_l, _h, label) in enumerate(AGE_GROUPS)}
-        rows.sort(key=lambda r: order.get(r.group, len(order)))
-    else:
-        rows.sort(key=lambda r: (-totals[r.group], r.group))
-    return rows
 
 
 @reader("claims.read")
-def follow_ups_due(actor: StaffMember, limit: int = 200) -> list[WorkRow]:
-    """Claims whose follow-up date is today or past, earliest first."""
+def denial_groups(actor: StaffMember, by: str) -> list[WorkGroup]:
+    """The denied claims' groups by reason code (the first denial's), payer or age of the
+    denial, each with its claims and open balance: the largest balance first, ages in
+    order. Summed in the database: the (status, payer, ...) and (status, denied, ...)
+    indexes hold the amounts."""
+    _grouping(by)
+    denied = Claim.select().where(Claim.status == "denied")
+    if by == "age":
+        groups = [(label, _open(denied.where(*_age_range(label)))) for *_r, label in AGE_GROUPS]
+        groups.append((OVER_90, _open(denied.where(*_age_range(OVER_90)))))
+        return [WorkGroup(k, k, n, cents) for k, (n, cents) in groups if n]
+    balance = fn.SUM(Claim.total_cents - Claim.paid_cents - Claim.adjusted_cents)
+    if by == "payer":
+        names = dict(Payer.select(Payer.id, Payer.name).tuples())
+        found = [
+            WorkGroup(str(payer), names.get(payer, "?"), int(n), int(cents or 0))
+            for payer, n, cents in denied.select(Claim.payer, fn.COUNT(Claim.id), balance)
+            .group_by(Claim.payer)
+            .tuples()
+        ]
+    else:
+        first = ClaimPosting.alias()
+        query = (
+            denied.select(first.group_code, first.reason_code, fn.COUNT(Claim.id), balance)
+            .join(first, JOIN.LEFT_OUTER, on=(first.id == _first_denial()))
+            .group_by(first.group_code, first.reason_code)
+        )
+        found = []
+        for group, reason, n, cents in query.tuples():
+            code = f"{group}-{reason}" if group or reason else NO_CODE
+            found.append(WorkGroup(code, code, int(n), int(cents or 0)))
+    return sorted(found, key=lambda g: (-g.balance_cents, g.label))
+
+
+@reader("claims.read")
+def denials_page(
+    actor: StaffMember, by: str, group: str, after: tuple | None = None, limit: int = 100
+) -> WorkPage:
+    """One group's denied claims (see denial_groups), oldest denial first, a keyset page at
+    a time: a range of the (status, denied, id) index, the group tested on the way."""
+    _grouping(by)
+    check_limit(limit)
+    group = clean_text("group", group, max_len=40, label="Group")
+    query = _base().where(Claim.status == "denied", _after(Claim.status_changed_at, after))
+    if by == "age":
+        query = query.where(*_age_range(group))
+    elif by == "payer":
+        if not group.isdigit():
+            raise ValidationError.one("group", "Choose a payer from the list.")
+        # Tested on the walk of denials in order (+ 0: the payer's own indexes would
+        # fetch all of that payer's denials and sort them).
+        query = query.where(Claim.payer + 0 == int(group))
+    else:
+        first = ClaimPosting.alias()
+        query = query.join(first, JOIN.LEFT_OUTER, on=(first.id == _first_denial()))
+        if group == NO_CODE:
+            query = query.where(first.id.is_null())
+        else:
+            code, _sep, reason = group.partition("-")
+            query = query.where(first.group_code == code, first.reason_code == reason)
+    claims = list(query.order_by(Claim.status_changed_at, Claim.id).limit(limit + 1))
+    codes = _denial_codes([c.id for c in claims[:limit]])
     today = clock.today()
-    query = (
+    return _page(
+        claims, limit, lambda c: (c.status_changed_at, c.id),
+        lambda c: _row(c, today, _local_day(c.status_changed_at), group,
+                       " ".join(codes.get(c.id, []))),
+    )  # fmt: skip
+
+
+def _due():
+    return Claim.follow_up_on.is_null(False), Claim.follow_up_on <= clock.today()
+
+
+@reader("claims.read")
+def follow_ups_due(actor: StaffMember, after: tuple | None = None, limit: int = 100) -> WorkPage:
+    """Claims whose follow-up date is today or past, earliest first, a keyset page at a
+    time (a range of the (follow-up, id) index)."""
+    check_limit(limit)
+    claims = list(
         _base()
-        .where(Claim.follow_up_on.is_null(False), Claim.follow_up_on <= today)
+        .where(*_due(), _after(Claim.follow_up_on, after))
         .order_by(Claim.follow_up_on, Claim.id)
-        .limit(check_limit(limit))
+        .limit(limit + 1)
     )
-    return [_row(c, today, c.follow_up_on, note=f"{c.follow_up_on:%m/%d/%Y}") for c in query]
+    today = clock.today()
+    return _page(
+        claims, limit, lambda c: (c.follow_up_on, c.id),
+        lambda c: _row(c, today, c.follow_up_on, note=f"{c.follow_up_on:%m/%d/%Y}"),
+    )  # fmt: skip
+
+
+@reader("claims.read")
+def follow_ups_total(actor: StaffMember) -> tuple[int, int]:
+    """(claims, open balance) of every follow-up due."""
+    return _open(Claim.select().where(*_due()))
 
 
 @writer("claims.write")
