@@ -221,6 +221,64 @@ def claims_floor(
         conn.close()
 
 
+def _worklist_calls(actor) -> dict[str, object]:
+    """Every claims worklist a biller opens (issue 11): each list's first page and its
+    total, each denials grouping and its largest group's first page."""
+    from moa_tui.services.billing import worklists as w
+
+    calls: dict[str, object] = {
+        "no response, page": lambda: w.no_response(actor),
+        "no response, total": lambda: w.no_response_total(actor),
+        "follow-ups due, page": lambda: w.follow_ups_due(actor),
+        "follow-ups due, total": lambda: w.follow_ups_total(actor),
+    }
+    for by in ("reason", "payer", "age"):
+        groups = w.denial_groups(actor, by)
+        calls[f"denials by {by}, groups"] = lambda by=by: w.denial_groups(actor, by)
+        if groups:
+            key = groups[0].key
+            calls[f"denials by {by}, a page"] = lambda by=by, key=key: w.denials_page(
+                actor, by, key
+            )
+    return calls
+
+
+def worklists(target, actor, runs: int) -> tuple[float, str, float]:
+    """(the slowest worklist's median ms, its name, the median ms of the same statements
+    run raw on an open connection): the floor is the SQL the service sends, without the
+    service (its transaction, permission check, rows made into objects)."""
+    conn = _Floor(target)
+    keep_connections(True)
+    database = db.obj
+    real = database.execute_sql
+    try:
+        worst = (-1.0, "", 0.0)
+        for label, call in _worklist_calls(actor).items():
+            sent: list[tuple[str, tuple]] = []
+
+            def recording(sql, params=None, *args, sent=sent, **kwargs):
+                if sql.lstrip().upper().startswith("SELECT"):
+                    sent.append((sql, tuple(params or ())))
+                return real(sql, params, *args, **kwargs)
+
+            database.execute_sql = recording
+            try:
+                call()  # warm, and the statements it sends
+            finally:
+                database.execute_sql = real
+            service = statistics.median(_timed(call, runs))
+            mine = [s for s in sent if "staff_member" not in s[0]]  # not the actor's re-read
+            floor = statistics.median(
+                _timed(lambda mine=mine: [conn.execute(q, a).fetchall() for q, a in mine], runs)
+            )
+            if service > worst[0]:
+                worst = (service, label, floor)
+        return worst
+    finally:
+        keep_connections(False)
+        conn.close()
+
+
 def connection_closed() -> None:
     if not db.is_closed():
         db.close()

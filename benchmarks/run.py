@@ -16,6 +16,8 @@ Rows (the floor in brackets):
 - open a chart, Enter to painted p95 [a bare app pushing a screen of text];
 - claims filter and sort keys, worst (every status, sort, age, payer) [the best raw SQL
   for that filter's first page];
+- claims worklists (no response, denials by reason/payer/age, follow-ups: pages, totals,
+  groups), worst [the same statements run raw on an open connection];
 - bytes written per cursor move in the schedule, mean (first screenful / scrolling), real
   pty [a bare DataTable of 1,000 rows];
 - peak RSS after visiting every area F2-F8 [the bare app];
@@ -54,6 +56,7 @@ TARGETS = {
     "areas": "<= 50 ms",
     "chart": "<= 50 ms",
     "claims": "<= 100 ms",
+    "worklists": "<= 100 ms",
     "bytes": "<= 2 KB",
     "rss": "<= 150 MiB",
     "busiest": "every row",
@@ -110,6 +113,16 @@ def measure(db: Path, quick: bool, say) -> list[tuple[str, str, str, str]]:
             f"{ms(service)} = {service / raw:.1f}x",
             f"raw SQL {raw:.2f} ms",
             TARGETS["search_service"],
+        )
+    )
+    say("claims worklists")
+    took, label, raw = measure_sql.worklists(db, actor, runs)
+    rows.append(
+        (
+            "claims worklists (page, total, groups), worst",
+            f"{ms(took)} ({label})",
+            f"its SQL raw {ms(raw)}",
+            TARGETS["worklists"],
         )
     )
     measure_sql.connection_closed()

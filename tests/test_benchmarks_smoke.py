@@ -16,6 +16,7 @@ FIGURES = (
     "cold start to sign-in",
     "cold start to the painted schedule",
     "patient search, service p95",
+    "claims worklists (page, total, groups), worst",
     "patient search, keystroke to painted",
     "area switch F2-F6 revisit",
     "open a chart, Enter to painted",
