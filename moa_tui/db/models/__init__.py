@@ -49,7 +49,7 @@ from .scheduling import (
 )
 from .security import AuditEvent, StaffMember
 from .statements import Statement, StatementSettings
-from .supplies import StockMovement, SupplyItem
+from .supplies import StockLocation, StockLot, StockMovement, SupplyItem, SupplySettings
 from .x12 import (
     AdjustmentReason,
     ClaimPosting,
@@ -96,7 +96,10 @@ MODELS = [
     PayerFee,
     PlaceOfService,
     SupplyItem,
+    StockLocation,
+    StockLot,
     StockMovement,
+    SupplySettings,
     X12Batch,
     X12BatchClaim,
     Remittance,
@@ -176,8 +179,11 @@ __all__ = [
     "StaffMember",
     "Statement",
     "StatementSettings",
+    "StockLocation",
+    "StockLot",
     "StockMovement",
     "SupplyItem",
+    "SupplySettings",
     "TriageSettings",
     "TypeIntakeItem",
     "WaitlistEntry",

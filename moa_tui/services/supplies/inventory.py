@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from ...db.models import StaffMember, StockMovement, SupplyItem
 from .. import clock
+from ..books import accounts
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ValidationError
-from ..validate import check_limit, clean_text, parse_quantity
-from ..wording import quantity
+from ..validate import check_limit, clean_text, parse_date, parse_money, parse_quantity
+from . import valuation
+from .counts import adjust_lot
+from .usage import _fefo, take_first_expiring
 
 
 @dataclass(frozen=True)
@@ -117,56 +120,80 @@ def low_stock_count(actor: StaffMember) -> int:
     return SupplyItem.select().where(SupplyItem.on_hand <= SupplyItem.reorder_point).count()
 
 
-def _move(actor: StaffMember, item_id: int, kind: str, delta: int, reason: str) -> StockRow:
+def _parse_expiry(expiry) -> dt.date | None:
+    if expiry is None or isinstance(expiry, dt.date):
+        return expiry
+    text = str(expiry).strip()
+    return parse_date("expiry", text, today=clock.today(), label="Expiry date") if text else None
+
+
+@writer("stock.write")
+def receive_stock(
+    actor: StaffMember,
+    item_id: int,
+    quantity: str | int,
+    reason: str,
+    unit_cost: str | None = None,
+    lot_number: str = "",
+    expiry: str | dt.date | None = None,
+    location_id: int | None = None,
+    credit_account: str = accounts.GRNI,
+) -> StockRow:
+    """Add a delivery received by hand (not against a purchase order) to a lot at a
+    location, at *unit_cost* each ("$4.50"; blank: the item's last unit cost). The value
+    is credited to GRNI, "received, not yet billed", unless *credit_account* says
+    otherwise (AP, cash, bank, equity): the vendor's bill, entered later, clears GRNI.
+    Refuses a quantity that is not a positive whole number, a bad cost or date, and what
+    valuation.stock_in refuses."""
     reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
+    qty = parse_quantity("quantity", quantity)
+    if credit_account not in valuation.RECEIVE_CREDITS:
+        raise ValidationError.one("credit_account", "Receive against GRNI, A/P, cash, bank or equity.")
     item = get_or_refuse(SupplyItem, item_id, "supply item")
-    after = item.on_hand + delta
-    if after < 0:
-        raise ValidationError.one(
-            "quantity", f"{item.name}: only {quantity(item.on_hand, item.unit)} on hand."
-        )
-    if delta == 0:
-        raise ValidationError.one("quantity", f"The count is already {item.on_hand}.")
-    # The on-hand count is updated from its current value in SQL, inside the write lock,
-    # so two terminals changing the same item both count.
-    SupplyItem.update(on_hand=SupplyItem.on_hand + delta, version=SupplyItem.version + 1).where(
-        SupplyItem.id == item.id
-    ).execute()
-    StockMovement.create(
-        item=item,
-        kind=kind,
-        quantity=delta,
-        on_hand_after=after,
-        reason=reason,
-        staff=actor,
-        at=clock.now_utc(),
-    )
-    audit(
-        actor,
-        f"stock.{kind}",
-        entity="supply_item",
-        entity_id=item.id,
-        detail=f"{item.sku} {delta:+d} -> {after}: {reason}",
+    if unit_cost is None or not str(unit_cost).strip():
+        cost = item.last_cost_cents
+    else:
+        cost = parse_money("unit_cost", str(unit_cost), label="Unit cost")
+    valuation.stock_in(
+        item.id, qty, cost, lot_number=lot_number, expiry=_parse_expiry(expiry),
+        location_id=location_id, staff=actor, source="by_hand", source_id=None,
+        credit_account=credit_account, on=clock.today(), reason=reason,
     )
     return _row(SupplyItem.get_by_id(item.id))
 
 
 @writer("stock.write")
-def receive_stock(actor: StaffMember, item_id: int, quantity: str | int, reason: str) -> StockRow:
-    """Add a delivery to stock. Refuses a quantity that is not a positive whole number."""
-    return _move(actor, item_id, "receive", parse_quantity("quantity", quantity), reason)
-
-
-@writer("stock.write")
 def use_stock(actor: StaffMember, item_id: int, quantity: str | int, reason: str) -> StockRow:
-    """Take units out of stock. Refuses taking more than is on hand."""
-    return _move(actor, item_id, "use", -parse_quantity("quantity", quantity), reason)
+    """Take units out of stock, first expiring first out, at moving average cost (posted
+    to supplies expense). Refuses taking more than is on hand and unexpired."""
+    reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
+    qty = parse_quantity("quantity", quantity)
+    item = get_or_refuse(SupplyItem, item_id, "supply item")
+    take_first_expiring(actor, item, qty, reason)
+    return _row(SupplyItem.get_by_id(item.id))
 
 
 @writer("stock.write")
 def adjust_stock(actor: StaffMember, item_id: int, counted: str | int, reason: str) -> StockRow:
-    """Set the on-hand count to what was counted on the shelf; the difference is recorded
-    as an adjustment."""
+    """Set the item's on-hand count to what was counted on the shelf; the difference is
+    posted as an adjustment (inventory adjustments and shrinkage). Missing units come out
+    of expired lots first, then first expiring first; found units go to the lot without a
+    number at the default location. Refuses a count equal to the one on file."""
+    reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
     qty = parse_quantity("quantity", counted, allow_zero=True)
     item = get_or_refuse(SupplyItem, item_id, "supply item")
-    return _move(actor, item_id, "adjust", qty - item.on_hand, reason)
+    diff = qty - item.on_hand
+    if diff == 0:
+        raise ValidationError.one("quantity", f"The count is already {item.on_hand}.")
+    if diff > 0:
+        lot = valuation.lot_row(item, "", None, valuation.default_location())
+        adjust_lot(actor, item, lot, lot.on_hand + diff, reason)
+    else:
+        missing = -diff
+        for lot in _fefo(item, None):
+            part = min(missing, lot.on_hand)
+            adjust_lot(actor, item, lot, lot.on_hand - part, reason)
+            missing -= part
+            if not missing:
+                break
+    return _row(SupplyItem.get_by_id(item.id))
