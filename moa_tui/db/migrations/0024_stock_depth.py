@@ -59,7 +59,6 @@ def up(migrator, db):
         migrator.add_column('stock_movement', 'source', CharField(max_length=20, default='')),
         migrator.add_column('stock_movement', 'source_id', IntegerField(null=True)),
     )
-    migrator.migrate(migrator.add_index('stock_movement', ('lot_id',)))
     room = StockLocation.insert(name='Supply room').execute()
     db.execute_sql(
         'INSERT INTO stock_lot (item_id, lot_number, expiry, location_id, on_hand) '

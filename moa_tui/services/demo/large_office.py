@@ -14,6 +14,8 @@ from ...db.models import (
     ClaimDiagnosis,
     ClaimLine,
     ClaimStatusChange,
+    StockLocation,
+    StockLot,
     StockMovement,
     SupplyItem,
 )
@@ -303,6 +305,7 @@ class Office:
             ["item_id", "kind", "quantity", "on_hand_after", "reason", "staff_id", "at"],
         )
         start = dt.datetime.combine(self.today - dt.timedelta(days=730), dt.time(9))
+        held: list[tuple[int, int]] = []
         for n in range(1, count + 1):
             name, unit = SUPPLIES[(n - 1) % len(SUPPLIES)]
             round_ = (n - 1) // len(SUPPLIES)
@@ -329,8 +332,15 @@ class Office:
                 on_hand += quantity
                 moves.add((n, kind, quantity, on_hand, reason, rng.choice(self.staff), stamp(at)))
             items.add((n, f"SUP-{n:05d}", name, unit, on_hand, reorder, reorder * 3))
+            held.append((n, on_hand))
         items.flush()
         moves.flush()
+        # Each item's stock as one lot without a number at the first location (made by
+        # migration 0024), so on hand equals the sum of its lots as the services keep it.
+        room = StockLocation.select(StockLocation.id).order_by(StockLocation.id).scalar()
+        lots = Table(StockLot, ["item_id", "lot_number", "location_id", "on_hand"])
+        lots.extend((n, "", room, on_hand) for n, on_hand in held if on_hand > 0)
+        lots.flush()
         self.items, self.movements = items.count, moves.count
 
     def finish(self) -> None:
