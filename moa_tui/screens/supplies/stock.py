@@ -1,4 +1,6 @@
-"""Stock levels: on hand against reorder point; receive, use and adjust with a reason."""
+"""Stock levels: on hand against reorder point; receive (at a unit cost, into a lot at a
+location), use (first expiring first), adjust with a reason; an item's lots, the
+near-expiry worklist and the storage locations. Stock is valued at moving average cost."""
 
 from __future__ import annotations
 
@@ -10,22 +12,25 @@ from ...services.supplies.inventory import (
     StockRow,
     adjust_stock,
     low_stock_count,
-    receive_stock,
     stock_page,
     use_stock,
 )
+from ...services.supplies.lots import locations, near_expiry_count
 from ...services.wording import plural, quantity
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import KeysetListScreen
+from .expiry import NearExpiryScreen
+from .locations import LocationsScreen
+from .lots import ItemLotsScreen
+from .stock_dialogs import receive_dialog
 from .stock_history import StockHistoryScreen
 
 PAGE = 100
 CHANGES = {
     # action: (service, dialog title, quantity label, default reason)
-    "receive": (receive_stock, "Receive", "Quantity in", "Delivery received"),
     "use": (use_stock, "Use", "Quantity out", "Used in clinic"),
     "adjust": (adjust_stock, "Adjust count of", "Counted on hand", ""),
 }
@@ -42,14 +47,17 @@ class StockScreen(KeysetListScreen):
         Column("", 4),
     )
     TOPICS = frozenset({changes.STOCK})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"change": "stock.write"}
+    ACTION_PERMISSIONS = {"change": "stock.write", "receive": "stock.write"}
     BINDINGS = [
-        Binding("r", "change('receive')", "Receive", id="stock.change_receive"),
+        Binding("r", "receive", "Receive", id="stock.change_receive"),
         Binding("u", "change('use')", "Use", id="stock.change_use"),
         Binding("a", "change('adjust')", "Adjust", id="stock.change_adjust"),
         Binding("l", "toggle_low", "Low only", id="stock.toggle_low"),
         Binding("slash", "search", "Find", id="stock.search"),
         Binding("h", "history", "History", id="stock.history"),
+        Binding("t", "lots", "Lots", id="stock.lots"),
+        Binding("e", "expiring", "Expiring", id="stock.expiring"),
+        Binding("w", "locations", "Where", id="stock.locations"),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +66,8 @@ class StockScreen(KeysetListScreen):
         self.search = ""
         self.rows: dict[str, StockRow] = {}
         self.next_after: tuple | None = None
+        self.low_count = 0
+        self.expiring = (0, 0)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="stock-summary", classes="toolbar")
@@ -80,6 +90,7 @@ class StockScreen(KeysetListScreen):
             group="page",
         )
         self.call_service(low_stock_count, then=self._summary, group="summary")
+        self.call_service(near_expiry_count, then=self._expiring, group="expiring")
 
     def cells(self, r: StockRow) -> tuple:
         style = "bold red" if r.low else ""
@@ -104,13 +115,21 @@ class StockScreen(KeysetListScreen):
         )
 
     def _summary(self, low: int) -> None:
-        shown = "low items only" if self.low_only else "all items"
+        self.low_count = low
+        self._show_summary()
+
+    def _expiring(self, counts: tuple[int, int]) -> None:
+        self.expiring = counts
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        shown = "low only" if self.low_only else "all items"
         if self.search:
             shown += f" matching “{self.search}” (/ blank: all)"
+        gone, soon = self.expiring
+        dated = f" · {gone} expired, {soon} expiring (e)" if gone or soon else ""
         self.query_one("#stock-summary", Static).update(
-            plain(
-                f"{plural(low, 'item')} at or below reorder point · showing {shown}"
-            )
+            plain(f"{plural(self.low_count, 'item')} low{dated} · showing {shown}")
         )
 
     def action_toggle_low(self) -> None:
@@ -169,6 +188,27 @@ class StockScreen(KeysetListScreen):
             ),
             searched,
         )
+
+    def action_receive(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.call_service(locations, then=lambda places: self._receive(row, places))
+
+    def _receive(self, row: StockRow, places) -> None:
+        self.app.push_screen(
+            receive_dialog(row.id, row.name, row.last_cost_cents, places), self._changed
+        )
+
+    def action_lots(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(ItemLotsScreen(row.id))
+
+    def action_expiring(self) -> None:
+        self.app.push_screen(NearExpiryScreen())
+
+    def action_locations(self) -> None:
+        self.app.push_screen(LocationsScreen())
 
     def action_history(self) -> None:
         row = self.selected()

@@ -13,7 +13,7 @@ from ...widgets.paged_table import Column, PagedTable
 from ..base import RecordView
 
 PAGE = 100
-KIND_LABELS = {"receive": "Received", "use": "Used", "adjust": "Adjusted"}
+KIND_LABELS = {"receive": "Received", "use": "Used", "adjust": "Adjusted", "transfer": "Moved"}
 
 
 class StockHistoryScreen(RecordView):

@@ -26,6 +26,8 @@ class StockRow:
     on_hand: int
     reorder_point: int
     reorder_qty: int
+    value_cents: int = 0  # at moving average cost
+    last_cost_cents: int = 0
 
     @property
     def low(self) -> bool:
@@ -40,7 +42,8 @@ class StockPage:
 
 def _row(i: SupplyItem) -> StockRow:
     return StockRow(
-        i.id, i.version, i.sku, i.name, i.unit, i.on_hand, i.reorder_point, i.reorder_qty
+        i.id, i.version, i.sku, i.name, i.unit, i.on_hand, i.reorder_point, i.reorder_qty,
+        i.value_cents, i.last_cost_cents,
     )
 
 
@@ -76,7 +79,7 @@ def stock_page(
 class MovementRow:
     id: int
     at: dt.datetime  # UTC
-    kind: str  # receive, use, adjust
+    kind: str  # receive, use, adjust, transfer
     quantity: int  # signed change
     on_hand_after: int
     reason: str
