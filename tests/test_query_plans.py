@@ -17,7 +17,7 @@ from peewee import fn
 
 from moa_tui.db.audit_key import key_path
 from moa_tui.db.database import db, open_database
-from moa_tui.db.models import Claim, Patient, Payer, Provider
+from moa_tui.db.models import Claim, Patient, Payer, Provider, StockLot, SupplyItem
 from moa_tui.services.billing import worklists
 from moa_tui.services.billing.claim_totals import claim_totals
 from moa_tui.services.billing.claims import AGE_BUCKETS, ClaimFilter, claims_page
@@ -27,9 +27,10 @@ from moa_tui.services.scheduling.calendar import day_grid
 from moa_tui.services.scheduling.day_sheet import day_sheet
 from moa_tui.services.scheduling.schedule import day_schedule
 from moa_tui.services.security.staff import find_staff, load_clinic
+from moa_tui.services.supplies.lots import near_expiry
 
 TODAY = dt.date(2026, 11, 18)
-BIG = {"patient", "claim", "appointment"}
+BIG = {"patient", "claim", "appointment", "stock_lot"}
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +306,42 @@ def test_the_day_views_read_only_the_day(clinic, plans):
     for statement in taken:
         # The day list is ordered by provider name: a sort of one day's rows, not a scan.
         assert not problems(statement, sort_ok=True), problems(statement, sort_ok=True)
+
+
+# --- the near-expiry worklist ------------------------------------------------------------
+
+
+def test_the_near_expiry_worklist_walks_the_expiry_index_first_and_deep(clinic, plans):
+    """20,000 lots (a network's stock over years): the first page and a later one walk
+    stock_lot's (expiry, id) index from the horizon's range, no scan, no sort."""
+    with db.connection_context():
+        items = [i.id for i in SupplyItem.select(SupplyItem.id).order_by(SupplyItem.id)]
+        room = db.execute_sql("SELECT MIN(id) FROM stock_location").fetchone()[0]
+        rows = [
+            {
+                "item": items[n % len(items)],
+                "lot_number": f"P{n:06d}",
+                "expiry": TODAY + dt.timedelta(days=n % 900 - 30),
+                "location": room,
+                "on_hand": n % 7,
+            }
+            for n in range(20_000)
+        ]
+        with db.atomic():
+            for start in range(0, len(rows), 500):
+                StockLot.insert_many(rows[start : start + 500]).execute()
+    first = near_expiry(clinic, limit=20)
+    deep = near_expiry(clinic, after=first.next_after, limit=20)
+    assert first.rows and deep.rows and deep.rows[0].expiry >= first.rows[-1].expiry
+    taken = plans.take()
+    lots = [s for s in taken if "stock_lot" in s[1].values()]
+    assert len(lots) >= 2
+    for statement in lots:
+        assert not problems(statement), problems(statement)
+        assert any(re.search(r"INDEX \w*expiry_id \(expiry", ln) for ln in statement[2]), statement[
+            2
+        ]
+    assert re.search(r"\(.*, .*\) > \(\?, \?\)", lots[-1][0]), lots[-1][0]
 
 
 # --- the checker catches what issue 10 found -------------------------------------------

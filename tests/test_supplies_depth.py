@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from moa_tui.db.database import db, write_transaction
 from moa_tui.db.models import (
     Appointment,
     AuditEvent,
@@ -19,8 +20,6 @@ from moa_tui.db.models import (
     StockMovement,
     SupplyItem,
 )
-from moa_tui.db.database import db, write_transaction
-from moa_tui.services import clock
 from moa_tui.services.books import accounts
 from moa_tui.services.books.ledger import account_balance
 from moa_tui.services.errors import ValidationError
@@ -56,9 +55,7 @@ def _place(name: str) -> int:
 def _lots(item_id: int) -> list[tuple]:
     return [
         (lot.lot_number, lot.expiry, lot.location.name, lot.on_hand)
-        for lot in StockLot.select()
-        .where(StockLot.item == item_id)
-        .order_by(StockLot.id)
+        for lot in StockLot.select().where(StockLot.item == item_id).order_by(StockLot.id)
     ]
 
 
@@ -90,15 +87,24 @@ def test_demo_stock_has_costs_lots_and_locations(desk):
 def test_receive_posts_inventory_against_grni_at_a_lot_and_location(desk, fresh):
     grni = account_balance(accounts.GRNI)
     receive_stock(
-        desk, fresh.id, "10", "Delivery", unit_cost="4.50", lot_number="A1",
-        expiry="12/31/2027", location_id=_place("Exam 1"),
+        desk,
+        fresh.id,
+        "10",
+        "Delivery",
+        unit_cost="4.50",
+        lot_number="A1",
+        expiry="12/31/2027",
+        location_id=_place("Exam 1"),
     )
     assert _lots(fresh.id) == [("A1", dt.date(2027, 12, 31), "Exam 1", 10)]
     assert _value(fresh.id) == 4500
     assert account_balance(accounts.GRNI) == grni - 4500  # a credit
     move = StockMovement.select().order_by(StockMovement.id.desc()).get()
     assert (move.kind, move.quantity, move.value_cents, move.source) == (
-        "receive", 10, 4500, "by_hand"
+        "receive",
+        10,
+        4500,
+        "by_hand",
     )
     check_inventory()
 
@@ -108,8 +114,16 @@ def test_stock_in_inside_another_services_transaction(desk, fresh):
     crediting the account it names; a refusal leaves nothing."""
     with write_transaction():
         move_id = stock_in(
-            fresh.id, 4, 250, lot_number="B7", expiry=dt.date(2027, 3, 1), location_id=None,
-            staff=desk, source="po_receipt", source_id=77, credit_account=accounts.AP,
+            fresh.id,
+            4,
+            250,
+            lot_number="B7",
+            expiry=dt.date(2027, 3, 1),
+            location_id=None,
+            staff=desk,
+            source="po_receipt",
+            source_id=77,
+            credit_account=accounts.AP,
             on=TODAY,
         )
     move = StockMovement.get_by_id(move_id)
@@ -120,9 +134,17 @@ def test_stock_in_inside_another_services_transaction(desk, fresh):
     with pytest.raises(ValidationError) as err:
         with write_transaction():
             stock_in(
-                fresh.id, 4, 250, lot_number="B7", expiry=dt.date(2027, 4, 1),
-                location_id=None, staff=desk, source="po_receipt", source_id=78,
-                credit_account=accounts.AP, on=TODAY,
+                fresh.id,
+                4,
+                250,
+                lot_number="B7",
+                expiry=dt.date(2027, 4, 1),
+                location_id=None,
+                staff=desk,
+                source="po_receipt",
+                source_id=78,
+                credit_account=accounts.AP,
+                on=TODAY,
             )
     assert "on file with 03/01/2027" in str(err.value)
     assert _written() == before
@@ -143,10 +165,13 @@ def test_moving_average_cost_and_the_last_unit_takes_the_rest(desk, fresh):
 
 
 def test_use_takes_the_first_expiring_lot_and_skips_expired(desk, fresh):
-    for lot, expiry, qty in (("LATE", "12/31/2027", 5), ("OLD", "11/01/2026", 5),
-                             ("SOON", "12/01/2026", 2), ("", "", 3)):
-        receive_stock(desk, fresh.id, qty, "Delivery", unit_cost="1", lot_number=lot,
-                      expiry=expiry)
+    for lot, expiry, qty in (
+        ("LATE", "12/31/2027", 5),
+        ("OLD", "11/01/2026", 5),
+        ("SOON", "12/01/2026", 2),
+        ("", "", 3),
+    ):
+        receive_stock(desk, fresh.id, qty, "Delivery", unit_cost="1", lot_number=lot, expiry=expiry)
     used = use_supplies(desk, fresh.id, "4", "Room 2")
     assert used.lots == ("SOON (Supply room)", "LATE (Supply room)")
     assert [row[3] for row in _lots(fresh.id)] == [3, 5, 0, 3]
@@ -160,8 +185,9 @@ def test_use_takes_the_first_expiring_lot_and_skips_expired(desk, fresh):
 
 
 def test_using_an_expired_lot_by_hand_is_refused(desk, fresh):
-    receive_stock(desk, fresh.id, 5, "Delivery", unit_cost="1", lot_number="OLD",
-                  expiry="11/01/2026")
+    receive_stock(
+        desk, fresh.id, 5, "Delivery", unit_cost="1", lot_number="OLD", expiry="11/01/2026"
+    )
     lot = StockLot.get(StockLot.item == fresh.id)
     before = _written()
     with pytest.raises(ValidationError) as err:
@@ -171,8 +197,9 @@ def test_using_an_expired_lot_by_hand_is_refused(desk, fresh):
 
 
 def test_transfer_moves_units_not_value(desk, fresh):
-    receive_stock(desk, fresh.id, 8, "Delivery", unit_cost="3", lot_number="T1",
-                  expiry="06/30/2027")
+    receive_stock(
+        desk, fresh.id, 8, "Delivery", unit_cost="3", lot_number="T1", expiry="06/30/2027"
+    )
     lot = StockLot.get(StockLot.item == fresh.id)
     inventory = account_balance(accounts.INVENTORY)
     moved = transfer_stock(desk, lot.id, "3", _place("Lab fridge"), "Cold storage")
@@ -185,8 +212,10 @@ def test_transfer_moves_units_not_value(desk, fresh):
     assert SupplyItem.get_by_id(fresh.id).on_hand == 8
     assert account_balance(accounts.INVENTORY) == inventory
     check_inventory()
-    for args, field in (((lot.id, "3", lot.location_id), "location"),
-                        ((lot.id, "9", _place("Exam 1")), "quantity")):
+    for args, field in (
+        ((lot.id, "3", lot.location_id), "location"),
+        ((lot.id, "9", _place("Exam 1")), "quantity"),
+    ):
         before = _written()
         with pytest.raises(ValidationError) as err:
             transfer_stock(desk, *args)
@@ -196,10 +225,12 @@ def test_transfer_moves_units_not_value(desk, fresh):
 
 def test_cycle_count_posts_differences_as_adjustments(desk, fresh):
     receive_stock(desk, fresh.id, 10, "Delivery", unit_cost="2", lot_number="C1")
-    receive_stock(desk, fresh.id, 10, "Delivery", unit_cost="2", lot_number="C2",
-                  location_id=_place("Exam 2"))
-    c1, c2 = (lot.id for lot in StockLot.select().where(StockLot.item == fresh.id)
-              .order_by(StockLot.id))
+    receive_stock(
+        desk, fresh.id, 10, "Delivery", unit_cost="2", lot_number="C2", location_id=_place("Exam 2")
+    )
+    c1, c2 = (
+        lot.id for lot in StockLot.select().where(StockLot.item == fresh.id).order_by(StockLot.id)
+    )
     adj = account_balance(accounts.INVENTORY_ADJ)
     result = record_count(desk, {c1: "7", c2: "11"}, "Quarterly count")
     assert (result.rows, result.changed, result.units) == (2, 2, -2)
@@ -285,8 +316,13 @@ def test_locations_add_and_retire(desk, fresh):
 _LOTS = (("H1", "01/31/2027"), ("H2", "11/10/2026"), ("", ""))  # H2 has expired
 _PLACES = ("Supply room", "Exam 1", "Lab fridge")
 _op = st.one_of(
-    st.tuples(st.just("receive"), st.integers(1, 40), st.integers(0, 5000),
-              st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(
+        st.just("receive"),
+        st.integers(1, 40),
+        st.integers(0, 5000),
+        st.integers(0, 2),
+        st.integers(0, 2),
+    ),
     st.tuples(st.just("use"), st.integers(1, 30)),
     st.tuples(st.just("transfer"), st.integers(0, 9), st.integers(1, 20), st.integers(0, 2)),
     st.tuples(st.just("count"), st.integers(0, 9), st.integers(0, 50)),
@@ -300,8 +336,16 @@ def _apply(desk, item_id: int, op: tuple) -> None:
     if kind == "receive":
         qty, cents, lot, place = args
         number, expiry = _LOTS[lot]
-        receive_stock(desk, item_id, qty, "Delivery", unit_cost=f"{cents / 100:.2f}",
-                      lot_number=number, expiry=expiry, location_id=_place(_PLACES[place]))
+        receive_stock(
+            desk,
+            item_id,
+            qty,
+            "Delivery",
+            unit_cost=f"{cents / 100:.2f}",
+            lot_number=number,
+            expiry=expiry,
+            location_id=_place(_PLACES[place]),
+        )
     elif kind == "use":
         use_stock(desk, item_id, args[0], "Used")
     elif kind == "adjust":

@@ -86,8 +86,13 @@ class NearExpiryScreen(RecordView):
         self.next_after = page.next_after
         self.query_one(PagedTable).add_page(
             [
-                (*expiry_cells(r), plain(r.item), plain(r.lot_number or "(none)"),
-                 plain(r.location), str(r.on_hand).rjust(5))
+                (
+                    *expiry_cells(r),
+                    plain(r.item),
+                    plain(r.lot_number or "(none)"),
+                    plain(r.location),
+                    str(r.on_hand).rjust(5),
+                )
                 for r in page.rows
             ],
             keys,

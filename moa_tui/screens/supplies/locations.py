@@ -68,10 +68,7 @@ class LocationsScreen(RecordView):
         keep = table.selected_key()
         table.reset()
         table.add_page(
-            [
-                (plain(p.name), str(p.lots).rjust(9), "" if p.active else "retired")
-                for p in places
-            ],
+            [(plain(p.name), str(p.lots).rjust(9), "" if p.active else "retired") for p in places],
             [str(p.id) for p in places],
             False,
         )

@@ -81,8 +81,12 @@ class ItemLotsScreen(RecordView):
         table.reset()
         table.add_page(
             [
-                (plain(r.lot_number or "(none)"), *expiry_cells(r), plain(r.location),
-                 str(r.on_hand).rjust(7))
+                (
+                    plain(r.lot_number or "(none)"),
+                    *expiry_cells(r),
+                    plain(r.location),
+                    str(r.on_hand).rjust(7),
+                )
                 for r in lots.rows
             ],
             [str(r.id) for r in lots.rows],

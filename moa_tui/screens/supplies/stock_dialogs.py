@@ -32,16 +32,23 @@ def receive_dialog(item_id: int, name: str, last_cost_cents: int, places) -> For
 
     def submit(actor, v):
         return receive_stock(
-            actor, item_id, v["quantity"], v["reason"], unit_cost=v["cost"],
-            lot_number=v["lot"], expiry=v["expiry"], location_id=int(v["location"]),
+            actor,
+            item_id,
+            v["quantity"],
+            v["reason"],
+            unit_cost=v["cost"],
+            lot_number=v["lot"],
+            expiry=v["expiry"],
+            location_id=int(v["location"]),
         )
 
     cost = format_money(last_cost_cents).lstrip("$") if last_cost_cents else ""
     return FormDialog(
         f"Receive {name}",
         [
-            FieldSpec("quantity", "Quantity in", placeholder="whole number", max_length=9,
-                      restrict=DIGITS),
+            FieldSpec(
+                "quantity", "Quantity in", placeholder="whole number", max_length=9, restrict=DIGITS
+            ),
             FieldSpec("cost", "Unit cost $", cost, placeholder="e.g. 12.50", max_length=12),
             FieldSpec("lot", "Lot number", placeholder="blank: none", max_length=30),
             FieldSpec("expiry", "Expires", placeholder="12/31/2027; blank: none", max_length=10),
@@ -80,8 +87,13 @@ def use_dialog(row: LotRow, unit: str) -> FormDialog:
     return FormDialog(
         f"Use {row.item}, {lot_label(row)} ({quantity(row.on_hand, unit)})",
         [
-            FieldSpec("quantity", "Quantity out", placeholder="whole number", max_length=9,
-                      restrict=DIGITS),
+            FieldSpec(
+                "quantity",
+                "Quantity out",
+                placeholder="whole number",
+                max_length=9,
+                restrict=DIGITS,
+            ),
             FieldSpec("reason", "Reason", "Used in clinic", max_length=200),
         ],
         submit,
@@ -107,7 +119,9 @@ def count_dialog(title: str, rows: list[LotRow], one_item: bool = False) -> Form
         return record_count(actor, counts, v["reason"])
 
     return FormDialog(
-        title, specs, submit,
+        title,
+        specs,
+        submit,
         hint="What is on the shelf; differences post as adjustments · Ctrl+S save · Esc cancel",
     )
 

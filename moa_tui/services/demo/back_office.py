@@ -23,8 +23,17 @@ def build_claims(rng, today, count, providers, payers, patient_ids, desk):
 
 # Where the demo keeps supplies; what needs a lot and expiry date, and where it lives.
 LOCATIONS = ("Exam 1", "Exam 2", "Lab fridge")
-_EXPIRING = ("prep pads", "Syringe", "Needle", "dipsticks", "test strips", "Lancets", "sanitizer",
-             "wipes", "Specimen")
+_EXPIRING = (
+    "prep pads",
+    "Syringe",
+    "Needle",
+    "dipsticks",
+    "test strips",
+    "Lancets",
+    "sanitizer",
+    "wipes",
+    "Specimen",
+)
 _FRIDGE = ("dipsticks", "test strips")
 _SOON = (-6, 25, 40, 55)  # days to expiry of the first dated items' first lots
 
@@ -69,7 +78,13 @@ def build_supplies(rng, desk):
                 expiry = today + dt.timedelta(days=days or lots.randint(120, 700))
             dated_seen += k == 0 and dated
             receive_stock(
-                desk, item.id, part, "Opening count", unit_cost=cost,
+                desk,
+                item.id,
+                part,
+                "Opening count",
+                unit_cost=cost,
                 lot_number=f"L{lots.randint(10000, 99999)}" if dated else "",
-                expiry=expiry, location_id=where, credit_account=accounts.EQUITY,
+                expiry=expiry,
+                location_id=where,
+                credit_account=accounts.EQUITY,
             )

@@ -49,8 +49,14 @@ def adjust_lot(
         value = valuation.cost_in_at_average(item, diff)
         move = valuation.record(item, lot, "adjust", diff, value, reason, staff)
     valuation.post(
-        staff, clock.today(), f"Count of {item.name}: {diff:+d}. {reason}", "stock_adjust",
-        move.id, accounts.INVENTORY, accounts.INVENTORY_ADJ, value,
+        staff,
+        clock.today(),
+        f"Count of {item.name}: {diff:+d}. {reason}",
+        "stock_adjust",
+        move.id,
+        accounts.INVENTORY,
+        accounts.INVENTORY_ADJ,
+        value,
     )
     return diff, value
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ...db.models import StaffMember, StockMovement, SupplyItem
 from .. import clock
 from ..books import accounts
-from ..core import audit, get_or_refuse, reader, writer
+from ..core import get_or_refuse, reader, writer
 from ..errors import ValidationError
 from ..validate import check_limit, clean_text, parse_date, parse_money, parse_quantity
 from . import valuation
@@ -42,8 +42,16 @@ class StockPage:
 
 def _row(i: SupplyItem) -> StockRow:
     return StockRow(
-        i.id, i.version, i.sku, i.name, i.unit, i.on_hand, i.reorder_point, i.reorder_qty,
-        i.value_cents, i.last_cost_cents,
+        i.id,
+        i.version,
+        i.sku,
+        i.name,
+        i.unit,
+        i.on_hand,
+        i.reorder_point,
+        i.reorder_qty,
+        i.value_cents,
+        i.last_cost_cents,
     )
 
 
@@ -110,9 +118,7 @@ def item_movements(
         query = query.where(StockMovement.id < after)
     found = list(query.order_by(StockMovement.id.desc()).limit(limit + 1))
     rows = [
-        MovementRow(
-            m.id, m.at, m.kind, m.quantity, m.on_hand_after, m.reason, m.staff.short_name
-        )
+        MovementRow(m.id, m.at, m.kind, m.quantity, m.on_hand_after, m.reason, m.staff.short_name)
         for m in found[:limit]
     ]
     return MovementPage(_row(item), rows, rows[-1].id if len(found) > limit else None)
@@ -151,16 +157,27 @@ def receive_stock(
     reason = clean_text("reason", reason, max_len=200, required=True, label="Reason")
     qty = parse_quantity("quantity", quantity)
     if credit_account not in valuation.RECEIVE_CREDITS:
-        raise ValidationError.one("credit_account", "Receive against GRNI, A/P, cash, bank or equity.")
+        raise ValidationError.one(
+            "credit_account", "Receive against GRNI, A/P, cash, bank or equity."
+        )
     item = get_or_refuse(SupplyItem, item_id, "supply item")
     if unit_cost is None or not str(unit_cost).strip():
         cost = item.last_cost_cents
     else:
         cost = parse_money("unit_cost", str(unit_cost), label="Unit cost")
     valuation.stock_in(
-        item.id, qty, cost, lot_number=lot_number, expiry=_parse_expiry(expiry),
-        location_id=location_id, staff=actor, source="by_hand", source_id=None,
-        credit_account=credit_account, on=clock.today(), reason=reason,
+        item.id,
+        qty,
+        cost,
+        lot_number=lot_number,
+        expiry=_parse_expiry(expiry),
+        location_id=location_id,
+        staff=actor,
+        source="by_hand",
+        source_id=None,
+        credit_account=credit_account,
+        on=clock.today(),
+        reason=reason,
     )
     return _row(SupplyItem.get_by_id(item.id))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import Tuple
+
 from ...db.models import StaffMember, StockLocation, StockLot, SupplyItem, SupplySettings
 from .. import clock
 from ..core import get_or_refuse, reader, writer
@@ -47,8 +49,15 @@ def settings_row() -> SupplySettings:
 def _lot_row(lot: StockLot, item: SupplyItem, today: dt.date, days: int) -> LotRow:
     horizon = today + dt.timedelta(days=days)
     return LotRow(
-        lot.id, item.id, item.name, item.unit, lot.lot_number, lot.expiry,
-        lot.location_id, lot.location.name, lot.on_hand,
+        lot.id,
+        item.id,
+        item.name,
+        item.unit,
+        lot.lot_number,
+        lot.expiry,
+        lot.location_id,
+        lot.location.name,
+        lot.on_hand,
         valuation.expired(lot.expiry, today),
         lot.expiry is not None and lot.expiry <= horizon,
     )
@@ -69,7 +78,11 @@ def item_lots(actor: StaffMember, item_id: int, location_id: int | None = None) 
     today, days = clock.today(), settings_row().near_expiry_days
     lots = sorted(query, key=lambda r: (r.expiry is None, r.expiry or today, r.id))
     return ItemLots(
-        item.id, item.name, item.unit, item.on_hand, item.value_cents,
+        item.id,
+        item.name,
+        item.unit,
+        item.on_hand,
+        item.value_cents,
         [_lot_row(lot, item, today, days) for lot in lots],
     )
 
@@ -115,16 +128,12 @@ def near_expiry(actor: StaffMember, after: tuple | None = None, limit: int = 100
         .switch(StockLot)
         .join(StockLocation)
         .where(
-            StockLot.expiry.is_null(False)
-            & (StockLot.expiry <= horizon)
-            & (StockLot.on_hand > 0)
+            StockLot.expiry.is_null(False) & (StockLot.expiry <= horizon) & (StockLot.on_hand > 0)
         )
     )
     if after is not None:
         expiry, lot_id = after
-        query = query.where(
-            (StockLot.expiry > expiry) | ((StockLot.expiry == expiry) & (StockLot.id > lot_id))
-        )
+        query = query.where(Tuple(StockLot.expiry, StockLot.id) > (expiry, lot_id))
     found = list(query.order_by(StockLot.expiry, StockLot.id).limit(limit + 1))
     rows = [_lot_row(lot, lot.item, today, days) for lot in found[:limit]]
     more = len(found) > limit
@@ -151,9 +160,9 @@ def set_near_expiry_days(actor: StaffMember, days: str | int, version: int | Non
     row = settings_row()
     if version is not None and row.version != version:
         raise Conflict("The near-expiry setting was changed meanwhile; look again.")
-    SupplySettings.update(
-        near_expiry_days=int(text), version=SupplySettings.version + 1
-    ).where(SupplySettings.id == row.id).execute()
+    SupplySettings.update(near_expiry_days=int(text), version=SupplySettings.version + 1).where(
+        SupplySettings.id == row.id
+    ).execute()
     return int(text)
 
 
@@ -170,9 +179,11 @@ def locations(actor: StaffMember) -> list[LocationRow]:
     """The storage locations, in use first, by name (a practice has a handful)."""
     rows = []
     for place in StockLocation.select().order_by(StockLocation.name).limit(200):
-        held = StockLot.select().where(
-            (StockLot.location == place.id) & (StockLot.on_hand > 0)
-        ).count()
+        held = (
+            StockLot.select()
+            .where((StockLot.location == place.id) & (StockLot.on_hand > 0))
+            .count()
+        )
         rows.append(LocationRow(place.id, place.name, place.active, held))
     return sorted(rows, key=lambda r: not r.active)
 

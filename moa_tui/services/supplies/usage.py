@@ -94,8 +94,14 @@ def _take_from(staff, item, lots, qty, reason, source, source_id) -> Used:
         left -= part
         taken.append(_where(lot))
     valuation.post(
-        staff, clock.today(), f"Used {qty} x {item.name}: {reason}", "stock_use", move.id,
-        accounts.SUPPLIES_EXPENSE, accounts.INVENTORY, cost,
+        staff,
+        clock.today(),
+        f"Used {qty} x {item.name}: {reason}",
+        "stock_use",
+        move.id,
+        accounts.SUPPLIES_EXPENSE,
+        accounts.INVENTORY,
+        cost,
     )
     return Used(item.id, item.name, qty, cost, tuple(taken), item.on_hand)
 
@@ -134,9 +140,7 @@ def use_supplies(
 
 
 @writer("stock.write")
-def use_at_visit(
-    actor: StaffMember, appointment_id: int, item_id: int, qty: str | int
-) -> Used:
+def use_at_visit(actor: StaffMember, appointment_id: int, item_id: int, qty: str | int) -> Used:
     """Supplies used at a visit (the check-out's "supplies used" step): first expiring
     first out, the visit named on the movement. Refuses a visit not yet arrived, a
     cancelled or no-show one, and what use_supplies refuses."""
@@ -146,8 +150,12 @@ def use_at_visit(
     item = get_or_refuse(SupplyItem, item_id, "supply item")
     reason = f"Visit {date_text(visit.starts_at.date())} #{visit.id}"
     return take_first_expiring(
-        actor, item, parse_quantity("quantity", qty), reason,
-        source="appointment", source_id=visit.id,
+        actor,
+        item,
+        parse_quantity("quantity", qty),
+        reason,
+        source="appointment",
+        source_id=visit.id,
     )
 
 

@@ -170,8 +170,14 @@ def record(
 
 
 def post(
-    staff: StaffMember, on: dt.date, memo: str, source: str, source_id: int | None,
-    debit: str, credit: str, cents: int,
+    staff: StaffMember,
+    on: dt.date,
+    memo: str,
+    source: str,
+    source_id: int | None,
+    debit: str,
+    credit: str,
+    cents: int,
 ) -> int | None:
     """Post Dr *debit* / Cr *credit* for *cents* (negative swaps them); nothing for 0
     (stock without a recorded cost moves no money)."""
@@ -180,8 +186,12 @@ def post(
     if cents < 0:
         debit, credit, cents = credit, debit, -cents
     return post_journal(
-        on=on, memo=memo[:200], source=source, source_id=source_id,
-        lines=[(debit, cents), (credit, -cents)], staff=staff,
+        on=on,
+        memo=memo[:200],
+        source=source,
+        source_id=source_id,
+        lines=[(debit, cents), (credit, -cents)],
+        staff=staff,
     )
 
 
@@ -216,17 +226,27 @@ def stock_in(
     amount = quantity * unit_cost_cents
     reason = clean_text("reason", reason, max_len=200, label="Reason") or "Received"
     move = record(
-        item, lot, "receive", quantity, amount, reason, staff,
+        item,
+        lot,
+        "receive",
+        quantity,
+        amount,
+        reason,
+        staff,
         source=clean_text("source", source or "", max_len=20, label="Source"),
         source_id=source_id,
     )
     if unit_cost_cents:
-        SupplyItem.update(last_cost_cents=unit_cost_cents).where(
-            SupplyItem.id == item.id
-        ).execute()
+        SupplyItem.update(last_cost_cents=unit_cost_cents).where(SupplyItem.id == item.id).execute()
     post(
-        staff, on, f"Received {quantity} x {item.name}", "stock_receipt", move.id,
-        accounts.INVENTORY, credit_account, amount,
+        staff,
+        on,
+        f"Received {quantity} x {item.name}",
+        "stock_receipt",
+        move.id,
+        accounts.INVENTORY,
+        credit_account,
+        amount,
     )
     changes.bump({changes.STOCK})  # whichever area's service called it
     return move.id
@@ -247,7 +267,5 @@ def take(
     The caller posts the cost (use: to supplies expense; a count: to adjustments)."""
     check_quantity(qty)
     cost = cost_out(item.value_cents, item.on_hand, qty)
-    move = record(
-        item, lot, kind, -qty, -cost, reason, staff, source=source, source_id=source_id
-    )
+    move = record(item, lot, kind, -qty, -cost, reason, staff, source=source, source_id=source_id)
     return move, cost
