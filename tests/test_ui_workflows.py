@@ -263,12 +263,12 @@ async def test_receive_a_box_of_gloves(demo_db):
         move_to_row(app, lambda row: row[1] == gloves.name)
         await pilot.press("r")
         await settle(pilot)
-        await pilot.press(*"-1", "enter", "enter")
+        await pilot.press(*"-1", "ctrl+s")
         await settle(pilot)
         assert "cannot be negative" in str(app.screen.query_one("#error-quantity").content)
         app.screen.query_one("#quantity").value = ""
         app.screen.query_one("#quantity").focus()
-        await pilot.press("1", "enter", "enter")
+        await pilot.press("1", "ctrl+s")  # at the item's last unit cost, into the supply room
         await settle(pilot)
         assert "on hand" in static_text(app, "#message")
     assert SupplyItem.get_by_id(gloves.id).on_hand == gloves.on_hand + 1

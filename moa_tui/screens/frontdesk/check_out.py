@@ -17,6 +17,7 @@ from ...services.validate import format_money, parse_date
 from ...widgets.dialogs import PickDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
+from ..supplies.stock_dialogs import visit_supplies_dialog
 from .visit import VisitScreen
 
 
@@ -26,12 +27,14 @@ class CheckOutScreen(VisitScreen):
     SCREEN_NAME = "Check-out"
 
     VIEW_TITLE = "Check out"
+    ACTION_PERMISSIONS = {"supplies": "stock.write"}
 
     BINDINGS = [
         Binding("enter", "check_out", "Check out", id="checkout.check_out"),
         Binding("p", "pay", "Collect balance", id="checkout.pay"),
         Binding("b", "follow_up", "Book follow-up", id="checkout.follow_up"),
         Binding("f", "slip", "Visit slip PDF", id="checkout.slip"),
+        Binding("s", "supplies", "Supplies used", id="checkout.supplies"),
         Binding("escape", "back", "Back", id="checkout.back"),
     ]
 
@@ -134,6 +137,15 @@ class CheckOutScreen(VisitScreen):
                 ),
                 lambda where: where and self.say(f"Saved {where}", "ok"),
             )
+
+    def action_supplies(self) -> None:
+        """Supplies used at the visit, taken from stock first expiring first."""
+
+        def used(result) -> None:
+            if result is not None:
+                self.say(f"{result.quantity} x {result.name} used at this visit.", "ok")
+
+        self.app.push_screen(visit_supplies_dialog(self.appointment_id), used)
 
     def action_check_out(self) -> None:
         if self.desk:

@@ -3,10 +3,12 @@ move a lot to another location, use from a lot, count lots, the near-expiry days
 
 from __future__ import annotations
 
+from ...services.errors import ValidationError
 from ...services.supplies.counts import record_count
-from ...services.supplies.inventory import receive_stock
+from ...services.supplies.inventory import receive_stock, stock_page
 from ...services.supplies.lots import LocationRow, LotRow, set_near_expiry_days
-from ...services.supplies.usage import transfer_stock, use_supplies
+from ...services.supplies.usage import transfer_stock, use_at_visit, use_supplies
+from ...services.supplies.valuation import DEFAULT_LOCATION
 from ...services.validate import format_money
 from ...services.wording import date_text, quantity
 from ...widgets.form import FieldSpec, FormDialog
@@ -23,6 +25,13 @@ def lot_label(row: LotRow) -> str:
 
 def _places(places: list[LocationRow], but: int | None = None) -> list[tuple[str, str]]:
     return [(p.name, str(p.id)) for p in places if p.active and p.id != but]
+
+
+def _default(places: list[LocationRow]) -> str:
+    """Where a delivery goes unless told: the supply room (valuation.DEFAULT_LOCATION)."""
+    active = [p for p in places if p.active]
+    room = next((p for p in active if p.name == DEFAULT_LOCATION), active[0] if active else None)
+    return str(room.id) if room else ""
 
 
 def receive_dialog(item_id: int, name: str, last_cost_cents: int, places) -> FormDialog:
@@ -52,7 +61,7 @@ def receive_dialog(item_id: int, name: str, last_cost_cents: int, places) -> For
             FieldSpec("cost", "Unit cost $", cost, placeholder="e.g. 12.50", max_length=12),
             FieldSpec("lot", "Lot number", placeholder="blank: none", max_length=30),
             FieldSpec("expiry", "Expires", placeholder="12/31/2027; blank: none", max_length=10),
-            FieldSpec("location", "Put in", options[0][1], options=options),
+            FieldSpec("location", "Put in", _default(places), options=options),
             FieldSpec("reason", "Reason", "Delivery received", max_length=200),
         ],
         submit,
@@ -148,4 +157,38 @@ def days_dialog(days: int) -> FormDialog:
         "Near-expiry worklist",
         [FieldSpec("days", "Days ahead", str(days), max_length=3, restrict=r"[0-9]*")],
         submit,
+    )
+
+
+def visit_supplies_dialog(appointment_id: int) -> FormDialog:
+    """The check-out's "supplies used" step: an item (part of its name, or its SKU) and
+    how many; taken first expiring first, its cost to supplies expense."""
+
+    def submit(actor, v):
+        item_id = _one_item(actor, v["item"])
+        return use_at_visit(actor, appointment_id, item_id, v["quantity"])
+
+    return FormDialog(
+        "Supplies used at this visit",
+        [
+            FieldSpec("item", "Item", placeholder="name or SKU", max_length=80),
+            FieldSpec("quantity", "Quantity", "1", max_length=9, restrict=DIGITS),
+        ],
+        submit,
+        hint="First expiring first out · Enter: next / save · Esc cancel",
+    )
+
+
+def _one_item(actor, typed: str) -> int:
+    """The one item *typed* names: its SKU, or the only name containing it."""
+    if not typed.strip():
+        raise ValidationError.one("item", "Type part of the item's name or its SKU.")
+    rows = stock_page(actor, search=typed, limit=20).rows
+    exact = [r for r in rows if typed.strip().lower() in (r.sku.lower(), r.name.lower())]
+    if len(exact) == 1 or len(rows) == 1:
+        return (exact or rows)[0].id
+    if not rows:
+        raise ValidationError.one("item", "No item has that name or SKU.")
+    raise ValidationError.one(
+        "item", f"{len(rows)}{'+' if len(rows) == 20 else ''} items match: type more."
     )
