@@ -55,9 +55,7 @@ def receive_dialog(item_id: int, name: str, last_cost_cents: int, places) -> For
     return FormDialog(
         f"Receive {name}",
         [
-            FieldSpec(
-                "quantity", "Quantity in", placeholder="whole number", max_length=9, restrict=DIGITS
-            ),
+            FieldSpec("quantity", "Quantity in", placeholder="whole number", max_length=9),
             FieldSpec("cost", "Unit cost $", cost, placeholder="e.g. 12.50", max_length=12),
             FieldSpec("lot", "Lot number", placeholder="blank: none", max_length=30),
             FieldSpec("expiry", "Expires", placeholder="12/31/2027; blank: none", max_length=10),
