@@ -1,0 +1,207 @@
+"""The books' statements as files (issue 13 item 5): each statement laid out once as a
+titled table, written as CSV (cells made safe for a spreadsheet, text.csv_cell) or as a PDF
+(fpdf2, like the day sheet), always through files.save_export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...db.models import StaffMember
+from ...text import csv_cell, latin1
+from .. import clock
+from ..errors import ValidationError
+from ..files import save_export
+from ..validate import format_money
+from .reports import (
+    BalanceSheet,
+    LedgerDetail,
+    ProfitAndLoss,
+    TrialBalance,
+    balance_sheet,
+    ledger_detail,
+    profit_and_loss,
+    trial_balance,
+)
+
+FORMATS = ("csv", "pdf")
+
+
+@dataclass(frozen=True)
+class Layout:
+    title: str
+    subtitle: str
+    headings: tuple[str, ...]
+    rows: list[tuple[str, ...]]  # a row of "" cells with a label is a section heading
+
+
+def _money(cents: int) -> str:
+    return format_money(cents) if cents else ""
+
+
+def trial_balance_layout(tb: TrialBalance) -> Layout:
+    rows = [
+        (r.code, r.name, _money(max(r.balance, 0)), _money(max(-r.balance, 0))) for r in tb.rows
+    ]
+    rows.append(("", "Totals", format_money(tb.debits), format_money(tb.credits)))
+    return Layout(
+        "Trial balance", f"As of {tb.as_of:%m/%d/%Y}", ("Account", "Name", "Debit", "Credit"), rows
+    )
+
+
+def profit_and_loss_layout(pl: ProfitAndLoss) -> Layout:
+    rows: list[tuple[str, ...]] = [("", "Revenue", "", "")]
+    rows += [(r.code, r.name, format_money(r.shown), format_money(p)) for r, p in pl.revenue]
+    rows.append(("", "Total revenue", format_money(pl.total_revenue),
+                 format_money(pl.prior_revenue)))  # fmt: skip
+    rows.append(("", "Expenses", "", ""))
+    rows += [(r.code, r.name, format_money(r.shown), format_money(p)) for r, p in pl.expenses]
+    rows.append(("", "Total expenses", format_money(pl.total_expenses),
+                 format_money(pl.prior_expenses)))  # fmt: skip
+    rows.append(("", "Net income", format_money(pl.net_income), format_money(pl.prior_net_income)))
+    return Layout(
+        "Profit and loss",
+        f"{pl.start:%m/%d/%Y} - {pl.end:%m/%d/%Y}",
+        (
+            "Account",
+            "Name",
+            f"{pl.start:%m/%d/%Y}-{pl.end:%m/%d/%Y}",
+            f"{pl.prior_start:%m/%d/%Y}-{pl.prior_end:%m/%d/%Y}",
+        ),
+        rows,
+    )
+
+
+def balance_sheet_layout(bs: BalanceSheet) -> Layout:
+    rows: list[tuple[str, ...]] = [("", "Assets", "")]
+    rows += [(r.code, r.name, format_money(r.shown)) for r in bs.assets]
+    rows.append(("", "Total assets", format_money(bs.total_assets)))
+    rows.append(("", "Liabilities", ""))
+    rows += [(r.code, r.name, format_money(r.shown)) for r in bs.liabilities]
+    rows.append(("", "Total liabilities", format_money(bs.total_liabilities)))
+    rows.append(("", "Equity", ""))
+    rows += [(r.code, r.name, format_money(r.shown)) for r in bs.equity]
+    rows.append(("", "Retained earnings (not yet closed)", format_money(bs.retained)))
+    rows.append(("", "Total equity", format_money(bs.total_equity)))
+    rows.append(("", "Total liabilities and equity",
+                 format_money(bs.total_liabilities + bs.total_equity)))  # fmt: skip
+    return Layout("Balance sheet", f"As of {bs.as_of:%m/%d/%Y}", ("Account", "Name", "Amount"),
+                  rows)  # fmt: skip
+
+
+def ledger_detail_layout(d: LedgerDetail) -> Layout:
+    rows = [("", "", "Opening balance", "", "", format_money(d.opening))]
+    rows += [
+        (
+            f"{x.on:%m/%d/%Y}",
+            str(x.entry_id),
+            x.memo,
+            _money(x.debit),
+            _money(x.credit),
+            format_money(x.balance),
+        )
+        for x in d.lines
+    ]
+    span = " - ".join(f"{day:%m/%d/%Y}" if day else "..." for day in (d.start, d.end))
+    return Layout(
+        f"General ledger: {d.code} {d.name}",
+        span,
+        ("Date", "Entry", "Memo", "Debit", "Credit", "Balance"),
+        rows,
+    )
+
+
+def render_csv(layout: Layout) -> bytes:
+    buffer = io.StringIO(newline="")
+    out = csv.writer(buffer)
+    out.writerow([csv_cell(layout.title), csv_cell(layout.subtitle)])
+    out.writerow(layout.headings)
+    for row in layout.rows:
+        out.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def render_pdf(layout: Layout, printed_by: str) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    title, subtitle = latin1(layout.title), latin1(layout.subtitle)
+    footer = latin1(f"Printed {clock.now_local():MM/DD/YYYY HH:mm} by {printed_by}.")
+
+    class StatementPDF(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", "B", 14)
+            self.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+            self.set_font("Helvetica", "", 11)
+            self.cell(0, 6, subtitle, new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Helvetica", "", 8)
+            self.cell(0, 5, footer, align="L")
+            self.cell(0, 5, f"Page {self.page_no()}/{{nb}}", align="R")
+
+    pdf = StatementPDF(format="letter")
+    pdf.set_title(title)
+    pdf.set_creator("moa-tui")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 9)
+    n = len(layout.headings)
+    money_cols = 2 if n == 4 else 1 if n == 3 else 3
+    widths = {3: (20, 120, 40), 4: (20, 90, 35, 35), 6: (22, 14, 76, 22, 22, 24)}[n]
+    align = tuple("LEFT" if i < n - money_cols else "RIGHT" for i in range(n))
+    with pdf.table(
+        col_widths=widths,
+        text_align=align,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(225, 225, 225)),
+        line_height=5,
+        repeat_headings=1,
+    ) as table:
+        table.row([latin1(h) for h in layout.headings])
+        for row in layout.rows:
+            table.row([latin1(cell) for cell in row])
+    return bytes(pdf.output())
+
+
+def _layout(actor: StaffMember, kind: str, params: dict) -> Layout:
+    if kind == "trial_balance":
+        return trial_balance_layout(trial_balance(actor, params.get("as_of")))
+    if kind == "profit_and_loss":
+        return profit_and_loss_layout(profit_and_loss(actor, params["start"], params["end"]))
+    if kind == "balance_sheet":
+        return balance_sheet_layout(balance_sheet(actor, params.get("as_of")))
+    if kind == "ledger_detail":
+        page = ledger_detail(actor, params["code"], params.get("start"), params.get("end"),
+                             limit=500)  # fmt: skip
+        return ledger_detail_layout(page)
+    raise ValidationError.one("report", f"Unknown report {kind!r}.")
+
+
+def export_statement(
+    actor: StaffMember,
+    kind: str,
+    fmt: str,
+    path: str | os.PathLike,
+    overwrite: bool = False,
+    **params: dt.date | str | None,
+) -> Path:
+    """Write one statement (*kind*: trial_balance, profit_and_loss, balance_sheet,
+    ledger_detail) as *fmt* (csv or pdf) through files.save_export; returns where."""
+    if fmt not in FORMATS:
+        raise ValidationError.one("format", "Save as CSV or PDF.")
+    layout = _layout(actor, kind, params)
+    data = render_csv(layout) if fmt == "csv" else render_pdf(layout, actor.full_name)
+    return save_export(
+        actor,
+        path,
+        data,
+        action=f"books.{kind}.{fmt}",
+        detail=f"{layout.title}, {layout.subtitle}",
+        overwrite=overwrite,
+    )
