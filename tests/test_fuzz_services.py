@@ -30,6 +30,7 @@ from moa_tui.services.billing.charges import LINE_FIELDS as CHARGE_LINE_FIELDS
 from moa_tui.services.billing.claims import ClaimFilter
 from moa_tui.services.billing.setup import PAYER_FIELDS as BILLING_PAYER_FIELDS
 from moa_tui.services.billing.setup import PRACTICE_FIELDS as BILLING_PRACTICE_FIELDS
+from moa_tui.services.books import report_files as books_report_files
 from moa_tui.services.comms import letters as comms_letters
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
@@ -38,6 +39,8 @@ from moa_tui.services.records import disclosures as records_disclosures
 from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
 from moa_tui.services.security.staff import find_staff, load_clinic
+
+STATEMENT_KINDS = ["trial_balance", "profit_and_loss", "balance_sheet", "ledger_detail"]
 
 # --- what a user can type --------------------------------------------------------------
 
@@ -644,6 +647,26 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         ),
         "reverse_entry": ("manager", dict(entry_id=ID, on=DATE, reason=TEXT)),
         "set_lock_date": ("manager", dict(day=opt(DATE), reason=TEXT)),
+        "trial_balance": ("manager", dict(as_of=opt(DATE))),
+        "balance_sheet": ("billing", dict(as_of=opt(DATE))),
+        "profit_and_loss": ("manager", dict(start=DATE, end=DATE)),
+        "ledger_detail": (
+            "manager",
+            dict(code=TEXT, start=opt(DATE), end=opt(DATE),
+                 after=opt(st.tuples(DATE, ID)), limit=INT),  # fmt: skip
+        ),
+        "export_statement": (
+            "manager",
+            dict(
+                kind=st.one_of(st.sampled_from(STATEMENT_KINDS), TEXT),
+                fmt=st.one_of(st.sampled_from(["csv", "pdf"]), TEXT),
+                path=FILE_NAME,
+                as_of=opt(DATE),
+                start=opt(DATE),
+                end=opt(DATE),
+                code=TEXT,
+            ),
+        ),
     }
 
 
@@ -674,6 +697,7 @@ COMPOSITES = {
     "save_letter": comms_letters.save_letter,
     "save_accounting_letter": records_disclosures.save_accounting_letter,
     "export_accounting_csv": records_disclosures.export_accounting_csv,
+    "export_statement": books_report_files.export_statement,
 }
 
 

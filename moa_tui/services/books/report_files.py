@@ -173,11 +173,11 @@ def _layout(actor: StaffMember, kind: str, params: dict) -> Layout:
     if kind == "trial_balance":
         return trial_balance_layout(trial_balance(actor, params.get("as_of")))
     if kind == "profit_and_loss":
-        return profit_and_loss_layout(profit_and_loss(actor, params["start"], params["end"]))
+        return profit_and_loss_layout(profit_and_loss(actor, params.get("start"), params.get("end")))
     if kind == "balance_sheet":
         return balance_sheet_layout(balance_sheet(actor, params.get("as_of")))
     if kind == "ledger_detail":
-        page = ledger_detail(actor, params["code"], params.get("start"), params.get("end"),
+        page = ledger_detail(actor, params.get("code"), params.get("start"), params.get("end"),
                              limit=500)  # fmt: skip
         return ledger_detail_layout(page)
     raise ValidationError.one("report", f"Unknown report {kind!r}.")
