@@ -33,6 +33,7 @@ from .disclosures import Disclosure
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
+from .referrals import AuthorizationType, PayerAuthorization, Referral
 from .refills import RefillRequest, RefillStep
 from .scheduling import (
     Appointment,
@@ -121,6 +122,9 @@ MODELS = [
     RefillRequest,
     RefillStep,
     Disclosure,
+    Referral,
+    PayerAuthorization,
+    AuthorizationType,
     AuditEvent,
 ]
 
@@ -135,6 +139,7 @@ __all__ = [
     "AppointmentType",
     "AppointmentTypeProvider",
     "AuditEvent",
+    "AuthorizationType",
     "BaseModel",
     "BlockedTime",
     "ChangeCounter",
@@ -165,12 +170,14 @@ __all__ = [
     "MailItem",
     "Patient",
     "Payer",
+    "PayerAuthorization",
     "PayerFee",
     "PlaceOfService",
     "ProcedureCode",
     "Provider",
     "ProviderHours",
     "RecurringSeries",
+    "Referral",
     "RefillRequest",
     "RefillStep",
     "Remittance",

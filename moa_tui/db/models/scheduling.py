@@ -25,6 +25,8 @@ class AppointmentType(BaseModel):
     color = CharField(max_length=16, default="")  # a Textual/Rich colour name
     allow_overbook = BooleanField(default=False)
     active = BooleanField(default=True)
+    # A visit of this type needs the payer's authorization (booking warns without one).
+    needs_authorization = BooleanField(default=False)
 
 
 class AppointmentTypeProvider(BaseModel):

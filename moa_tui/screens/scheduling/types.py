@@ -37,7 +37,8 @@ def check_colour(field: str, value: str) -> None:
 
 
 class TypesScreen(ViewScreen):
-    """Appointment types: name, default length, colour, overbooking, who offers it."""
+    """Appointment types: name, default length, colour, overbooking, whether the payer's
+    authorization is needed (booking warns without one), who offers it."""
 
     VIEW_TITLE = "Appointment types"
     BINDINGS = [
@@ -62,6 +63,7 @@ class TypesScreen(ViewScreen):
         table.add_column("Length", width=7)
         table.add_column("Colour", width=11)
         table.add_column("Overbook", width=8)
+        table.add_column("Auth", width=4)  # needs the payer's authorization
         table.add_column("Offered by")
         table.focus()
 
@@ -84,6 +86,7 @@ class TypesScreen(ViewScreen):
                 f"{t.default_minutes} min",
                 swatch,
                 "yes" if t.allow_overbook else "no",
+                "yes" if t.needs_authorization else "no",
                 plain(provider_list_text(t.provider_ids, self.providers)),
                 key=str(t.id),
             )
@@ -126,6 +129,7 @@ class TypesScreen(ViewScreen):
                 "minutes": values["minutes"],
                 "color": values["color"].strip().lower(),
                 "allow_overbook": values["overbook"] == "yes",
+                "needs_authorization": values["needs_auth"] == "yes",
                 "provider_ids": ids,
             }
             return save_type(actor, type_id, data)
@@ -145,6 +149,12 @@ class TypesScreen(ViewScreen):
                 "overbook",
                 "Overbook",
                 value="yes" if kind and kind.allow_overbook else "no",
+                options=[("no", "no"), ("yes", "yes")],
+            ),
+            FieldSpec(
+                "needs_auth",
+                "Needs auth",
+                value="yes" if kind and kind.needs_authorization else "no",
                 options=[("no", "no"), ("yes", "yes")],
             ),
             FieldSpec(

@@ -26,7 +26,7 @@ from ..frontdesk.frontdesk import balance_of
 from ..patients.privacy import require_access
 from ..validate import clean_text, format_money, format_phone
 from .mail import address_returned
-from .templates import OUTPUT_MAX, clean_body, render, seed_templates
+from .templates import FIELDS, OUTPUT_MAX, clean_body, render, seed_templates
 
 VIA_LABELS = {"mail": "Mail", "fax": "Fax", "email": "Email", "hand": "Handed over",
               "portal": "Portal"}  # fmt: skip
@@ -39,6 +39,8 @@ class LetterDraft:
     template_name: str
     text: str
     warning: str = ""  # mail to the patient's address came back and it is not fixed yet
+    addressee: str = ""  # who it is to, when known (a referral's other provider)
+    via: str = ""  # how it goes, when known (fax, for a referral with a fax number)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +101,7 @@ def letter_context(patient: Patient) -> dict[str, dict[str, str]]:
             "phone": format_phone(clinic.phone) if clinic and clinic.phone else "",
         },
         "date": {"today": _date(clock.today())},
+        "referral": dict.fromkeys(FIELDS["referral"], ""),  # a referral's letter fills it
     }  # fmt: skip
 
 

@@ -42,6 +42,13 @@ FIELDS: dict[str, dict[str, str]] = {
         "name": "Sample Family Practice", "address": "1 Clinic Way", "phone": "(555) 100-2000",
     },
     "date": {"today": "11/30/2026"},
+    # Filled when the letter is written from a referral (services/records/referral_letter.py);
+    # blank in any other letter.
+    "referral": {
+        "to": "Dr. Sam Ortho", "to_npi": "1234567893", "to_phone": "555-201-3344",
+        "to_fax": "555-201-3345", "reason": "knee pain, evaluation", "diagnosis": "M25.561",
+        "date": "11/30/2026", "authorization": "A12345",
+    },
 }  # fmt: skip
 
 
@@ -97,12 +104,17 @@ DEFAULTS: dict[str, str] = {
         "Sincerely,\nBilling office, {{ clinic.name }}\n"
     ),
     "Referral letter": (
-        "{{ date.today }}\n\nRe: {{ patient.name }}, DOB {{ patient.dob }}\n\n"
-        "Dear colleague,\n\n"
-        "I am referring {{ patient.name }} to you for evaluation. Please contact the\n"
-        "patient at {{ patient.phone }} to arrange a visit, and send your findings to\n"
-        "our office.\n\nThank you,\n{{ provider.name }}, {{ provider.credentials }}\n"
-        "NPI {{ provider.npi }}\n{{ clinic.name }}, {{ clinic.phone }}\n"
+        "{{ date.today }}\n\n{% if referral.to %}{{ referral.to }}\n"
+        "{% if referral.to_fax %}Fax {{ referral.to_fax }}\n{% endif %}\n{% endif %}"
+        "Re: {{ patient.name }}, DOB {{ patient.dob }}\n"
+        "{% if referral.authorization %}Authorization {{ referral.authorization }}\n"
+        "{% endif %}\nDear {{ referral.to or 'colleague' }},\n\n"
+        "I am referring {{ patient.name }} to you for {{ referral.reason or 'evaluation' }}"
+        "{% if referral.diagnosis %} (ICD-10-CM {{ referral.diagnosis }}){% endif %}.\n"
+        "Please contact the patient at {{ patient.phone }} to arrange a visit, and send\n"
+        "your findings to our office.\n\nThank you,\n{{ provider.name }}, "
+        "{{ provider.credentials }}\nNPI {{ provider.npi }}\n{{ clinic.name }}, "
+        "{{ clinic.phone }}\n"
     ),
     "Records release cover letter": (
         "{{ date.today }}\n\nRe: {{ patient.name }}, DOB {{ patient.dob }}\n\n"

@@ -1,2 +1,3 @@
-"""The chart for the desk (issue 12 item 8): allergies, medications, problems, vitals,
-visit notes and documents filed to a patient."""
+"""The patient's record for the desk (issue 12): the chart (item 8): allergies,
+medications, problems, vitals, visit notes and documents filed to a patient; referrals and
+payers' authorizations (item 6)."""

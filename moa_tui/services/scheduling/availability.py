@@ -40,6 +40,7 @@ class TypeInfo:
     color: str
     allow_overbook: bool
     provider_ids: tuple[int, ...]  # empty: every provider
+    needs_authorization: bool = False  # booking warns without the payer's authorization
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,9 @@ def _type_info(t: AppointmentType) -> TypeInfo:
         r.provider_id
         for r in AppointmentTypeProvider.select().where(AppointmentTypeProvider.appt_type == t)
     )
-    return TypeInfo(t.id, t.name, t.default_minutes, t.color, t.allow_overbook, ids)
+    return TypeInfo(
+        t.id, t.name, t.default_minutes, t.color, t.allow_overbook, ids, t.needs_authorization
+    )
 
 
 @reader("schedule.read")
@@ -114,7 +117,8 @@ def _provider_id(value) -> int:
 @writer("schedule.admin")
 def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     """Create or change an appointment type: name, default length, colour, whether it may
-    be overbooked, and the providers who offer it (none = all)."""
+    be overbooked, whether it needs the payer's authorization, and the providers who offer
+    it (none = all)."""
     name = clean_text("name", data.get("name"), max_len=40, required=True, label="Name")
     minutes = parse_minutes("minutes", data.get("minutes"), 5, 480, "Length is 5 to 480 minutes.")
     color = parse_colour("color", data.get("color"))
@@ -129,6 +133,8 @@ def save_type(actor: StaffMember, type_id: int | None, data: dict) -> TypeInfo:
     kind = get_or_refuse(AppointmentType, type_id, "type") if type_id else AppointmentType()
     kind.name, kind.default_minutes, kind.color = name, minutes, color
     kind.allow_overbook = bool(data.get("allow_overbook"))
+    if "needs_authorization" in data:  # (left alone by a caller that does not say)
+        kind.needs_authorization = bool(data["needs_authorization"])
     kind.save()
     AppointmentTypeProvider.delete().where(AppointmentTypeProvider.appt_type == kind).execute()
     for pid in provider_ids:
