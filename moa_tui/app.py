@@ -264,11 +264,24 @@ class MoaApp(SessionWatch, App):
 
         new_task(self.screen, about, **links)
 
-    def new_letter(self, patient_id: int, name: str = "") -> None:
-        """A letter about a patient from a template (issue 12 item 3), over this screen."""
+    def new_letter(self, patient_id: int, name: str = "", referral_id: int | None = None) -> None:
+        """A letter about a patient from a template (issue 12 item 3), over this screen;
+        with *referral_id*, that referral's letter, prefilled."""
         from .screens.comms.letters import LetterScreen
 
-        self.push_screen(LetterScreen(patient_id, name))
+        self.push_screen(LetterScreen(patient_id, name, referral_id))
+
+    def referrals(self, patient_id: int | None = None, name: str = "") -> None:
+        """A patient's referrals and authorizations, or (no patient) the office's open
+        referrals (issue 12 item 6), over this screen."""
+        if patient_id is None:
+            from .screens.records.open_referrals import OpenReferralsScreen
+
+            self.push_screen(OpenReferralsScreen())
+        else:
+            from .screens.records.referrals import PatientReferralsScreen
+
+            self.push_screen(PatientReferralsScreen(patient_id, name))
 
     def patient_mail(self, patient_id: int, name: str = "") -> None:
         """The mail in and out about a patient (issue 12 item 4), over this screen."""

@@ -167,7 +167,11 @@ def test_an_incoming_referral_with_a_code_from_the_code_table_and_our_provider(d
         referral(direction="in", status="", diagnosis=code.lower().replace(".", ""),
                  provider=str(provider.id)),
     )  # fmt: skip
-    assert (saved.status, saved.diagnosis, saved.provider) == ("received", code, provider.short_name)
+    assert (saved.status, saved.diagnosis, saved.provider) == (
+        "received",
+        code,
+        provider.short_name,
+    )
 
 
 def test_a_stale_edit_names_who_changed_it(desk):
@@ -340,6 +344,6 @@ def test_the_referral_letter_is_prefilled_from_the_referral(desk):
     draft = draft_referral_letter(desk, r.id)
     assert draft.template_name == "Referral letter"
     assert (draft.addressee, draft.via) == ("Dr. Sam Ortho, Bone & Joint", "fax")
-    for words in ("Dear Dr. Sam Ortho, Bone & Joint", "for Knee pain, evaluation",
+    for words in ("Dr. Sam Ortho, Bone & Joint\nFax", "for Knee pain, evaluation",
                   "Authorization A12345", "Fax 555-201-3345", provider.full_name):  # fmt: skip
         assert words in draft.text, (words, draft.text)

@@ -1,6 +1,7 @@
 """Letters from templates (issue 12 item 3), opened from a patient's chart (L): pick a
-template, read and edit the merged text, Ctrl+S saves it as PDF and text through the
-ExportDialog and keeps it in the patient's record. The manager edits the templates (t).
+template (or, from a referral, its referral letter prefilled), read and edit the merged
+text, Ctrl+S saves it as PDF and text through the ExportDialog and keeps it in the
+patient's record. The manager edits the templates (t).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ...services.comms.letters import (
 )
 from ...services.comms.templates import TemplateRow, letter_templates, save_template
 from ...services.errors import ValidationError
+from ...services.records.referral_letter import draft_referral_letter
 from ...widgets.dialogs import InfoDialog, PickDialog
 from ...widgets.export import ExportDialog
 from ..base import TitledScreen
@@ -57,10 +59,11 @@ class LetterScreen(TitledScreen):
     ]
     ACTION_PERMISSIONS = {"save": "comms.write", "templates": "comms.admin", "sent": "comms.read"}
 
-    def __init__(self, patient_id: int, name: str = "") -> None:
+    def __init__(self, patient_id: int, name: str = "", referral_id: int | None = None) -> None:
         super().__init__()
         self.patient_id = patient_id
         self.patient_name = name
+        self.referral_id = referral_id  # the referral letter, prefilled from this referral
         self.draft: LetterDraft | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -79,6 +82,10 @@ class LetterScreen(TitledScreen):
         self.run_worker(self._pick(), exclusive=True, group="letter-flow")
 
     async def _pick(self) -> None:
+        if self.referral_id is not None:
+            self.call_service(draft_referral_letter, self.referral_id, then=self._show,
+                              failed=self._refused)  # fmt: skip
+            return
         rows = await self.ask_service(letter_templates, group="letter-templates")
         if not rows:
             self.app.pop_screen()
@@ -105,6 +112,10 @@ class LetterScreen(TitledScreen):
         self.set_title(f"{draft.template_name} · {self.patient_name}")
         area = self.query_one("#letter-text", TextArea)
         area.load_text(draft.text)
+        if draft.addressee:
+            self.query_one("#letter-addressee", Input).value = draft.addressee
+        if draft.via:
+            self.query_one("#letter-via", Input).value = draft.via
         area.focus()
         if draft.warning:
             self.say(draft.warning, "warning")

@@ -1,5 +1,5 @@
 """One patient's chart summary (opening it is audited) and what the desk does from it:
-edit, book, check in, insurance, history, restrict, merge a duplicate."""
+edit, book, check in, insurance, history, restrict, merge a duplicate, referrals."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ class PatientChartScreen(RecordView):
         Binding("m", "mail", "Mail", show=False, id="chart.mail"),
         Binding("f", "refills", "Refills", show=False, id="chart.refills"),
         Binding("D", "disclosures", "Disclosures", show=False, id="chart.disclosures"),
+        Binding("R", "referrals", "Referrals", show=False, id="chart.referrals"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -80,6 +81,7 @@ class PatientChartScreen(RecordView):
         "mail": "comms.read",
         "refills": "comms.read",
         "disclosures": "patient.read",
+        "referrals": "patient.read",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -112,6 +114,11 @@ class PatientChartScreen(RecordView):
         """Records released about this patient, and their accounting (issue 12 item 9)."""
         if self.chart is not None:
             self.app.patient_disclosures(self.patient_id, self.chart.name)
+
+    def action_referrals(self) -> None:
+        """The patient's referrals and authorizations (issue 12 item 6)."""
+        if self.chart is not None:
+            self.app.referrals(self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):

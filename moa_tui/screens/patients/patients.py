@@ -1,4 +1,5 @@
-"""The Patients area: find a patient as you type, open the chart, register a new one."""
+"""The Patients area: find a patient as you type, open the chart, register a new one, the
+office's open referrals."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ class PatientsScreen(AreaScreen):
         "new_patient": "patient.write",
         "edit_patient": "patient.write",
         "check_in": "checkin",
+        "open_referrals": "patient.read",
     }
     BINDINGS = [
         Binding("ctrl+n", "new_patient", "New patient", id="patients.new_patient"),
         Binding("slash", "focus_search", "Search", id="patients.focus_search"),
         Binding("e", "edit_patient", "Edit", id="patients.edit_patient"),
         Binding("c", "check_in", "Check in", id="patients.check_in"),
+        Binding("ctrl+r", "open_referrals", "Referrals", id="patients.referrals"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -51,6 +54,10 @@ class PatientsScreen(AreaScreen):
         # Enter in the search box or on a row opens the chart.
         event.stop()
         self.app.open_patient(event.hit.id)
+
+    def action_open_referrals(self) -> None:
+        """The office's open referrals, the oldest first (issue 12 item 6)."""
+        self.app.referrals()
 
     def action_focus_search(self) -> None:
         self.picker.focus_search()

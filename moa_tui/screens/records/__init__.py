@@ -1,1 +1,2 @@
-"""The patient's record beyond the registration (issue 12): disclosures of records."""
+"""The patient's record beyond the registration (issue 12): disclosures of records,
+referrals and payers' authorizations."""

@@ -13,6 +13,7 @@ from ...services import clock
 from ...services.errors import ServiceError, ValidationError
 from ...services.parsing import parse_day, parse_weekdays, parse_when, weekdays_label
 from ...services.scheduling.absences import Absence, absences_during
+from ...services.scheduling.authorization_check import authorization_warning
 from ...services.scheduling.booking import (
     Slot,
     SlotTaken,
@@ -21,7 +22,7 @@ from ...services.scheduling.booking import (
     reschedule,
 )
 from ...ui.text import plain
-from ...widgets.dialogs import PickDialog
+from ...widgets.dialogs import ConfirmDialog, PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 from .typed import PART_LABELS, PARTS
 
@@ -141,6 +142,26 @@ class SlotStep:
     # --- booking
 
     def book(self, slot: Slot) -> None:
+        if self.moving is not None:  # a move keeps the visit's authorization
+            self.write_booking(slot.starts_at, slot.provider_id)
+        else:
+            self.run_worker(self._book_checked(slot), exclusive=True, group="auth-check")
+
+    async def _book_checked(self, slot: Slot) -> None:
+        """A visit that needs the payer's authorization, with none good for it (missing,
+        expired, not started, used up): say so and book only if the desk says to."""
+        if self.patient is None or self.kind is None:
+            return
+        warning = await self.ask_service(
+            authorization_warning, self.patient[0], self.kind.id, slot.starts_at, group="auth"
+        )
+        if warning is None:  # refused: the refusal is shown
+            return
+        if warning:
+            question = f"{warning} Book {self.patient[1]} {slot.starts_at:%a %m/%d/%Y %H:%M}?"
+            if not await self.app.push_screen_wait(ConfirmDialog(question, yes="book anyway")):
+                self.say("Not booked: " + warning, "warning")
+                return
         self.write_booking(slot.starts_at, slot.provider_id)
 
     def write_booking(self, starts_at: dt.datetime, provider_id: int, override: str = "") -> None:

@@ -108,7 +108,7 @@ DEFAULTS: dict[str, str] = {
         "{% if referral.to_fax %}Fax {{ referral.to_fax }}\n{% endif %}\n{% endif %}"
         "Re: {{ patient.name }}, DOB {{ patient.dob }}\n"
         "{% if referral.authorization %}Authorization {{ referral.authorization }}\n"
-        "{% endif %}\nDear {{ referral.to or 'colleague' }},\n\n"
+        "{% endif %}\nDear colleague,\n\n"
         "I am referring {{ patient.name }} to you for {{ referral.reason or 'evaluation' }}"
         "{% if referral.diagnosis %} (ICD-10-CM {{ referral.diagnosis }}){% endif %}.\n"
         "Please contact the patient at {{ patient.phone }} to arrange a visit, and send\n"

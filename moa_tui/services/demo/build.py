@@ -54,6 +54,7 @@ from .data import (
 )
 from .day import build_schedule
 from .messages import build_messages
+from .referrals import build_referrals
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
         if size.messages:
             build_messages(patient_ids)
+        build_referrals(today, desk)
 
 
 def _build_front_desk(rng, today, types, patient_ids, desk):

@@ -198,7 +198,7 @@ def check_authorization(values: dict, patient_id: int) -> dict:
         try:
             out[key] = check(v[key])
         except ValidationError as exc:
-            errors.update({key: message for message in exc.errors.values()})
+            errors[key] = next(iter(exc.errors.values()))
     if "coverage" in out and out["coverage"] is None:
         errors["coverage"] = "Choose the insurance plan that gave the authorization."
     if "visits_allowed" in errors:

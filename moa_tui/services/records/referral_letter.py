@@ -44,8 +44,7 @@ def draft_referral_letter(actor: StaffMember, referral_id: int) -> LetterDraft:
     )
     if t is None:
         raise ServiceError(
-            f"There is no '{TEMPLATE_NAME}' template: the manager can add one (Ctrl+T on a "
-            "letter)."
+            f"There is no '{TEMPLATE_NAME}' template: the manager can add one (Ctrl+T on a letter)."
         )
     context = letter_context(patient)
     if r.provider_id:  # the referring provider signs it

@@ -146,8 +146,7 @@ def check_referral(values: dict) -> dict:
         try:
             out[key] = check(v[key])
         except ValidationError as exc:
-            # (check_diagnosis names its field "code")
-            errors.update({key: message for message in exc.errors.values()})
+            errors[key] = next(iter(exc.errors.values()))  # (check_diagnosis says "code")
     if "referred_on" in out and out["referred_on"] > today:
         errors["referred_on"] = "A referral cannot be dated after today."
     if out.get("seen_on") and "referred_on" in out and out["seen_on"] < out["referred_on"]:
@@ -220,18 +219,14 @@ def patient_referrals(actor: StaffMember, patient_id: int) -> list[ReferralRow]:
 
 
 @reader("patient.read")
-def open_referrals(
-    actor: StaffMember, after: tuple | None = None, limit: int = 50
-) -> ReferralPage:
+def open_referrals(actor: StaffMember, after: tuple | None = None, limit: int = 50) -> ReferralPage:
     """The office's open referrals (draft, sent, received, scheduled), the oldest first,
     a keyset page at a time: pass the previous page's ``next_after``. One range of the
     (is_open, referred_on) index at any depth. A list of many patients shows the name,
     as every such list does; opening one is the patient's own (checked) list."""
     check_limit(limit)
     query = (
-        Referral.select(Referral, Patient)
-        .join(Patient)
-        .where(Referral.is_open == True)  # noqa: E712 (peewee builds SQL from ==)
+        Referral.select(Referral, Patient).join(Patient).where(Referral.is_open == True)  # noqa: E712 (peewee builds SQL from ==)
     )
     if after:
         day, referral_id = after
