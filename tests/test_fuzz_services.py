@@ -36,6 +36,8 @@ from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
 from moa_tui.services.records import disclosures as records_disclosures
+from moa_tui.services.records.authorizations import AUTH_FIELDS
+from moa_tui.services.records.referrals import REFERRAL_FIELDS
 from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
 from moa_tui.services.security.staff import find_staff, load_clinic
@@ -629,6 +631,33 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             "desk",
             dict(patient_id=ID, path=FILE_NAME, since=opt(TEXT), until=opt(TEXT)),
         ),
+        # Referrals and authorizations (issue 12 item 6).
+        "save_referral": (
+            "desk",
+            dict(
+                patient_id=ID,
+                referral_id=opt(ID),
+                version=opt(ID),
+                values=st.fixed_dictionaries({k: TEXT for k in REFERRAL_FIELDS}),
+            ),
+        ),
+        "patient_referrals": ("desk", dict(patient_id=ID)),
+        "open_referrals": ("desk", dict(after=st.none(), limit=INT)),
+        "save_authorization": (
+            "desk",
+            dict(
+                patient_id=ID,
+                authorization_id=opt(ID),
+                version=opt(ID),
+                values=st.fixed_dictionaries({k: TEXT for k in AUTH_FIELDS}),
+            ),
+        ),
+        "patient_authorizations": ("desk", dict(patient_id=ID)),
+        "authorization_warning": (
+            "desk",
+            dict(patient_id=ID, type_id=ID, starts_at=st.one_of(DATETIME, DATE)),
+        ),
+        "draft_referral_letter": ("desk", dict(referral_id=ID)),
         "create_task": (
             "desk",
             dict(

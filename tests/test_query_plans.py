@@ -416,3 +416,40 @@ def test_optimize_on_close_refreshes_stale_statistics_and_the_plans_hold(
         if re.search(r"\) [<>] \(\?, \?\)", statement[0]):  # a later page
             assert not deep_problems(statement), statement[2]
     db.close()
+
+
+# --- the office's open referrals (issue 12 item 6) -------------------------------------
+
+
+def test_the_open_referrals_list_walks_its_index_first_and_deep(clinic, plans, monkeypatch):
+    from moa_tui.db.models import Referral
+    from moa_tui.services.records.referrals import open_referrals
+
+    monkeypatch.setitem(globals(), "BIG", BIG | {"referral"})  # checked as a big table
+    with db.connection_context():
+        ids = [p.id for p in Patient.select(Patient.id).order_by(Patient.id).limit(2000)]
+        staff = clinic.id
+        rows = [
+            {
+                "patient": ids[n % len(ids)], "direction": "out",
+                "status": "sent" if n % 5 == 0 else "completed", "is_open": n % 5 == 0,
+                "other_name": "Dr. Ortho", "reason": "knee", "referred_on":
+                TODAY - dt.timedelta(days=n % 700), "created_by": staff,
+                "created_at": dt.datetime(2026, 1, 1), "updated_at": dt.datetime(2026, 1, 1),
+            }  # fmt: skip
+            for n in range(20_000)
+        ]
+        with db.atomic():
+            for batch in range(0, len(rows), 500):
+                Referral.insert_many(rows[batch : batch + 500]).execute()
+    plans.take()
+    first = open_referrals(clinic, None, 50)
+    deep = open_referrals(clinic, first.next_after, 50)
+    assert len(first.rows) == len(deep.rows) == 50 and deep.rows[0].id != first.rows[0].id
+    taken = [s for s in plans.take() if "referral" in s[1].values()]
+    assert len(taken) == 2
+    for statement in taken:
+        assert not problems(statement), problems(statement)
+        assert any("referral_is_open_referred_on" in ln for ln in statement[2]), statement[2]
+    assert re.search(r"\(.*, .*\) [<>] \(\?, \?\)", taken[-1][0]), taken[-1][0]
+    assert not deep_problems(taken[-1]), taken[-1][2]

@@ -177,7 +177,29 @@ class Case:
             ).execute()
             return self.appointment.id
 
+        from moa_tui.services.records import authorizations, referrals
+
+        def referral_values():
+            return {"other_name": "Dr. Ortho", "reason": "knee pain", "status": "sent"}
+
+        def auth_values():
+            plan = Coverage.get_or_none(Coverage.patient == p.id) or Coverage.create(
+                patient=p.id, payer=Payer.select().first(), member_id="Z1"
+            )
+            return {"coverage": str(plan.id), "number": "A1", "visits_allowed": "3",
+                    "expires_on": "t+30"}  # fmt: skip
+
         return {
+            "referrals.save_referral": lambda a: referrals.save_referral(
+                a, p.id, None, None, referral_values()
+            ),
+            "referrals.patient_referrals": lambda a: referrals.patient_referrals(a, p.id),
+            "authorizations.save_authorization": lambda a: authorizations.save_authorization(
+                a, p.id, None, None, auth_values()
+            ),
+            "authorizations.patient_authorizations": lambda a: (
+                authorizations.patient_authorizations(a, p.id)
+            ),
             "patients.open_patient": lambda a: patients.open_patient(a, p.id),
             "patients.update_patient": lambda a: patients.update_patient(
                 a, p.id, patient().version, patients._chart(patient()).values

@@ -64,6 +64,8 @@ EXEMPT: dict[str, str] = {
     "registration.merge_preview": "manager only; the duplicate's name and DOB to confirm a merge",
     "usage.use_at_visit": "records supplies used at the visit; returns only the item's name, "
     "quantity, cost and lots (nothing of the patient)",
+    "authorization_check.authorization_warning": "returns one sentence about the visit's "
+    "authorization (missing, expired, used up), asked while booking (booking is exempt)",
     "tasks.create_task": "returns the task's inbox row (title, due, inbox, the patient's name "
     "as a list shows it; a restricted patient's title hidden); opening it is checked",
     "ledger.reverse_entry": "a journal entry of the books, not a patient's account entry: it "
