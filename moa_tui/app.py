@@ -274,14 +274,12 @@ class MoaApp(SessionWatch, App):
     def referrals(self, patient_id: int | None = None, name: str = "") -> None:
         """A patient's referrals and authorizations, or (no patient) the office's open
         referrals (issue 12 item 6), over this screen."""
+        from .screens.records import open_referrals as lists
+
         if patient_id is None:
-            from .screens.records.open_referrals import OpenReferralsScreen
-
-            self.push_screen(OpenReferralsScreen())
+            self.push_screen(lists.OpenReferralsScreen())
         else:
-            from .screens.records.referrals import PatientReferralsScreen
-
-            self.push_screen(PatientReferralsScreen(patient_id, name))
+            self.push_screen(lists.PatientReferralsScreen(patient_id, name))
 
     def patient_mail(self, patient_id: int, name: str = "") -> None:
         """The mail in and out about a patient (issue 12 item 4), over this screen."""
