@@ -453,3 +453,95 @@ def test_the_open_referrals_list_walks_its_index_first_and_deep(clinic, plans, m
         assert any("referral_is_open_referred_on" in ln for ln in statement[2]), statement[2]
     assert re.search(r"\(.*, .*\) [<>] \(\?, \?\)", taken[-1][0]), taken[-1][0]
     assert not deep_problems(taken[-1]), taken[-1][2]
+
+
+# --- the inbox (issue 12) --------------------------------------------------------------
+
+
+def _fill_inboxes(count: int = 20_000) -> None:
+    """Many messages in every kind of inbox, most of them done, as a year of calls leaves."""
+    from moa_tui.db.models import InboxMessage, StaffMember
+
+    with db.connection_context(), db.atomic():
+        staff = [s.id for s in StaffMember.select(StaffMember.id)]
+        providers = [p.id for p in Provider.select(Provider.id)]
+        groups = ["front desk", "nurses", "billing"]
+        base = dt.datetime(2026, 1, 1, 9, 0)
+        rows = []
+        for i in range(count):
+            where = i % 3
+            to_staff = staff[i % len(staff)] if where == 0 else None
+            to_provider = providers[i % len(providers)] if where == 1 else None
+            group = groups[(i // 3) % 3] if where == 2 else ""
+            key = (
+                f"staff:{to_staff}"
+                if to_staff
+                else (f"provider:{to_provider}" if to_provider else f"group:{group}")
+            )
+            done = i % 10 != 0
+            rows.append({
+                "kind": "call", "caller": "Caller", "callback": "5552013344",
+                "reason": "Question", "text": "", "urgent": i % 97 == 0, "red_flags": "",
+                "to_staff": to_staff, "to_provider": to_provider, "to_group": group,
+                "status": "done" if done else "open", "response": "", "created_by": staff[0],
+                "created_at": base, "due_at": base + dt.timedelta(minutes=i), "version": 1,
+                "inbox_key": key, "list_rank": 2 if done else (0 if i % 97 == 0 else 1),
+            })  # fmt: skip
+        for start in range(0, count, 500):
+            InboxMessage.insert_many(rows[start : start + 500]).execute()
+
+
+def _inbox_problems(statement) -> list[str]:
+    sql, aliases, lines = statement
+    inbox = {a for a, t in aliases.items() if t == "inbox_message"}
+    found = [ln for ln in lines if "TEMP B-TREE" in ln]
+    found += [ln for ln in lines if re.match(r"SCAN (\w+)", ln) and ln.split()[1] in inbox]
+    return found
+
+
+def test_every_inbox_page_walks_its_index_first_and_deep(clinic, monkeypatch):
+    from moa_tui.services.comms.messages import inbox_rows
+
+    _fill_inboxes()
+    with db.connection_context():
+        provider = Provider.select().where(Provider.active).first().id
+        stats = "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        if db.execute_sql(stats).fetchone():
+            db.execute_sql("ANALYZE")  # the statistics include the messages
+    plans = Plans(monkeypatch)
+    boxes = [("mine", False), ("mine", True), ("all", False), ("all", True),
+             (f"provider:{provider}", False), ("group:nurses", True)]  # fmt: skip
+    for box, done in boxes:
+        first = inbox_rows(clinic, box, done, 20)
+        assert len(first) == 20, box
+        deep = inbox_rows(clinic, box, done, 20, first[-1].page_key)
+        assert deep and deep[0].page_key > first[-1].page_key, box
+        statements = [s for s in _inbox_statements(plans) if "inbox_message" in s[1].values()]
+        assert statements, box
+        for statement in statements:
+            assert not _inbox_problems(statement), (box, statement[2])
+            assert any("inbox_message_" in ln and "list_rank" in ln for ln in statement[2]), (
+                box, statement[2],
+            )  # fmt: skip
+        # The next page starts from a row value inside the index.
+        assert re.search(r"\(.*, .*, .*\) > \(\?, \?, \?\)", statements[-1][0]), statements[-1][0]
+    # The checker catches the list as it was: "mine" as one OR filter, sorted after.
+    from moa_tui.db.models import InboxMessage
+
+    with db.connection_context():
+        mine = (InboxMessage.to_staff == clinic.id) | (InboxMessage.to_group == "front desk")
+        list(InboxMessage.select().where(mine).order_by(InboxMessage.due_at).limit(20))
+    [old_way] = _inbox_statements(plans)
+    assert _inbox_problems(old_way), old_way[2]
+
+
+def _inbox_statements(plans: Plans) -> list:
+    """Plans.take for the inbox's statements (its big table is the messages)."""
+    out = []
+    with db.connection_context():
+        for sql, params in plans.statements:
+            aliases = dict((a, t) for t, a in re.findall(r'"(\w+)" AS "(\w+)"', sql))
+            rows = plans._real("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            out.append((sql, aliases, [r[-1] for r in rows]))
+    plans.statements.clear()
+    return out
