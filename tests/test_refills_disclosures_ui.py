@@ -195,3 +195,33 @@ async def test_disclosures_from_the_chart_and_the_accounting_letter(demo_db, tmp
     assert "(1 in this period)" in text  # the treatment release is counted, left out
     d = Disclosure.get()
     assert (d.patient_id, d.purpose, d.auth_ref) == (patient.id, "treatment", "")
+
+
+async def test_the_inbox_loads_a_page_at_a_time_as_you_scroll(demo_db):
+    import datetime as dt
+
+    from moa_tui.services import clock
+
+    desk = find_staff("desk")
+    due = clock.now_utc() + dt.timedelta(hours=2)
+    InboxMessage.insert_many(
+        [
+            {"kind": "call", "caller": f"Caller {i}", "callback": "5552013344",
+             "reason": f"Question {i:03d}", "to_group": "front desk",
+             "inbox_key": "group:front desk", "created_by": desk.id,
+             "created_at": clock.now_utc(), "due_at": due + dt.timedelta(minutes=i)}
+            for i in range(150)
+        ]
+    ).execute()  # fmt: skip
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert len(table_rows(app, "#inbox-table")) == 100
+        assert "100 items+" in static_text(app, "#inbox-summary")
+        await pilot.press("end")  # near the end of what is loaded: the next page comes
+        await settle(pilot)
+        rows = table_rows(app, "#inbox-table")
+        assert len(rows) == 150
+        assert [r[4] for r in rows] == [f"Question {i:03d}" for i in range(150)]  # by due

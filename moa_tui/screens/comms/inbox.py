@@ -83,6 +83,7 @@ class InboxScreen(AreaScreen):
         self.show_done = False
         self.rows: dict[str, InboxRow] = {}
         self.choices: list[tuple[str, str]] = []
+        self.counts: InboxCounts | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="inbox-summary", classes="toolbar")
@@ -139,18 +140,22 @@ class InboxScreen(AreaScreen):
             ))  # fmt: skip
             keys.append(str(r.id))
         table.add_page(cells, keys, has_more=len(rows) == PAGE)
+        self._summary()
 
     def _counts(self, counts: InboxCounts) -> None:
         self.app.set_inbox_counts(counts)
+        self.counts = counts
+        self._summary()
+
+    def _summary(self) -> None:
+        """The line above the list: what it shows (the rows and the counts come back from
+        two calls, in either order: each one writes the line with what is in)."""
         shown = self.box_label + (" · with done" if self.show_done else "")
-        self.query_one("#inbox-summary", Static).update(
-            plain(
-                f"{shown}: {plural(len(self.rows), 'item')}"
-                + ("+" if self.query_one(PagedTable).has_more else "")
-                + f" · mine open {counts.open}, "
-                f"overdue {counts.overdue} · urgent untaken {counts.urgent}"
-            )
-        )
+        line = f"{shown}: {plural(len(self.rows), 'item')}"
+        line += "+" if self.query_one(PagedTable).has_more else ""
+        if (c := self.counts) is not None:
+            line += f" · mine open {c.open}, overdue {c.overdue} · urgent untaken {c.urgent}"
+        self.query_one("#inbox-summary", Static).update(plain(line))
 
     def selected(self) -> InboxRow | None:
         return self.rows.get(self.query_one(PagedTable).selected_key() or "")
