@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 from moa_tui.cli import make_app
-from moa_tui.db.models import AccountEntry, Patient, Statement
+from moa_tui.db.models import AccountEntry, Patient, Statement, StatementSettings
 from moa_tui.screens.billing.aging import AgingScreen, cents
 from moa_tui.screens.billing.statements import ListThenAsk
 from moa_tui.services import clock
 from moa_tui.services.billing import aging
 from moa_tui.services.security.staff import find_staff
 from moa_tui.services.validate import format_money
-from moa_tui.widgets.dialogs import InfoDialog
+from moa_tui.widgets.dialogs import InfoDialog, PickDialog
 from moa_tui.widgets.export import ExportDialog
+from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import settle, static_text, table_rows
 
@@ -68,3 +69,44 @@ async def test_aging_by_payer_and_patient_then_statements(demo_db, tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, AgingScreen)
         assert "Late fees are off" in str(app.screen.query_one("#message").content)
+        # h: the statement just sent, shown as it was printed.
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        sent = Statement.get(Statement.patient == p.id)
+        assert table_rows(app, "#pick-table")[0][:3] == [
+            f"{sent.statement_date:%m/%d/%Y}",
+            str(sent.run_no),
+            format_money(7550),
+        ]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InfoDialog)
+        assert "AMOUNT DUE" in "\n".join(app.screen.lines)
+        await pilot.press("escape")
+        await settle(pilot)
+        # u: the rules; a bad value is refused beside its field, a good one saved.
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("enter", *(["backspace"] * 4), *"0", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert "1 to 365" in static_text(app, "#error-days_between")
+        await pilot.press(*"45", "tab", *(["backspace"] * 6), *"1.5", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AgingScreen)
+        rules = StatementSettings.get()
+        assert (rules.days_between, rules.late_fee_bp) == (45, 150)
+        assert "every 45 days; late fee 1.50 % a month" in str(
+            app.screen.query_one("#message").content
+        )
+
+
+async def test_statement_rules_need_billing_or_above(demo_db):
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(AgingScreen(by="patient"))
+        await settle(pilot)
+        assert isinstance(app.screen, AgingScreen)
+        assert app.screen.check_action("statement_rules", ()) is False

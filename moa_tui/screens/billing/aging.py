@@ -2,7 +2,8 @@
 by age in 0-30, 31-60, 61-90, 91-120 and 120+ days, with the totals line; b switches
 between by payer and by patient. Insurance-pending money is only in the payer view (see
 services/billing/aging.py for where each age counts from). t prints statements, l shows
-and posts late fees (screens/billing/statements.py)."""
+and posts late fees, u sets their rules, h shows a patient's statements sent
+(screens/billing/statements.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Static
 
 from ...services.billing.aging import BUCKETS, AgingReport, ar_aging
 from ...services.validate import format_money
+from ...services.wording import plural
 from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import PagedTable
@@ -64,12 +66,20 @@ class AgingScreen(StatementActions, TitledScreen):
         self.set_title("by payer" if self.by == "payer" else "by patient")
         self.call_service(ar_aging, self.by, then=self._show, group="page")
 
+    def statement_patient(self) -> int | None:
+        if self.by != "patient":
+            return None
+        key = self.query_one(PagedTable).selected_key()
+        return int(key) if key else None
+
     def action_switch(self) -> None:
         self.by = "patient" if self.by == "payer" else "payer"
+        self.report = None
         self.reload()
 
     def _show(self, report: AgingReport) -> None:
-        self.report = report
+        # The hint on the first showing (and after b); a refresh keeps what was said.
+        first, self.report = self.report is None, report
         table = self.query_one(PagedTable)
         table.set_rows(
             [(plain(r.name), *(_money(c) for c in (*r.buckets, r.total))) for r in report.rows],
@@ -81,10 +91,12 @@ class AgingScreen(StatementActions, TitledScreen):
         self.query_one("#aging-totals", Static).update(
             f"Total {format_money(report.total)} as of {report.as_of:%m/%d/%Y}{credit}\n{parts}"
         )
-        who = "payers" if report.kind == "payer" else "patients"
+        if not first:
+            return
+        who = "payer" if report.kind == "payer" else "patient"
         self.say(
-            f"{len(report.rows)} {who} owe; b: by "
+            f"{plural(len(report.rows), who)} owe; b: by "
             f"{'patient' if report.kind == 'payer' else 'payer'} · t: statements"
             if report.rows
-            else f"No {who} owe anything."
+            else f"No {who}s owe anything."
         )
