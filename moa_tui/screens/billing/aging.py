@@ -95,7 +95,7 @@ class AgingScreen(StatementActions, TitledScreen):
             return
         who = "payer" if report.kind == "payer" else "patient"
         self.say(
-            f"{plural(len(report.rows), who)} owe; b: by "
+            f"{plural(len(report.rows), who)} {'owes' if len(report.rows) == 1 else 'owe'}; b: by "
             f"{'patient' if report.kind == 'payer' else 'payer'} · t: statements"
             if report.rows
             else f"No {who}s owe anything."
