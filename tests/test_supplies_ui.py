@@ -10,6 +10,7 @@ from moa_tui.cli import make_app
 from moa_tui.db.models import StockLocation, StockLot, StockMovement, SupplyItem
 from moa_tui.screens.frontdesk.check_out import CheckOutScreen
 from moa_tui.screens.frontdesk.flow_board import QueueScreen
+from moa_tui.screens.supplies.count import CountScreen
 from moa_tui.screens.supplies.expiry import NearExpiryScreen
 from moa_tui.screens.supplies.locations import LocationsScreen
 from moa_tui.screens.supplies.lots import ItemLotsScreen
@@ -92,15 +93,22 @@ async def test_an_items_lots_move_use_and_count(demo_db):
         await pilot.press("u", "1", "ctrl+s")
         await settle(pilot)
         assert f"Used 1 of {item.name}" in _message(app)
-        # c: count every lot; one of them is 1 short.
+        # c: count the lots; the first is 1 short, the second as on file.
         await pilot.press("c")
         await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        field = app.screen.query("Input").first()
-        field.value = str(int(field.value) - 1)
-        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, CountScreen)
+        first_row = app.screen.lots[0]
+        await pilot.press("enter")
         await settle(pilot)
-        assert "1 difference (-1 units)" in _message(app)
+        await pilot.press(*str(first_row.on_hand - 1), "enter")
+        await settle(pilot)
+        await pilot.press("enter", *str(app.screen.lots[1].on_hand), "enter")
+        await settle(pilot)
+        assert "2 of 3 lots counted, 1 difference" in static_text(app, "#count-summary")
+        await pilot.press("p", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemLotsScreen)
+        assert "2 lots counted; 1 difference (-1 units)" in _message(app)
     assert SupplyItem.get_by_id(item.id).on_hand == item.on_hand - 2
     check_inventory()
 
@@ -161,9 +169,16 @@ async def test_locations_add_and_count_one(demo_db):
         move_to_row(app, lambda row: row[0] == "Lab fridge")
         await pilot.press("c")
         await settle(pilot)
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, CountScreen)
+        await pilot.press("p")
         await settle(pilot)
+        assert "Nothing counted yet" in _message(app)
+        for lot in app.screen.lots:
+            await pilot.press("enter", *str(lot.on_hand), "enter")
+            await settle(pilot)
+        await pilot.press("p", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LocationsScreen)
         assert "every count matched" in _message(app)
     assert StockLocation.select().where(StockLocation.name == "Exam 3").exists()
     check_inventory()

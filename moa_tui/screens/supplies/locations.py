@@ -20,8 +20,8 @@ from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import RecordView
+from .count import CountScreen
 from .lots import _said
-from .stock_dialogs import count_dialog
 
 
 class LocationsScreen(RecordView):
@@ -116,7 +116,7 @@ class LocationsScreen(RecordView):
         if not rows:
             self.say(f"Nothing is kept at {place.name}.")
             return
-        self.app.push_screen(count_dialog(f"Count {place.name}", rows), self._counted)
+        self.app.push_screen(CountScreen(f"Count {place.name}", rows), self._counted)
 
     def _counted(self, result) -> None:
         if result is not None:

@@ -14,7 +14,8 @@ from ...ui import changes
 from ...ui.text import plain
 from ...widgets.paged_table import Column, PagedTable
 from ..base import RecordView
-from .stock_dialogs import count_dialog, move_dialog, use_dialog
+from .count import CountScreen
+from .stock_dialogs import move_dialog, use_dialog
 
 
 def expiry_cells(r: LotRow) -> tuple:
@@ -116,10 +117,8 @@ class ItemLotsScreen(RecordView):
 
     def action_count(self) -> None:
         if self.lots and self.lots.rows:
-            self.app.push_screen(
-                count_dialog(f"Count {self.lots.name}", self.lots.rows, one_item=True),
-                self._done,
-            )
+            title = f"Count {self.lots.name}"
+            self.app.push_screen(CountScreen(title, self.lots.rows), self._done)
 
     def _done(self, result) -> None:
         if result is not None:

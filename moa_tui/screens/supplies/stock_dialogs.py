@@ -107,32 +107,6 @@ def use_dialog(row: LotRow, unit: str) -> FormDialog:
     )
 
 
-def count_dialog(title: str, rows: list[LotRow], one_item: bool = False) -> FormDialog:
-    """A cycle count: one field per lot (what is on file shown), then the reason; the
-    differences post as adjustments, all or none."""
-
-    def label(r: LotRow) -> str:
-        name = "" if one_item else f"{r.item[:18]} "
-        return f"{name}{lot_label(r)} ({r.on_hand})"[:40]
-
-    specs = [
-        FieldSpec(f"count_{r.id}", label(r), str(r.on_hand), max_length=9, restrict=DIGITS)
-        for r in rows
-    ]
-    specs.append(FieldSpec("reason", "Reason", "Cycle count", max_length=200))
-
-    def submit(actor, v):
-        counts = {r.id: v[f"count_{r.id}"] for r in rows}
-        return record_count(actor, counts, v["reason"])
-
-    return FormDialog(
-        title,
-        specs,
-        submit,
-        hint="What is on the shelf; differences post as adjustments · Ctrl+S save · Esc cancel",
-    )
-
-
 def discard_dialog(row: LotRow) -> FormDialog:
     """Count an expired (or damaged) lot out: counted 0, posted as an adjustment."""
 

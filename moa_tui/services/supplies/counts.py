@@ -29,7 +29,7 @@ class CountResult:
             return f"{plural(self.rows, 'lot')} counted; every count matched."
         return (
             f"{plural(self.rows, 'lot')} counted; {plural(self.changed, 'difference')} "
-            f"({self.units:+d} units) posted as adjustments."
+            f"({self.units:+d} units) posted to inventory adjustments."
         )
 
 
