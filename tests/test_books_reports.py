@@ -140,3 +140,27 @@ def test_statements_export_as_csv_and_pdf(manager, tmp_path):
         assert export_statement(manager, kind, "pdf", tmp_path / f"{kind}.pdf", **params).exists()
     with pytest.raises(ValidationError, match="CSV or PDF"):
         export_statement(manager, "balance_sheet", "xls", tmp_path / "x.xls")
+
+
+def test_month_end_checklist_and_closing(manager):
+    from moa_tui.db.models import AuditEvent
+    from moa_tui.services.books.ledger import set_lock_date
+    from moa_tui.services.books.month_end import month_end_checklist
+
+    before = month_end_checklist(manager, dt.date(2026, 10, 15))
+    assert before.month_end == dt.date(2026, 10, 31) and not before.closed
+    labels = {i.label: i.count for i in before.items}
+    assert labels["Trial balance off"] == 0 and labels["Unbilled visits"] >= 0
+    set_lock_date(manager, before.month_end)
+    assert month_end_checklist(manager, dt.date(2026, 10, 1)).closed
+    with db.connection_context(), write_transaction(), pytest.raises(ValidationError,
+                                                                     match="closed through"):
+        post_journal(on=dt.date(2026, 10, 31), memo="Late", source="manual", source_id=None,
+                     lines=[(acct.RENT, 100), (acct.BANK, -100)], staff=manager)  # fmt: skip
+    with pytest.raises(ValidationError, match="reopened"):
+        set_lock_date(manager, dt.date(2026, 9, 30))
+    with pytest.raises(PermissionDenied):
+        set_lock_date(find_staff("billing"), None, reason="Late bill")
+    set_lock_date(manager, dt.date(2026, 9, 30), reason="Late vendor bill")
+    with db.connection_context():
+        assert AuditEvent.select().where(AuditEvent.action == "reopen_books").count() == 1

@@ -677,6 +677,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "reverse_entry": ("manager", dict(entry_id=ID, on=DATE, reason=TEXT)),
         "set_lock_date": ("manager", dict(day=opt(DATE), reason=TEXT)),
         "trial_balance": ("manager", dict(as_of=opt(DATE))),
+        "month_end_checklist": ("manager", dict(month=opt(DATE))),
         "balance_sheet": ("billing", dict(as_of=opt(DATE))),
         "profit_and_loss": ("manager", dict(start=DATE, end=DATE)),
         "ledger_detail": (

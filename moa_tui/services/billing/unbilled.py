@@ -71,3 +71,9 @@ def unbilled_visits(
 @reader("claims.read")
 def unbilled_count(actor: StaffMember) -> int:
     return _unbilled_query().count()
+
+
+def unbilled_before(start: dt.datetime) -> int:
+    """How many visits checked out before *start* (clinic local) have no claim yet: the
+    month-end checklist's count (services/books/month_end.py)."""
+    return _unbilled_query().where(Appointment.starts_at < start).count()
