@@ -84,3 +84,26 @@ async def test_statements_walk(demo_db, tmp_path):
         with db.connection_context():
             assert rows[-1][-1] == format_money(account_balance(acct.BANK, dt.date(2026, 10, 31)))
         assert rows[0][2] == "Opening balance" and rows[-1][2] == "Walk"
+
+
+async def test_close_the_month_then_a_posting_into_it_is_refused(demo_db):
+    from moa_tui.screens.books.month_end import MonthEndScreen
+    from moa_tui.services.books.ledger import lock_date
+    from moa_tui.services.errors import ValidationError
+
+    manager = find_staff("manager")
+    app = make_app(demo_db, actor=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(MonthEndScreen())
+        await settle(pilot)
+        assert "Month ending 10/31/2026: open" in static_text(app, "#month-end-head")
+        labels = [r[0] for r in table_rows(app, "#month-end-table")]
+        assert labels == ["Unbilled visits", "Trial balance off"]
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Month ending 10/31/2026: closed" in static_text(app, "#month-end-head")
+    with db.connection_context():
+        assert lock_date() == dt.date(2026, 10, 31)
+    with pytest.raises(ValidationError, match="closed through 10/31/2026"):
+        _post(manager)  # its first entry is dated 10/05/2026

@@ -1,0 +1,103 @@
+"""Month end (issue 13 item 6): the month's checklist, x closes it (the lock date: no
+posting on or before its last day), o reopens to an earlier date with a reason (the
+manager's; audited); d picks another month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...db import changes as topics
+from ...services import clock
+from ...services.books.ledger import set_lock_date
+from ...services.books.month_end import MonthEnd, month_end_checklist
+from ...services.validate import parse_date
+from ...ui.text import plain
+from ...widgets.form import FieldSpec, FormDialog
+from ...widgets.paged_table import Column, PagedTable
+from ..base import TitledScreen
+
+
+class MonthEndScreen(TitledScreen):
+    VIEW_TITLE = "Month end"
+    TOPICS = frozenset({topics.BOOKS})
+    ACTION_PERMISSIONS = {"close": "books.post", "reopen": "books.post"}
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="books_month_end.back"),
+        Binding("d", "month", "Month", id="books_month_end.month"),
+        Binding("x", "close", "Close month", id="books_month_end.close"),
+        Binding("o", "reopen", "Reopen", id="books_month_end.reopen"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.month = clock.today().replace(day=1) - dt.timedelta(days=1)
+        self.state: MonthEnd | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="month-end-head", classes="toolbar", markup=False)
+        yield PagedTable(id="month-end-table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.set_columns((Column("To do", 20), Column("Left", 8), Column("What", 40, share=1)))
+        table.focus()
+
+    def reload(self) -> None:
+        self.call_service(month_end_checklist, self.month, then=self._show, group="page")
+
+    def _show(self, state: MonthEnd) -> None:
+        self.state = state
+        self.month = state.month_end
+        locked = f"{state.lock_date:%m/%d/%Y}" if state.lock_date else "nothing closed"
+        status = "closed" if state.closed else "open"
+        self.set_title(f"{state.month_end:%m/%Y}")
+        self.query_one("#month-end-head", Static).update(
+            f"Month ending {state.month_end:%m/%d/%Y}: {status} (books closed through {locked})"
+        )
+        self.query_one(PagedTable).set_rows(
+            [(plain(i.label), Text(str(i.count), justify="right"), plain(i.hint))
+             for i in state.items],
+            [i.label for i in state.items],
+        )  # fmt: skip
+        self.say("Ready to close: x" if state.ready and not state.closed else
+                 "d: another month · x: close · o: reopen")  # fmt: skip
+
+    def action_month(self) -> None:
+        def submit(actor, values):
+            return parse_date("month", values["month"], today=clock.today(), label="Month")
+
+        def chosen(day) -> None:
+            if day:
+                self.month = day
+                self.reload()
+
+        spec = FieldSpec("month", "A day in it", f"{self.month:%m/%d/%Y}", max_length=20)
+        self.app.push_screen(FormDialog("Month end: which month", [spec], submit), chosen)
+
+    def action_close(self) -> None:
+        if self.state is None:
+            return
+        end = self.state.month_end
+        self.call_service(set_lock_date, end, then=self._done)
+
+    def action_reopen(self) -> None:
+        def submit(actor, values):
+            day = parse_date("day", values["day"], today=clock.today(), label="Closed through")
+            return set_lock_date(actor, day, values["reason"]) or "open"
+
+        specs = [
+            FieldSpec("day", "Closed through", placeholder="an earlier day", max_length=20),
+            FieldSpec("reason", "Reason", placeholder="why (required)", max_length=160),
+        ]
+        self.app.push_screen(FormDialog("Reopen the books", specs, submit), self._done)
+
+    def _done(self, day) -> None:
+        if day:
+            shown = f"{day:%m/%d/%Y}" if not isinstance(day, str) else "nothing"
+            self.say(f"The books are closed through {shown}.", "ok")
+            self.reload()
