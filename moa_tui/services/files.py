@@ -193,6 +193,28 @@ def check_target(target: Path) -> None:
             )
 
 
+def check_source(source: Path) -> Path:
+    """A file typed to be read in (a scan filed to a chart): its real path, unless it is
+    what no export may touch either (the database, its journals, its key file, a file
+    beside it named after it) or an SQLite database or plain backup (its header says so).
+    The app never reads those into a record or hands them out again."""
+    refuse = "That file belongs to the clinic's database; it cannot be filed."
+    real = Path(os.path.realpath(source))
+    for protected in _protected():
+        if real == Path(os.path.realpath(protected)) or _same(source, protected):
+            raise ValidationError.one("path", refuse)
+    if _beside_database(real):
+        raise ValidationError.one("path", refuse)
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return real  # the caller's read says why, beside the field
+    if head == b"SQLite format 3\x00":
+        raise ValidationError.one("path", f"{source} is a database or a backup: not filed.")
+    return real
+
+
 def write_private(
     path: str | os.PathLike, data: bytes | Iterable[bytes], *, overwrite: bool = False
 ) -> Path:

@@ -33,6 +33,15 @@ from .disclosures import Disclosure
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
+from .records import (
+    Allergy,
+    DocumentBlob,
+    Medication,
+    PatientDocument,
+    Problem,
+    VisitNote,
+    VitalSigns,
+)
 from .referrals import AuthorizationType, PayerAuthorization, Referral
 from .refills import RefillRequest, RefillStep
 from .scheduling import (
@@ -125,6 +134,13 @@ MODELS = [
     Referral,
     PayerAuthorization,
     AuthorizationType,
+    Allergy,
+    Medication,
+    Problem,
+    VitalSigns,
+    VisitNote,
+    PatientDocument,
+    DocumentBlob,
     AuditEvent,
 ]
 
@@ -134,6 +150,7 @@ __all__ = [
     "AccountMonth",
     "BooksSettings",
     "AdjustmentReason",
+    "Allergy",
     "Appointment",
     "AppointmentStatusChange",
     "AppointmentType",
@@ -158,6 +175,7 @@ __all__ = [
     "Coverage",
     "DiagnosisCode",
     "DiagnosisWord",
+    "DocumentBlob",
     "EligibilityCheck",
     "InboxMessage",
     "JournalEntry",
@@ -168,11 +186,14 @@ __all__ = [
     "LetterTemplate",
     "MODELS",
     "MailItem",
+    "Medication",
     "Patient",
+    "PatientDocument",
     "Payer",
     "PayerAuthorization",
     "PayerFee",
     "PlaceOfService",
+    "Problem",
     "ProcedureCode",
     "Provider",
     "ProviderHours",
@@ -193,6 +214,8 @@ __all__ = [
     "SupplySettings",
     "TriageSettings",
     "TypeIntakeItem",
+    "VisitNote",
+    "VitalSigns",
     "WaitlistEntry",
     "X12Batch",
     "X12BatchClaim",

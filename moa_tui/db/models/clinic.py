@@ -21,6 +21,8 @@ class ClinicSettings(BaseModel):
     no_response_days = IntegerField(default=30)  # claims worklist: sent, no 835 after N days
     # Where exports go by default ("" = each user's documents folder).
     export_dir = CharField(max_length=500, default="")
+    # The largest document filed to a chart, in MB (issue 12 item 8).
+    document_max_mb = IntegerField(default=10)
     # Built by --demo: the only kind of database --demo will open.
     is_demo = BooleanField(default=False)
     # Fingerprint of the key the audit trail is sealed with (never the key itself).

@@ -55,9 +55,12 @@ _FRONT = {
     "files.export",
     "comms.read",
     "comms.write",
+    "clinical.read",
+    "records.file",
 }
 _ADMIN = {
     "comms.admin",
+    "clinical.write",
     "claims.write",
     "billing.writeoff",
     "billing.codes",
@@ -94,6 +97,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "files.export",
             "comms.read",
             "comms.write",
+            "clinical.read",
+            "clinical.write",
+            "records.file",
         }
     ),
     "manager": frozenset(_FRONT | _ADMIN | {"books.read", "books.post"}),
@@ -128,6 +134,9 @@ PERMISSION_LABELS = {
     "comms.admin": "change the triage list and protocol text",
     "books.read": "see the books (accounts, journal, reports)",
     "books.post": "post or reverse journal entries, change accounts, close periods",
+    "clinical.read": "see allergies, medications, problems, vitals, notes and documents",
+    "clinical.write": "record allergies, medications, problems, vitals or visit notes",
+    "records.file": "file documents to a chart",
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
