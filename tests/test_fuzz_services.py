@@ -42,6 +42,8 @@ from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
 from moa_tui.services.security.staff import find_staff, load_clinic
 
+from . import records_helpers
+
 STATEMENT_KINDS = ["trial_balance", "profit_and_loss", "balance_sheet", "ledger_detail"]
 
 # --- what a user can type --------------------------------------------------------------
@@ -697,6 +699,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 code=TEXT,
             ),
         ),
+        **records_helpers.fuzz_arguments(TEXT, ID, BOOL, FILE_NAME),
     }
 
 
@@ -728,6 +731,7 @@ COMPOSITES = {
     "save_accounting_letter": records_disclosures.save_accounting_letter,
     "export_accounting_csv": records_disclosures.export_accounting_csv,
     "export_statement": books_report_files.export_statement,
+    **records_helpers.COMPOSITES,
 }
 
 

@@ -36,6 +36,7 @@ from moa_tui.services.scheduling.schedule import _row
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
+from . import records_helpers
 from .ui_helpers import move_to_row, settle, static_text
 
 # Parameters that name a patient's record, directly or through a visit, claim or entry.
@@ -48,7 +49,7 @@ RECORD_PARAMS = {
     "merged_id",
     "receipt",
     "row",
-}
+} | records_helpers.RECORD_PARAMS
 
 
 def record_services() -> dict[str, object]:
@@ -309,6 +310,7 @@ class Case:
             "disclosures.disclosure_accounting": lambda a: disclosures.disclosure_accounting(
                 a, p.id
             ),
+            **records_helpers.restricted_calls(p, tmp),
         }
 
 
