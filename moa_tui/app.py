@@ -299,6 +299,13 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(DisclosuresScreen(patient_id, name))
 
+    def patient_records(self, patient_id: int, name: str = "") -> None:
+        """A patient's allergies, medications, problems, vitals, notes and documents
+        (issue 12 item 8), over this screen."""
+        from .screens.records.records import RecordsScreen
+
+        self.push_screen(RecordsScreen(patient_id, name))
+
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
         badge = ""

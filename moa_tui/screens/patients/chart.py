@@ -18,7 +18,9 @@ from ...services.patients.patients import (
     open_patient,
     set_patient_restricted,
 )
+from ...services.records.summary import clinical_record
 from ...services.scheduling.schedule import visit_to_check_in
+from ...services.security.security import can
 from ...services.validate import format_money
 from ...ui.text import plain, plain_lines
 from ...widgets.dialogs import ConfirmDialog
@@ -67,6 +69,7 @@ class PatientChartScreen(RecordView):
         Binding("f", "refills", "Refills", show=False, id="chart.refills"),
         Binding("D", "disclosures", "Disclosures", show=False, id="chart.disclosures"),
         Binding("R", "referrals", "Referrals", show=False, id="chart.referrals"),
+        Binding("a", "records", "Record", id="chart.records"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -82,6 +85,7 @@ class PatientChartScreen(RecordView):
         "refills": "comms.read",
         "disclosures": "patient.read",
         "referrals": "patient.read",
+        "records": "clinical.read",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -89,6 +93,9 @@ class PatientChartScreen(RecordView):
         self.patient_id = patient_id
         self.edit_on_open = edit
         self.chart: PatientChart | None = None
+        # The clinical summary (allergies first) for the chart shown, once fetched.
+        self.clinical: list[str] = []
+        self._clinical_for: PatientChart | None = None
 
     def action_task(self) -> None:
         """A task about this patient, in an inbox with a due date (issue 12)."""
@@ -119,6 +126,33 @@ class PatientChartScreen(RecordView):
         """The patient's referrals and authorizations (issue 12 item 6)."""
         if self.chart is not None:
             self.app.referrals(self.patient_id, self.chart.name)
+
+    def action_records(self) -> None:
+        """Allergies, medications, problems, vitals, notes, documents (issue 12 item 8)."""
+        if self.chart is not None:
+            self._clinical_for = None  # fetched again when the record closes (resumed)
+            self.app.patient_records(self.patient_id, self.chart.name)
+
+    def resumed(self) -> None:
+        if self._clinical_for is None and self.chart is not None:
+            self._fetch_clinical(self.chart)
+
+    def _fetch_clinical(self, chart: PatientChart) -> None:
+        """The clinical summary under the name (its read is audited like the chart)."""
+        self._clinical_for = chart
+        if can(self.app.actor, "clinical.read"):
+            self.call_service(
+                clinical_record,
+                chart.id,
+                then=self._show_clinical,
+                failed=lambda e: self.say(str(e), "error"),
+                group="clinical",
+            )
+
+    def _show_clinical(self, record) -> None:
+        self.clinical = record.summary_lines()
+        if self.chart is not None:
+            self._show(self.chart)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):
@@ -191,6 +225,8 @@ class PatientChartScreen(RecordView):
     def _show(self, chart: PatientChart) -> None:
         first_time = self.chart is None
         self.chart = chart
+        if self._clinical_for is not chart:
+            self._fetch_clinical(chart)
         v = chart.values
         self.set_title(f"{chart.name} · MRN {chart.mrn}")
         lines = [
@@ -198,6 +234,7 @@ class PatientChartScreen(RecordView):
             + ("   RESTRICTED RECORD" if chart.restricted else ""),
             f"DOB {v['dob']} (age {chart.age(clock.today())})   "
             f"Sex {SEXES.get(v['sex'], v['sex'])}",
+            *self.clinical,
             f"Mobile {v['phone_mobile'] or '-'}   Home {v['phone_home'] or '-'}",
             f"E-mail {v['email'] or '-'}",
             f"Address {v['address1'] or '-'}, {v['city']} {v['state']} {v['zip']}",

@@ -53,7 +53,9 @@ class DocumentRow:
     filed_at: str
 
     def size_text(self) -> str:
-        return f"{self.size / MB:.1f} MB" if self.size >= MB else f"{max(1, self.size // 1024)} KB"
+        if self.size >= MB:
+            return f"{self.size / MB:.1f} MB"
+        return f"{self.size // 1024} KB" if self.size >= 1024 else f"{self.size} bytes"
 
     def line(self) -> str:
         return f"{self.date} {self.kind}: {self.description or self.file_name}"

@@ -47,23 +47,24 @@ class ClinicalRecord:
             return "No known allergies"
         return "Allergies: " + "; ".join(a.line() for a in self.allergies)
 
-    def summary_lines(self) -> list[str]:
-        """A few lines for the chart: allergies first, then what is active, then counts."""
-        lines = [self.allergy_line()]
-        meds = ", ".join(m.line() for m in self.medications[:3])
-        more = f" +{len(self.medications) - 3} more" if len(self.medications) > 3 else ""
-        lines.append(f"Medications ({len(self.medications)}): {meds or 'none'}{more}")
-        problems = ", ".join(p.code for p in self.problems[:6])
-        lines.append(f"Problems ({len(self.problems)}): {problems or 'none'}")
-        vitals = self.vitals[0] if self.vitals else None
-        lines.append(f"Vitals {vitals.taken_at}: {vitals.line()}" if vitals else "Vitals: none")
+    def summary_lines(self, width: int = 78) -> list[str]:
+        """Three lines for the chart, each at most *width* characters: allergies first,
+        then the active medications, then counts of the rest."""
+        meds = ", ".join(m.line() for m in self.medications) or "none"
+        codes = " ".join(p.code for p in self.problems)
         drafts = sum(1 for n in self.notes if not n.signed)
-        lines.append(
-            f"Notes {len(self.notes)}"
-            + (f" ({drafts} draft)" if drafts else "")
-            + f" · Documents {len(self.documents)}"
-        )
-        return lines
+        rest = [
+            f"Problems {len(self.problems)}" + (f" ({codes})" if codes else ""),
+            f"Notes {len(self.notes)}" + (f", {drafts} draft" if drafts else ""),
+            f"Documents {len(self.documents)}",
+            f"Vitals {self.vitals[0].taken_at[:10]}" if self.vitals else "Vitals none",
+        ]
+        lines = [
+            self.allergy_line(),
+            f"Medications {len(self.medications)}: {meds}",
+            " · ".join(rest),
+        ]
+        return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
 @writer("clinical.read", changes=())  # a writer: reading the record is audited
@@ -89,7 +90,7 @@ def clinical_record(actor: StaffMember, patient_id: int) -> ClinicalRecord:
     )
     return ClinicalRecord(
         pid,
-        f"{patient.first_name} {patient.last_name}",
+        f"{patient.last_name}, {patient.first_name}",  # as the chart names them
         [allergy_row(a) for a in active_allergies(pid)],
         [medication_row(m) for m in active_meds],
         [medication_row(m) for m in stopped.limit(PAST_SHOWN)],

@@ -61,7 +61,7 @@ class VitalsRow:
 
     def line(self) -> str:
         parts = [
-            f"BP {self.bp}" if self.bp else "", f"pulse {self.pulse}" if self.pulse else "",
+            f"BP {self.bp}" if self.bp else "", f"P {self.pulse}" if self.pulse else "",
             self.temp, self.weight, self.height, f"BMI {self.bmi}" if self.bmi else "",
         ]  # fmt: skip
         return " · ".join(p for p in parts if p)
@@ -101,13 +101,12 @@ def _parse_one(key: str, text: str) -> dict[str, int]:
 
 
 def _show(column: str, value: int) -> str:
-    if column == "temp_tenths_f":
-        return f"{value / 10:.1f} F"
-    if column == "weight_tenths_lb":
-        return f"{value / 10:.1f} lb"
-    if column == "height_tenths_in":
-        return f"{value / 10:.1f} in"
-    return str(value)
+    """A stored value as the desk reads it: 98.6 F, 150 lb, 65.5 in."""
+    unit = {"temp_tenths_f": "F", "weight_tenths_lb": "lb", "height_tenths_in": "in"}.get(column)
+    if unit is None:
+        return str(value)
+    whole, tenth = divmod(value, 10)
+    return f"{whole}{f'.{tenth}' if tenth or unit == 'F' else ''} {unit}"
 
 
 def parse_vitals(values: dict) -> tuple[dict[str, int], dict[str, str]]:
