@@ -32,6 +32,7 @@ VIEWS = {
     "claim": ("admin", ["f5", "enter"], "Claim "),
     "stock history": ("admin", ["f6", "h"], "Stock history · "),
     "appointment history": ("desk", [*CHART, "h"], "Appointment history · Applewood, Clover"),
+    "clinical record": ("desk", [*CHART, "a"], "Record · Applewood, Clover"),
 }
 # Pushed over an area but not one record: a flow (booking) and a list (intake items).
 FLOWS = {

@@ -482,8 +482,10 @@ async def test_chart_keys_work_without_asking_again_after_the_chart_opened(demo_
         await pilot.press("h")
         await settle(pilot)
         assert type(app.screen).__name__ == "HistoryScreen"
-    # The insurance list and the history: each read is on record.
+    # The chart's clinical summary, the insurance list and the history: each read is on record.
     details = AuditEvent.select(AuditEvent.detail).where(
         (AuditEvent.action == "patient.view") & (AuditEvent.patient_id == case.patient.id)
     )
-    assert [e.detail for e in details] == ["insurance list", "appointment history"]
+    assert [e.detail for e in details] == [
+        "clinical record", "insurance list", "appointment history",
+    ]  # fmt: skip
