@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from moa_tui.db.database import db
-from moa_tui.db.models import ClinicSettings, DocumentBlob, Patient, PatientDocument
+from moa_tui.db.models import ClinicSettings, DocumentBlob, PatientDocument
 from moa_tui.services.errors import ServiceError, ValidationError
 from moa_tui.services.files import FileExists
 from moa_tui.services.records.documents import (
@@ -26,6 +26,7 @@ from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
 
 from .conftest import FROZEN_NOW
+from .test_records_services import blank_patient
 
 pytestmark = pytest.mark.both_backends
 
@@ -37,7 +38,7 @@ def _clock_stopped_again(desk, frozen_clock):
 
 @pytest.fixture
 def patient(desk):
-    return Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
+    return blank_patient()
 
 
 def values(path, **changes) -> dict:

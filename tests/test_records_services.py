@@ -48,7 +48,16 @@ def nurse():
 
 @pytest.fixture
 def patient(desk):
-    return Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
+    """A patient with nothing in the clinical record yet (the demo fills in a few)."""
+    return blank_patient()
+
+
+def blank_patient() -> Patient:
+    with_records = [m.select(m.patient) for m in (Allergy, Medication, VisitNote, VitalSigns)]
+    query = Patient.select().where(~Patient.restricted)
+    for rows in with_records:
+        query = query.where(Patient.id.not_in(rows))
+    return query.order_by(Patient.id).first()
 
 
 def test_allergies_no_known_is_a_statement_and_nothing_is_deleted(nurse, patient):

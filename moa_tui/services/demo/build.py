@@ -54,6 +54,7 @@ from .data import (
 )
 from .day import build_schedule
 from .messages import build_messages
+from .records import build_records
 from .referrals import build_referrals
 
 
@@ -215,6 +216,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         build_supplies(rng, desk)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
+        build_records(seed + 8)  # allergies, medications, notes... (issue 12 item 8)
         if size.messages:
             build_messages(patient_ids)
         build_referrals(today, desk)
