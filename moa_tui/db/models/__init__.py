@@ -33,6 +33,8 @@ from .disclosures import Disclosure
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
+from .payables import Bill, BillLine, PayablesSettings, Vendor, VendorItem, VendorPayment
+from .purchasing import PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine
 from .records import (
     Allergy,
     DocumentBlob,
@@ -141,6 +143,16 @@ MODELS = [
     VisitNote,
     PatientDocument,
     DocumentBlob,
+    Vendor,
+    VendorItem,
+    Bill,
+    BillLine,
+    VendorPayment,
+    PayablesSettings,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
     AuditEvent,
 ]
 
@@ -158,6 +170,8 @@ __all__ = [
     "AuditEvent",
     "AuthorizationType",
     "BaseModel",
+    "Bill",
+    "BillLine",
     "BlockedTime",
     "ChangeCounter",
     "Claim",
@@ -189,6 +203,7 @@ __all__ = [
     "Medication",
     "Patient",
     "PatientDocument",
+    "PayablesSettings",
     "Payer",
     "PayerAuthorization",
     "PayerFee",
@@ -197,6 +212,10 @@ __all__ = [
     "ProcedureCode",
     "Provider",
     "ProviderHours",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "Receipt",
+    "ReceiptLine",
     "RecurringSeries",
     "Referral",
     "RefillRequest",
@@ -214,6 +233,9 @@ __all__ = [
     "SupplySettings",
     "TriageSettings",
     "TypeIntakeItem",
+    "Vendor",
+    "VendorItem",
+    "VendorPayment",
     "VisitNote",
     "VitalSigns",
     "WaitlistEntry",

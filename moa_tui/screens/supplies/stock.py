@@ -16,15 +16,18 @@ from ...services.supplies.inventory import (
     use_stock,
 )
 from ...services.supplies.lots import locations, near_expiry_count
+from ...services.supplies.purchasing import OrdersMade, orders_from_low_stock
 from ...services.wording import plural, quantity
 from ...ui import changes
 from ...ui.text import plain
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import KeysetListScreen
 from .expiry import NearExpiryScreen
 from .locations import LocationsScreen
 from .lots import ItemLotsScreen
+from .orders import PurchaseOrdersScreen
 from .stock_dialogs import receive_dialog
 from .stock_history import StockHistoryScreen
 
@@ -47,7 +50,11 @@ class StockScreen(KeysetListScreen):
         Column("", 4),
     )
     TOPICS = frozenset({changes.STOCK})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"change": "stock.write", "receive": "stock.write"}
+    ACTION_PERMISSIONS = {
+        "change": "stock.write",
+        "receive": "stock.write",
+        "order_low": "payables.write",
+    }
     BINDINGS = [
         Binding("r", "receive", "Receive", id="stock.change_receive"),
         Binding("u", "change('use')", "Use", id="stock.change_use"),
@@ -58,6 +65,8 @@ class StockScreen(KeysetListScreen):
         Binding("t", "lots", "Lots", id="stock.lots"),
         Binding("e", "expiring", "Expiring", id="stock.expiring"),
         Binding("w", "locations", "Where", id="stock.locations"),
+        Binding("o", "order_low", "Order low", id="stock.order_low"),
+        Binding("p", "orders", "Orders", id="stock.orders"),
     ]
 
     def __init__(self) -> None:
@@ -214,6 +223,28 @@ class StockScreen(KeysetListScreen):
         row = self.selected()
         if row is not None:
             self.app.push_screen(StockHistoryScreen(row.id))
+
+    def action_order_low(self) -> None:
+        """Draft purchase orders for the low items (purchasing.orders_from_low_stock)."""
+        self.app.push_screen(
+            ConfirmDialog(
+                "Draft purchase orders for every low item, at its reorder quantity, "
+                "to its preferred vendor?", "make the drafts",
+            ),
+            lambda yes: yes and self.call_service(
+                orders_from_low_stock, then=self._ordered, group="write"
+            ),
+        )  # fmt: skip
+
+    def _ordered(self, made: OrdersMade) -> None:
+        text = f"{plural(made.items, 'item')} put on {plural(len(made.orders), 'draft order')}"
+        if made.without_vendor:
+            text += f"; no preferred vendor: {', '.join(made.without_vendor)}"
+        self.say(text + ".", "ok" if made.items else "warning")
+        self.app.push_screen(PurchaseOrdersScreen())
+
+    def action_orders(self) -> None:
+        self.app.push_screen(PurchaseOrdersScreen())
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()

@@ -70,6 +70,9 @@ _ADMIN = {
     "schedule.admin",
     "checkin.override",
     "patient.merge",
+    "payables.read",
+    "payables.write",
+    "payables.override",
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     "front_desk": frozenset(_FRONT),
@@ -137,6 +140,9 @@ PERMISSION_LABELS = {
     "clinical.read": "see allergies, medications, problems, vitals, notes and documents",
     "clinical.write": "record allergies, medications, problems, vitals or visit notes",
     "records.file": "file documents to a chart",
+    "payables.read": "see vendors, bills and purchase orders",
+    "payables.write": "enter vendors, bills, payments and purchase orders",
+    "payables.override": "approve a bill that does not match its order",
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
