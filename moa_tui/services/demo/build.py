@@ -37,6 +37,7 @@ from ..errors import ServiceError
 from ..scheduling.schedule import FLOW, STATUS_TIME
 from ..security.security import hash_password
 from .back_office import build_claims, build_supplies
+from .vendors import build_vendors
 from .billing_codes import build_code_examples
 from .data import (
     DEMO_PASSWORD,
@@ -214,6 +215,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         build_code_examples()  # draws nothing from rng
         build_claims(rng, today, size.claims, providers, payers, patient_ids, desk)
         build_supplies(rng, desk)
+        build_vendors(today)
         _build_front_desk(rng, today, types, patient_ids, desk)
         _build_todays_steps(today, desk, StaffMember.get(StaffMember.username == "nurse"))
         build_records(seed + 8)  # allergies, medications, notes... (issue 12 item 8)

@@ -128,7 +128,10 @@ def orders_from_low_stock(actor: StaffMember, item_ids: list[int] | None = None)
     reorder quantity and the vendor's last price. Items already on an order not yet fully
     received are left out; items without a preferred vendor are named, not ordered."""
     query = (
-        SupplyItem.select(SupplyItem, VendorItem)
+        SupplyItem.select(
+            SupplyItem, VendorItem.vendor.alias("pref_vendor"),
+            VendorItem.last_price_cents.alias("price"),
+        )
         .join(VendorItem, JOIN.LEFT_OUTER,
               on=(VendorItem.item == SupplyItem.id) & (VendorItem.preferred == True))  # noqa: E712
         .where(SupplyItem.on_hand <= SupplyItem.reorder_point)
@@ -155,7 +158,7 @@ def orders_from_low_stock(actor: StaffMember, item_ids: list[int] | None = None)
     for item in query.objects():
         if item.id in on_order:
             continue
-        vendor_id = getattr(item, "vendor_id", None)
+        vendor_id = item.pref_vendor
         if vendor_id is None:
             without.append(item.name)
             continue
@@ -165,7 +168,7 @@ def orders_from_low_stock(actor: StaffMember, item_ids: list[int] | None = None)
             ) or PurchaseOrder.create(vendor=vendor_id, created_by=actor)
         PurchaseOrderLine.create(order=drafts[vendor_id], item=item.id,
                                  quantity=max(1, item.reorder_qty),
-                                 unit_cents=item.last_price_cents)  # fmt: skip
+                                 unit_cents=item.price or 0)  # fmt: skip
         count += 1
     for order in drafts.values():
         PurchaseOrder.update(version=PurchaseOrder.version + 1).where(
