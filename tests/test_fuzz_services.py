@@ -41,6 +41,7 @@ from moa_tui.services.records.referrals import REFERRAL_FIELDS
 from moa_tui.services.scheduling.booking import SlotFilter
 from moa_tui.services.security import audit as audit_service
 from moa_tui.services.security.staff import find_staff, load_clinic
+from moa_tui.services.supplies import purchasing
 
 from . import records_helpers
 
@@ -700,6 +701,88 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             ),
         ),
         **records_helpers.fuzz_arguments(TEXT, ID, BOOL, FILE_NAME),
+        # Payables and purchasing (issue 13 items 2, 3).
+        "save_vendor": (
+            "manager",
+            dict(
+                values=st.fixed_dictionaries(
+                    {k: TEXT for k in ("name", "address", "phone", "tax_id", "terms")}
+                    | {"contractor": BOOL}
+                ),
+                vendor_id=opt(ID),
+                version=opt(ID),
+            ),
+        ),
+        "set_vendor_active": ("manager", dict(vendor_id=ID, active=BOOL)),
+        "vendor_list": ("manager", dict(include_inactive=BOOL, limit=INT)),
+        "vendor_detail": ("manager", dict(vendor_id=ID)),
+        "set_vendor_item": (
+            "manager",
+            dict(vendor_id=ID, item_id=ID, price=TEXT, preferred=BOOL),
+        ),
+        "vendor_items": ("manager", dict(vendor_id=ID)),
+        "create_bill": (
+            "manager",
+            dict(
+                vendor_id=ID,
+                values=st.fixed_dictionaries({k: TEXT for k in ("number", "bill_date", "memo")}),
+                lines=st.lists(
+                    st.fixed_dictionaries({k: TEXT for k in ("account", "description", "amount")}),
+                    max_size=3,
+                ),
+            ),
+        ),
+        "bill_from_order": (
+            "manager",
+            dict(
+                order_id=ID,
+                values=st.fixed_dictionaries({k: TEXT for k in ("number", "bill_date", "memo")}),
+                lines=st.dictionaries(ID, st.tuples(TEXT, TEXT), max_size=3),
+            ),
+        ),
+        "approve_bill": ("manager", dict(bill_id=ID, version=opt(ID), override_reason=TEXT)),
+        "bill_detail": ("manager", dict(bill_id=ID)),
+        "bill_list": ("manager", dict(open_only=BOOL, after=st.none(), limit=INT)),
+        "bills_due": ("manager", dict(days=INT)),
+        "pay_bill": (
+            "manager",
+            dict(
+                bill_id=ID,
+                values=st.fixed_dictionaries(
+                    {k: TEXT for k in ("paid_on", "method", "check_number", "amount")}
+                ),
+            ),
+        ),
+        "discount_offer": ("manager", dict(bill_id=ID, paid_on=opt(DATE))),
+        "check_register": ("manager", dict(start=DATE, end=DATE, after=st.none(), limit=INT)),
+        "ap_aging": ("manager", dict(as_of=opt(DATE))),
+        "match_tolerance": ("manager", {}),
+        "set_match_tolerance": ("manager", dict(percent=TEXT, cents=TEXT, version=opt(ID))),
+        "orders_from_low_stock": ("manager", dict(item_ids=opt(st.lists(ID, max_size=3)))),
+        "new_order": ("manager", dict(vendor_id=ID)),
+        "set_order_line": (
+            "manager",
+            dict(order_id=ID, item_id=ID, quantity=TEXT, price=TEXT, version=opt(ID)),
+        ),
+        "order_detail": ("desk", dict(order_id=ID)),
+        "order_list": ("desk", dict(open_only=BOOL, after=opt(ID), limit=INT)),
+        "order_to_send": ("manager", dict(order_id=ID)),
+        "mark_order_sent": ("manager", dict(order_id=ID, version=ID, file_name=TEXT)),
+        "send_order": ("manager", dict(order_id=ID, path=FILE_NAME, overwrite=BOOL)),
+        "end_order": ("manager", dict(order_id=ID, reason=TEXT)),
+        "orders_to_bill": ("manager", dict(limit=INT)),
+        "receive_order": (
+            "desk",
+            dict(
+                order_id=ID,
+                quantities=st.dictionaries(ID, TEXT, max_size=3),
+                received_on=TEXT,
+                over_reason=TEXT,
+                note=TEXT,
+                version=opt(ID),
+                lots=st.none(),
+            ),
+        ),
     }
 
 
@@ -732,6 +815,7 @@ COMPOSITES = {
     "export_accounting_csv": records_disclosures.export_accounting_csv,
     "export_statement": books_report_files.export_statement,
     **records_helpers.COMPOSITES,
+    "send_order": purchasing.send_order,
 }
 
 
