@@ -120,7 +120,11 @@ def test_receive_part_then_more_refused_then_over_with_a_reason(manager, gloves_
     order_id = sent_order(manager, tmp_path)
     (line,) = order_detail(manager, order_id).lines
     desk = find_staff("desk")
-    on_hand, inventory, grni = gloves().on_hand, account_balance(acct.INVENTORY), account_balance(acct.GRNI)
+    on_hand, inventory, grni = (
+        gloves().on_hand,
+        account_balance(acct.INVENTORY),
+        account_balance(acct.GRNI),
+    )
     got = receive_order(desk, order_id, {line.id: "6"})
     assert got.order.order.status_label == "Part recd" and got.order.lines[0].back_ordered == 4
     assert gloves().on_hand == on_hand + 6
@@ -153,9 +157,12 @@ def test_the_bill_matches_or_says_which_line_and_by_how_much(manager, gloves_low
         approve_bill(manager, too_many.bill.id)
     assert account_balance(acct.AP) == ap
     pricey = bill_from_order(manager, order_id, header, {line.id: ("6", "9.00")})
-    assert "ordered at $8.50 (+$0.50, 5.9%; tolerance 2% or $0.10 a unit)" in (
-        set_match_tolerance(manager, "2", "0.10") and bill_detail(manager, pricey.bill.id)
-    ).mismatches[0]
+    assert (
+        "ordered at $8.50 (+$0.50, 5.9%; tolerance 2% or $0.10 a unit)"
+        in (
+            set_match_tolerance(manager, "2", "0.10") and bill_detail(manager, pricey.bill.id)
+        ).mismatches[0]
+    )
     set_match_tolerance(manager, "2", "1.00")
     fine = bill_from_order(manager, order_id, header, {line.id: ("6", "9.00")})
     assert fine.mismatches == ()

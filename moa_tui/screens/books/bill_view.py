@@ -128,6 +128,12 @@ class BillScreen(RecordView):
 
     def _paid(self, payment) -> None:
         if payment is not None:
-            extra = f" (discount {format_money(payment.discount_cents)})" if payment.discount_cents else ""
-            self.say(f"Paid {format_money(payment.amount_cents)} by {payment.method_label}{extra}.", "ok")
+            extra = (
+                f" (discount {format_money(payment.discount_cents)})"
+                if payment.discount_cents
+                else ""
+            )
+            self.say(
+                f"Paid {format_money(payment.amount_cents)} by {payment.method_label}{extra}.", "ok"
+            )
             self.reload()

@@ -266,3 +266,13 @@ class BillsScreen(RecordView):
         self.app.push_screen(FormDialog(f"Bill for {detail.order.number}", specs, submit,
                                         hint="Type it as the vendor's bill reads · Esc: cancel"),
                              self._open)  # fmt: skip
+
+
+class DueBillsScreen(BillsScreen):
+    """The "due this week" worklist: bills due within seven days, overdue, or whose
+    early-payment discount ends this week."""
+
+    VIEW_TITLE = "Due this week"
+
+    def __init__(self) -> None:
+        super().__init__("due")

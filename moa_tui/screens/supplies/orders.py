@@ -48,9 +48,10 @@ class PurchaseOrdersScreen(RecordView):
         Binding("a", "toggle_open", "All/open", id="orders.toggle_open"),
     ]
 
-    def __init__(self, open_only: bool = True) -> None:
+    def __init__(self, open_only: bool = True, note: str = "") -> None:
         super().__init__()
         self.open_only = open_only
+        self.note = note  # what the step that opened it did
         self.rows: dict[str, OrderRow] = {}
         self.next_after: int | None = None
 
@@ -63,6 +64,8 @@ class PurchaseOrdersScreen(RecordView):
         table.set_columns(self.COLUMNS)
         table.focus()
         super().on_mount()
+        if self.note:
+            self.say(self.note, "ok")
 
     def resumed(self) -> None:
         self.reload()  # a receipt or a bill made on the order changes its line here
@@ -160,14 +163,14 @@ class OrderScreen(RecordView):
     def _show(self, detail: OrderDetail) -> None:
         self.detail = detail
         o = detail.order
-        self.set_title(f"{o.number} · {o.vendor}")
+        self.set_title(o.number)
         what = {
             "draft": "e: quantity/price · s: send",
             "sent": "r: receive what came · x: cancel",
             "partial": "r: receive more · x: close (give up the rest)",
         }.get(o.status, "")
         self.query_one("#order-summary", Static).update(
-            plain(f"{o.status_label} · total {format_money(o.total_cents)} · {what}")
+            plain(f"{o.vendor} · {o.status_label} · {format_money(o.total_cents)} · {what}")
         )
         keys = [str(x.id) for x in detail.lines]
         self.query_one(PagedTable).set_rows([self._cells(x) for x in detail.lines], keys,
@@ -224,8 +227,9 @@ class OrderScreen(RecordView):
         if detail is None:
             return
         specs = [
-            FieldSpec(f"q{x.id}", x.name[:22], "", placeholder=f"{x.back_ordered} to come",
-                      max_length=9)  # fmt: skip
+            FieldSpec(
+                f"q{x.id}", x.name[:22], "", placeholder=f"{x.back_ordered} to come", max_length=9
+            )  # fmt: skip
             for x in detail.lines
         ]
         specs += [

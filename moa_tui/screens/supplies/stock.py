@@ -240,8 +240,7 @@ class StockScreen(KeysetListScreen):
         text = f"{plural(made.items, 'item')} put on {plural(len(made.orders), 'draft order')}"
         if made.without_vendor:
             text += f"; no preferred vendor: {', '.join(made.without_vendor)}"
-        self.say(text + ".", "ok" if made.items else "warning")
-        self.app.push_screen(PurchaseOrdersScreen())
+        self.app.push_screen(PurchaseOrdersScreen(note=text + "."))
 
     def action_orders(self) -> None:
         self.app.push_screen(PurchaseOrdersScreen())

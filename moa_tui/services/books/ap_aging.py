@@ -18,8 +18,9 @@ from ..validate import check_date
 def open_bills():
     """(vendor id, bill date, open cents) of every approved bill with money open."""
     return list(
-        Bill.select(Bill.vendor, Bill.bill_date,
-                    Bill.total_cents - Bill.paid_cents - Bill.discount_cents)  # fmt: skip
+        Bill.select(
+            Bill.vendor, Bill.bill_date, Bill.total_cents - Bill.paid_cents - Bill.discount_cents
+        )  # fmt: skip
         .where(
             (Bill.status == "approved")
             & (Bill.total_cents - Bill.paid_cents - Bill.discount_cents > 0)

@@ -97,7 +97,9 @@ def pay_bill(actor: StaffMember, bill_id: int, values: dict) -> PaymentRow:
     bill = get_or_refuse(Bill, bill_id, "bill")
     label = f"Bill {bill.number or bill.id}"
     if bill.status != "approved":
-        raise ValidationError.one("bill", f"{label} is {bill.status}; only an approved bill is paid.")
+        raise ValidationError.one(
+            "bill", f"{label} is {bill.status}; only an approved bill is paid."
+        )
     open_cents = bill.total_cents - bill.paid_cents - bill.discount_cents
     if open_cents <= 0:
         raise ValidationError.one("bill", f"{label} is paid already.")
@@ -108,7 +110,9 @@ def pay_bill(actor: StaffMember, bill_id: int, values: dict) -> PaymentRow:
             f"{format_money(open_cents)}.",
         )
     if v["paid_on"] < bill.bill_date:
-        raise ValidationError.one("paid_on", f"{label} is dated {bill.bill_date:%m/%d/%Y}; a payment cannot be earlier.")
+        raise ValidationError.one(
+            "paid_on", f"{label} is dated {bill.bill_date:%m/%d/%Y}; a payment cannot be earlier."
+        )
     if v["method"] == "check" and VendorPayment.get_or_none(
         (VendorPayment.method == "check") & (VendorPayment.check_number == v["check_number"])
     ):
@@ -170,7 +174,8 @@ def check_register(
     if after:
         day, pid = after
         query = query.where(
-            (VendorPayment.paid_on > day) | ((VendorPayment.paid_on == day) & (VendorPayment.id > pid))
+            (VendorPayment.paid_on > day)
+            | ((VendorPayment.paid_on == day) & (VendorPayment.id > pid))
         )
     found = list(query.order_by(VendorPayment.paid_on, VendorPayment.id).limit(limit + 1).objects())
     rows = [_row(p, p.name, p.number) for p in found[:limit]]

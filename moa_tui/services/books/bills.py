@@ -113,8 +113,15 @@ def bill_row(b: Bill, vendor_name: str | None = None) -> BillRow:
 
 def _detail(b: Bill) -> BillDetail:
     lines = tuple(
-        BillLineRow(x.id, x.account_code, x.po_line_id, x.description, x.quantity,
-                    x.unit_cents, x.amount_cents)  # fmt: skip
+        BillLineRow(
+            x.id,
+            x.account_code,
+            x.po_line_id,
+            x.description,
+            x.quantity,
+            x.unit_cents,
+            x.amount_cents,
+        )  # fmt: skip
         for x in BillLine.select().where(BillLine.bill == b.id).order_by(BillLine.id)
     )
     found = tuple(bill_mismatches(b)) if b.purchase_order_id and b.status == "draft" else ()
@@ -178,7 +185,9 @@ def _expense_lines(lines: list[dict]) -> list[dict]:
         cents = parse_money(f"line{n}.amount", str(line.get("amount") or ""),
                             label=f"Line {n} amount")  # fmt: skip
         if cents == 0:
-            raise ValidationError.one(f"line{n}.amount", f"Line {n} amount must be more than $0.00.")
+            raise ValidationError.one(
+                f"line{n}.amount", f"Line {n} amount must be more than $0.00."
+            )
         out.append(dict(account_code=code, description=desc, quantity=1, unit_cents=cents,
                         amount_cents=cents))  # fmt: skip
     return out
@@ -276,9 +285,13 @@ def approve_bill(
     unless the manager overrides it with a reason (audited)."""
     bill = get_or_refuse(Bill, bill_id, "bill")
     if version is not None and bill.version != version:
-        raise Conflict(f"Bill {bill.number or bill.id} was changed by someone else; it has been reloaded.")
+        raise Conflict(
+            f"Bill {bill.number or bill.id} was changed by someone else; it has been reloaded."
+        )
     if bill.status != "draft":
-        raise ValidationError.one("bill", f"Bill {bill.number or bill.id} is {bill.status} already.")
+        raise ValidationError.one(
+            "bill", f"Bill {bill.number or bill.id} is {bill.status} already."
+        )
     reason = clean_text("override_reason", override_reason, max_len=200, label="Reason")
     found = bill_mismatches(bill) if bill.purchase_order_id else []
     if found and not reason:
@@ -286,7 +299,9 @@ def approve_bill(
             "bill", "The bill does not match its order: " + "; ".join(found) + "."
         )
     if found and not can(actor, "payables.override"):
-        raise ValidationError.one("bill", "Only the office manager may approve a bill that does not match.")
+        raise ValidationError.one(
+            "bill", "Only the office manager may approve a bill that does not match."
+        )
     entry = post_journal(
         on=bill.bill_date, memo=f"Bill {bill.number} from {bill.vendor.name}"[:200],
         source="vendor_bill", source_id=bill.id, lines=_posting_lines(bill), staff=actor,
@@ -348,8 +363,12 @@ def bills_due(actor: StaffMember, days: int = 7) -> list[BillRow]:
             & (
                 (Bill.due_date <= until)
                 # a 2/10 Net 30 bill whose discount can still be taken this week
-                | ((Bill.terms == "2/10net30") & (Bill.paid_cents == 0)
-                   & (Bill.bill_date >= today - ten) & (Bill.bill_date <= until - ten))
+                | (
+                    (Bill.terms == "2/10net30")
+                    & (Bill.paid_cents == 0)
+                    & (Bill.bill_date >= today - ten)
+                    & (Bill.bill_date <= until - ten)
+                )
             )
         )  # fmt: skip
         .order_by(Bill.due_date, Bill.id)

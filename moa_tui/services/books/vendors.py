@@ -136,7 +136,9 @@ def set_vendor_active(actor: StaffMember, vendor_id: int, active: bool) -> Vendo
 
 
 @reader("payables.read")
-def vendor_list(actor: StaffMember, include_inactive: bool = False, limit: int = 500) -> list[VendorRow]:
+def vendor_list(
+    actor: StaffMember, include_inactive: bool = False, limit: int = 500
+) -> list[VendorRow]:
     """Vendors by name (a practice buys from tens, not thousands)."""
     check_limit(limit)
     query = Vendor.select()
@@ -203,7 +205,8 @@ def vendor_items(actor: StaffMember, vendor_id: int) -> list[VendorItemRow]:
         .order_by(SupplyItem.name)
     )
     return [
-        VendorItemRow(r.item.id, r.item.sku, r.item.name, r.item.unit, r.last_price_cents,
-                      r.preferred)  # fmt: skip
+        VendorItemRow(
+            r.item.id, r.item.sku, r.item.name, r.item.unit, r.last_price_cents, r.preferred
+        )  # fmt: skip
         for r in rows
     ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from peewee import JOIN, fn
 
 from ...db.models import (
+    ClinicSettings,
     PurchaseOrder,
     PurchaseOrderLine,
     StaffMember,
@@ -92,8 +93,17 @@ def _lines(order_id: int) -> tuple[OrderLineRow, ...]:
         .order_by(SupplyItem.name, PurchaseOrderLine.id)
     )
     return tuple(
-        OrderLineRow(x.id, x.item.id, x.item.sku, x.item.name, x.item.unit, x.quantity,
-                     x.unit_cents, x.received_qty, x.billed_qty)  # fmt: skip
+        OrderLineRow(
+            x.id,
+            x.item.id,
+            x.item.sku,
+            x.item.name,
+            x.item.unit,
+            x.quantity,
+            x.unit_cents,
+            x.received_qty,
+            x.billed_qty,
+        )  # fmt: skip
         for x in rows
     )
 
@@ -108,9 +118,13 @@ def order_detail_of(order: PurchaseOrder) -> OrderDetail:
 def _draft(order_id: int, version: int | None = None) -> PurchaseOrder:
     order = get_or_refuse(PurchaseOrder, order_id, "purchase order")
     if version is not None and order.version != version:
-        raise Conflict(f"Order PO-{order.id:05d} was changed by someone else; it has been reloaded.")
+        raise Conflict(
+            f"Order PO-{order.id:05d} was changed by someone else; it has been reloaded."
+        )
     if order.status != "draft":
-        raise ValidationError.one("order", f"Order PO-{order.id:05d} was sent; it can no longer be edited.")
+        raise ValidationError.one(
+            "order", f"Order PO-{order.id:05d} was sent; it can no longer be edited."
+        )
     return order
 
 
@@ -248,17 +262,26 @@ def order_list(
         .tuples()
     )
     rows = [
-        OrderRow(o.id, o.version, o.vendor_id, o.vendor.name, o.status, o.ordered_on,
-                 totals.get(o.id) or 0)  # fmt: skip
+        OrderRow(
+            o.id,
+            o.version,
+            o.vendor_id,
+            o.vendor.name,
+            o.status,
+            o.ordered_on,
+            totals.get(o.id) or 0,
+        )  # fmt: skip
         for o in found[:limit]
     ]
     return rows, (rows[-1].id if len(found) > limit else None)
 
 
-def order_text(detail: OrderDetail, clinic: str) -> str:
-    """The order as the vendor reads it (the text file, and the PDF's page)."""
+def order_text(detail: OrderDetail, clinic: str, vendor_address: str = "") -> str:
+    """The order as the vendor reads it (the text file, and the PDF's page); *clinic* may
+    be several lines (name, address: where to ship)."""
     o = detail.order
-    out = [clinic, "", f"PURCHASE ORDER {o.number}", f"To: {o.vendor}",
+    to = f"To: {o.vendor}" + (f", {vendor_address}" if vendor_address else "")
+    out = [clinic, "", f"PURCHASE ORDER {o.number}", to,
            f"Date: {(o.ordered_on or clock.today()):%m/%d/%Y}", ""]  # fmt: skip
     out.append(f"{'Item':<12} {'Description':<30} {'Qty':>6} {'Unit price':>11} {'Amount':>12}")
     for x in detail.lines:
@@ -273,16 +296,15 @@ def order_text(detail: OrderDetail, clinic: str) -> str:
 @reader("payables.read")
 def order_to_send(actor: StaffMember, order_id: int) -> tuple[OrderDetail, str]:
     """The order and its text, for send_order (a draft with at least one line)."""
-    from ...db.models import ClinicSettings
-
     order = _draft(order_id)
     detail = order_detail_of(order)
     if not detail.lines:
         raise ValidationError.one("order", f"Order {detail.order.number} has no items.")
     settings = ClinicSettings.select().first()
-    clinic = getattr(settings, "name", "") or "Clinic"
+    clinic = "\n".join(x for x in (getattr(settings, "name", "") or "Clinic",
+                                    getattr(settings, "address", "")) if x)  # fmt: skip
     sent = replace(detail, order=replace(detail.order, ordered_on=clock.today()))
-    return sent, order_text(sent, clinic)
+    return sent, order_text(sent, clinic, order.vendor.address)
 
 
 @writer("payables.write", changes=TOPICS)

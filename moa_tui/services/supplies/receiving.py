@@ -53,13 +53,17 @@ def receive_order(
     an order not sent or already received, closed or cancelled, no units at all, and
     more units than are still to come unless *over_reason* says why."""
     if stock_in is None:
-        raise ServiceError("Receiving against an order needs the stock lots update (not installed).")
+        raise ServiceError(
+            "Receiving against an order needs the stock lots update (not installed)."
+        )
     order = get_or_refuse(PurchaseOrder, order_id, "purchase order")
     number = f"PO-{order.id:05d}"
     if version is not None and order.version != version:
         raise Conflict(f"Order {number} was changed by someone else; it has been reloaded.")
     if order.status not in OPEN:
-        raise ValidationError.one("order", f"Order {number} is {order.status}; nothing is expected on it.")
+        raise ValidationError.one(
+            "order", f"Order {number} is {order.status}; nothing is expected on it."
+        )
     day = _day(received_on)
     why = clean_text("over_reason", over_reason, max_len=200, label="Reason")
     note = clean_text("note", note, max_len=200, label="Note")
