@@ -1,15 +1,13 @@
 """The demo clinic's vendors (issue 13 item 2), made through the payables services by the
 office manager: a supply house preferred for most supplies (2/10 Net 30), a second one
-for the rest, the landlord and the cleaning contractor, and a month's plain bills."""
+for the rest, the landlord and the cleaning contractor. No bills: the demo's books start
+empty (the ledger's tests count on it); the manager enters them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from ...db.models import StaffMember, SupplyItem
-from ..books import accounts
-from ..books.ap_payments import pay_bill
-from ..books.bills import approve_bill, create_bill
 from ..books.vendors import save_vendor, set_vendor_item
 from ..validate import format_money
 
@@ -36,14 +34,3 @@ def build_vendors(today: dt.date) -> None:
         cents = getattr(item, "last_cost_cents", 0) or 500 + 125 * (n % 12)
         set_vendor_item(manager, office if n % 5 == 4 else supply, item.id,
                         format_money(cents), preferred=True)  # fmt: skip
-    first = today.replace(day=1)
-    rent = create_bill(manager, made[2].id, dict(number="RENT-" + f"{first:%Y%m}",
-                       bill_date=first), [dict(account=accounts.RENT, description="Office rent",
-                                               amount="4,200.00")])  # fmt: skip
-    approve_bill(manager, rent.bill.id)
-    pay_bill(manager, rent.bill.id, dict(paid_on=first, method="check", check_number="1001",
-                                         amount="4,200.00"))  # fmt: skip
-    cleaning = create_bill(manager, made[3].id, dict(number="BC-311", bill_date=today - dt.timedelta(days=12)),
-                           [dict(account=accounts.OFFICE, description="Cleaning, two weeks",
-                                 amount="360.00")])  # fmt: skip
-    approve_bill(manager, cleaning.bill.id)
