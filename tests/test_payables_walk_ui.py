@@ -9,15 +9,14 @@ from pypdf import PdfReader
 from moa_tui.cli import make_app
 from moa_tui.db.models import Bill, ClinicSettings, PurchaseOrderLine, SupplyItem
 from moa_tui.screens.books.bill_view import BillScreen
+from moa_tui.screens.books.payables import BillsScreen
 from moa_tui.screens.supplies.orders import OrderScreen, PurchaseOrdersScreen
 from moa_tui.services.security.staff import find_staff
-from moa_tui.services.supplies import receiving
 from moa_tui.widgets.dialogs import ConfirmDialog, PickDialog
 from moa_tui.widgets.export import ExportDialog
 from moa_tui.widgets.form import FormDialog
 
 from .books_invariants import assert_payables_tie
-from .test_purchasing_services import needs_stock_in
 from .ui_helpers import move_to_row, settle, static_text
 
 SIZE = (80, 24)
@@ -30,7 +29,6 @@ async def keys(pilot, *pressed: str) -> None:
         await settle(pilot)
 
 
-@needs_stock_in
 async def test_the_manager_orders_receives_matches_and_pays(demo_db, tmp_path):
     ClinicSettings.update(export_dir=str(tmp_path)).execute()
     gloves = SupplyItem.get(SupplyItem.name == GLOVES)
@@ -68,7 +66,11 @@ async def test_the_manager_orders_receives_matches_and_pays(demo_db, tmp_path):
         assert "Part recd" in static_text(app, "#order-summary")
 
         # The vendor's bill, in Books: Bills, from the order; it matches; approve, pay.
-        await keys(pilot, "escape", "escape", "f11", "b", "o")
+        await keys(pilot, "escape", "escape")
+        # (Books' hub, F11, is not on main yet: its Bills entry opens this same screen.)
+        app.push_screen(BillsScreen())
+        await settle(pilot)
+        await keys(pilot, "o")
         assert isinstance(app.screen, PickDialog)
         await keys(pilot, "enter")
         assert isinstance(app.screen, FormDialog)

@@ -34,14 +34,10 @@ from moa_tui.services.supplies.purchasing import (
     send_order,
     set_order_line,
 )
-from moa_tui.services.supplies import receiving
 from moa_tui.services.supplies.receiving import receive_order
 
 from .books_invariants import assert_payables_tie
 from .conftest import FROZEN_NOW
-
-# Until supplies-depth's stock_in is on main (it lands the same morning).
-needs_stock_in = pytest.mark.skipif(receiving.stock_in is None, reason="stock_in not on main yet")
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +111,6 @@ def test_an_empty_draft_is_not_sent(manager, gloves_low, tmp_path):
     assert not (tmp_path / "nothing.pdf").exists()
 
 
-@needs_stock_in
 def test_receive_part_then_more_refused_then_over_with_a_reason(manager, gloves_low, tmp_path):
     order_id = sent_order(manager, tmp_path)
     (line,) = order_detail(manager, order_id).lines
@@ -141,7 +136,6 @@ def test_receive_part_then_more_refused_then_over_with_a_reason(manager, gloves_
     assert_payables_tie()
 
 
-@needs_stock_in
 def test_the_bill_matches_or_says_which_line_and_by_how_much(manager, gloves_low, tmp_path):
     order_id = sent_order(manager, tmp_path)
     (line,) = order_detail(manager, order_id).lines
@@ -175,7 +169,6 @@ def test_the_bill_matches_or_says_which_line_and_by_how_much(manager, gloves_low
     assert_payables_tie()
 
 
-@needs_stock_in
 def test_the_manager_may_override_a_mismatch_with_a_reason(manager, gloves_low, tmp_path):
     order_id = sent_order(manager, tmp_path)
     (line,) = order_detail(manager, order_id).lines
@@ -188,7 +181,6 @@ def test_the_manager_may_override_a_mismatch_with_a_reason(manager, gloves_low, 
     assert_payables_tie()
 
 
-@needs_stock_in
 def test_receiving_is_refused_on_a_draft_and_ordering_needs_the_manager(manager, gloves_low):
     made = orders_from_low_stock(manager, [gloves().id])
     (line,) = order_detail(manager, made.orders[0]).lines

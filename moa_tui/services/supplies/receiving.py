@@ -14,14 +14,10 @@ from ...db.models import PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine,
 from .. import clock
 from ..books import accounts as acct
 from ..core import audit, get_or_refuse, writer
-from ..errors import Conflict, ServiceError, ValidationError
+from ..errors import Conflict, ValidationError
 from ..validate import check_date, clean_text, parse_date, parse_quantity
 from .purchasing import OPEN, TOPICS, OrderDetail, order_detail_of
-
-try:  # supplies-depth's stock_in (lots, locations, moving-average value)
-    from .valuation import stock_in
-except ImportError:  # pragma: no cover - until it lands on main
-    stock_in = None
+from .valuation import stock_in
 
 
 @dataclass(frozen=True)
@@ -52,10 +48,6 @@ def receive_order(
     (optionally with {line id: (lot number, expiry)}). Refuses a line not on the order,
     an order not sent or already received, closed or cancelled, no units at all, and
     more units than are still to come unless *over_reason* says why."""
-    if stock_in is None:
-        raise ServiceError(
-            "Receiving against an order needs the stock lots update (not installed)."
-        )
     order = get_or_refuse(PurchaseOrder, order_id, "purchase order")
     number = f"PO-{order.id:05d}"
     if version is not None and order.version != version:
