@@ -12,9 +12,11 @@ from ...services.supplies.purchasing import (
     OrderDetail,
     OrderLineRow,
     OrderRow,
+    OrdersMade,
     end_order,
     order_detail,
     order_list,
+    orders_from_low_stock,
     send_order,
     set_order_line,
 )
@@ -23,6 +25,7 @@ from ...services.validate import format_money
 from ...services.wording import plural
 from ...ui import changes
 from ...ui.text import plain
+from ...widgets.dialogs import ConfirmDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
@@ -43,15 +46,16 @@ class PurchaseOrdersScreen(RecordView):
         Column("Ordered", 10),
         Column("Total", 11),
     )
+    ACTION_PERMISSIONS = {"order_low": "payables.write"}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="orders.pop_screen"),
+        Binding("l", "order_low", "Order low stock", id="orders.order_low"),
         Binding("a", "toggle_open", "All/open", id="orders.toggle_open"),
     ]
 
-    def __init__(self, open_only: bool = True, note: str = "") -> None:
+    def __init__(self, open_only: bool = True) -> None:
         super().__init__()
         self.open_only = open_only
-        self.note = note  # what the step that opened it did
         self.rows: dict[str, OrderRow] = {}
         self.next_after: int | None = None
 
@@ -64,8 +68,6 @@ class PurchaseOrdersScreen(RecordView):
         table.set_columns(self.COLUMNS)
         table.focus()
         super().on_mount()
-        if self.note:
-            self.say(self.note, "ok")
 
     def resumed(self) -> None:
         self.reload()  # a receipt or a bill made on the order changes its line here
@@ -80,9 +82,9 @@ class PurchaseOrdersScreen(RecordView):
 
     def _first(self, page) -> None:
         rows, _next = page
-        shown = "open orders (a: all)" if self.open_only else "all orders (a: open only)"
+        shown = "open (a: all)" if self.open_only else "all (a: open only)"
         self.query_one("#orders-summary", Static).update(
-            plain(f"{plural(len(rows), 'order')} · {shown} · Enter: open · Esc: back")
+            plain(f"{plural(len(rows), 'order')} · {shown} · l: order low stock · Enter: open")
         )
         table = self.query_one(PagedTable)
         keep = table.selected_key()
@@ -103,6 +105,25 @@ class PurchaseOrdersScreen(RecordView):
         if self.next_after is not None:
             self.call_service(order_list, self.open_only, self.next_after, PAGE,
                               then=self._append, group="page")  # fmt: skip
+
+    def action_order_low(self) -> None:
+        """Draft orders for the low items (purchasing.orders_from_low_stock)."""
+        question = (
+            "Draft purchase orders for every low item, at its reorder quantity, "
+            "to its preferred vendor?"
+        )
+        self.app.push_screen(
+            ConfirmDialog(question, "make the drafts"),
+            lambda yes: yes
+            and self.call_service(orders_from_low_stock, then=self._ordered, group="write"),
+        )
+
+    def _ordered(self, made: OrdersMade) -> None:
+        text = f"{plural(made.items, 'item')} put on {plural(len(made.orders), 'draft order')}"
+        if made.without_vendor:
+            text += f"; no preferred vendor: {', '.join(made.without_vendor)}"
+        self.say(text + ".", "ok" if made.items else "warning")
+        self.reload()
 
     def action_toggle_open(self) -> None:
         self.open_only = not self.open_only

@@ -16,11 +16,9 @@ from ...services.supplies.inventory import (
     use_stock,
 )
 from ...services.supplies.lots import locations, near_expiry_count
-from ...services.supplies.purchasing import OrdersMade, orders_from_low_stock
 from ...services.wording import plural, quantity
 from ...ui import changes
 from ...ui.text import plain
-from ...widgets.dialogs import ConfirmDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import KeysetListScreen
@@ -53,7 +51,6 @@ class StockScreen(KeysetListScreen):
     ACTION_PERMISSIONS = {
         "change": "stock.write",
         "receive": "stock.write",
-        "order_low": "payables.write",
     }
     BINDINGS = [
         Binding("r", "receive", "Receive", id="stock.change_receive"),
@@ -65,8 +62,8 @@ class StockScreen(KeysetListScreen):
         Binding("t", "lots", "Lots", id="stock.lots"),
         Binding("e", "expiring", "Expiring", id="stock.expiring"),
         Binding("w", "locations", "Where", id="stock.locations"),
-        Binding("o", "order_low", "Order low", id="stock.order_low"),
-        Binding("p", "orders", "Orders", id="stock.orders"),
+        # Not in the footer (it is full at 80 columns): the summary line names it.
+        Binding("o", "orders", "Purchase orders", id="stock.orders", show=False),
     ]
 
     def __init__(self) -> None:
@@ -138,7 +135,7 @@ class StockScreen(KeysetListScreen):
         gone, soon = self.expiring
         dated = f" · {gone} expired, {soon} expiring (e)" if gone or soon else ""
         self.query_one("#stock-summary", Static).update(
-            plain(f"{plural(self.low_count, 'item')} low{dated} · showing {shown}")
+            plain(f"{plural(self.low_count, 'item')} low{dated} · showing {shown} · o: orders")
         )
 
     def action_toggle_low(self) -> None:
@@ -223,24 +220,6 @@ class StockScreen(KeysetListScreen):
         row = self.selected()
         if row is not None:
             self.app.push_screen(StockHistoryScreen(row.id))
-
-    def action_order_low(self) -> None:
-        """Draft purchase orders for the low items (purchasing.orders_from_low_stock)."""
-        self.app.push_screen(
-            ConfirmDialog(
-                "Draft purchase orders for every low item, at its reorder quantity, "
-                "to its preferred vendor?", "make the drafts",
-            ),
-            lambda yes: yes and self.call_service(
-                orders_from_low_stock, then=self._ordered, group="write"
-            ),
-        )  # fmt: skip
-
-    def _ordered(self, made: OrdersMade) -> None:
-        text = f"{plural(made.items, 'item')} put on {plural(len(made.orders), 'draft order')}"
-        if made.without_vendor:
-            text += f"; no preferred vendor: {', '.join(made.without_vendor)}"
-        self.app.push_screen(PurchaseOrdersScreen(note=text + "."))
 
     def action_orders(self) -> None:
         self.app.push_screen(PurchaseOrdersScreen())
