@@ -30,7 +30,7 @@ from moa_tui.services.security.staff import find_staff, load_clinic
 from moa_tui.services.supplies.lots import near_expiry
 
 TODAY = dt.date(2026, 11, 18)
-BIG = {"patient", "claim", "appointment", "stock_lot"}
+BIG = {"patient", "claim", "appointment", "stock_lot", "journal_line"}
 
 
 @pytest.fixture(scope="module")
@@ -545,3 +545,49 @@ def _inbox_statements(plans: Plans) -> list:
             out.append((sql, aliases, [r[-1] for r in rows]))
     plans.statements.clear()
     return out
+
+
+# --- the books' statements (issue 13 item 3) -------------------------------------------
+
+
+def test_the_books_statements_read_month_totals_and_ranges_of_lines(clinic, plans):
+    """30,000 journal lines over two years: the trial balance, P&L and balance sheet read
+    the month totals and only the last part-month's lines (a range of (entry_date, ...));
+    an account's ledger detail walks (account, entry_date, id) from its keyset, first page
+    and deep. No statement reads journal_line whole; only a part-month's GROUP BY sorts."""
+    from moa_tui.db.database import write_transaction
+    from moa_tui.services.books import accounts as acct
+    from moa_tui.services.books.ledger import post_journal
+    from moa_tui.services.books.reports import (
+        balance_sheet,
+        ledger_detail,
+        profit_and_loss,
+        trial_balance,
+    )
+
+    manager = find_staff("manager")
+    pairs = [(acct.BANK, acct.REVENUE), (acct.RENT, acct.BANK), (acct.PATIENT_AR, acct.REVENUE)]
+    with db.connection_context(), write_transaction():
+        for n in range(15_000):
+            debit, credit = pairs[n % 3]
+            post_journal(on=TODAY - dt.timedelta(days=n % 730), memo="Plan", source="manual",
+                         source_id=None, lines=[(debit, 100 + n), (credit, -100 - n)],
+                         staff=manager)  # fmt: skip
+        db.execute_sql("ANALYZE")
+    plans.take()
+    trial_balance(manager, TODAY - dt.timedelta(days=200))
+    profit_and_loss(manager, dt.date(2026, 1, 15), dt.date(2026, 6, 17))
+    balance_sheet(manager, TODAY)
+    first = ledger_detail(manager, acct.BANK, limit=50)
+    last = first.lines[-1]
+    deep = ledger_detail(manager, acct.BANK, after=(last.on + dt.timedelta(days=300), 0))
+    assert first.more and deep.lines
+    taken = [s for s in plans.take() if "journal_line" in s[1].values()]
+    assert len(taken) >= 6
+    for statement in taken:
+        assert not problems(statement, sort_ok="GROUP BY" in statement[0]), problems(statement)
+    pages = [s for s in taken if "ORDER BY" in s[0]]
+    assert pages and all(
+        any(re.search(r"INDEX \w*account_id_entry_date_id \(account_id=\?", ln) for ln in s[2])
+        for s in pages
+    ), [s[2] for s in pages]
