@@ -783,6 +783,30 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 lots=st.none(),
             ),
         ),
+        "chart_of_accounts": ("manager", {}),
+        "add_account": (
+            "manager",
+            dict(
+                values=st.fixed_dictionaries(
+                    {k: TEXT for k in ("code", "name", "type", "normal_side")}
+                )
+            ),
+        ),
+        "rename_account": ("manager", dict(account_id=ID, version=ID, name=TEXT)),
+        "set_account_active": ("manager", dict(account_id=ID, version=ID, active=BOOL)),
+        "journal_page": ("manager", dict(after=opt(st.tuples(DATE, ID)), limit=INT)),
+        "entry_detail": ("manager", dict(entry_id=ID)),
+        "post_manual_entry": (
+            "manager",
+            dict(
+                day=TEXT,
+                memo=TEXT,
+                rows=st.lists(
+                    st.tuples(st.one_of(TEXT, st.sampled_from(["1000", "6300"])), TEXT, TEXT),
+                    max_size=4,
+                ),
+            ),
+        ),
     }
 
 

@@ -70,6 +70,8 @@ EXEMPT: dict[str, str] = {
     "as a list shows it; a restricted patient's title hidden); opening it is checked",
     "ledger.reverse_entry": "a journal entry of the books, not a patient's account entry: it "
     "reverses a manual entry and returns only the new entry's id",
+    "journal.entry_detail": "a journal entry of the books: its date, memo and account lines "
+    "(the books are the manager's and the biller's, who see every claim anyway)",
 }
 
 
