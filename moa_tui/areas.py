@@ -48,4 +48,5 @@ AREAS = {
     "audit": ("f7,alt+7", "Audit", _screen("security.audit", "AuditScreen"), "audit.read"),
     "staff": ("f8,alt+8", "Staff", _screen("security.staff", "StaffScreen"), "staff.admin"),
     "inbox": ("f9,alt+9", "Inbox", _screen("comms.inbox", "InboxScreen"), "comms.read"),
+    "books": ("f11,alt+minus", "Books", _screen("books.hub", "BooksScreen"), "books.read"),
 }

@@ -9,7 +9,7 @@ from textual.message import Message
 
 # The topics a screen names in TOPICS (counted by the services' writes in db/changes.py);
 # screens take them from here, not from the database layer.
-from ..db.changes import AUDIT, CLAIMS, MESSAGES, PATIENTS, SCHEDULE, STAFF, STOCK  # noqa: F401
+from ..db.changes import AUDIT, BOOKS, CLAIMS, MESSAGES, PATIENTS, SCHEDULE, STAFF, STOCK  # noqa: F401
 
 # How many changes of each topic this terminal has heard of: another terminal's (each
 # DataChanged the watcher posts) and its own (each write a screen's service call made).
