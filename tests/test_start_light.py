@@ -47,6 +47,7 @@ def test_importing_the_app_loads_only_the_sign_in_screens():
         "moa_tui.screens.security.audit",
         "moa_tui.screens.security.staff",
         "moa_tui.screens.comms.inbox",
+        "moa_tui.screens.books.hub",
     }
     assert "moa_tui.screens.security.signin" in probe["screens"]  # the probe sees screens
     assert areas.isdisjoint(probe["screens"]), sorted(areas & set(probe["screens"]))
