@@ -18,6 +18,7 @@ from ...db.models import (
     StaffMember,
 )
 from .. import clock
+from ..books.postings import claims_moved, post_claim_posting
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
@@ -267,6 +268,7 @@ def change_claim_status(
         entity_id=c.id,
         detail=f"{c.status} -> {status}: {note}",
     )
+    claims_moved([(c.id, c.status, status)], actor, f"Claim {c.id} {c.status} -> {status}", c.id)
     c.status = status
     c.status_changed_at = now
     c.version += 1
@@ -288,6 +290,7 @@ def write_off_balance(actor: StaffMember, claim_id: int, version: int, reason: s
     if balance <= 0:
         raise ValidationError.one("reason", f"Claim {c.id} has no open balance to write off.")
     ClaimAdjustment.create(claim=c, cents=balance, reason=reason, staff=actor, at=clock.now_utc())
+    post_claim_posting(c, "write_off", balance, "", actor, reason)
     c.adjusted_cents += balance
     c.version += 1
     c.save()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...db.models import Claim, ClaimDiagnosis, ClaimLine, ClaimStatusChange, StaffMember
 from .. import clock
+from ..books.postings import claims_moved
 from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
@@ -82,6 +83,8 @@ def _replace(actor: StaffMember, claim_id: int, version: int, note: str, frequen
     ).execute()
     audit(actor, f"claim.{word}", patient_id=c.patient_id, entity="claim", entity_id=c.id,
           detail=f"claim {new.id} (frequency {frequency}): {note}")  # fmt: skip
+    claims_moved([(c.id, c.status, original_status)], actor,
+                 f"Claim {c.id} replaced by {word} claim {new.id}", c.id)  # fmt: skip
     Claim.update(status=original_status, status_changed_at=now, version=Claim.version + 1).where(
         Claim.id == c.id
     ).execute()

@@ -21,6 +21,8 @@ from peewee import fn
 from ...db import changes
 from ...db.models import AccountEntry, Patient, StaffMember, Statement
 from .. import clock
+from ..books import accounts as books_accounts
+from ..books.postings import Batch
 from ..core import audit, reader, writer
 from ..errors import Conflict, ServiceError, ValidationError
 from ..validate import format_money, parse_money
@@ -168,6 +170,12 @@ def apply_late_fees(actor: StaffMember, shown: list[tuple[int, int]]) -> list[La
         raise Conflict("The late fees changed since they were shown; look at them again.")
     pct = Decimal(settings_row().late_fee_bp) / 100
     now = clock.now_utc()
+    books = Batch()
+    for f in fees:
+        books.patient(f.patient_id, f.fee_cents)
+        books.add(books_accounts.LATE_FEES, -f.fee_cents)
+    books.post(memo=f"Late fees: {len(fees)} patient(s)", source="late_fee", source_id=None,
+               staff=actor)  # fmt: skip
     for f in fees:
         AccountEntry.create(
             patient=f.patient_id, kind="charge", cents=f.fee_cents,

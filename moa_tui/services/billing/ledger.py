@@ -18,6 +18,7 @@ from ...db.models import (
     StaffMember,
 )
 from .. import clock
+from ..books.postings import Batch, claim_posting, post_claim_posting
 from ..errors import ValidationError
 
 GROUPS = {
@@ -58,6 +59,7 @@ class Sink:
         self.postings: list[dict] = []
         self.entries: list[dict] = []
         self.changes: list[dict] = []
+        self.books = Batch()  # the job's lines for the books, posted by the job at its end
 
     def flush(self) -> None:
         for model, rows in ((ClaimPosting, self.postings), (AccountEntry, self.entries),
@@ -144,6 +146,11 @@ def post(
             f"code {adj.reason})"[:120],
             "method": "", "reference": reference[:40], "staff": staff.id, "at": now,
         }  # fmt: skip
+    # The books first: a patient's share reads the patient's balance before it moves.
+    if sink is None:
+        post_claim_posting(c, kind, cents, method, staff, note)
+    else:
+        claim_posting(sink.books, c, kind, cents, method)
     if sink is None:
         ClaimPosting.insert(row).execute()
         if entry:

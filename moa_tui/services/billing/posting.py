@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ...db import changes
 from ...db.models import AccountEntry, Claim, ClaimPosting, StaffMember
 from .. import clock
+from ..books.postings import PAYMENT_ACCOUNT, Batch
 from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ValidationError
 from ..patients.privacy import require_access
@@ -182,6 +183,11 @@ def post_patient_payment(
         raise ValidationError.one("reference", "Note the check number or card reference.")
     post(c, actor, "patient_payment", cents, method=method, reference=reference,
          note="Patient payment")  # fmt: skip
+    books = Batch()
+    books.add(PAYMENT_ACCOUNT[method], cents)
+    books.patient(c.patient_id, -cents)
+    books.post(memo=f"Claim {c.id}: patient payment ({method})", source="patient_payment",
+               source_id=c.id, staff=actor)  # fmt: skip
     AccountEntry.create(
         patient=c.patient_id, appointment=c.appointment_id, kind="payment", cents=-cents,
         description=f"Payment toward claim {c.id}", method=method, reference=reference,

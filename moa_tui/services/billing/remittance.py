@@ -304,6 +304,8 @@ def post_remittance(actor: StaffMember, remit: Remit, file_name: str, sha: str) 
                        lines={ln.line_no: ln for ln in mine}, payer_name=c.payer.name)  # fmt: skip
             settle(c, actor, f"{note}: paid {format_money(cp.paid_cents)}", sink)
     sink.flush()
+    sink.books.post(memo=f"{note} ({remit.payer_name})", source="payer_payment",
+                    source_id=rem.id, staff=actor)  # fmt: skip
     _save_claims([c for c, _cp in todo])
     audit(actor, "remittance.post", entity="remittance", entity_id=rem.id,
           detail=f"{file_name}: check/EFT {remit.check_no}, {len(todo)} claim(s), "

@@ -32,6 +32,7 @@ from ...db.models import (
     TypeIntakeItem,
 )
 from .. import clock
+from ..books.opening import post_opening_balances
 from ..core import audit
 from ..errors import ServiceError
 from ..scheduling.schedule import FLOW, STATUS_TIME
@@ -57,6 +58,9 @@ from .day import build_schedule
 from .messages import build_messages
 from .records import build_records
 from .referrals import build_referrals
+
+# The demo's books start this many days before today (its oldest claims are 150 days old).
+BOOKS_START_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -297,6 +301,9 @@ def _build_front_desk(rng, today, types, patient_ids, desk):
     ]
     for batch in range(0, len(balances), 500):
         AccountEntry.insert_many(balances[batch : batch + 500]).execute()
+    # Balances from before the books started: an opening entry carries them (the claims
+    # and payments above posted their own entries through the services).
+    post_opening_balances(desk, today - dt.timedelta(days=BOOKS_START_DAYS))
 
 
 def _build_todays_steps(today, desk, nurse):

@@ -11,6 +11,8 @@ from peewee import fn
 from ...db.models import AccountEntry, Appointment, ClinicSettings, Patient, StaffMember
 from ...text import latin1
 from .. import clock
+from ..books import accounts as books_accounts
+from ..books.postings import PAYMENT_ACCOUNT, Batch
 from ..core import audit, get_or_refuse, writer
 from ..errors import ServiceError, ValidationError
 from ..files import save_export
@@ -73,6 +75,7 @@ def collect_payment(
         get_or_refuse(Appointment, appointment_id, "appointment") if appointment_id else None
     )
     now = clock.now_utc()
+    books = Batch()  # the patient's balance is read before this job's entries move it
     if description == "Co-pay" and appointment is not None:
         already = (
             AccountEntry.select()
@@ -84,16 +87,21 @@ def collect_payment(
             .exists()
         )
         if not already:
+            copay = max(_visit_copay(appointment), cents)
+            books.patient(patient.id, copay)
+            books.add(books_accounts.REVENUE, -copay)
             AccountEntry.create(
                 patient=patient,
                 appointment=appointment,
                 kind="charge",
-                cents=max(_visit_copay(appointment), cents),
+                cents=copay,
                 description="Co-pay",
                 staff=actor,
                 at=now,
             )
     number = _next_receipt()
+    books.patient(patient.id, -cents)
+    books.add(PAYMENT_ACCOUNT[method], cents)
     AccountEntry.create(
         patient=patient,
         appointment=appointment,
@@ -106,6 +114,8 @@ def collect_payment(
         staff=actor,
         at=now,
     )
+    books.post(memo=f"{description}: receipt {number} ({method})", source="patient_payment",
+               source_id=number, staff=actor)  # fmt: skip
     balance = balance_of(patient.id)
     audit(
         actor,

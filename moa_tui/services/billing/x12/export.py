@@ -23,6 +23,7 @@ from ....db.models import (
     X12BatchClaim,
 )
 from ... import clock
+from ...books.postings import claims_moved
 from ...core import audit, get_or_refuse, reader, writer
 from ...errors import ServiceError
 from ...files import expand_home, save_export
@@ -151,6 +152,8 @@ def create_batches(actor: StaffMember, payer_id: int | None = None) -> ExportRes
             change = {"status": status, "status_changed_at": now, "version": Claim.version + 1}
             for start in range(0, len(ids), 500):
                 Claim.update(change).where(Claim.id << ids[start : start + 500]).execute()
+        claims_moved([(c.id, "ready", _sent_status(c)) for c, _d in items], actor,
+                     f"Batch {isa}: charges sent to {payer.name}", batch.id)  # fmt: skip
         audit(actor, "claims.batch", entity="x12_batch", entity_id=batch.id,
               detail=f"batch {isa} to {payer.name}: {len(items)} claim(s)")  # fmt: skip
         infos.append(_info(batch))
