@@ -784,6 +784,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             ),
         ),
         "chart_of_accounts": ("manager", {}),
+        "open_books": ("manager", dict(day=TEXT)),
         "add_account": (
             "manager",
             dict(
