@@ -32,6 +32,7 @@ def _clock_stopped_again(demo_db, frozen_clock):
 def test_hub_letters_are_unique_and_not_help():
     keys = [p.key for p in PAGES]
     assert len(keys) == len(set(keys)) and "h" not in keys
+    assert all(len(p.what) <= 48 for p in PAGES)
 
 
 async def test_manager_opens_books_with_f11_and_a_screen_by_its_letter(demo_db):
@@ -88,14 +89,14 @@ async def test_add_rename_and_deactivate_an_account_by_keys(demo_db):
         await pilot.press(*"6700", "enter", *"Continuing education", "ctrl+s")
         await settle(pilot)
         rows = table_rows(app, "#accounts-table")
-        assert ["6700", "Continuing education", "Expense", "$0.00".rjust(15), ""] in rows
+        assert ["6700", "Continuing education", "Expense", "$0.00".rjust(13)] in rows
         move_to_row(app, lambda r: r[0] == "6700", "#accounts-table")
         await pilot.press("r", "ctrl+u", *"CME", "enter")
         await settle(pilot)
         move_to_row(app, lambda r: r[0] == "6700", "#accounts-table")
         await pilot.press("d", "y")
         await settle(pilot)
-        assert ["6700", "CME", "Expense", "$0.00".rjust(15), "inactive"] in table_rows(
+        assert ["6700", "CME (inactive)", "Expense", "$0.00".rjust(13)] in table_rows(
             app, "#accounts-table"
         )
         # A system account is refused, with the reason on the message line.

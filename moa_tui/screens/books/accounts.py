@@ -28,11 +28,10 @@ class AccountsScreen(TitledScreen):
     VIEW_TITLE = "Accounts"
     TOPICS = frozenset({changes.BOOKS})
     COLUMNS = (
-        Column("Code", 6),
-        Column("Account", 30, share=1),
+        Column("Code", 5),
+        Column("Account", 36, share=1),
         Column("Type", 9),
-        Column("Balance", 15),
-        Column("", 8),
+        Column("Balance", 13),
     )
     ACTION_PERMISSIONS = {"add": "books.post", "rename": "books.post", "toggle": "books.post"}
     BINDINGS = [
@@ -68,10 +67,9 @@ class AccountsScreen(TitledScreen):
             style = "dim" if not r.active else ""
             table.add_row(
                 plain(r.code, style),
-                plain(r.name, style),
+                plain(r.name + ("" if r.active else " (inactive)"), style),
                 plain(TYPE_LABELS.get(r.type, r.type), style),
-                plain(format_money(r.normal_balance_cents).rjust(15), style),
-                plain("inactive" if not r.active else "", style),
+                plain(format_money(r.normal_balance_cents).rjust(13), style),
                 key=str(r.id),
             )
         if rows:

@@ -28,13 +28,14 @@ class BooksPage:
     permission: str
 
 
-# The books' screens, in the order listed (letters unique; not h, the help key).
+# The books' screens, in the order listed (letters unique; not h, the help key; "what"
+# at most 48 characters, the room it has at 80 columns).
 PAGES: tuple[BooksPage, ...] = (
-    BooksPage("a", "Accounts", "Chart of accounts and balances; add, rename, deactivate",
+    BooksPage("a", "Accounts", "The chart with balances; add, rename, deactivate",
               "accounts:AccountsScreen", "books.read"),
-    BooksPage("j", "Journal", "Entries newest first; Enter shows lines, r reverses",
+    BooksPage("j", "Journal", "Entries newest first; Enter: lines, r: reverse",
               "journal:JournalScreen", "books.read"),
-    BooksPage("n", "New entry", "A manual journal entry, saved only when balanced",
+    BooksPage("n", "New entry", "A manual entry, saved only when balanced",
               "new_entry:NewEntryScreen", "books.post"),
 )  # fmt: skip
 

@@ -47,11 +47,11 @@ class JournalScreen(TitledScreen):
     VIEW_TITLE = "Journal"
     TOPICS = frozenset({changes.BOOKS})
     COLUMNS = (
-        Column("#", 6),
+        Column("#", 5),
         Column("Date", 10),
         Column("Kind", 15),
-        Column("Memo", 30, share=1),
-        Column("Amount", 13),
+        Column("Memo", 25, share=1),
+        Column("Amount", 11),
     )
     ACTION_PERMISSIONS = {"reverse": "books.post"}
     BINDINGS = [
@@ -80,8 +80,8 @@ class JournalScreen(TitledScreen):
     def _cells(self, r: EntryRow) -> tuple:
         kind = SOURCE_LABELS.get(r.source, r.source)
         memo = r.memo + (" (reversed)" if r.reversed_by else "")
-        return (str(r.id).rjust(6), f"{r.on:%m/%d/%Y}", kind, plain(memo),
-                format_money(r.debits_cents).rjust(13))  # fmt: skip
+        return (str(r.id).rjust(5), f"{r.on:%m/%d/%Y}", kind, plain(memo),
+                format_money(r.debits_cents).rjust(11))  # fmt: skip
 
     def _first(self, page: JournalPage) -> None:
         table = self.query_one(PagedTable)

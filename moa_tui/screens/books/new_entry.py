@@ -59,8 +59,9 @@ class NewEntryScreen(TitledScreen):
                     yield Input(compact=True, max_length=16, id=f"acct-{n}",
                                 classes="entry-account", placeholder="code")  # fmt: skip
                     yield Static("", id=f"name-{n}", classes="entry-name")
-                    yield Input(compact=True, max_length=16, id=f"debit-{n}")
-                    yield Input(compact=True, max_length=16, id=f"credit-{n}")
+                    yield Input(compact=True, max_length=16, id=f"debit-{n}", placeholder="debit")
+                    yield Input(compact=True, max_length=16, id=f"credit-{n}",
+                                placeholder="credit")  # fmt: skip
             yield Static("", id="entry-difference")
 
     def on_mount(self) -> None:
@@ -100,6 +101,13 @@ class NewEntryScreen(TitledScreen):
                               f"differ by {format_money(abs(debits - credits))}"))  # fmt: skip
         else:
             line.update(plain("Type an account code and a debit or a credit on each line."))
+
+    def show_error(self, error) -> None:
+        if isinstance(error, ValidationError):  # one line, without the fields' names
+            self.say("; ".join(error.errors.values()), "error")
+            self.app.bell()
+        else:
+            super().show_error(error)
 
     def action_save(self) -> None:
         day = self.query_one("#entry-day", Input).value
