@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moa_tui.db.database import db
-from moa_tui.db.models import Claim, ClaimPosting, JournalEntry, Patient
+from moa_tui.db.models import AccountEntry, Claim, ClaimPosting, JournalEntry, Patient
 from moa_tui.services import clock
 from moa_tui.services.billing import claims as billing_claims
 from moa_tui.services.billing import corrections, posting, scrubber
@@ -265,3 +265,20 @@ def test_late_fees_post_to_late_fee_income(demo_db, tmp_path):
     late_fees.apply_late_fees(biller, [(f.patient_id, f.fee_cents) for f in shown])
     assert income - balance(acct.LATE_FEES) == sum(f.fee_cents for f in shown)
     assert_books_tie()
+
+
+def test_opening_balances_carry_money_recorded_outside_the_books(demo_db):
+    """Balances from before the books (here: an entry written straight into the account
+    ledger) are carried by one opening entry against owner's equity, once."""
+    desk, manager = find_staff("desk"), find_staff("manager")
+    with db.connection_context():
+        patient = Patient.select().order_by(Patient.id).first()
+        AccountEntry.create(patient=patient.id, kind="charge", cents=7_700,
+                            description="Old balance", staff=desk, at=clock.now_utc())  # fmt: skip
+    assert problems()
+    equity = balance(acct.EQUITY)
+    entry_id = open_books(manager, "t")
+    assert entry_id is not None
+    assert_books_tie()
+    assert equity - balance(acct.EQUITY) == 7_700
+    assert open_books(manager, "t") is None
