@@ -29,6 +29,16 @@ def _clock_stopped_again(demo_db, frozen_clock):
     frozen_clock.freeze(FROZEN_NOW)
 
 
+def entries() -> int:
+    with db.connection_context():
+        return JournalEntry.select().count()
+
+
+def balance(code: str) -> int:
+    with db.connection_context():
+        return account_balance(code)
+
+
 def test_hub_letters_are_unique_and_not_help():
     keys = [p.key for p in PAGES]
     assert len(keys) == len(set(keys)) and "h" not in keys
@@ -111,7 +121,8 @@ async def test_add_rename_and_deactivate_an_account_by_keys(demo_db):
 
 async def test_journal_shows_lines_and_reverses_with_a_reason(demo_db):
     manager = find_staff("manager")
-    post_manual_entry(manager, "11/02/2026", "November rent",
+    before = entries()
+    post_manual_entry(manager, "t", "November rent",
                       [(acct.RENT, "2,500", ""), (acct.BANK, "", "2,500")])  # fmt: skip
     app = make_app(demo_db, actor=manager)
     async with app.run_test(size=SIZE) as pilot:
@@ -119,7 +130,7 @@ async def test_journal_shows_lines_and_reverses_with_a_reason(demo_db):
         await pilot.press("f11", "j")
         await settle(pilot)
         rows = table_rows(app, "#journal-table")
-        assert rows[0][1:4] == ["11/02/2026", "Manual", "November rent"]
+        assert rows[0][1:4] == ["11/18/2026", "Manual", "November rent"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InfoDialog)
@@ -133,10 +144,11 @@ async def test_journal_shows_lines_and_reverses_with_a_reason(demo_db):
         assert rows[0][2] == "Reversal" and "Paid twice" in rows[0][3]
     with db.connection_context():
         assert account_balance(acct.RENT) == 0
-        assert JournalEntry.select().count() == 2
+    assert entries() == before + 2
 
 
 async def test_new_entry_shows_the_difference_and_saves_only_balanced(demo_db):
+    before, office = entries(), balance(acct.OFFICE)
     app = make_app(demo_db, actor=find_staff("manager"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -151,14 +163,14 @@ async def test_new_entry_shows_the_difference_and_saves_only_balanced(demo_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "differ by $50.00" in static_text(app, "#message")
-        with db.connection_context():
-            assert JournalEntry.select().count() == 0
+        assert entries() == before
         await pilot.press("backspace", "backspace", "backspace", *"300")
         await settle(pilot)
         assert "Balanced" in static_text(app, "#entry-difference")
         await pilot.press("ctrl+s")
         await settle(pilot)
+    assert entries() == before + 1
     with db.connection_context():
-        entry = JournalEntry.get()
+        entry = JournalEntry.select().order_by(JournalEntry.id.desc()).get()
         assert (entry.memo, entry.entry_date) == ("Office chairs", dt.date(2026, 11, 18))
-        assert account_balance(acct.OFFICE) == 30_000
+    assert balance(acct.OFFICE) - office == 30_000
