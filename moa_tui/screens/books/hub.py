@@ -37,6 +37,10 @@ PAGES: tuple[BooksPage, ...] = (
               "journal:JournalScreen", "books.read"),
     BooksPage("n", "New entry", "A manual entry, saved only when balanced",
               "new_entry:NewEntryScreen", "books.post"),
+    BooksPage("s", "Statements", "Trial balance, P&L, balance sheet, ledger detail",
+              "statements:StatementsScreen", "books.read"),
+    BooksPage("m", "Month end", "The month's checklist; close it or reopen it",
+              "month_end:MonthEndScreen", "books.read"),
 )  # fmt: skip
 
 
