@@ -103,13 +103,7 @@ def test_balance_through_a_date_reads_months_and_the_part_month(manager):
     assert balance(acct.BANK) == 1_234
     with db.connection_context():
         assert account_balances(dt.date(2026, 10, 15)) == {acct.BANK: 1_230, acct.EQUITY: -1_230}
-        # (the demo's opening stock, received today against owner's equity, besides)
-        stock = account_balances()[acct.INVENTORY]
-        assert account_balances() == {
-            acct.BANK: 1_234,
-            acct.INVENTORY: stock,
-            acct.EQUITY: -1_234 - stock,
-        }
+        assert account_balances() == {acct.BANK: 1_234, acct.EQUITY: -1_234}
 
 
 @pytest.mark.parametrize(
