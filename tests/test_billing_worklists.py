@@ -4,9 +4,11 @@ default), denials by reason code / payer / age, follow-up dates kept in the stat
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 
+from moa_tui.db.database import db
 from moa_tui.db.models import (
     Claim,
     ClaimPosting,
@@ -86,6 +88,13 @@ def test_denials_grouped_by_reason_payer_and_age(biller):
     _deny(c, biller, "CO", "50")
     _deny(c, biller, "PR", "1")  # a second code: the first one groups it
     open_ = {x.id: x.total_cents - x.paid_cents - x.adjusted_cents for x in (a, b, c, d)}
+    # The first denial's code is kept on the claim (a trigger, migration 0028); the fill
+    # of claims denied before the migration gives the same.
+    codes = {x.id: Claim.get_by_id(x.id).denial_code for x in (a, b, c, d)}
+    assert codes == {a.id: "CO-50", b.id: "CO-16", c.id: "CO-50", d.id: None}
+    Claim.update(denial_code=None).execute()
+    importlib.import_module("moa_tui.db.migrations.0028_denial_code").fill(db.obj)
+    assert {x.id: Claim.get_by_id(x.id).denial_code for x in (a, b, c, d)} == codes
 
     def groups(by):
         return [(g.label, g.claims, g.balance_cents) for g in worklists.denial_groups(biller, by)]

@@ -55,6 +55,9 @@ class Claim(BaseModel):
     frequency = CharField(max_length=1, null=True, default="1")  # null: a row inserted by SQL
     replaces_id = IntegerField(null=True, index=True)
     follow_up_on = DateField(null=True)
+    # The first denial's group and reason code ("CO-50"), set by a trigger on claim_posting
+    # (migration 0028): the denials worklist's grouping by reason code. No service writes it.
+    denial_code = CharField(max_length=12, null=True)
 
     class Meta:
         # The worklist's two sort orders, alone and after each filter (status, payer, both),
@@ -96,6 +99,18 @@ class Claim(BaseModel):
                 False,
             ),
             (("follow_up_on", "id"), False),
+            (
+                (
+                    "status",
+                    "denial_code",
+                    "status_changed_at",
+                    "id",
+                    "total_cents",
+                    "paid_cents",
+                    "adjusted_cents",
+                ),
+                False,
+            ),
         )
 
 

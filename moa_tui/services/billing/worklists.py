@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, Tuple, fn
+from peewee import Tuple, fn
 
 from ...db.models import (
     Claim,
@@ -196,16 +196,6 @@ def _denial_codes(ids: list[int]) -> dict[int, list[str]]:
     return codes
 
 
-def _first_denial():
-    """The claim's first denial posting (its reason code is the claim's group)."""
-    return (
-        ClaimPosting.select(ClaimPosting.id)
-        .where(ClaimPosting.claim == Claim.id, ClaimPosting.kind == "denial")
-        .order_by(ClaimPosting.id)
-        .limit(1)
-    )
-
-
 def _age_range(label: str) -> tuple:
     """The denials of one age band, as a range of the day they were denied."""
     today = clock.today()
@@ -227,10 +217,9 @@ def _grouping(by: str) -> None:
 
 @reader("claims.read")
 def denial_groups(actor: StaffMember, by: str) -> list[WorkGroup]:
-    """The denied claims' groups by reason code (the first denial's), payer or age of the
-    denial, each with its claims and open balance: the largest balance first, ages in
-    order. Summed in the database: the (status, payer, ...) and (status, denied, ...)
-    indexes hold the amounts."""
+    """The denied claims' groups by reason code (the first denial's, kept on the claim),
+    payer or age of the denial, each with its claims and open balance: the largest balance
+    first, ages in order. Summed in the database from indexes that hold the amounts."""
     _grouping(by)
     denied = Claim.select().where(Claim.status == "denied")
     if by == "age":
@@ -247,16 +236,12 @@ def denial_groups(actor: StaffMember, by: str) -> list[WorkGroup]:
             .tuples()
         ]
     else:
-        first = ClaimPosting.alias()
-        query = (
-            denied.select(first.group_code, first.reason_code, fn.COUNT(Claim.id), balance)
-            .join(first, JOIN.LEFT_OUTER, on=(first.id == _first_denial()))
-            .group_by(first.group_code, first.reason_code)
-        )
-        found = []
-        for group, reason, n, cents in query.tuples():
-            code = f"{group}-{reason}" if group or reason else NO_CODE
-            found.append(WorkGroup(code, code, int(n), int(cents or 0)))
+        found = [
+            WorkGroup(code or NO_CODE, code or NO_CODE, int(n), int(cents or 0))
+            for code, n, cents in denied.select(Claim.denial_code, fn.COUNT(Claim.id), balance)
+            .group_by(Claim.denial_code)
+            .tuples()
+        ]
     return sorted(found, key=lambda g: (-g.balance_cents, g.label))
 
 
@@ -278,14 +263,10 @@ def denials_page(
         # Tested on the walk of denials in order (+ 0: the payer's own indexes would
         # fetch all of that payer's denials and sort them).
         query = query.where(Claim.payer + 0 == int(group))
+    elif group == NO_CODE:
+        query = query.where(Claim.denial_code.is_null())
     else:
-        first = ClaimPosting.alias()
-        query = query.join(first, JOIN.LEFT_OUTER, on=(first.id == _first_denial()))
-        if group == NO_CODE:
-            query = query.where(first.id.is_null())
-        else:
-            code, _sep, reason = group.partition("-")
-            query = query.where(first.group_code == code, first.reason_code == reason)
+        query = query.where(Claim.denial_code == group)
     claims = list(query.order_by(Claim.status_changed_at, Claim.id).limit(limit + 1))
     codes = _denial_codes([c.id for c in claims[:limit]])
     today = clock.today()
