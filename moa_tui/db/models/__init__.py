@@ -46,6 +46,7 @@ from .records import (
 )
 from .referrals import AuthorizationType, PayerAuthorization, Referral
 from .refills import RefillRequest, RefillStep
+from .recalls import Recall, RecallCall
 from .scheduling import (
     Appointment,
     AppointmentStatusChange,
@@ -153,6 +154,8 @@ MODELS = [
     PurchaseOrderLine,
     Receipt,
     ReceiptLine,
+    Recall,
+    RecallCall,
     AuditEvent,
 ]
 
@@ -216,6 +219,8 @@ __all__ = [
     "PurchaseOrderLine",
     "Receipt",
     "ReceiptLine",
+    "Recall",
+    "RecallCall",
     "RecurringSeries",
     "Referral",
     "RefillRequest",

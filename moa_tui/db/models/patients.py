@@ -36,6 +36,9 @@ class Patient(BaseModel):
     guarantor_phone = CharField(max_length=10, default="")
     merged_into = ForeignKeyField("self", null=True, backref="merged_records")
     restricted = BooleanField(default=False)  # opening needs a stated reason
+    # The patient agreed to their full name in reminder texts (initials otherwise). Nullable
+    # so a row inserted by SQL without it reads as "no" (migration 0019).
+    reminder_full_name = BooleanField(null=True, default=False)
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=utcnow)
     updated_by = ForeignKeyField(StaffMember, null=True, on_delete="SET NULL")

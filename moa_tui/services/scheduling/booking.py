@@ -16,6 +16,7 @@ from ...db.models import (
     StaffMember,
 )
 from .. import clock
+from ..comms.recalls import close_for_booking
 from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ServiceError, ValidationError
 from ..patients.privacy import require_access
@@ -178,17 +179,22 @@ def book_appointment(
     starts_at: dt.datetime,
     minutes: int | None = None,
     override: str = "",
+    recall_id: int | None = None,
 ) -> ScheduleRow:
     """Book a patient. Refuses a slot in the past, outside the provider's hours, on a
     closed day or blocked time, and any overlap with the provider's other appointments;
     an *override* reason lets a user book outside hours, and overbook a type that allows
     it (or say "overbook" in the reason). The check runs inside the write lock: of two
     terminals booking one slot, one wins and the other gets SlotTaken with the next open
-    slots."""
+    slots. Booked from a recall (*recall_id*), the recall closes with the visit, in the
+    same transaction."""
     patient, provider, kind, length, override = _load(
         patient_id, provider_id, type_id, starts_at, minutes, override
     )
-    return _row(_book(actor, patient, provider, kind, starts_at, length, override))
+    booked = _book(actor, patient, provider, kind, starts_at, length, override)
+    if recall_id is not None:
+        close_for_booking(actor, recall_id, booked)
+    return _row(booked)
 
 
 @writer("schedule.write")
