@@ -8,6 +8,7 @@ from textual import work
 from textual.binding import Binding
 
 from ...services import clock
+from ...services.comms.recalls import RecallRow
 from ...services.frontdesk.frontdesk import VisitDesk
 from ...services.frontdesk.visit_slip import save_visit_slip
 from ...services.scheduling.availability import list_types
@@ -17,6 +18,7 @@ from ...services.validate import format_money, parse_date
 from ...widgets.dialogs import PickDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
+from ..comms.recall_form import set_recall
 from ..supplies.stock_dialogs import visit_supplies_dialog
 from .visit import VisitScreen
 
@@ -33,6 +35,8 @@ class CheckOutScreen(VisitScreen):
         Binding("enter", "check_out", "Check out", id="checkout.check_out"),
         Binding("p", "pay", "Collect balance", id="checkout.pay"),
         Binding("b", "follow_up", "Book follow-up", id="checkout.follow_up"),
+        # Not in the footer (full at 80 columns): the Recall line of the visit says "r".
+        Binding("r", "recall", "Recall (due back)", show=False, id="checkout.recall"),
         Binding("f", "slip", "Visit slip PDF", id="checkout.slip"),
         Binding("s", "supplies", "Supplies used", id="checkout.supplies"),
         Binding("escape", "back", "Back", id="checkout.back"),
@@ -41,6 +45,7 @@ class CheckOutScreen(VisitScreen):
     def __init__(self, appointment_id: int) -> None:
         super().__init__(appointment_id)
         self.next_visit: ScheduleRow | None = None
+        self.recall: RecallRow | None = None
 
     def lines(self, d: VisitDesk) -> list[str]:
         a = d.appointment
@@ -55,12 +60,31 @@ class CheckOutScreen(VisitScreen):
             f"Balance     {format_money(d.balance_cents)}"
             + ("  (p to collect)" if d.balance_cents > 0 else ""),
             f"Follow-up   {follow}",
+            "Recall      "
+            + (
+                f"{self.recall.kind.lower()} due {self.recall.due_on:%m/%d/%Y}"
+                if self.recall
+                else "none set (r)"
+            ),
         ]
         return lines
 
     def action_pay(self) -> None:
         if self.desk and self.desk.balance_cents > 0:
             self.collect(self.desk.balance_cents, "Balance payment")
+
+    @work(exclusive=True, group="recall")
+    async def action_recall(self) -> None:
+        """The patient is due back (an annual physical, a 6-month follow-up): a recall,
+        linked to this visit, for the desk to call about when it comes due."""
+        if self.desk:
+            a = self.desk.appointment
+            row = await set_recall(
+                self, a.patient_id, a.patient, visit_id=a.id, provider_id=a.provider_id
+            )
+            if row is not None:
+                self.recall = row
+                self.reload()
 
     def action_follow_up(self) -> None:
         if self.desk:

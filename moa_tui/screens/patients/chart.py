@@ -70,6 +70,7 @@ class PatientChartScreen(RecordView):
         Binding("D", "disclosures", "Disclosures", show=False, id="chart.disclosures"),
         Binding("R", "referrals", "Referrals", show=False, id="chart.referrals"),
         Binding("a", "records", "Record", id="chart.records"),
+        Binding("d", "recall", "Due back (recall)", show=False, id="chart.recall"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -86,6 +87,7 @@ class PatientChartScreen(RecordView):
         "disclosures": "patient.read",
         "referrals": "patient.read",
         "records": "clinical.read",
+        "recall": "schedule.write",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -153,6 +155,14 @@ class PatientChartScreen(RecordView):
         self.clinical = record.summary_lines()
         if self.chart is not None:
             self._show(self.chart)
+
+    @work(exclusive=True, group="recall")
+    async def action_recall(self) -> None:
+        """The patient is due back (issue 12 item 5): a recall set by hand."""
+        if self.chart is not None:
+            from ..comms.recall_form import set_recall
+
+            await set_recall(self, self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):

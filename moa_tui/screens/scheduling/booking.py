@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ...services import clock
+from ...services.comms.recalls import RecallRow
 from ...services.patients.patients import PatientChart, PatientHit
 from ...services.scheduling.availability import TypeInfo, list_types
 from ...services.scheduling.booking import Slot, SlotFilter
@@ -23,6 +25,8 @@ from .typed import booked_message, when_text
 __all__ = ["BookingScreen", "booked_message"]
 
 DEFAULT_TYPE = "Follow-up"  # the most common visit: highlighted first
+# A recall's kind -> a word of the visit type to highlight first.
+RECALL_TYPE_HINTS = {"Annual physical": "physical", "6-month follow-up": "follow"}
 
 
 class StepTable(PagedTable):
@@ -64,7 +68,11 @@ class BookingScreen(SlotStep, TitledScreen):
     }
 
     def __init__(
-        self, patient: tuple[int, str] | None = None, *, moving: ScheduleRow | None = None
+        self,
+        patient: tuple[int, str] | None = None,
+        *,
+        moving: ScheduleRow | None = None,
+        recall: RecallRow | None = None,
     ) -> None:
         super().__init__()
         self.moving = moving
@@ -80,6 +88,15 @@ class BookingScreen(SlotStep, TitledScreen):
         self.providers: list[ProviderInfo] | None = None
         self.kind: TypeInfo | None = None
         self.filter = SlotFilter(provider_id=moving.provider_id if moving else None)
+        # Booked from a recall: its provider and due date come first, and the booking
+        # closes it (book_appointment's recall_id).
+        self.recall_id = recall.id if recall is not None else None
+        self.type_hint = ""
+        if recall is not None:
+            self.VIEW_TITLE = f"Book from the recall: {recall.kind}, due {recall.due_on:%m/%d/%Y}"
+            self.type_hint = RECALL_TYPE_HINTS.get(recall.kind, "")
+            later = recall.due_on if recall.due_on > clock.today() else None
+            self.filter = SlotFilter(provider_id=recall.provider_id, earliest=later)
         self.limit = SLOT_PAGE
         self.slots: list[Slot] = []
         self.slots_loading = False
@@ -192,7 +209,7 @@ class BookingScreen(SlotStep, TitledScreen):
                 names = [p.short_name for p in self.providers or () if p.id in t.provider_ids]
                 who = ", ".join(names) if t.provider_ids else f"all ({len(everyone)})"
                 table.add_row(plain(t.name), f"{t.default_minutes} min", plain(who), key=f"t{t.id}")
-            chosen = self.kind.name if self.kind else DEFAULT_TYPE
+            chosen = self.kind.name if self.kind else self._hinted_type()
             table.move_to_key(
                 next((f"t{t.id}" for t in self.types or () if t.name == chosen), None)
             )
@@ -212,6 +229,11 @@ class BookingScreen(SlotStep, TitledScreen):
             self.load_slots()
         self._update_summary()
         self.refresh_bindings()
+
+    def _hinted_type(self) -> str:
+        """The type a recall asks for ("physical" for an annual physical), else the usual."""
+        hinted = (t.name for t in self.types or () if self.type_hint in t.name.casefold())
+        return next(hinted, DEFAULT_TYPE) if self.type_hint else DEFAULT_TYPE
 
     # --- step 1: the patient
 
@@ -254,11 +276,11 @@ class BookingScreen(SlotStep, TitledScreen):
             self.kind = next(t for t in self.types or () if t.id == int(value))
             offering = {p.id for p in self._offering()}
             if self.filter.provider_id not in offering:
-                self.filter = SlotFilter()
+                self.filter = SlotFilter(earliest=self.filter.earliest)
             self.show_step("provider")
         elif self.step == "provider" and kind == "p":
             provider_id = None if value == "any" else int(value)
-            self.filter = SlotFilter(provider_id=provider_id)
+            self.filter = SlotFilter(provider_id=provider_id, earliest=self.filter.earliest)
             self.limit = SLOT_PAGE
             self.show_step("slots")
         elif self.step == "slots" and kind == "s" and not self.slots_loading:

@@ -130,6 +130,7 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
         Binding("m", "view('month')", "Month overview", show=False, id="schedule.view.month"),
         Binding("l", "view('calls')", "Confirmation calls", show=False, id="schedule.view.calls"),
         Binding("w", "view('waitlist')", "Waitlist", show=False, id="schedule.view.waitlist"),
+        Binding("d", "view('recalls')", "Recalls due", show=False, id="schedule.view.recalls"),
         Binding(
             "H",
             "view('hours')",
@@ -337,6 +338,7 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
     async def action_view(self, which: str) -> None:
         """The other views of the schedule, over this one; Esc comes back (from the
         month, Enter comes back to the day chosen)."""
+        from ..comms.recalls import RecallsScreen
         from .calendar import DayGridScreen, WeekScreen
         from .calls import CallsScreen
         from .hours import HoursScreen
@@ -353,6 +355,7 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
             "month": lambda: MonthScreen(self.day),
             "calls": CallsScreen,
             "waitlist": WaitlistScreen,
+            "recalls": RecallsScreen,
             "hours": lambda: HoursScreen(provider_id),
             "types": TypesScreen,
             "intake": IntakeScreen,

@@ -179,6 +179,7 @@ class SlotStep:
                 self.kind.id,
                 starts_at,
                 override=override,
+                recall_id=self.recall_id,
                 then=self.dismiss,
                 failed=self._refused,
                 group="write",
@@ -217,6 +218,7 @@ class SlotStep:
         default = str(provider_id) if provider_id else options[0][1]
         when = f"{highlighted.starts_at:%m/%d %H:%M}" if highlighted else ""
         moving, patient_id, type_id = self.moving, self.patient[0], self.kind.id
+        recall_id = self.recall_id
         minutes = moving.minutes if moving is not None else self.kind.default_minutes
 
         def submit(actor, values):
@@ -233,7 +235,8 @@ class SlotStep:
                 if moving is not None:
                     return reschedule(actor, moving.id, moving.version, starts, provider_id, reason)
                 return book_appointment(
-                    actor, patient_id, provider_id, type_id, starts, override=reason
+                    actor, patient_id, provider_id, type_id, starts, override=reason,
+                    recall_id=recall_id,
                 )
             except ValidationError as exc:
                 errors = {OVERRIDE_FIELDS.get(k, k): v for k, v in exc.errors.items()}
