@@ -47,14 +47,14 @@ async def test_works_the_recall_list_into_a_booked_visit(demo_db):
         await settle(pilot)
         assert "no answer (1 call so far)" in static_text(app, "#message")
         row = move_to_row(app, lambda row: row[1].startswith(name[:14]))
-        assert table_rows(app)[row][3] == "1 No answer"
+        assert table_rows(app)[row][3] == "1 no answer"
         await pilot.press("1")  # reached on the second call
         await settle(pilot)
         move_to_row(app, lambda row: row[1].startswith(name[:14]))
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
-        assert "Book from the recall: Annual physical" in static_text(app, "#titlebar")
+        assert "Book the recall due 11/18/2026" in static_text(app, "#titlebar")
         assert app.screen.table.selected_key() == f"t{_type_id('Physical')}"
         await pilot.press("enter")  # the type the recall asks for
         await settle(pilot)

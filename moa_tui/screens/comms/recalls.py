@@ -36,11 +36,14 @@ from ..scheduling.typed import booked_message
 PAGE = 50
 WHEN_ORDER = tuple(WHEN_LABELS)  # f steps through them
 OUTCOME_STYLE = {"left_message": "yellow", "no_answer": "red", "wrong_number": "bold red"}
+# The last outcome, short enough for the Calls column beside its count ("2 msg left").
+OUTCOME_SHORT = {"reached": "reached", "left_message": "msg left", "no_answer": "no answer",
+                 "wrong_number": "wrong no.", "declined": "declined"}  # fmt: skip
 COLUMNS = (
     Column("Due", 10),
-    Column("Patient", 18, share=2),
+    Column("Patient", 16, share=2),
     Column("Phones", 31),
-    Column("Calls", 14),
+    Column("Calls", 12),
     Column("For", 17, optional=True),
     Column("Provider", 15, share=1, optional=True),
 )
@@ -138,7 +141,7 @@ class RecallsScreen(TitledScreen):
         if not r.attempts:
             return plain("-", "dim")
         code = next((k for k, v in OUTCOME_LABELS.items() if v == r.last_outcome), "")
-        return plain(f"{r.attempts} {r.last_outcome}", OUTCOME_STYLE.get(code, ""))
+        return plain(f"{r.attempts} {OUTCOME_SHORT.get(code, '')}", OUTCOME_STYLE.get(code, ""))
 
     def on_paged_table_need_more(self, event: PagedTable.NeedMore) -> None:
         if self.next_after is not None:
@@ -164,7 +167,9 @@ class RecallsScreen(TitledScreen):
     def _show_detail(self) -> None:
         r = self.selected()
         if r is not None:
-            text = f"{r.kind} due {r.due_on:%m/%d/%Y} · " + (r.provider or "any provider")
+            text = f"{r.patient} · {r.kind} due {r.due_on:%m/%d/%Y} · " + (
+                r.provider or "any provider"
+            )
             text += f" · {r.note}" if r.note else ""
         elif not self.rows:
             text = "Nobody is due back on this list."

@@ -93,7 +93,7 @@ class BookingScreen(SlotStep, TitledScreen):
         self.recall_id = recall.id if recall is not None else None
         self.type_hint = ""
         if recall is not None:
-            self.VIEW_TITLE = f"Book from the recall: {recall.kind}, due {recall.due_on:%m/%d/%Y}"
+            self.VIEW_TITLE = f"Book the recall due {recall.due_on:%m/%d/%Y}"
             self.type_hint = RECALL_TYPE_HINTS.get(recall.kind, "")
             later = recall.due_on if recall.due_on > clock.today() else None
             self.filter = SlotFilter(provider_id=recall.provider_id, earliest=later)

@@ -56,6 +56,7 @@ from .data import (
 )
 from .day import build_schedule
 from .messages import build_messages
+from .recalls import build_recalls
 from .records import build_records
 from .referrals import build_referrals
 
@@ -226,6 +227,7 @@ def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
         if size.messages:
             build_messages(patient_ids)
         build_referrals(today, desk)
+        build_recalls(rng, patient_ids, desk)
 
 
 def _build_front_desk(rng, today, types, patient_ids, desk):
