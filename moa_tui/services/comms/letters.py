@@ -58,10 +58,10 @@ def _date(d) -> str:
     return d.strftime("%m/%d/%Y") if d else ""
 
 
-def letter_context(patient: Patient) -> dict[str, dict[str, str]]:
-    """The merge fields for *patient*, plain strings only: the next booked visit (or the
-    last one) and its provider, the account balance, the clinic and today."""
-    appt = (
+def letter_context(patient: Patient, appt: Appointment | None = None) -> dict[str, dict[str, str]]:
+    """The merge fields for *patient*, plain strings only: *appt* (else the next booked
+    visit, or the last one) and its provider, the account balance, the clinic and today."""
+    appt = appt or (
         Appointment.select()
         .where((Appointment.patient == patient.id) & (Appointment.status == "booked"))
         .order_by(Appointment.starts_at)
@@ -190,20 +190,33 @@ def patient_letters(actor: StaffMember, patient_id: int) -> list[LetterRow]:
     return [_letter_row(x) for x in rows]
 
 
+# Paper -> (page size in mm, margin, font size, line height): a letter, or a 6 x 4 inch
+# postcard (a reminder batch).
+PAPER = {"letter": ("letter", 25, 11, 6), "postcard": ((101.6, 152.4), 8, 8, 3.6)}
+
+
 def letter_pdf(text: str) -> bytes:
     """The letter on US letter paper, wrapped to the margins (Latin-1 text)."""
+    return letters_pdf([text])
+
+
+def letters_pdf(texts: list[str], paper: str = "letter") -> bytes:
+    """One PDF with each text on a page of its own (more if a text is longer), on letter
+    paper or postcards (PAPER)."""
     from fpdf import FPDF
 
-    pdf = FPDF(format="letter")
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.set_margins(25, 25, 25)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    for line in text.split("\n"):
-        if line.strip():
-            pdf.multi_cell(0, 6, latin1(line), new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.ln(6)
+    size, margin, font, line_height = PAPER[paper]
+    pdf = FPDF(orientation="landscape" if paper == "postcard" else "portrait", format=size)
+    pdf.set_auto_page_break(True, margin=margin if paper == "postcard" else 20)
+    pdf.set_margins(margin, margin, margin)
+    for text in texts:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=font)
+        for line in text.split("\n"):
+            if line.strip():
+                pdf.multi_cell(0, line_height, latin1(line), new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.ln(line_height)
     return bytes(pdf.output())
 
 
