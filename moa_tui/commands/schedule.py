@@ -77,6 +77,10 @@ def register(commands) -> None:
     _sign_in_options(ical)
     ical.set_defaults(run=run_ical)
 
+    from .reminders import add_reminder_commands
+
+    add_reminder_commands(commands)
+
 
 def _password(username: str, from_stdin: bool) -> str:
     if sys.stdin is None:  # started with standard input closed

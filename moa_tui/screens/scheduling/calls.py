@@ -63,7 +63,7 @@ class BackOut:
 class CallsScreen(BackOut, PatientRowsScreen):
     AREA_TITLE = "Confirmation calls"
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"record": "schedule.write"}
+    ACTION_PERMISSIONS = {"record": "schedule.write", "reminders": "files.export"}
     BINDINGS = [
         Binding("1", "record('confirmed')", "Confirmed", id="calls.confirmed"),
         Binding("2", "record('left_message')", "Left message", id="calls.left_message"),
@@ -77,6 +77,10 @@ class CallsScreen(BackOut, PatientRowsScreen):
         Binding("minus", "days(-1)", "Day before", show=False, id="calls.day_before_alt"),
         Binding("plus,equals_sign", "days(1)", "Day after", show=False, id="calls.day_after_alt"),
         Binding("enter", "open_patient", "Patient", show=False, id="calls.patient"),
+        Binding("t", "reminders('texts')", "Reminder texts file (CSV)", show=False,
+                id="calls.reminder_texts"),
+        Binding("L", "reminders('letters')", "Reminder letters or postcards (PDF)",
+                show=False, id="calls.reminder_letters"),
         Binding("escape", "back", "Back", show=False, id="calls.back"),
     ]
 
@@ -143,7 +147,7 @@ class CallsScreen(BackOut, PatientRowsScreen):
             plain(
                 f"{self.day:%a %m/%d/%Y} · {len(items)} to confirm"
                 + (f" ({waiting} not called yet)" if items else "")
-                + " · ←/→ other day"
+                + " · ←/→ day · t/L reminders"
             )
         )
         self._show_detail()
@@ -236,6 +240,16 @@ class CallsScreen(BackOut, PatientRowsScreen):
         else:
             self.say(booked_message(moved, "Moved"), "ok")
         self.reload()
+
+    @work(exclusive=True, group="calls-reminders")
+    async def action_reminders(self, kind: str) -> None:
+        """The day's reminders as a texting service's file (t) or letters/postcards (L)."""
+        from ..comms.reminder_batch import print_letters, save_texts
+
+        if kind == "texts":
+            await save_texts(self, self.days_ahead, self.day)
+        else:
+            await print_letters(self, self.days_ahead, self.day)
 
     def _leave_row(self, item: CallItem, outcome: str) -> None:
         """The recorded row cannot be called again until the list comes back (its version
