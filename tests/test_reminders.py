@@ -16,11 +16,14 @@ from moa_tui.db.models import Appointment, AuditEvent, Letter, Patient
 from moa_tui.services import clock
 from moa_tui.services.comms.reminders import (
     initials,
+    reminder_consent,
     reminder_list,
     save_reminder_letters,
     save_reminder_texts,
+    set_reminder_consent,
 )
 from moa_tui.services.errors import ValidationError
+from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
 
 
@@ -120,3 +123,19 @@ def test_bad_batches_are_refused(desk, tmp_path):
     assert "days_ahead" in err.value.errors
     with pytest.raises(ValidationError):
         save_reminder_letters(find_staff("billing"), 10**30, "x.pdf")
+
+
+def test_the_consent_to_a_full_name_is_recorded_and_used(desk):
+    first = _booked()[0]
+    p = Patient.get_by_id(first.patient_id)
+    assert reminder_consent(desk, p.id) is False
+    assert reminder_list(desk, 1)[0].name == initials(p.first_name, p.last_name)
+    assert set_reminder_consent(desk, p.id, True) is True
+    assert reminder_consent(desk, p.id) is True
+    assert reminder_list(desk, 1)[0].name == f"{p.first_name} {p.last_name}"
+    event = AuditEvent.select().where(AuditEvent.action == "patient.reminder_consent").get()
+    assert event.patient_id == p.id and event.detail == "full name"
+    with pytest.raises(PermissionDenied):
+        set_reminder_consent(find_staff("billing"), p.id, False)
+    with pytest.raises(ValidationError):
+        set_reminder_consent(desk, p.id, "yes")

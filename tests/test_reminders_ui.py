@@ -95,3 +95,23 @@ def test_the_reminders_command_writes_texts_and_letters_and_says_an_empty_day(
     assert "Nobody is booked" in capsys.readouterr().out
     assert _run(monkeypatch, demo_db, "letters", "x.pdf", "--template", "Nope") != 0
     assert "no letter template named Nope" in capsys.readouterr().err
+
+
+async def test_the_chart_records_the_consent_to_a_full_name_in_texts(demo_db):
+    from moa_tui.db.models import Patient
+    from moa_tui.widgets.dialogs import PickDialog
+
+    patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_patient(patient.id)
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "will say the full name" in static_text(app, "#message")
+    assert Patient.get_by_id(patient.id).reminder_full_name is True

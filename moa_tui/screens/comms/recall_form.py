@@ -1,11 +1,14 @@
 """Setting a recall (issue 12 item 5): the patient is due back for an annual physical, a
 6-month follow-up or something else, by a date, with a provider or any. Asked at
-check-out (r) and from the chart (d); a due date in the past is refused beside the field."""
+check-out (r) and from the chart (d); a due date in the past is refused beside the field.
+And from the chart (T), whether reminder texts may name the patient in full."""
 
 from __future__ import annotations
 
 from ...services.comms.recalls import KIND_LABELS, RecallRow, add_recall
+from ...services.comms.reminders import reminder_consent, set_reminder_consent
 from ...services.scheduling.schedule import list_providers
+from ...widgets.dialogs import PickDialog
 from ...widgets.form import FieldSpec, FormDialog
 
 
@@ -48,3 +51,27 @@ async def set_recall(screen, patient_id: int, name: str, **kwargs) -> RecallRow 
     if isinstance(row, RecallRow):
         screen.say(f"Recall set: {row.kind.lower()}, due {row.due_on:%m/%d/%Y}.", "ok")
     return row
+
+
+async def ask_reminder_consent(screen, patient_id: int, name: str) -> None:
+    """Full name or initials in the patient's reminder texts, the choice in force marked."""
+    full = await screen.ask_service(reminder_consent, patient_id, group="consent")
+    if full is None:
+        return
+    rows = [
+        ("initials", ("Initials only" + ("" if full else " (now)"),)),
+        ("full", ("Full name: the patient agreed" + (" (now)" if full else ""),)),
+    ]
+    choice = await screen.app.push_screen_wait(
+        PickDialog(f"Reminder texts to {name} say", [("Name in the text", 40)], rows)
+    )
+    if choice is None:
+        return
+    saved = await screen.ask_service(
+        set_reminder_consent, patient_id, choice == "full", group="write"
+    )
+    if saved is not None:
+        screen.say(
+            "Reminder texts will say the full name." if saved
+            else "Reminder texts will say initials only.", "ok",
+        )  # fmt: skip

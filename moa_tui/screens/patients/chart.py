@@ -71,6 +71,8 @@ class PatientChartScreen(RecordView):
         Binding("R", "referrals", "Referrals", show=False, id="chart.referrals"),
         Binding("a", "records", "Record", id="chart.records"),
         Binding("d", "recall", "Due back (recall)", show=False, id="chart.recall"),
+        Binding("T", "reminder_consent", "Reminder texts: full name or initials", show=False,
+                id="chart.reminder_consent"),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {
@@ -88,6 +90,7 @@ class PatientChartScreen(RecordView):
         "referrals": "patient.read",
         "records": "clinical.read",
         "recall": "schedule.write",
+        "reminder_consent": "patient.write",
     }
 
     def __init__(self, patient_id: int, edit: bool = False) -> None:
@@ -163,6 +166,14 @@ class PatientChartScreen(RecordView):
             from ..comms.recall_form import set_recall
 
             await set_recall(self, self.patient_id, self.chart.name)
+
+    @work(exclusive=True, group="reminder-consent")
+    async def action_reminder_consent(self) -> None:
+        """Whether reminder texts may name the patient in full (else initials only)."""
+        if self.chart is not None:
+            from ..comms.recall_form import ask_reminder_consent
+
+            await ask_reminder_consent(self, self.patient_id, self.chart.name)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="chart"):

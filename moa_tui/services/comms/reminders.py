@@ -28,6 +28,7 @@ from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ValidationError
 from ..files import save_export
+from ..patients.privacy import require_access
 from ..validate import format_phone, step_date
 from ..wording import plural
 from .letters import PAPER, letter_context, letters_pdf
@@ -227,3 +228,23 @@ def save_reminder_letters(
     if restricted:
         message += f"; {plural(restricted, 'restricted record')} left out (print from the chart)"
     return ReminderBatch(day, len(letters), restricted, str(written), message + ".")
+
+
+@writer("patient.read", changes=())  # a writer: a restricted record's read is audited
+def reminder_consent(actor: StaffMember, patient_id: int) -> bool:
+    """Whether the patient agreed to their full name in reminder texts (else initials)."""
+    return bool(require_access(actor, patient_id, "reminder consent").reminder_full_name)
+
+
+@writer("patient.write")
+def set_reminder_consent(actor: StaffMember, patient_id: int, full_name: bool) -> bool:
+    """Record whether the patient agreed to their full name in reminder texts."""
+    if not isinstance(full_name, bool):
+        raise ValidationError.one("full_name", "Full name or initials only.")
+    p = require_access(actor, patient_id, "reminder consent")
+    Patient.update(reminder_full_name=full_name, version=Patient.version + 1,
+                   updated_by=actor, updated_at=clock.now_utc()).where(
+        Patient.id == p.id).execute()  # fmt: skip
+    audit(actor, "patient.reminder_consent", patient_id=p.id, entity="patient", entity_id=p.id,
+          detail="full name" if full_name else "initials only")  # fmt: skip
+    return full_name
