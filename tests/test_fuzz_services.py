@@ -32,6 +32,8 @@ from moa_tui.services.billing.setup import PAYER_FIELDS as BILLING_PAYER_FIELDS
 from moa_tui.services.billing.setup import PRACTICE_FIELDS as BILLING_PRACTICE_FIELDS
 from moa_tui.services.books import report_files as books_report_files
 from moa_tui.services.comms import letters as comms_letters
+from moa_tui.services.comms import reminders as comms_reminders
+from moa_tui.services.comms.recalls import RecallFilter
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
@@ -191,6 +193,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 starts_at=DATETIME,
                 minutes=opt(INT),
                 override=TEXT,
+                recall_id=opt(ID),
             ),
         ),
         "reschedule": (
@@ -661,6 +664,52 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
             dict(patient_id=ID, type_id=ID, starts_at=st.one_of(DATETIME, DATE)),
         ),
         "draft_referral_letter": ("desk", dict(referral_id=ID)),
+        # Recalls and reminders (issue 12 item 5).
+        "add_recall": (
+            "desk",
+            dict(
+                patient_id=ID,
+                values=st.fixed_dictionaries(
+                    {
+                        "kind": st.one_of(TEXT, st.sampled_from(["annual", "Other"])),
+                        "due": TEXT,
+                        "provider": st.one_of(TEXT, INT.map(str)),
+                        "note": TEXT,
+                    }
+                ),
+                visit_id=opt(ID),
+            ),
+        ),
+        "recall_worklist": (
+            "desk",
+            dict(
+                f=st.builds(
+                    RecallFilter,
+                    when=st.one_of(TEXT, st.sampled_from(["all", "overdue", "month"])),
+                    provider_id=opt(ID),
+                ),
+                after=opt(st.tuples(DATE, ID)),
+                limit=INT,
+            ),
+        ),
+        "log_recall_call": (
+            "desk",
+            dict(recall_id=ID, version=ID, outcome=st.one_of(TEXT, st.just("declined")),
+                 note=TEXT),
+        ),  # fmt: skip
+        "remove_recall": ("desk", dict(recall_id=ID, version=ID, reason=TEXT)),
+        "patient_recalls": ("desk", dict(patient_id=ID)),
+        "reminder_list": ("desk", dict(days_ahead=INT)),
+        "_texts_of_day": ("desk", dict(days_ahead=INT)),
+        "_reminder_letters": ("desk", dict(days_ahead=INT, template_id=opt(ID))),
+        "save_reminder_texts": ("desk", dict(days_ahead=INT, path=FILE_NAME, overwrite=BOOL)),
+        "save_reminder_letters": (
+            "desk",
+            dict(days_ahead=INT, path=FILE_NAME, template_id=opt(ID),
+                 paper=st.one_of(TEXT, st.sampled_from(["letter", "postcard"])), overwrite=BOOL),
+        ),  # fmt: skip
+        "reminder_consent": ("desk", dict(patient_id=ID)),
+        "set_reminder_consent": ("desk", dict(patient_id=ID, full_name=st.one_of(BOOL, TEXT))),
         "create_task": (
             "desk",
             dict(
@@ -825,6 +874,7 @@ PROGRAM_DATA_ONLY = {
     "store_reasons": "stores the rows that parse_reasons checked",
     "store_code_rows": "stores an ImportReport that import_codes_file read and checked",
     "store_icd_list": "stores the IcdList read from simple-icd-10-cm (load_icd10cm)",
+    "_record_reminder_letters": "keeps the letters _reminder_letters rendered (a printed batch)",
 }
 
 
@@ -836,6 +886,8 @@ COMPOSITES = {
     "save_receipt_pdf": payments.save_receipt_pdf,
     "save_visit_slip": visit_slip.save_visit_slip,
     "save_letter": comms_letters.save_letter,
+    "save_reminder_texts": comms_reminders.save_reminder_texts,
+    "save_reminder_letters": comms_reminders.save_reminder_letters,
     "save_accounting_letter": records_disclosures.save_accounting_letter,
     "export_accounting_csv": records_disclosures.export_accounting_csv,
     "export_statement": books_report_files.export_statement,

@@ -184,7 +184,7 @@ def _screen_lines(app) -> list[str]:
 
 @pytest.mark.parametrize(
     "keys",
-    ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w",
+    ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w", "f2 d",
      "f4 a p p enter", "f4 a p p enter a"],  # (the last two: a chart, its record)
 )
 async def test_footer_keys_fit_at_80_columns(demo_db, keys):
@@ -215,6 +215,7 @@ WIDE_LISTS = {
     "calls": ("f2 l", "#calls-table", "Provider"),
     "waitlist": ("f2 w", "#waitlist-table", "Note"),
     "inbox": ("f9", "#inbox-table", "Reason"),
+    "recalls": ("f2 d", "#recalls-table", "Patient"),
 }
 
 

@@ -25,6 +25,7 @@ from moa_tui.db.models import (
     Patient,
     Payer,
     Provider,
+    Recall,
 )
 from moa_tui.screens.frontdesk.check_in import CheckInScreen
 from moa_tui.screens.patients.chart import PatientChartScreen
@@ -147,7 +148,7 @@ class Case:
             return made[key], Claim.get_by_id(made[key]).version
 
         from moa_tui.services.billing import charges, scrubber, statements
-        from moa_tui.services.comms import letters, mail, refills, templates
+        from moa_tui.services.comms import letters, mail, recalls, refills, reminders, templates
         from moa_tui.services.records import disclosures
 
         def refill_values() -> dict:
@@ -311,6 +312,16 @@ class Case:
                 a, p.id
             ),
             **records_helpers.restricted_calls(p, tmp),
+            # (Any recall the demo gave the patient goes first: one open recall of a kind.)
+            "recalls.add_recall": lambda a: [
+                Recall.delete().where(Recall.patient == p.id).execute(),
+                recalls.add_recall(a, p.id, {"kind": "other", "due": "t+30"}),
+            ][-1],
+            "recalls.patient_recalls": lambda a: recalls.patient_recalls(a, p.id),
+            "reminders.reminder_consent": lambda a: reminders.reminder_consent(a, p.id),
+            "reminders.set_reminder_consent": lambda a: reminders.set_reminder_consent(
+                a, p.id, True
+            ),
         }
 
 

@@ -43,9 +43,8 @@ COLUMNS = (
     Column("Due", 10),
     Column("Patient", 16, share=2),
     Column("Phones", 31),
-    Column("Calls", 12),
-    Column("For", 17, optional=True),
-    Column("Provider", 15, share=1, optional=True),
+    Column("Calls", 11),
+    Column("For", 17, optional=True),  # (the provider is on the line below the list)
 )
 
 
@@ -130,7 +129,6 @@ class RecallsScreen(TitledScreen):
                 plain(r.phones),
                 self._calls_cell(r),
                 plain(r.kind),
-                plain(r.provider or "any"),
             )
             for r in page.rows
         ]

@@ -102,7 +102,7 @@ def reminder_list(actor: StaffMember, days_ahead: int = 1) -> list[Reminder]:
 
 
 def text_message(r: Reminder, clinic: str, phone: str) -> str:
-    when = f"{r.starts_at:%a %m/%d} at {r.starts_at:%-I:%M %p}"
+    when = f"{r.starts_at:%a %m/%d/%Y} at {r.starts_at:%-I:%M %p}"
     call = f" To change it, call {phone}." if phone else ""
     return f"Reminder for {r.name}: your appointment at {clinic} is {when}.{call}"
 
