@@ -591,3 +591,50 @@ def test_the_books_statements_read_month_totals_and_ranges_of_lines(clinic, plan
         any(re.search(r"INDEX \w*account_id_entry_date_id \(account_id=\?", ln) for ln in s[2])
         for s in pages
     ), [s[2] for s in pages]
+# --- the recall worklist (issue 12 item 5) ------------------------------------------------
+
+
+def test_every_recall_page_is_a_range_of_its_index_first_and_deep(clinic, plans):
+    from moa_tui.db.models import Recall, StaffMember
+    from moa_tui.services.comms.recalls import RecallFilter, recall_worklist
+
+    with db.connection_context():
+        desk = StaffMember.get(StaffMember.username == "desk").id
+        providers = [p.id for p in Provider.select(Provider.id)]
+        patients = [p.id for p in Patient.select(Patient.id).order_by(Patient.id)]
+        # Twenty thousand recalls over two years either side of today, most done with.
+        rows = [
+            {"patient": patients[n % len(patients)], "kind": "annual", "created_by": desk,
+             "due_on": TODAY + dt.timedelta(days=(n * 37) % 1460 - 730),
+             "provider": providers[n % len(providers)] if n % 3 else None,
+             "status": "open" if n % 4 == 0 else "booked"}
+            for n in range(20_000)
+        ]  # fmt: skip
+        with db.atomic():
+            for start in range(0, len(rows), 500):
+                Recall.insert_many(rows[start : start + 500]).execute()
+    plans.take()
+    for f in (
+        RecallFilter(),
+        RecallFilter(when="overdue"),
+        RecallFilter(when="month"),
+        RecallFilter(provider_id=providers[1]),
+        RecallFilter(when="overdue", provider_id=providers[1]),
+    ):
+        first = recall_worklist(clinic, f, None, 20)
+        deep = recall_worklist(clinic, f, first.next_after, 20) if first.next_after else None
+        taken = [s for s in plans.take() if "recall" in s[1].values()]
+        assert taken, f
+        for sql, aliases, lines in taken:
+            recall = [ln for ln in lines if re.match(rf"(SCAN|SEARCH) {_alias(aliases)}\b", ln)]
+            assert recall and all(ln.startswith("SEARCH") for ln in recall), (f, lines)
+            index = "recall_status_provider_id_due_on" if f.provider_id else "recall_status_due_on"
+            assert all(index in ln for ln in recall), (f, lines)
+            assert not any("TEMP B-TREE" in ln for ln in lines), (f, lines)
+        if deep is not None:
+            # The next page starts from a row-value range, not from the start of the index.
+            assert re.search(r"\(.*, .*\) > \(\?, \?\)", taken[-1][0]), taken[-1][0]
+
+
+def _alias(aliases: dict[str, str]) -> str:
+    return next(alias for alias, table in aliases.items() if table == "recall")
