@@ -625,7 +625,7 @@ def test_every_recall_page_is_a_range_of_its_index_first_and_deep(clinic, plans)
         deep = recall_worklist(clinic, f, first.next_after, 20) if first.next_after else None
         taken = [s for s in plans.take() if "recall" in s[1].values()]
         assert taken, f
-        for sql, aliases, lines in taken:
+        for _sql, aliases, lines in taken:
             recall = [ln for ln in lines if re.match(rf"(SCAN|SEARCH) {_alias(aliases)}\b", ln)]
             assert recall and all(ln.startswith("SEARCH") for ln in recall), (f, lines)
             index = "recall_status_provider_id_due_on" if f.provider_id else "recall_status_due_on"

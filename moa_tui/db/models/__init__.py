@@ -35,6 +35,7 @@ from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
 from .payables import Bill, BillLine, PayablesSettings, Vendor, VendorItem, VendorPayment
 from .purchasing import PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine
+from .recalls import Recall, RecallCall
 from .records import (
     Allergy,
     DocumentBlob,
@@ -46,7 +47,6 @@ from .records import (
 )
 from .referrals import AuthorizationType, PayerAuthorization, Referral
 from .refills import RefillRequest, RefillStep
-from .recalls import Recall, RecallCall
 from .scheduling import (
     Appointment,
     AppointmentStatusChange,

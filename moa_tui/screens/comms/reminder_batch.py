@@ -62,7 +62,8 @@ async def print_letters(screen, days_ahead: int, day) -> None:
 
     batch = await screen.app.push_screen_wait(
         ExportDialog(
-            f"Reminder {paper}s for {day:%a %m/%d/%Y} (PDF)", f"reminder-{paper}s-{day:%Y-%m-%d}.pdf",
+            f"Reminder {paper}s for {day:%a %m/%d/%Y} (PDF)",
+            f"reminder-{paper}s-{day:%Y-%m-%d}.pdf",
             save,
         )
     )  # fmt: skip

@@ -181,8 +181,9 @@ def add_recall(
         patient=patient, kind=v["kind"], provider=v["provider"], due_on=v["due"], note=v["note"],
         set_at_visit=visit, created_by=actor, created_at=clock.now_utc(),
     )  # fmt: skip
+    detail = f"{r.kind} due {r.due_on:%Y-%m-%d}" + (" at check-out" if visit else "")
     audit(actor, "recall.add", patient_id=patient.id, entity="recall", entity_id=r.id,
-          detail=f"{r.kind} due {r.due_on:%Y-%m-%d}" + (" at check-out" if visit else ""))  # fmt: skip
+          detail=detail)  # fmt: skip
     return _row(r)
 
 

@@ -141,8 +141,9 @@ def save_reminder_texts(
         raw += ".csv"
     sent = [r for r in reminders if r.phone]
     data = reminder_texts_csv(reminders, clinic, phone)
+    detail = f"{plural(len(sent), 'reminder text')} for {day:%Y-%m-%d}"
     written = save_export(actor, raw, data, action="reminders.texts", overwrite=overwrite,
-                          detail=f"{plural(len(sent), 'reminder text')} for {day:%Y-%m-%d}")  # fmt: skip
+                          detail=detail)  # fmt: skip
     left_out = len(reminders) - len(sent)
     if not reminders:
         message = f"Nobody is booked on {day:%a %m/%d/%Y}: the file has its header only."
@@ -220,9 +221,10 @@ def save_reminder_letters(
     if raw and not raw.lower().endswith(".pdf"):
         raw += ".pdf"
     kind = "postcard" if paper == "postcard" else "letter"
+    detail = f"{plural(len(letters), f'reminder {kind}')} for {day:%Y-%m-%d}"
     written = save_export(actor, raw, letters_pdf([t for _, t in letters], paper),
                           action="reminders.letters", overwrite=overwrite,
-                          detail=f"{plural(len(letters), f'reminder {kind}')} for {day:%Y-%m-%d}")  # fmt: skip
+                          detail=detail)  # fmt: skip
     _record_reminder_letters(actor, tid, letters, str(written))
     message = f"{plural(len(letters), f'reminder {kind}')} for {day:%a %m/%d/%Y} saved to {written}"
     if restricted:
