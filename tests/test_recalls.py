@@ -36,6 +36,15 @@ from moa_tui.services.security.staff import find_staff
 TODAY = dt.date(2026, 11, 18)  # conftest's frozen clock
 
 
+@pytest.fixture(autouse=True)
+def _without_demo_recalls(request):
+    """A test on the demo clinic starts without the demo's own recalls."""
+    if "demo_db" in request.fixturenames:
+        request.getfixturevalue("demo_db")
+        RecallCall.delete().execute()
+        Recall.delete().execute()
+
+
 def _patients(n: int = 3) -> list[Patient]:
     return list(Patient.select().where(~Patient.restricted).order_by(Patient.id).limit(n))
 
@@ -57,7 +66,12 @@ def test_a_recall_set_by_hand_is_due_a_year_on_and_on_the_worklist(desk):
     assert row.patient == f"{p.last_name}, {p.first_name}" and not row.overdue
     assert [r.id for r in recall_worklist(desk).rows] == [row.id]
     assert [r.id for r in patient_recalls(desk, p.id)] == [row.id]
-    event = AuditEvent.select().where(AuditEvent.action == "recall.add").get()
+    event = (
+        AuditEvent.select()
+        .where(AuditEvent.action == "recall.add")
+        .order_by(AuditEvent.id.desc())
+        .first()
+    )
     assert event.patient_id == p.id and event.entity_id == row.id
 
 

@@ -22,12 +22,18 @@ from .ui_helpers import move_to_row, settle, static_text, table_rows
 SIZE = (80, 24)
 
 
+def _without_demo_recalls() -> None:
+    RecallCall.delete().execute()
+    Recall.delete().execute()
+
+
 async def _type(pilot, text: str) -> None:
     for ch in text:
         await pilot.press(ch)
 
 
 async def test_works_the_recall_list_into_a_booked_visit(demo_db):
+    _without_demo_recalls()
     desk = find_staff("desk")
     patient = Patient.select().where(~Patient.restricted).order_by(Patient.id.desc()).first()
     name = f"{patient.last_name}, {patient.first_name}"
@@ -83,6 +89,7 @@ def _type_id(name: str) -> int:
 
 
 async def test_check_out_sets_a_recall_and_refuses_a_past_date_beside_the_field(demo_db):
+    _without_demo_recalls()
     desk = find_staff("desk")
     visit = (
         Appointment.select()
@@ -125,6 +132,7 @@ async def test_check_out_sets_a_recall_and_refuses_a_past_date_beside_the_field(
 
 
 async def test_the_chart_sets_a_recall_by_hand(demo_db):
+    _without_demo_recalls()
     patient = Patient.select().where(~Patient.restricted).order_by(Patient.id).first()
     app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
