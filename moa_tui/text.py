@@ -118,9 +118,7 @@ def x12_clean(value: object, max_len: int | None = None) -> str:
     of spaces made one, trimmed, and cut to *max_len*."""
     text = latin1(value).replace("'", "")
     text = "".join(
-        ch
-        for ch in unicodedata.normalize("NFKD", text)
-        if not unicodedata.combining(ch)
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
     text = " ".join("".join(ch if ch in _X12_KEEP else " " for ch in text).split())
     return text[:max_len].rstrip() if max_len else text

@@ -34,8 +34,10 @@ ENTRIES = [
     (dt.date(2026, 9, 30), [(acct.UNDEPOSITED, 250_00), (acct.PATIENT_AR, -250_00)]),
     (dt.date(2026, 10, 2), [(acct.OFFICE, 75_25), (acct.AP, -75_25)]),
     (dt.date(2026, 10, 9), [(acct.DRAWINGS, 100_00), (acct.BANK, -100_00)]),
-    (dt.date(2026, 10, 9), [(acct.PATIENT_AR, 45_00), (acct.LATE_FEES, -5_00),
-                            (acct.REVENUE, -40_00)]),
+    (
+        dt.date(2026, 10, 9),
+        [(acct.PATIENT_AR, 45_00), (acct.LATE_FEES, -5_00), (acct.REVENUE, -40_00)],
+    ),
 ]
 
 
@@ -153,8 +155,11 @@ def test_month_end_checklist_and_closing(manager):
     assert labels["Trial balance off"] == 0 and labels["Unbilled visits"] >= 0
     set_lock_date(manager, before.month_end)
     assert month_end_checklist(manager, dt.date(2026, 10, 1)).closed
-    with db.connection_context(), write_transaction(), pytest.raises(ValidationError,
-                                                                     match="closed through"):
+    with (
+        db.connection_context(),
+        write_transaction(),
+        pytest.raises(ValidationError, match="closed through"),
+    ):
         post_journal(on=dt.date(2026, 10, 31), memo="Late", source="manual", source_id=None,
                      lines=[(acct.RENT, 100), (acct.BANK, -100)], staff=manager)  # fmt: skip
     with pytest.raises(ValidationError, match="reopened"):

@@ -43,6 +43,7 @@ def test_an_empty_demo_file_is_built_on_the_next_start(tmp_path):
 
 # --- --demo never touches a real clinic (issue 8, item 8) -----------------------------------
 
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """A user with no clinic and no demo yet: the default paths point into tmp_path."""

@@ -52,9 +52,7 @@ async def test_typing_the_database_path_in_the_day_sheet_dialog_is_refused(demo_
     assert demo_db.read_bytes().startswith(b"SQLite format 3\x00")
 
 
-async def test_a_bare_name_saves_in_the_folder_and_an_existing_file_needs_a_yes(
-    demo_db, documents
-):
+async def test_a_bare_name_saves_in_the_folder_and_an_existing_file_needs_a_yes(demo_db, documents):
     app = make_app(demo_db, actor=find_staff("desk"))
     async with app.run_test(size=SIZE) as pilot:
         await _open_day_sheet_dialog(pilot)

@@ -694,8 +694,7 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         ),
         "log_recall_call": (
             "desk",
-            dict(recall_id=ID, version=ID, outcome=st.one_of(TEXT, st.just("declined")),
-                 note=TEXT),
+            dict(recall_id=ID, version=ID, outcome=st.one_of(TEXT, st.just("declined")), note=TEXT),
         ),  # fmt: skip
         "remove_recall": ("desk", dict(recall_id=ID, version=ID, reason=TEXT)),
         "patient_recalls": ("desk", dict(patient_id=ID)),
@@ -705,8 +704,13 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "save_reminder_texts": ("desk", dict(days_ahead=INT, path=FILE_NAME, overwrite=BOOL)),
         "save_reminder_letters": (
             "desk",
-            dict(days_ahead=INT, path=FILE_NAME, template_id=opt(ID),
-                 paper=st.one_of(TEXT, st.sampled_from(["letter", "postcard"])), overwrite=BOOL),
+            dict(
+                days_ahead=INT,
+                path=FILE_NAME,
+                template_id=opt(ID),
+                paper=st.one_of(TEXT, st.sampled_from(["letter", "postcard"])),
+                overwrite=BOOL,
+            ),
         ),  # fmt: skip
         "reminder_consent": ("desk", dict(patient_id=ID)),
         "set_reminder_consent": ("desk", dict(patient_id=ID, full_name=st.one_of(BOOL, TEXT))),
@@ -734,8 +738,9 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "profit_and_loss": ("manager", dict(start=DATE, end=DATE)),
         "ledger_detail": (
             "manager",
-            dict(code=TEXT, start=opt(DATE), end=opt(DATE),
-                 after=opt(st.tuples(DATE, ID)), limit=INT),  # fmt: skip
+            dict(
+                code=TEXT, start=opt(DATE), end=opt(DATE), after=opt(st.tuples(DATE, ID)), limit=INT
+            ),  # fmt: skip
         ),
         "export_statement": (
             "manager",

@@ -60,9 +60,7 @@ def test_every_service_module_is_discovered_and_imported(probe):
     # Every module under services/, in the area folders too, and each area package itself.
     root = PROJECT / "moa_tui"
     on_disk = sorted(
-        ".".join(("moa_tui", *p.relative_to(root).with_suffix("").parts)).removesuffix(
-            ".__init__"
-        )
+        ".".join(("moa_tui", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__")
         for p in (root / "services").rglob("*.py")
         if p != root / "services" / "__init__.py"
     )

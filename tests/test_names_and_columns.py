@@ -184,8 +184,24 @@ def _screen_lines(app) -> list[str]:
 
 @pytest.mark.parametrize(
     "keys",
-    ["f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f2 v", "f2 k", "f2 m", "f2 l", "f2 w", "f2 d",
-     "f4 a p p enter", "f4 a p p enter a"],  # (the last two: a chart, its record)
+    [
+        "f2",
+        "f3",
+        "f4",
+        "f5",
+        "f6",
+        "f7",
+        "f8",
+        "f9",
+        "f2 v",
+        "f2 k",
+        "f2 m",
+        "f2 l",
+        "f2 w",
+        "f2 d",
+        "f4 a p p enter",
+        "f4 a p p enter a",
+    ],  # (the last two: a chart, its record)
 )
 async def test_footer_keys_fit_at_80_columns(demo_db, keys):
     """Every key the footer shows is there whole: none cut ("i Idle loc") or dropped."""

@@ -69,9 +69,8 @@ async def test_the_manager_orders_receives_matches_and_pays(demo_db, tmp_path):
 
         # The vendor's bill, in Books: Bills, from the order; it matches; approve, pay.
         await keys(pilot, "escape", "escape")
-        # (Books' hub, F11, is not on main yet: its Bills entry opens this same screen.)
-        app.push_screen(BillsScreen())
-        await settle(pilot)
+        await keys(pilot, "f11", "b")
+        assert isinstance(app.screen, BillsScreen), app.screen
         await keys(pilot, "o")
         assert isinstance(app.screen, PickDialog)
         await keys(pilot, "enter")

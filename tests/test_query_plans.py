@@ -431,11 +431,16 @@ def test_the_open_referrals_list_walks_its_index_first_and_deep(clinic, plans, m
         staff = clinic.id
         rows = [
             {
-                "patient": ids[n % len(ids)], "direction": "out",
-                "status": "sent" if n % 5 == 0 else "completed", "is_open": n % 5 == 0,
-                "other_name": "Dr. Ortho", "reason": "knee", "referred_on":
-                TODAY - dt.timedelta(days=n % 700), "created_by": staff,
-                "created_at": dt.datetime(2026, 1, 1), "updated_at": dt.datetime(2026, 1, 1),
+                "patient": ids[n % len(ids)],
+                "direction": "out",
+                "status": "sent" if n % 5 == 0 else "completed",
+                "is_open": n % 5 == 0,
+                "other_name": "Dr. Ortho",
+                "reason": "knee",
+                "referred_on": TODAY - dt.timedelta(days=n % 700),
+                "created_by": staff,
+                "created_at": dt.datetime(2026, 1, 1),
+                "updated_at": dt.datetime(2026, 1, 1),
             }  # fmt: skip
             for n in range(20_000)
         ]
@@ -591,6 +596,8 @@ def test_the_books_statements_read_month_totals_and_ranges_of_lines(clinic, plan
         any(re.search(r"INDEX \w*account_id_entry_date_id \(account_id=\?", ln) for ln in s[2])
         for s in pages
     ), [s[2] for s in pages]
+
+
 # --- the recall worklist (issue 12 item 5) ------------------------------------------------
 
 

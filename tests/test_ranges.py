@@ -86,9 +86,7 @@ def test_confirmation_calls_refuse_a_day_out_of_range(desk, days):
     _refused(lambda: confirmation_list(desk, days), "days_ahead")
 
 
-@pytest.mark.parametrize(
-    "when", [dt.datetime(9999, 12, 31, 10, 0), dt.datetime(2101, 1, 3, 9, 0)]
-)
+@pytest.mark.parametrize("when", [dt.datetime(9999, 12, 31, 10, 0), dt.datetime(2101, 1, 3, 9, 0)])
 def test_a_booking_or_a_move_past_2100_is_refused(desk, when):
     a = _booked()
     before = Appointment.select().count()

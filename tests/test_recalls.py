@@ -102,9 +102,7 @@ def test_a_recall_set_at_check_out_names_the_visit_and_the_provider(desk):
         ({"kind": "annual", "note": "x\x1b[31m"}, "note", ""),
     ],
 )
-def test_bad_recalls_are_refused_beside_the_field_and_nothing_is_written(
-    desk, values, field, says
-):
+def test_bad_recalls_are_refused_beside_the_field_and_nothing_is_written(desk, values, field, says):
     p = _patients(1)[0]
     with pytest.raises(ValidationError) as err:
         add_recall(desk, p.id, values)

@@ -153,7 +153,9 @@ def test_os_login_mapping_signs_in_once(demo_db):
 def test_front_desk_cannot_write_off_and_the_refusal_is_recorded(demo_db):
     desk = find_staff("desk")
     claim = _open_claim_with_balance()
-    with pytest.raises(PermissionDenied, match="cannot post write-offs, refunds, remittances or claim corrections"):
+    with pytest.raises(
+        PermissionDenied, match="cannot post write-offs, refunds, remittances or claim corrections"
+    ):
         write_off_balance(desk, claim.id, claim.version, "too small to chase")
     assert ClaimAdjustment.select().count() == 0
     assert Claim.get_by_id(claim.id).adjusted_cents == 0
@@ -167,7 +169,10 @@ def test_front_desk_cannot_correct_or_void_a_claim_and_the_refusal_is_recorded(d
     claim = _open_claim_with_balance()
     before = Claim.select().count()
     for service in (correct_claim, void_claim):
-        with pytest.raises(PermissionDenied, match="cannot post write-offs, refunds, remittances or claim corrections"):
+        with pytest.raises(
+            PermissionDenied,
+            match="cannot post write-offs, refunds, remittances or claim corrections",
+        ):
             service(desk, claim.id, claim.version, "wrong code")
         assert _refusals(service.__name__) == 1
     assert Claim.select().count() == before

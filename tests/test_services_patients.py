@@ -113,9 +113,7 @@ def test_search_by_mrn(desk, john):
     assert [h.id for h in search_patients(desk, "100001")] == [demo.id]
 
 
-@pytest.mark.parametrize(
-    "query", ["", "   ", "zzzz", "02/30/1990", "99999999", ",", " , ,", ",,,"]
-)
+@pytest.mark.parametrize("query", ["", "   ", "zzzz", "02/30/1990", "99999999", ",", " , ,", ",,,"])
 def test_search_finds_nothing(desk, john, query):
     assert search_patients(desk, query) == []
 

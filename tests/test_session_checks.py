@@ -78,11 +78,15 @@ def test_a_change_on_another_connection_stops_the_next_call(demo_db, change):
     assert [e.action for e in refusals] == ["receive_stock", "open_patient", "search_patients"]
     # Nothing was written for the refused account but the refusals themselves.
     with db.connection_context():
-        assert not AuditEvent.select().where(
-            (AuditEvent.staff == desk.id)
-            & (AuditEvent.action == "patient.open")
-            & (AuditEvent.at >= clock.now_utc() - dt.timedelta(minutes=1))
-        ).exists()
+        assert (
+            not AuditEvent.select()
+            .where(
+                (AuditEvent.staff == desk.id)
+                & (AuditEvent.action == "patient.open")
+                & (AuditEvent.at >= clock.now_utc() - dt.timedelta(minutes=1))
+            )
+            .exists()
+        )
 
 
 def test_the_role_in_force_is_the_stored_one(demo_db):

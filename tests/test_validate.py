@@ -422,8 +422,14 @@ def test_money_has_an_upper_bound():
 
 @pytest.mark.parametrize(
     "cents, words",
-    [(-1, "negative"), (MONEY_MAX_CENTS + 1, "more than"), (10**30, "more than"),
-     (True, "cents"), (1.5, "cents"), ("100", "cents")],
+    [
+        (-1, "negative"),
+        (MONEY_MAX_CENTS + 1, "more than"),
+        (10**30, "more than"),
+        (True, "cents"),
+        (1.5, "cents"),
+        ("100", "cents"),
+    ],
 )
 def test_check_cents_refuses(cents, words):
     assert words in _refused(lambda: check_cents("amount", cents), "amount")

@@ -113,8 +113,8 @@ def test_claims_the_scrubber_made_ready_go_out_valid(biller, tmp_path):
         save_line,
         start_charges,
     )
-    from moa_tui.services.billing.unbilled import unbilled_visits
     from moa_tui.services.billing.scrubber import scrub_claim
+    from moa_tui.services.billing.unbilled import unbilled_visits
 
     page = unbilled_visits(biller, limit=100)
     insured = [

@@ -93,9 +93,7 @@ def step_date(day: dt.date, days: int) -> dt.date | None:
     return moved if date_in_range(moved) else None
 
 
-def check_cents(
-    field: str, cents, *, label: str = "Amount", maximum: int = MONEY_MAX_CENTS
-) -> int:
+def check_cents(field: str, cents, *, label: str = "Amount", maximum: int = MONEY_MAX_CENTS) -> int:
     """An amount in cents a service was handed: a whole number from 0 to *maximum*."""
     if isinstance(cents, bool) or not isinstance(cents, int):
         raise ValidationError.one(field, f"{label} must be an amount in cents.")

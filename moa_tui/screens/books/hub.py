@@ -41,6 +41,16 @@ PAGES: tuple[BooksPage, ...] = (
               "statements:StatementsScreen", "books.read"),
     BooksPage("m", "Month end", "The month's checklist; close it or reopen it",
               "month_end:MonthEndScreen", "books.read"),
+    BooksPage("v", "Vendors", "Vendors and contractors with their terms",
+              "payables:VendorsScreen", "payables.read"),
+    BooksPage("b", "Bills", "Vendors' bills: match, approve, pay",
+              "payables:BillsScreen", "payables.read"),
+    BooksPage("w", "Due soon", "Bills due this week, oldest first",
+              "payables:DueBillsScreen", "payables.read"),
+    BooksPage("p", "A/P aging", "What the practice owes, by age",
+              "ap_reports:PayablesAgingScreen", "payables.read"),
+    BooksPage("k", "Checks", "The check register: payments by date",
+              "ap_reports:CheckRegisterScreen", "payables.read"),
 )  # fmt: skip
 
 
@@ -52,7 +62,11 @@ class BooksScreen(AreaScreen):
     AREA_TITLE = "Books"
     TOPICS = frozenset({changes.BOOKS})
     REFETCH_ON_RESUME = False  # the list is fixed; each screen fetches its own
-    BINDINGS = [Binding(p.key, f"open_page('{p.key}')", p.name, id=_binding_id(p)) for p in PAGES]
+    # The table names every letter; the key bar (80 columns) only the first five.
+    BINDINGS = [
+        Binding(p.key, f"open_page('{p.key}')", p.name, id=_binding_id(p), show=n < 5)
+        for n, p in enumerate(PAGES)
+    ]
 
     def compose_body(self) -> ComposeResult:
         yield Static(

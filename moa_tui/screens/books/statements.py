@@ -185,8 +185,10 @@ class StatementsScreen(TitledScreen):
     def action_ledger(self) -> None:
         self._ask(
             "General ledger: which account and period",
-            [FieldSpec("code", "Account", self.code, placeholder="e.g. 1000", max_length=16),
-             *self._period_specs()],  # fmt: skip
+            [
+                FieldSpec("code", "Account", self.code, placeholder="e.g. 1000", max_length=16),
+                *self._period_specs(),
+            ],  # fmt: skip
         )
 
     def action_dates(self) -> None:

@@ -31,8 +31,12 @@ def recall_dialog(
         f"Recall: {name} due back",
         [
             FieldSpec("kind", "For", kind, options=[(v, k) for k, v in KIND_LABELS.items()]),
-            FieldSpec("due", "Due", placeholder="blank: 1 year / 6 months · t+3m · 12/01/2027",
-                      max_length=20),  # fmt: skip
+            FieldSpec(
+                "due",
+                "Due",
+                placeholder="blank: 1 year / 6 months · t+3m · 12/01/2027",
+                max_length=20,
+            ),  # fmt: skip
             FieldSpec("provider", "Provider", str(provider_id or ""), options=options),
             FieldSpec("note", "Note", placeholder="e.g. fasting labs first", max_length=200),
         ],

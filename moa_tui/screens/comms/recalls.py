@@ -238,9 +238,7 @@ class RecallsScreen(TitledScreen):
         r = self.selected()
         if r is None:
             return
-        booked = await self.app.push_screen_wait(
-            BookingScreen((r.patient_id, r.patient), recall=r)
-        )
+        booked = await self.app.push_screen_wait(BookingScreen((r.patient_id, r.patient), recall=r))
         if booked is not None:
             self.say(booked_message(booked, "Booked"), "ok")
             self.reload()

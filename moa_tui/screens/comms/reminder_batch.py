@@ -47,8 +47,10 @@ async def print_letters(screen, days_ahead: int, day) -> None:
     chosen = await screen.app.push_screen_wait(
         FormDialog(
             f"Reminders for {day:%a %m/%d/%Y}: letters or postcards",
-            [FieldSpec("template", "Template", first, options=options),
-             FieldSpec("paper", "Paper", "letter", options=PAPERS)],  # fmt: skip
+            [
+                FieldSpec("template", "Template", first, options=options),
+                FieldSpec("paper", "Paper", "letter", options=PAPERS),
+            ],  # fmt: skip
             lambda actor, values: values,
             hint="Enter: next / go on to the file name · Esc cancel",
         )

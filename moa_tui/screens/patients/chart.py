@@ -71,8 +71,13 @@ class PatientChartScreen(RecordView):
         Binding("R", "referrals", "Referrals", show=False, id="chart.referrals"),
         Binding("a", "records", "Record", id="chart.records"),
         Binding("d", "recall", "Due back (recall)", show=False, id="chart.recall"),
-        Binding("T", "reminder_consent", "Reminder texts: full name or initials", show=False,
-                id="chart.reminder_consent"),
+        Binding(
+            "T",
+            "reminder_consent",
+            "Reminder texts: full name or initials",
+            show=False,
+            id="chart.reminder_consent",
+        ),
     ]
     VIEW_TITLE = "Patient"
     ACTION_PERMISSIONS = {

@@ -77,10 +77,20 @@ class CallsScreen(BackOut, PatientRowsScreen):
         Binding("minus", "days(-1)", "Day before", show=False, id="calls.day_before_alt"),
         Binding("plus,equals_sign", "days(1)", "Day after", show=False, id="calls.day_after_alt"),
         Binding("enter", "open_patient", "Patient", show=False, id="calls.patient"),
-        Binding("t", "reminders('texts')", "Reminder texts file (CSV)", show=False,
-                id="calls.reminder_texts"),
-        Binding("L", "reminders('letters')", "Reminder letters or postcards (PDF)",
-                show=False, id="calls.reminder_letters"),
+        Binding(
+            "t",
+            "reminders('texts')",
+            "Reminder texts file (CSV)",
+            show=False,
+            id="calls.reminder_texts",
+        ),
+        Binding(
+            "L",
+            "reminders('letters')",
+            "Reminder letters or postcards (PDF)",
+            show=False,
+            id="calls.reminder_letters",
+        ),
         Binding("escape", "back", "Back", show=False, id="calls.back"),
     ]
 

@@ -235,7 +235,12 @@ class SlotStep:
                 if moving is not None:
                     return reschedule(actor, moving.id, moving.version, starts, provider_id, reason)
                 return book_appointment(
-                    actor, patient_id, provider_id, type_id, starts, override=reason,
+                    actor,
+                    patient_id,
+                    provider_id,
+                    type_id,
+                    starts,
+                    override=reason,
                     recall_id=recall_id,
                 )
             except ValidationError as exc:

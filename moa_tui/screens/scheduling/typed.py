@@ -43,7 +43,6 @@ def check_in_refusal(row: ScheduleRow, today: dt.date) -> str | None:
         return f"This appointment is {row.status_label.lower()}; it cannot be checked in."
     if row.starts_at.date() != today:
         return (
-            "Only today's appointments can be checked in; this one is on "
-            f"{row.starts_at:%m/%d/%Y}."
+            f"Only today's appointments can be checked in; this one is on {row.starts_at:%m/%d/%Y}."
         )
     return None

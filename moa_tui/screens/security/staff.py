@@ -220,6 +220,8 @@ class StaffScreen(AreaScreen):
                 lambda actor, v: set_clinic_phone(actor, v["phone"]),
                 hint="10 digits with the area code; blank: none. Enter: save · Esc: cancel",
             ),
-            lambda phone: phone is not None
-            and self.say(f"Visit slips now give {phone or 'no phone number'}.", "ok"),
+            lambda phone: (
+                phone is not None
+                and self.say(f"Visit slips now give {phone or 'no phone number'}.", "ok")
+            ),
         )

@@ -114,8 +114,9 @@ class PurchaseOrdersScreen(RecordView):
         )
         self.app.push_screen(
             ConfirmDialog(question, "make the drafts"),
-            lambda yes: yes
-            and self.call_service(orders_from_low_stock, then=self._ordered, group="write"),
+            lambda yes: (
+                yes and self.call_service(orders_from_low_stock, then=self._ordered, group="write")
+            ),
         )
 
     def _ordered(self, made: OrdersMade) -> None:

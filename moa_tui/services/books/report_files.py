@@ -173,7 +173,9 @@ def _layout(actor: StaffMember, kind: str, params: dict) -> Layout:
     if kind == "trial_balance":
         return trial_balance_layout(trial_balance(actor, params.get("as_of")))
     if kind == "profit_and_loss":
-        return profit_and_loss_layout(profit_and_loss(actor, params.get("start"), params.get("end")))
+        return profit_and_loss_layout(
+            profit_and_loss(actor, params.get("start"), params.get("end"))
+        )
     if kind == "balance_sheet":
         return balance_sheet_layout(balance_sheet(actor, params.get("as_of")))
     if kind == "ledger_detail":

@@ -110,7 +110,9 @@ def _rows(balances: dict[str, int], chart, types: tuple[str, ...]) -> list[State
         name, kind, _side = chart[code]
         if kind in types and balances[code]:
             side = "debit" if kind in ("asset", "expense") else "credit"
-            rows.append(StatementRow(code, name, kind, balances[code], _shown(balances[code], side)))
+            rows.append(
+                StatementRow(code, name, kind, balances[code], _shown(balances[code], side))
+            )
     return rows
 
 
@@ -292,9 +294,7 @@ def ledger_detail(
             Tuple(JournalLine.entry_date, JournalLine.id)
             > Tuple(JournalLine.entry_date.to_value(after[0]), after[1])
         )
-    rows = list(
-        query.order_by(JournalLine.entry_date, JournalLine.id).limit(limit + 1).tuples()
-    )
+    rows = list(query.order_by(JournalLine.entry_date, JournalLine.id).limit(limit + 1).tuples())
     side = account.normal_side
     opening = _shown(_opening(account, start, after), side)
     running = opening

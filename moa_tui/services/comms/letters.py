@@ -61,16 +61,20 @@ def _date(d) -> str:
 def letter_context(patient: Patient, appt: Appointment | None = None) -> dict[str, dict[str, str]]:
     """The merge fields for *patient*, plain strings only: *appt* (else the next booked
     visit, or the last one) and its provider, the account balance, the clinic and today."""
-    appt = appt or (
-        Appointment.select()
-        .where((Appointment.patient == patient.id) & (Appointment.status == "booked"))
-        .order_by(Appointment.starts_at)
-        .first()
-    ) or (
-        Appointment.select()
-        .where(Appointment.patient == patient.id)
-        .order_by(Appointment.starts_at.desc())
-        .first()
+    appt = (
+        appt
+        or (
+            Appointment.select()
+            .where((Appointment.patient == patient.id) & (Appointment.status == "booked"))
+            .order_by(Appointment.starts_at)
+            .first()
+        )
+        or (
+            Appointment.select()
+            .where(Appointment.patient == patient.id)
+            .order_by(Appointment.starts_at.desc())
+            .first()
+        )
     )
     provider = appt.provider if appt else Provider.select().where(Provider.active).first()
     clinic = ClinicSettings.select().first()

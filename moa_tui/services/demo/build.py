@@ -38,7 +38,6 @@ from ..errors import ServiceError
 from ..scheduling.schedule import FLOW, STATUS_TIME
 from ..security.security import hash_password
 from .back_office import build_claims, build_supplies
-from .vendors import build_vendors
 from .billing_codes import build_code_examples
 from .data import (
     DEMO_PASSWORD,
@@ -59,6 +58,7 @@ from .messages import build_messages
 from .recalls import build_recalls
 from .records import build_records
 from .referrals import build_referrals
+from .vendors import build_vendors
 
 # The demo's books start this many days before today (its oldest claims are 150 days old).
 BOOKS_START_DAYS = 180
