@@ -190,3 +190,45 @@ async def test_booking_a_visit_that_needs_an_authorization_asks_first(demo_db):
         [visit] = Appointment.select().where(Appointment.patient == patient.id)
         assert visit.appt_type_id == procedure.id
         assert visit.starts_at >= dt.datetime(2026, 11, 18, 10, 30)
+
+
+async def test_the_follow_up_at_check_out_asks_the_same_question(demo_db):
+    """The follow-up booked at check-out is a visit of the same type: one that needs an
+    authorization with none on file asks first, as the slot list does."""
+    from moa_tui.screens.frontdesk.check_out import CheckOutScreen
+    from moa_tui.widgets.dialogs import PickDialog
+
+    insured = Coverage.select(Coverage.patient).where(Coverage.ends.is_null())
+    seen = (
+        Appointment.select()
+        .join(Patient)
+        .where(
+            Appointment.status == "with_provider",
+            Appointment.patient << insured,
+            ~Patient.restricted,
+        )
+        .first()
+    )
+    AppointmentType.update(needs_authorization=True).where(
+        AppointmentType.id == seen.appt_type_id
+    ).execute()
+    before = Appointment.select().where(Appointment.patient == seen.patient_id).count()
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(CheckOutScreen(seen.id))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"t+2w", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "No authorization on file" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckOutScreen)
+        assert "Not booked" in str(app.screen.query_one("#message").content)
+        assert Appointment.select().where(Appointment.patient == seen.patient_id).count() == before

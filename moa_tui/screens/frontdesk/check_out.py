@@ -19,6 +19,7 @@ from ...widgets.dialogs import PickDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ..comms.recall_form import set_recall
+from ..scheduling.authorization import authorization_ok
 from ..supplies.stock_dialogs import visit_supplies_dialog
 from .visit import VisitScreen
 
@@ -132,6 +133,8 @@ class CheckOutScreen(VisitScreen):
         if key is None:
             return
         slot = slots[int(key)]
+        if not await authorization_ok(self, a.patient_id, a.patient, type_id, slot.starts_at):
+            return
         row = await self.ask_service(
             book_appointment,
             a.patient_id,

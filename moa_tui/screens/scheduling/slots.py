@@ -13,7 +13,6 @@ from ...services import clock
 from ...services.errors import ServiceError, ValidationError
 from ...services.parsing import parse_day, parse_weekdays, parse_when, weekdays_label
 from ...services.scheduling.absences import Absence, absences_during
-from ...services.scheduling.authorization_check import authorization_warning
 from ...services.scheduling.booking import (
     Slot,
     SlotTaken,
@@ -22,8 +21,9 @@ from ...services.scheduling.booking import (
     reschedule,
 )
 from ...ui.text import plain
-from ...widgets.dialogs import ConfirmDialog, PickDialog
+from ...widgets.dialogs import PickDialog
 from ...widgets.form import FieldSpec, FormDialog
+from .authorization import authorization_ok
 from .typed import PART_LABELS, PARTS
 
 SLOT_PAGE = 10
@@ -152,17 +152,9 @@ class SlotStep:
         expired, not started, used up): say so and book only if the desk says to."""
         if self.patient is None or self.kind is None:
             return
-        warning = await self.ask_service(
-            authorization_warning, self.patient[0], self.kind.id, slot.starts_at, group="auth"
-        )
-        if warning is None:  # refused: the refusal is shown
-            return
-        if warning:
-            question = f"{warning} Book {self.patient[1]} {slot.starts_at:%a %m/%d/%Y %H:%M}?"
-            if not await self.app.push_screen_wait(ConfirmDialog(question, yes="book anyway")):
-                self.say("Not booked: " + warning, "warning")
-                return
-        self.write_booking(slot.starts_at, slot.provider_id)
+        patient_id, name = self.patient[0], self.patient[1]
+        if await authorization_ok(self, patient_id, name, self.kind.id, slot.starts_at):
+            self.write_booking(slot.starts_at, slot.provider_id)
 
     def write_booking(self, starts_at: dt.datetime, provider_id: int, override: str = "") -> None:
         """Book the patient (or move the appointment) there; the screen closes with it."""
