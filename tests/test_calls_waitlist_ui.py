@@ -264,3 +264,40 @@ async def test_waitlist_remove_after_a_yes(demo_db):
         assert "off the waitlist" in static_text(app, "#message")
     assert WaitlistEntry.get_by_id(first.id).active
     assert not WaitlistEntry.get_by_id(second.id).active
+
+
+async def test_waitlist_slot_for_a_visit_needing_an_authorization_asks_first(demo_db):
+    """The waitlist's open slots ask the question the slot list asks (issue 12 item 6):
+    no authorization on file for a type that needs one: n books nothing, the entry stays."""
+    from moa_tui.db.models import Coverage
+    from moa_tui.widgets.dialogs import ConfirmDialog
+
+    desk = find_staff("desk")
+    kind = AppointmentType.get(AppointmentType.name == "Follow-up")
+    AppointmentType.update(needs_authorization=True).where(AppointmentType.id == kind.id).execute()
+    insured = (
+        Coverage.select()
+        .where(Coverage.ends.is_null())
+        .join(Patient)
+        .where(~Patient.restricted)
+        .first()
+    )
+    entry = add_to_waitlist(desk, insured.patient_id, {"provider_id": None, "type_id": kind.id})
+    before = Appointment.select().where(Appointment.patient == insured.patient_id).count()
+    app = make_app(demo_db, actor=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, WaitlistScreen())
+        move_to_row(app, lambda row: row[0] == entry.patient)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SlotsDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "No authorization on file" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SlotsDialog)
+        assert "Not booked" in static_text(app, "#dialog-message")
+    assert Appointment.select().where(Appointment.patient == insured.patient_id).count() == before
+    assert WaitlistEntry.get_by_id(entry.id).active

@@ -11,6 +11,7 @@ from ...services.scheduling.waitlist import (
     waitlist_for_appointment,
 )
 from ...widgets.dialogs import PickDialog
+from .authorization import authorization_ok
 from .typed import PART_LABELS
 
 
@@ -49,6 +50,10 @@ async def offer_freed_slot(screen, slot: ScheduleRow) -> ScheduleRow | None:
     )
     entry = next((m for m in matches if str(m.id) == key), None)
     if entry is None:
+        return None
+    if not await authorization_ok(
+        screen, entry.patient_id, entry.patient, slot.type_id, slot.starts_at
+    ):
         return None
     return await screen.ask_service(
         book_from_waitlist,

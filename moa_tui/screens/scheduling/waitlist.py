@@ -27,6 +27,7 @@ from ...ui.text import plain
 from ...widgets.dialogs import ConfirmDialog
 from ...widgets.paged_table import Column, PagedTable, RowTable
 from ..base import PatientRowsScreen
+from .authorization import authorization_ok
 from .calls import BackOut
 from .typed import moved_message
 
@@ -188,6 +189,17 @@ class SlotsDialog(ServiceCaller, ModalScreen[ScheduleRow | None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         slot = self.slots.get(key)
         if slot is None:
+            return
+        self.run_worker(self._book(slot), exclusive=True, group="book")
+
+    async def _book(self, slot) -> None:
+        def tell(text: str) -> None:
+            self.query_one("#dialog-message", Static).update(plain(text))
+
+        patient_id, name = self.entry.patient_id, self.entry.patient
+        if not await authorization_ok(
+            self, patient_id, name, self.found.type_id, slot.starts_at, tell
+        ):
             return
         self.query_one("#dialog-message", Static).update("Booking…")
 
