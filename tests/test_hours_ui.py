@@ -342,6 +342,7 @@ async def test_save_a_type_offered_by_two_providers(demo_db):
         assert isinstance(app.screen, FormDialog)
         await pilot.press(*"Allergy shot", "enter", "ctrl+u", *"10", "enter", *"red", "enter")
         await pilot.press("enter")  # overbook: no
+        await pilot.press("enter")  # needs an authorization: no
         await pilot.press("ctrl+u", *"Dr Nobody", "enter")
         await settle(pilot)
         assert "No provider is called Dr Nobody" in static_text(app, "#error-providers")
@@ -349,7 +350,7 @@ async def test_save_a_type_offered_by_two_providers(demo_db):
         await settle(pilot)
         assert isinstance(app.screen, TypesScreen)
         row = next(r for r in table_rows(app, "#types-table") if r[0] == "Allergy shot")
-        assert row[1:] == ["10 min", "   red", "no", "Dr Quillfeather, NP Saltmarsh"]
+        assert row[1:] == ["10 min", "   red", "no", "no", "Dr Quillfeather, NP Saltmarsh"]
     kind = AppointmentType.get(AppointmentType.name == "Allergy shot")
     assert (kind.default_minutes, kind.color, kind.allow_overbook) == (10, "red", False)
     offered = {
@@ -374,12 +375,15 @@ async def test_edit_a_type_back_to_all_providers_and_refuse_a_bad_colour(demo_db
             "minutes": "15",
             "color": "yellow",
             "overbook": "yes",
+            "needs_auth": "no",
             "providers": "all",
         }
-        await pilot.press("enter", "enter", "ctrl+u", *"not-a-colour", "enter", "enter", "enter")
+        await pilot.press(
+            "enter", "enter", "ctrl+u", *"not-a-colour", "enter", "enter", "enter", "enter"
+        )
         await settle(pilot)
         assert "not a colour" in static_text(app, "#error-color")
-        await pilot.press("ctrl+u", *"#3366cc", "enter", "enter", "enter")
+        await pilot.press("ctrl+u", *"#3366cc", "enter", "enter", "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, TypesScreen)
     assert AppointmentType.get(AppointmentType.name == "Sick visit").color == "#3366cc"
