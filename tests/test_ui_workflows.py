@@ -24,6 +24,7 @@ from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services import clock
 from moa_tui.services.billing.claims import STATUS_LABELS
 from moa_tui.services.security.staff import find_staff
+from moa_tui.widgets.dialogs import ConfirmDialog
 from moa_tui.widgets.form import FormDialog
 
 from .ui_helpers import move_to_row, settle, static_text, table_rows
@@ -102,6 +103,10 @@ async def test_check_in_then_walk_through_queue(demo_db):
         await settle(pilot)
         await pilot.press("enter")  # the first open slot around then
         await settle(pilot)
+        if isinstance(app.screen, ConfirmDialog):  # a type that needs an authorization
+            assert "authorization" in app.screen.question
+            await pilot.press("y")
+            await settle(pilot)
         assert "Follow-up booked" in static_text(app, "#message")
         await pilot.press("enter")
         await settle(pilot)
