@@ -166,11 +166,12 @@ def test_the_watcher_hears_another_connection_and_not_its_own(demo_db):
 
         with psycopg.connect(demo_db, autocommit=True) as other:
             with other.transaction():
-                other.execute(
+                (version,) = other.execute(
                     "UPDATE change_counter SET version = version + 1 WHERE topic = 'stock' "
                     "RETURNING version"
-                )
-                other.execute("SELECT pg_notify(%s, %s)", (changes.CHANNEL, "stock=99"))
+                ).fetchone()
+                # (the new version: the demo's stock services moved it past any fixed number)
+                other.execute("SELECT pg_notify(%s, %s)", (changes.CHANNEL, f"stock={version}"))
             # A rolled-back write announces nothing.
             with pytest.raises(RuntimeError), other.transaction():
                 other.execute("SELECT pg_notify(%s, %s)", (changes.CHANNEL, "claims=5"))
