@@ -181,7 +181,8 @@ def _do(op: tuple, index: int, n: int, actor, log: dict) -> None:
         try:
             row = service(actor, item_id, abs(delta), f"terminal {index} op {n}")
         except ValidationError as exc:
-            if delta > 0 or "on hand" not in str(exc):
+            # Too few on hand, or too few usable (the rest in an expired lot).
+            if delta > 0 or not any(w in str(exc) for w in ("on hand", "usable")):
                 raise
             log["stock_refused"].append(str(exc))
         else:
