@@ -335,6 +335,18 @@ def desk(demo_db):
 
 
 @pytest.fixture
+def empty_books(demo_db):
+    """The demo clinic with its books emptied, for tests that read the ledger from nothing
+    (the demo's own opening stock and billing post entries)."""
+    from moa_tui.db.models import AccountMonth, JournalEntry, JournalLine
+
+    with db.connection_context():
+        JournalEntry.update(reverses=None).execute()
+        for model in (JournalLine, AccountMonth, JournalEntry):
+            model.delete().execute()
+
+
+@pytest.fixture
 def admin(empty_db):
     """The first (admin) user of an empty clinic."""
     load_clinic()

@@ -31,13 +31,7 @@ def manager(demo_db):
     return find_staff("manager")
 
 
-@pytest.fixture(autouse=True)
-def _books_from_nothing(demo_db):
-    """These tests read the books from nothing: the demo's own entries go first."""
-    with db.connection_context():
-        JournalEntry.update(reverses=None).execute()
-        for model in (JournalLine, AccountMonth, JournalEntry):
-            model.delete().execute()
+pytestmark = pytest.mark.usefixtures("empty_books")
 
 
 def post(staff, lines, on=DAY, source="manual", memo="Test entry", source_id=None) -> int:

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from moa_tui.db.database import db
-from moa_tui.db.models import Account, AccountMonth, AuditEvent, JournalEntry, JournalLine
+from moa_tui.db.models import Account, AuditEvent, JournalEntry
 from moa_tui.services.books import accounts as acct
 from moa_tui.services.books.chart import (
     add_account,
@@ -33,13 +33,7 @@ def manager(demo_db):
     return find_staff("manager")
 
 
-@pytest.fixture(autouse=True)
-def _books_from_nothing(demo_db):
-    """These tests read the books from nothing: the demo's own entries go first."""
-    with db.connection_context():
-        JournalEntry.update(reverses=None).execute()
-        for model in (JournalLine, AccountMonth, JournalEntry):
-            model.delete().execute()
+pytestmark = pytest.mark.usefixtures("empty_books")
 
 
 def entries() -> int:

@@ -42,7 +42,7 @@ ENTRIES = [
 
 
 @pytest.fixture
-def manager(demo_db):
+def manager(empty_books):
     staff = find_staff("manager")
     with db.connection_context(), write_transaction():
         for on, lines in ENTRIES:
