@@ -20,24 +20,28 @@ class AreaBar(Widget):
         self.areas = areas
         self.current = current
 
-    def labels(self, width: int) -> dict[str, str]:
-        """Each area's label, with the inbox's count (app.inbox_badge); when they do not
-        fit in *width*, the other areas' two-word labels keep their last word, then the
-        longest of their labels are cut (with "…") until they fit."""
+    def labels(self, width: int) -> tuple[dict[str, str], str]:
+        """Each area's label, with the inbox's count (app.inbox_badge), and the gap between
+        an area's key and its label. When they do not fit in *width*: first the gap goes
+        ("F2Schedule", the key in bold, as Midnight Commander's key bar), then two-word
+        labels keep their last word ("Patient flow": Flow), then the longest labels of the
+        other areas are cut (with "…") until they fit."""
         badge = getattr(self.app, "inbox_badge", "")
         labels = {
             name: f"{label} {badge}" if name == "inbox" and badge else label
             for name, (_key, label) in self.areas.items()
         }
         full = {name: label for name, (_key, label) in self.areas.items()}
-        if width and self.wide(labels) > width:
-            # First another area's two-word label gives its last word ("Patient flow": Flow).
+        gap = " "
+        if width and self.wide(labels, gap) > width:
+            gap = ""
+        if width and self.wide(labels, gap) > width:
             for name, label in full.items():
-                if name != self.current and " " in label:
+                if " " in label:
                     word = label.split()[-1].capitalize()
                     labels[name] = labels[name].replace(label, word, 1)
                     full[name] = word
-        while width and self.wide(labels) > width:
+        while width and self.wide(labels, gap) > width:
             cut = [n for n in labels if n != self.current and len(full[n]) > 3]
             if not cut:
                 break
@@ -45,20 +49,19 @@ class AreaBar(Widget):
             short = full[name][: len(full[name]) - 2] + "…"
             labels[name] = labels[name].replace(full[name], short, 1)
             full[name] = short
-        return labels
+        return labels, gap
 
-    def wide(self, labels: dict[str, str]) -> int:
-        return sum(len(key) + len(labels[n]) + 2 for n, (key, _l) in self.areas.items())
+    def wide(self, labels: dict[str, str], gap: str) -> int:
+        return sum(len(key) + len(gap) + len(labels[n]) + 1 for n, (key, _l) in self.areas.items())
 
     def render(self) -> Text:
         text = Text(end="")
-        labels = self.labels(self.size.width)
+        labels, gap = self.labels(self.size.width)
         for name, (key, _label) in self.areas.items():
             text.append(" ")
-            text.append(
-                f"{key.upper()} {labels[name]}",
-                style="reverse bold" if name == self.current else "",
-            )
+            style = "reverse bold" if name == self.current else ""
+            text.append(key.upper(), style=style or ("" if gap else "bold"))
+            text.append(f"{gap}{labels[name]}", style=style)
         # The areas always show in full. F1 Help leads when it fits; with every area at 80
         # columns it and Ctrl+Q stay in the help screen and the palette.
         if text.cell_len + 9 <= self.size.width:
