@@ -810,6 +810,8 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
         "discount_offer": ("manager", dict(bill_id=ID, paid_on=opt(DATE))),
         "check_register": ("manager", dict(start=DATE, end=DATE, after=st.none(), limit=INT)),
         "ap_aging": ("manager", dict(as_of=opt(DATE))),
+        "collections_by_week": ("manager", dict(through=opt(DATE), weeks=INT)),
+        "usage_by_month": ("desk", dict(item_id=ID, through=opt(DATE), months=INT)),
         "match_tolerance": ("manager", {}),
         "set_match_tolerance": ("manager", dict(percent=TEXT, cents=TEXT, version=opt(ID))),
         "orders_from_low_stock": ("manager", dict(item_ids=opt(st.lists(ID, max_size=3)))),

@@ -51,6 +51,8 @@ PAGES: tuple[BooksPage, ...] = (
               "ap_reports:PayablesAgingScreen", "payables.read"),
     BooksPage("k", "Checks", "The check register: payments by date",
               "ap_reports:CheckRegisterScreen", "payables.read"),
+    BooksPage("c", "Collections", "Payments taken in by week, a year as a chart",
+              "collections:CollectionsScreen", "books.read"),
 )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from .lots import ItemLotsScreen
 from .orders import PurchaseOrdersScreen
 from .stock_dialogs import receive_dialog
 from .stock_history import StockHistoryScreen
+from .usage_chart import UsageChartScreen
 
 PAGE = 100
 CHANGES = {
@@ -64,6 +65,7 @@ class StockScreen(KeysetListScreen):
         Binding("w", "locations", "Where", id="stock.locations"),
         # Not in the footer (it is full at 80 columns): the summary line names it.
         Binding("o", "orders", "Purchase orders", id="stock.orders", show=False),
+        Binding("g", "usage", "Use by month", id="stock.usage", show=False),
     ]
 
     def __init__(self) -> None:
@@ -135,7 +137,7 @@ class StockScreen(KeysetListScreen):
         gone, soon = self.expiring
         dated = f" · {gone} expired, {soon} expiring (e)" if gone or soon else ""
         self.query_one("#stock-summary", Static).update(
-            plain(f"{plural(self.low_count, 'item')} low{dated} · showing {shown} · o: orders")
+            plain(f"{plural(self.low_count, 'item')} low{dated} · {shown} · o: orders · g: chart")
         )
 
     def action_toggle_low(self) -> None:
@@ -220,6 +222,11 @@ class StockScreen(KeysetListScreen):
         row = self.selected()
         if row is not None:
             self.app.push_screen(StockHistoryScreen(row.id))
+
+    def action_usage(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(UsageChartScreen(row.id))
 
     def action_orders(self) -> None:
         self.app.push_screen(PurchaseOrdersScreen())
