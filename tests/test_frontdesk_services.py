@@ -141,7 +141,7 @@ def test_merge_moves_everything_and_needs_the_mrn(demo_db):
         merge_patients(manager, keep.id, dup.id, keep.mrn)
     assert Appointment.select().where(Appointment.patient == dup).count() == moved_appointments
     moved = merge_patients(manager, keep.id, dup.id, dup.mrn)
-    assert moved.appointments == moved_appointments and moved.total >= moved_appointments
+    assert moved.of(Appointment) == moved_appointments and moved.total >= moved_appointments
     assert Appointment.select().where(Appointment.patient == dup).count() == 0
     assert Patient.get_by_id(dup.id).merged_into_id == keep.id
     assert dup.id not in [h.id for h in search_patients(manager, dup.mrn)]

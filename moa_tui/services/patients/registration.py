@@ -8,13 +8,29 @@ from dataclasses import dataclass
 
 from ...db.models import (
     AccountEntry,
+    Allergy,
     Appointment,
     Claim,
     Coverage,
+    Disclosure,
+    InboxMessage,
     IntakeRecord,
+    Letter,
+    MailItem,
+    Medication,
     Patient,
+    PatientDocument,
     Payer,
+    PayerAuthorization,
+    Problem,
+    Recall,
+    RecurringSeries,
+    Referral,
+    RefillRequest,
     StaffMember,
+    Statement,
+    VisitNote,
+    VitalSigns,
     WaitlistEntry,
 )
 from .. import clock
@@ -82,42 +98,67 @@ def likely_duplicates(actor: StaffMember, data: dict[str, str]) -> list[PatientH
     return [_hit(p) for p in find_duplicates(clean_patient(data))]
 
 
+# Every model with a foreign key to a patient, in one place: a merge moves each of these
+# rows from the duplicate to the record kept (tests/test_patient_merge.py fails when a
+# model with a patient foreign key is missing here). (model, field, one, many)
+MERGED: tuple[tuple[type, str, str, str], ...] = (
+    (Appointment, "patient", "appointment", "appointments"),
+    (RecurringSeries, "patient", "repeating booking", "repeating bookings"),
+    (WaitlistEntry, "patient", "waitlist entry", "waitlist entries"),
+    (Claim, "patient", "claim", "claims"),
+    (Coverage, "patient", "insurance plan", "insurance plans"),
+    (AccountEntry, "patient", "account entry", "account entries"),
+    (Statement, "patient", "statement", "statements"),
+    (IntakeRecord, "patient", "intake form", "intake forms"),
+    (Referral, "patient", "referral", "referrals"),
+    (PayerAuthorization, "patient", "authorization", "authorizations"),
+    (Allergy, "patient", "allergy", "allergies"),
+    (Medication, "patient", "medication", "medications"),
+    (Problem, "patient", "problem", "problems"),
+    (VitalSigns, "patient", "set of vitals", "sets of vitals"),
+    (VisitNote, "patient", "visit note", "visit notes"),
+    (PatientDocument, "patient", "document", "documents"),
+    (Disclosure, "patient", "disclosure", "disclosures"),
+    (Recall, "patient", "recall", "recalls"),
+    (RefillRequest, "patient", "refill request", "refill requests"),
+    (InboxMessage, "patient", "message or task", "messages and tasks"),
+    (Letter, "patient", "letter", "letters"),
+    (MailItem, "patient", "mail log entry", "mail log entries"),
+)
+# Patient foreign keys a merge leaves alone: the duplicate's own pointer to the survivor.
+NOT_MERGED = frozenset({(Patient, "merged_into")})
+
+
+def _rows_of(model: type, field: str, patient: Patient):
+    return model.select().where(getattr(model, field) == patient.id)
+
+
 @dataclass(frozen=True)
 class MergeCounts:
-    """What a merge moves (or moved) from the duplicate to the record kept."""
+    """What a merge moves (or moved) from the duplicate to the record kept: a count for
+    each of MERGED, in its order."""
 
-    appointments: int = 0
-    claims: int = 0
-    coverages: int = 0
-    account_entries: int = 0
-    intake_forms: int = 0
-    waitlist_entries: int = 0
+    counts: tuple[int, ...] = ()
 
-    MODELS = (Appointment, Claim, Coverage, AccountEntry, IntakeRecord, WaitlistEntry)
+    def of(self, model: type) -> int:
+        """How many rows of *model* move (summed over its patient fields)."""
+        return sum(
+            count
+            for (m, _f, _one, _many), count in zip(MERGED, self.counts, strict=False)
+            if m is model
+        )
 
     @property
     def total(self) -> int:
-        return sum(vars(self).values())
+        return sum(self.counts)
 
     def text(self) -> str:
         """'3 appointments, 1 insurance plan, 2 account entries', or 'nothing else on file'."""
-        parts = [
-            plural(self.appointments, "appointment"),
-            plural(self.claims, "claim"),
-            plural(self.coverages, "insurance plan"),
-            plural(self.account_entries, "account entry", "account entries"),
-            plural(self.intake_forms, "intake form"),
-            plural(self.waitlist_entries, "waitlist entry", "waitlist entries"),
+        found = [
+            plural(count, one, many)
+            for (_m, _f, one, many), count in zip(MERGED, self.counts, strict=False)
+            if count
         ]
-        counts = (
-            self.appointments,
-            self.claims,
-            self.coverages,
-            self.account_entries,
-            self.intake_forms,
-            self.waitlist_entries,
-        )
-        found = [text for text, count in zip(parts, counts, strict=True) if count]
         return ", ".join(found) if found else "nothing else on file"
 
 
@@ -149,9 +190,7 @@ def merge_preview(actor: StaffMember, survivor_id: int, duplicate_mrn: str) -> M
     """Who the duplicate MRN is and what merging it would move, before anything moves."""
     get_or_refuse(Patient, survivor_id, "patient")
     p = _duplicate_by_mrn(survivor_id, duplicate_mrn)
-    moves = MergeCounts(
-        *(model.select().where(model.patient == p).count() for model in MergeCounts.MODELS)
-    )
+    moves = MergeCounts(tuple(_rows_of(m, f, p).count() for m, f, _one, _many in MERGED))
     return MergePreview(p.id, p.mrn, f"{p.last_name}, {p.first_name}", p.dob, moves)
 
 
@@ -159,8 +198,9 @@ def merge_preview(actor: StaffMember, survivor_id: int, duplicate_mrn: str) -> M
 def merge_patients(
     actor: StaffMember, survivor_id: int, merged_id: int, confirm_mrn: str
 ) -> MergeCounts:
-    """Move the duplicate's appointments, claims, coverage, account, intake forms and
-    waitlist entries to the survivor and retire the duplicate (kept, marked merged, out
+    """Move everything filed to the duplicate (every model in MERGED: visits, claims,
+    coverage, account, chart, referrals, recalls, letters, mail, messages...) to the
+    survivor and retire the duplicate (kept, marked merged, out
     of searches). Needs the duplicate's MRN typed again, so it cannot happen by accident;
     returns what moved, by kind."""
     if survivor_id == merged_id:
@@ -174,9 +214,9 @@ def merge_patients(
             "confirm", f"Type the MRN of the record to retire ({merged.mrn})."
         )
     moved = MergeCounts(
-        *(
-            model.update(patient=survivor).where(model.patient == merged).execute()
-            for model in MergeCounts.MODELS
+        tuple(
+            m.update({getattr(m, f): survivor.id}).where(getattr(m, f) == merged.id).execute()
+            for m, f, _one, _many in MERGED
         )
     )
     merged.merged_into = survivor
