@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from moa_tui.db.models import (
     Allergy,
     DiagnosisCode,
+    Disclosure,
+    DisclosureItem,
     DocumentBlob,
     Medication,
     PatientDocument,
@@ -21,7 +23,14 @@ from moa_tui.db.models import (
     VisitNote,
 )
 from moa_tui.services import clock
-from moa_tui.services.records import clinical, documents, notes, summary, vitals
+from moa_tui.services.records import (
+    clinical,
+    documents,
+    notes,
+    releases,
+    summary,
+    vitals,
+)
 
 
 def fuzz_arguments(TEXT, ID, BOOL, FILE_NAME) -> dict:  # noqa: N803 (the strategies' names there)
@@ -74,16 +83,29 @@ def fuzz_arguments(TEXT, ID, BOOL, FILE_NAME) -> dict:  # noqa: N803 (the strate
         "document_for_export": ("desk", dict(document_id=ID)),
         "export_document": ("desk", dict(document_id=ID, path=FILE_NAME, overwrite=BOOL)),
         "set_document_limit": ("manager", dict(megabytes=TEXT)),
+        # What a disclosure released, and its export (issue 12 item 9).
+        "release_choices": ("desk", dict(patient_id=ID)),
+        "release_bundle": ("desk", dict(disclosure_id=ID)),
+        "record_release": ("desk", dict(disclosure_id=ID, file_name=TEXT)),
+        "export_release": ("desk", dict(disclosure_id=ID, path=FILE_NAME, overwrite=BOOL)),
     }
 
 
 COMPOSITES = {
     "file_document": documents.file_document,
     "export_document": documents.export_document,
+    "export_release": releases.export_release,
 }
 
 # Parameters that name a record of the chart (test_restricted_records.RECORD_PARAMS).
-RECORD_PARAMS = {"allergy_id", "medication_id", "problem_id", "note_id", "document_id"}
+RECORD_PARAMS = {
+    "allergy_id",
+    "medication_id",
+    "problem_id",
+    "note_id",
+    "document_id",
+    "disclosure_id",
+}
 
 
 def restricted_calls(patient, tmp: Path) -> dict:
@@ -155,6 +177,16 @@ def restricted_calls(patient, tmp: Path) -> dict:
 
         return once("document", make)
 
+    def disclosure() -> int:
+        def make():
+            d = Disclosure.create(patient=patient.id, recipient_name="Dr Ruiz", description="labs",
+                                  purpose="treatment", disclosed_on=clock.today(),
+                                  recorded_by=staff)  # fmt: skip
+            DisclosureItem.create(disclosure=d, document=document())
+            return d
+
+        return once("disclosure", make)
+
     exports = itertools.count(1)
 
     def version(model, row_id: int) -> int:
@@ -199,4 +231,10 @@ def restricted_calls(patient, tmp: Path) -> dict:
         "documents.document_for_export": lambda a: documents.export_document(
             a, document(), str(tmp / f"doc{next(exports)}.txt")
         ),
+        "releases.release_choices": lambda a: releases.release_choices(a, patient.id),
+        # Written with no transaction open: its checked steps are walked through the job.
+        "releases.release_bundle": lambda a: releases.export_release(
+            a, disclosure(), str(tmp / f"release{next(exports)}.zip")
+        ),
+        "releases.record_release": lambda a: releases.record_release(a, disclosure(), "r.zip"),
     }

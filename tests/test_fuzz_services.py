@@ -625,6 +625,14 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                         "purpose": st.one_of(TEXT, st.sampled_from(["treatment", "other"])),
                     }
                 ),
+                released=st.one_of(
+                    st.none(),
+                    TEXT,
+                    st.lists(
+                        st.one_of(TEXT, st.sampled_from(["document:1", "letter:1", "letter:x"])),
+                        max_size=3,
+                    ),
+                ),
             ),
         ),  # fmt: skip
         "patient_disclosures": ("desk", dict(patient_id=ID)),

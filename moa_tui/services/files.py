@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -149,9 +150,10 @@ def _beside_database(target: Path) -> bool:
 
 
 def _looks_like_an_export(path: Path) -> bool:
-    """True for a file the app could have written: a PDF, or text. A plain backup starts
-    with the SQLite header and an encrypted one (SQLCipher) is random bytes from its first
-    byte; neither is text, so neither may be replaced by an export, confirmed or not."""
+    """True for a file the app could have written: a PDF, text, or a zip archive (a
+    records release). A plain backup starts with the SQLite header and an encrypted one
+    (SQLCipher) is random bytes from its first byte; neither is text nor a whole zip
+    archive, so neither may be replaced by an export, confirmed or not."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -159,6 +161,8 @@ def _looks_like_an_export(path: Path) -> bool:
         return False
     if head.startswith(b"%PDF-"):
         return True
+    if head.startswith(b"PK\x03\x04"):
+        return zipfile.is_zipfile(path)  # its directory, read from the end, must be whole
     if b"\x00" in head:
         return False
     try:

@@ -29,7 +29,7 @@ from .codes import (
     ProcedureCode,
 )
 from .comms import InboxMessage, TriageSettings
-from .disclosures import Disclosure
+from .disclosures import Disclosure, DisclosureItem
 from .frontdesk import AccountEntry, EligibilityCheck, IntakeItem, IntakeRecord, TypeIntakeItem
 from .letters import Letter, LetterTemplate, MailItem
 from .patients import Coverage, Patient, Payer
@@ -144,6 +144,7 @@ MODELS = [
     VisitNote,
     PatientDocument,
     DocumentBlob,
+    DisclosureItem,
     Vendor,
     VendorItem,
     Bill,
@@ -188,6 +189,7 @@ __all__ = [
     "ClinicSettings",
     "CodeSet",
     "Disclosure",
+    "DisclosureItem",
     "ConfirmationCall",
     "Coverage",
     "DiagnosisCode",

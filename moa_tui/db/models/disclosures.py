@@ -8,7 +8,9 @@ from __future__ import annotations
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField
 
 from .base import BaseModel, utcnow
+from .letters import Letter
 from .patients import Patient
+from .records import PatientDocument
 from .security import StaffMember
 
 
@@ -33,3 +35,16 @@ class Disclosure(BaseModel):
 
     class Meta:
         indexes = ((("patient", "disclosed_on"), False),)
+
+
+class DisclosureItem(BaseModel):
+    """A filed document or a letter released with a disclosure (one of the two is set):
+    what the release export writes, and what the accounting names as released."""
+
+    disclosure = ForeignKeyField(Disclosure, backref="items", on_delete="CASCADE")
+    document = ForeignKeyField(PatientDocument, null=True, backref="+")
+    letter = ForeignKeyField(Letter, null=True, backref="+")
+
+    class Meta:
+        table_name = "disclosure_item"
+        indexes = ((("disclosure", "document"), True), (("disclosure", "letter"), True))

@@ -22,6 +22,7 @@ from ..errors import ValidationError
 from ..files import save_export
 from ..patients.privacy import require_access
 from ..validate import clean_text, parse_date
+from .releases import add_items, check_picks, released_labels
 
 FIELDS = (
     "recipient_name",
@@ -72,6 +73,7 @@ class DisclosureRow:
     authorization: str  # "ref, dated mm/dd/yyyy" or NOT_REQUIRED
     recorded_by: str
     recorded_at: dt.datetime  # local
+    released: tuple[str, ...] = ()  # the documents and letters picked (releases.py)
 
     @property
     def tpo(self) -> bool:
@@ -89,7 +91,13 @@ class Accounting:
     text: str  # the letter
 
 
-def _row(d: Disclosure) -> DisclosureRow:
+def _rows(query) -> list[DisclosureRow]:
+    found = list(query)
+    labels = released_labels([d.id for d in found])
+    return [_row(d, labels.get(d.id, ())) for d in found]
+
+
+def _row(d: Disclosure, released=()) -> DisclosureRow:
     recipient = ", ".join(x for x in (d.recipient_name, d.recipient_org) if x)
     purpose = PURPOSE_LABELS.get(d.purpose, d.purpose)
     if d.purpose_note:
@@ -109,6 +117,7 @@ def _row(d: Disclosure) -> DisclosureRow:
         auth,
         d.recorded_by.full_name,
         clock.utc_to_local(d.recorded_at),
+        tuple(released),
     )
 
 
@@ -197,23 +206,29 @@ def _check(values: dict) -> dict:
 
 
 @writer("patient.write", changes=())
-def record_disclosure(actor: StaffMember, patient_id: int, values: dict) -> DisclosureRow:
+def record_disclosure(
+    actor: StaffMember, patient_id: int, values: dict, released: list[str] | None = None
+) -> DisclosureRow:
     """Log records released: to whom (name required; organisation, address), what
-    (required), why (a purpose; "other" says what), when (not after today), and the
-    authorization on file (required unless for treatment, payment or operations).
-    Nothing is written until every field is right."""
+    (required), why (a purpose; "other" says what), when (not after today), the
+    authorization on file (required unless for treatment, payment or operations), and
+    the patient's documents and letters released ("document:<id>", "letter:<id>"; what
+    the release export writes). Nothing is written until every field is right."""
     v = _check(values)
     patient = require_access(actor, patient_id, "disclosures")
+    docs, letters = check_picks(patient.id, released)
     d = Disclosure.create(patient=patient.id, recorded_by=actor, recorded_at=clock.now_utc(), **v)
+    add_items(d, docs, letters)
     audit(
         actor,
         "disclosure.record",
         patient_id=patient.id,
         entity="disclosure",
         entity_id=d.id,
-        detail=f"{v['purpose']} to {v['recipient_name']}"[:200],
+        detail=f"{v['purpose']} to {v['recipient_name']}"[:200]
+        + (f", {len(docs)} documents and {len(letters)} letters" if docs or letters else ""),
     )
-    return _row(Disclosure.get_by_id(d.id))
+    return _rows(Disclosure.select().where(Disclosure.id == d.id))[0]
 
 
 @writer("patient.read", changes=())  # a writer: every opening is audited, as the chart's
@@ -227,7 +242,7 @@ def patient_disclosures(actor: StaffMember, patient_id: int) -> list[DisclosureR
         .order_by(Disclosure.disclosed_on.desc(), Disclosure.id.desc())
         .limit(500)
     )
-    return [_row(d) for d in query]
+    return _rows(query)
 
 
 def _period(since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
@@ -280,7 +295,7 @@ def disclosure_accounting(
         )
         .order_by(Disclosure.disclosed_on, Disclosure.id)
     )
-    rows = [_row(d) for d in query]
+    rows = _rows(query)
     told = [r for r in rows if not r.tpo]
     excluded = len(rows) - len(told)
     context = letter_context(patient)
@@ -312,6 +327,7 @@ def _entry(r: DisclosureRow) -> str:
     return (
         f"{r.disclosed_on:%m/%d/%Y}  To: {to}\n"
         f"  What: {r.description}\n  Why: {r.purpose_label}\n  Authorization: {r.authorization}"
+        + "".join(f"\n  Released: {label}" for label in r.released)
     )
 
 
@@ -339,6 +355,7 @@ CSV_HEADER = [
     "authorization",
     "recorded_by",
     "recorded_at",
+    "released",
 ]
 
 
@@ -358,6 +375,7 @@ def accounting_csv(acc: Accounting) -> bytes:
                 csv_cell(r.authorization),
                 csv_cell(r.recorded_by),
                 f"{r.recorded_at:%Y-%m-%d %H:%M}",
+                csv_cell("; ".join(r.released)),
             ]
         )
     return buffer.getvalue().encode("utf-8")
