@@ -1,6 +1,8 @@
 """A patient's disclosure log (issue 12 item 9), opened from the chart (D; every opening is
-audited, as the chart's): records released, n logs one, Enter reads one in full, a writes
-the accounting of disclosures as a letter (PDF and text) and x as CSV."""
+audited, as the chart's): records released, n logs one (first ticking which of the
+patient's filed documents and letters went), Enter reads one in full, e exports what a
+release sent (one .zip: the cover letter and the files), a writes the accounting of
+disclosures as a letter (PDF and text) and x as CSV."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from ...services.records.disclosures import (
     record_disclosure,
     save_accounting_letter,
 )
+from ...services.records.releases import ReleaseChoice, export_release, release_choices
+from ...services.wording import plural
 from ...ui.text import plain
-from ...widgets.dialogs import InfoDialog
+from ...widgets.dialogs import ChecklistDialog, InfoDialog
 from ...widgets.export import ExportDialog
 from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, RowTable
@@ -41,10 +45,16 @@ class DisclosuresScreen(TitledScreen):
         Binding("escape", "app.pop_screen", "Back", id="disclosures.back"),
         Binding("enter", "open", "Read", id="disclosures.open"),
         Binding("n", "new", "Log a release", id="disclosures.new"),
+        Binding("e", "export", "Export release", id="disclosures.export"),
         Binding("a", "letter", "Accounting letter", id="disclosures.letter"),
         Binding("x", "csv", "CSV", id="disclosures.csv"),
     ]
-    ACTION_PERMISSIONS = {"new": "patient.write", "letter": "files.export", "csv": "files.export"}
+    ACTION_PERMISSIONS = {
+        "new": "patient.write",
+        "export": "files.export",
+        "letter": "files.export",
+        "csv": "files.export",
+    }
 
     def __init__(self, patient_id: int, name: str = "") -> None:
         super().__init__()
@@ -98,15 +108,43 @@ class DisclosuresScreen(TitledScreen):
             f"Authorization: {r.authorization}",
             f"Logged by {r.recorded_by}, {r.recorded_at:%m/%d/%Y %H:%M}",
         ]
+        if r.released:
+            lines += ["", "Released (e exports them):"] + [f"  {x}" for x in r.released]
         self.app.push_screen(InfoDialog(f"Disclosure {r.id}", lines))
 
     def action_new(self) -> None:
+        self.call_service(release_choices, self.patient_id, then=self._pick, group="choices")
+
+    def _pick(self, choices: list[ReleaseChoice]) -> None:
+        """Tick what was released (when the patient has documents or letters), then log."""
+        if not choices:
+            self._log([], "")
+            return
+        labels = {c.key: c.label for c in choices}
+
+        def ticked(keys: list[str] | None) -> None:
+            if keys is not None:
+                self._log(keys, "; ".join(labels[k] for k in keys))
+
+        self.app.push_screen(
+            ChecklistDialog(
+                f"What was released: {self.patient_name}",
+                [("Kind", 8), ("Document or letter", 60)],
+                [(c.key, [c.kind, c.label]) for c in choices],
+                hint="Space: tick what was sent · Enter: next (nothing ticked: none) · Esc: cancel",
+            ),
+            ticked,
+        )
+
+    def _log(self, released: list[str], what: str) -> None:
         def submit(actor, values):
-            return record_disclosure(actor, self.patient_id, values)
+            return record_disclosure(actor, self.patient_id, values, released)
 
         def done(row: DisclosureRow | None) -> None:
             if row is not None:
-                self.say(f"Logged: released to {row.recipient}.", "ok")
+                items = plural(len(row.released), "item")
+                sent = f" with {items} (e exports them)" if row.released else ""
+                self.say(f"Logged: released to {row.recipient}{sent}.", "ok")
                 self.reload()
 
         purposes = [(label, key) for key, label in PURPOSE_LABELS.items()]
@@ -120,6 +158,7 @@ class DisclosuresScreen(TitledScreen):
                     FieldSpec(
                         "description",
                         "What",
+                        what[:500],
                         placeholder="e.g. visit notes 2025, labs",
                         max_length=500,
                     ),
@@ -137,6 +176,32 @@ class DisclosuresScreen(TitledScreen):
                 submit,
             ),
             done,
+        )
+
+    def action_export(self) -> None:
+        r = self._selected()
+        if r is None:
+            return
+        if not r.released:
+            self.say("No documents were picked for this release: nothing to export.", "warning")
+            return
+        last = "".join(ch for ch in self.patient_name.split(",")[0] if ch.isalnum()) or "patient"
+
+        def save(actor, path: str, overwrite: bool) -> str:
+            written = export_release(actor, r.id, path, overwrite)
+            return f"Saved {written}: the cover letter and {plural(len(r.released), 'item')}."
+
+        def saved(said) -> None:
+            if said:
+                self.say(said, "ok")
+
+        self.app.push_screen(
+            ExportDialog(
+                f"Export the release to {r.recipient} (zip)",
+                f"release-{last.lower()}-{r.id}.zip",
+                save,
+            ),
+            saved,
         )
 
     def _period_then(self, export) -> None:
