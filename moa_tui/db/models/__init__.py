@@ -18,7 +18,16 @@ from .billing import (
     ClaimStatusChange,
     ClaimTally,
 )
-from .books import Account, AccountMonth, BooksSettings, JournalEntry, JournalLine
+from .books import (
+    Account,
+    AccountMonth,
+    BooksSettings,
+    Deposit,
+    DepositItem,
+    DrawerCount,
+    JournalEntry,
+    JournalLine,
+)
 from .clinic import ChangeCounter, ClinicSettings
 from .codes import (
     CodeSet,
@@ -131,6 +140,9 @@ MODELS = [
     JournalLine,
     AccountMonth,
     BooksSettings,
+    DrawerCount,
+    Deposit,
+    DepositItem,
     RefillRequest,
     RefillStep,
     Disclosure,
@@ -188,8 +200,11 @@ __all__ = [
     "ClaimStatusChange",
     "ClinicSettings",
     "CodeSet",
+    "Deposit",
+    "DepositItem",
     "Disclosure",
     "DisclosureItem",
+    "DrawerCount",
     "ConfirmationCall",
     "Coverage",
     "DiagnosisCode",

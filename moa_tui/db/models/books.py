@@ -1,6 +1,6 @@
 """The practice's general ledger (issue 13): the chart of accounts, journal entries and
 their lines (debit-positive signed cents), per-account month totals kept as lines post,
-and the books' settings (the lock date)."""
+the books' settings (the lock date), the cash drawer's counts and the bank deposits."""
 
 from __future__ import annotations
 
@@ -93,3 +93,65 @@ class BooksSettings(BaseModel):
     lock_date = DateField(null=True)
     books_start = DateField(null=True)
     version = IntegerField(default=1)
+
+
+class DrawerCount(BaseModel):
+    """What was counted in the cash drawer for a day (cash less the float, checks by count
+    and total) beside what the day's payments say it holds, kept as counted. The cash
+    difference posts to cash over and short (entry_id; none when it is $0.00). A recount
+    is a new row naming the one it replaces, whose entry is reversed: never edited."""
+
+    day = DateField()
+    cash_cents = IntegerField()
+    checks_count = IntegerField()
+    checks_cents = IntegerField()
+    expected_cash_cents = IntegerField()
+    expected_checks_count = IntegerField()
+    expected_checks_cents = IntegerField()
+    note = CharField(max_length=200, default="")
+    entry_id = IntegerField(null=True)
+    replaces = ForeignKeyField("self", null=True, unique=True, backref="+")
+    staff = ForeignKeyField(StaffMember, backref="+")
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "drawer_count"
+        indexes = ((("day", "id"), False),)
+
+
+class Deposit(BaseModel):
+    """Money taken to the bank: the payments picked from those not yet deposited, on a
+    date with the bank's reference; its entry moves them to the bank account."""
+
+    deposited_on = DateField()
+    bank_reference = CharField(max_length=40, default="")
+    cash_cents = IntegerField(default=0)
+    checks_count = IntegerField(default=0)
+    checks_cents = IntegerField(default=0)
+    cards_cents = IntegerField(default=0)
+    total_cents = IntegerField(default=0)
+    entry_id = IntegerField(null=True)
+    staff = ForeignKeyField(StaffMember, backref="+")
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("deposited_on", "id"), False),)
+
+
+class DepositItem(BaseModel):
+    """One payment in a deposit (once only: the pair kind, source_id is unique). kind
+    "desk": a patient's payment (AccountEntry); "payer": a payer's (ClaimPosting);
+    "drawer": a drawer count's cash over or short, deposited with that day's cash."""
+
+    KINDS = ("desk", "payer", "drawer")
+
+    deposit = ForeignKeyField(Deposit, backref="items", on_delete="RESTRICT")
+    kind = CharField(max_length=6)
+    source_id = BigIntegerField()
+    method = CharField(max_length=6)
+    reference = CharField(max_length=50, default="")
+    cents = IntegerField()
+
+    class Meta:
+        table_name = "deposit_item"
+        indexes = ((("kind", "source_id"), True),)

@@ -35,6 +35,7 @@ SOURCE_LABELS = {
     "opening": "Opening",
     "reversal": "Reversal",
     "drawer": "Cash drawer",
+    "deposit": "Bank deposit",
 }
 MAX_LINES = 40
 

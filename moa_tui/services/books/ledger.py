@@ -48,6 +48,7 @@ SOURCES = (
     "opening",
     "reversal",
     "drawer",
+    "deposit",
 )
 # Entries the manager may reverse by hand. An entry a money event posted (a charge, a
 # payment...) is undone where it was made (a correction, a refund): reversing it here

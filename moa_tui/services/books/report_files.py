@@ -17,6 +17,8 @@ from .. import clock
 from ..errors import ValidationError
 from ..files import save_export
 from ..validate import format_money
+from .day_sheet import METHOD_LABELS, DaySheet, day_sheet
+from .deposits import DepositSlip, deposit_slip
 from .reports import (
     BalanceSheet,
     LedgerDetail,
@@ -115,6 +117,82 @@ def ledger_detail_layout(d: LedgerDetail) -> Layout:
     )
 
 
+def _difference(cents: int) -> str:
+    return "none" if not cents else ("over " if cents > 0 else "short ") + format_money(abs(cents))
+
+
+def day_sheet_layout(sheet: DaySheet) -> Layout:
+    """The day sheet: charges, payments by method, adjustments, the drawer, the ledger's
+    figures (a third column "ok" where a total ties, "OFF" where it does not)."""
+    rows: list[tuple[str, ...]] = []
+    for section in ("Charges", "Payments", "Adjustments"):
+        mine = [x for x in sheet.lines if x.section == section]
+        rows.append((section, "", "", ""))
+        rows += [("", x.label, str(x.count), format_money(x.cents)) for x in mine]
+        if not mine:
+            rows.append(("", "None", "", ""))
+        rows.append(("", f"Total {section.lower()}", str(sum(x.count for x in mine)),
+                     format_money(sum(x.cents for x in mine))))  # fmt: skip
+    if sheet.by_method:
+        rows.append(("By method", "", "", ""))
+        rows += [
+            ("", label, "", format_money(sheet.by_method[method]))
+            for method, label in METHOD_LABELS.items()
+            if method in sheet.by_method
+        ]
+    d = sheet.drawer
+    rows.append(("Drawer", "", "", ""))
+    rows.append(("", "Cash expected", "", format_money(d.expected_cash_cents)))
+    rows.append(("", "Checks expected", str(d.expected_checks_count),
+                 format_money(d.expected_checks_cents)))  # fmt: skip
+    if d.counted:
+        when = f" ({d.counted_by}, {d.counted_at:%m/%d %H:%M})" if d.counted_at else ""
+        rows.append(("", f"Cash counted{when}", "", format_money(d.cash_cents or 0)))
+        rows.append(("", "Checks counted", str(d.checks_count),
+                     format_money(d.checks_cents or 0)))  # fmt: skip
+        rows.append(("", f"Cash difference: {_difference(d.cash_difference)}", "",
+                     format_money(d.cash_difference)))  # fmt: skip
+        checks_off = d.checks_difference or d.checks_count != d.expected_checks_count
+        rows.append(("", "Checks difference: " + (
+            f"{(d.checks_count or 0) - d.expected_checks_count:+d} check(s), "
+            f"{_difference(d.checks_difference)}" if checks_off else "none"), "",
+            format_money(d.checks_difference)))  # fmt: skip
+    else:
+        rows.append(("", "Not counted yet", "", ""))
+    rows.append(("Ledger", "", "", ""))
+    rows += [
+        ("", t.label, "ok" if t.ties else "OFF", format_money(t.ledger_cents)) for t in sheet.ties
+    ]
+    tie = "ties to the ledger" if sheet.ties_ledger else "DOES NOT tie to the ledger"
+    return Layout(
+        "Day sheet",
+        f"{sheet.day:%A %m/%d/%Y}: {tie}",
+        ("Section", "What", "No.", "Amount"),
+        rows,
+    )
+
+
+def deposit_slip_layout(slip: DepositSlip) -> Layout:
+    """The deposit slip: each check by number and amount, then the cash, the cards, the
+    total."""
+    rows: list[tuple[str, ...]] = [
+        (f"Check {x.reference or '(no number)'}", x.source, format_money(x.cents))
+        for x in slip.lines
+        if x.kind == "check"
+    ]
+    rows.append((f"Checks: {slip.checks_count}", "", format_money(slip.checks_cents)))
+    rows.append(("Cash", "", format_money(slip.cash_cents)))
+    if slip.cards_cents:
+        rows.append(("Card slips", "", format_money(slip.cards_cents)))
+    rows.append(("Total deposit", "", format_money(slip.total_cents)))
+    return Layout(
+        f"Deposit slip #{slip.id}",
+        f"{slip.deposited_on:%m/%d/%Y}, bank reference {slip.bank_reference}, by {slip.staff}",
+        ("Item", "From", "Amount"),
+        rows,
+    )
+
+
 def render_csv(layout: Layout) -> bytes:
     buffer = io.StringIO(newline="")
     out = csv.writer(buffer)
@@ -182,6 +260,10 @@ def _layout(actor: StaffMember, kind: str, params: dict) -> Layout:
         page = ledger_detail(actor, params.get("code"), params.get("start"), params.get("end"),
                              limit=500)  # fmt: skip
         return ledger_detail_layout(page)
+    if kind == "day_sheet":
+        return day_sheet_layout(day_sheet(actor, params.get("day")))
+    if kind == "deposit_slip":
+        return deposit_slip_layout(deposit_slip(actor, params.get("deposit_id")))
     raise ValidationError.one("report", f"Unknown report {kind!r}.")
 
 
@@ -191,10 +273,11 @@ def export_statement(
     fmt: str,
     path: str | os.PathLike,
     overwrite: bool = False,
-    **params: dt.date | str | None,
+    **params: dt.date | str | int | None,
 ) -> Path:
     """Write one statement (*kind*: trial_balance, profit_and_loss, balance_sheet,
-    ledger_detail) as *fmt* (csv or pdf) through files.save_export; returns where."""
+    ledger_detail, day_sheet, deposit_slip) as *fmt* (csv or pdf) through
+    files.save_export; returns where."""
     if fmt not in FORMATS:
         raise ValidationError.one("format", "Save as CSV or PDF.")
     layout = _layout(actor, kind, params)

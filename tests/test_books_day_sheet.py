@@ -1,0 +1,320 @@
+"""The day's money at the desk (issue 13 item 5): the day sheet's totals tie to the
+ledger's postings of the day, the cash drawer's count posts its difference to over and
+short (a recount reverses the count before; closed books refuse it), and a deposit moves
+the payments picked to the bank, each payment once. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from peewee import IntegrityError
+
+from moa_tui.db.database import db
+from moa_tui.db.models import (
+    AccountEntry,
+    Appointment,
+    AuditEvent,
+    Claim,
+    DepositItem,
+    DrawerCount,
+    JournalEntry,
+    Patient,
+)
+from moa_tui.services import clock
+from moa_tui.services.billing import posting
+from moa_tui.services.billing.x12.export import create_batches
+from moa_tui.services.books import accounts as acct
+from moa_tui.services.books.day_sheet import day_sheet
+from moa_tui.services.books.deposits import deposit_slip, make_deposit, undeposited
+from moa_tui.services.books.drawer import count_drawer
+from moa_tui.services.books.ledger import account_balance, set_lock_date
+from moa_tui.services.books.report_files import (
+    day_sheet_layout,
+    deposit_slip_layout,
+    export_statement,
+)
+from moa_tui.services.errors import ServiceError, ValidationError
+from moa_tui.services.frontdesk.payments import collect_payment
+from moa_tui.services.security.staff import find_staff
+
+from .books_invariants import assert_books_tie
+from .conftest import FROZEN_NOW
+
+
+@pytest.fixture(autouse=True)
+def _clock_stopped_again(demo_db, frozen_clock):
+    frozen_clock.freeze(FROZEN_NOW)
+
+
+def balance(code: str, through: dt.date | None = None) -> int:
+    with db.connection_context():
+        return account_balance(code, through)
+
+
+def _patients(n: int) -> list[Patient]:
+    with db.connection_context():
+        return list(Patient.select().where(~Patient.restricted).order_by(Patient.id).limit(n))
+
+
+def _todays_visit() -> Appointment:
+    start = dt.datetime.combine(clock.today(), dt.time())
+    with db.connection_context():
+        return (
+            Appointment.select()
+            .join(Patient)
+            .where(
+                ~Patient.restricted
+                & (Appointment.starts_at >= start)
+                & (Appointment.starts_at < start + dt.timedelta(days=1))
+                & Appointment.id.not_in(
+                    AccountEntry.select(AccountEntry.appointment).where(
+                        AccountEntry.appointment.is_null(False)
+                    )
+                )
+            )  # fmt: skip
+            .order_by(Appointment.id)
+            .first()
+        )
+
+
+def _sent_claim(min_balance: int = 5000) -> Claim:
+    with db.connection_context():
+        return (
+            Claim.select()
+            .join(Patient, on=(Claim.patient == Patient.id))
+            .where(Claim.status.in_(("submitted", "accepted")) & ~Patient.restricted
+                   & (Claim.total_cents - Claim.paid_cents - Claim.adjusted_cents >= min_balance))
+            .order_by(Claim.id)
+            .first()
+        )  # fmt: skip
+
+
+def _figures(sheet) -> dict[str, int]:
+    return {t.label: t.ledger_cents for t in sheet.ties}
+
+
+def test_the_day_sheet_ties_to_the_ledger_through_a_busy_day(demo_db):
+    manager, desk, biller = find_staff("manager"), find_staff("desk"), find_staff("billing")
+    before = day_sheet(manager)
+    assert before.day == clock.today()
+    # The demo's own day ties already (its events posted as they happened).
+    assert before.ties_ledger, [t for t in before.ties if not t.ties]
+
+    a, b = _patients(2)
+    visit = _todays_visit()
+    collect_payment(desk, a.id, "20.00", "cash", "", None, "Payment")
+    collect_payment(desk, b.id, "50.00", "check", "1234", None, "Payment")
+    collect_payment(desk, a.id, "15.00", "card", "AP77", None, "Payment")
+    collect_payment(desk, visit.patient_id, "25.00", "cash", "", visit.id, "Co-pay")
+    c = _sent_claim()
+    money = posting.post_eob(biller, c.id, c.version, [(None, "30.00", [("CO", "45", "5.00")])],
+                             "EOB991")  # fmt: skip
+    money = posting.write_off(biller, c.id, money.version, "2.00", "Small balance")
+    money = posting.refund_payer(biller, c.id, money.version, "4.00", "Overpaid")
+    with db.connection_context():
+        ready = Claim.select().where(Claim.status == "ready").count()
+    if ready:
+        create_batches(biller)
+
+    sheet = day_sheet(manager)
+    assert sheet.ties_ledger, [t for t in sheet.ties if not t.ties]
+    grew = {k: v - _figures(before)[k] for k, v in _figures(sheet).items()}
+    assert grew["Payments into the cash drawer"] == 20_00 + 25_00
+    assert grew["Checks and cards, undeposited"] == 50_00 + 15_00 + 30_00  # the EOB's check
+    assert grew["Contractual adjustments"] == 5_00
+    assert grew["Write-offs"] == 2_00
+    assert grew["Refunds to payers"] == 4_00
+    assert grew["Charges"] >= 25_00  # the co-pay (and the claims billed, if any)
+    assert sheet.by_method["cash"] - before.by_method.get("cash", 0) == 45_00
+    assert sheet.drawer.expected_cash_cents - before.drawer.expected_cash_cents == 45_00
+    assert sheet.drawer.expected_checks_count - before.drawer.expected_checks_count == 2
+    labels = {x.label for x in sheet.lines}
+    assert {"Co-pays at check-in: Cash", "Patient payments: Check", "Payer payments: Check",
+            "Contractual adjustments", "Write-offs", "Refunds to payers"} <= labels  # fmt: skip
+    # The totals against the ledger's own accounts for the day.
+    day = clock.today()
+    yesterday = day - dt.timedelta(days=1)
+    assert balance(acct.BAD_DEBT) - balance(acct.BAD_DEBT, yesterday) == _figures(sheet)[
+        "Write-offs"]  # fmt: skip
+    layout = day_sheet_layout(sheet)
+    assert "ties to the ledger" in layout.subtitle
+    assert ("", "Co-pays at check-in: Cash", "1", "$25.00") in layout.rows or any(
+        r[1] == "Co-pays at check-in: Cash" for r in layout.rows
+    )
+    assert_books_tie()
+
+
+def test_a_day_sheet_that_does_not_tie_says_so(demo_db):
+    manager = find_staff("manager")
+    a = _patients(1)[0]
+    collect_payment(find_staff("desk"), a.id, "20.00", "cash", "", None, "Payment")
+    with db.connection_context():  # an entry lost: the ledger no longer holds the payment
+        entry = JournalEntry.select().order_by(JournalEntry.id.desc()).first()
+        from moa_tui.db.models import AccountMonth, JournalLine
+
+        JournalLine.delete().where(JournalLine.entry == entry.id).execute()
+        AccountMonth.delete().execute()
+        entry.delete_instance()
+    sheet = day_sheet(manager)
+    assert not sheet.ties_ledger
+    off = [t for t in sheet.ties if not t.ties]
+    assert [t.label for t in off] == ["Payments into the cash drawer"]
+    assert off[0].sheet_cents - off[0].ledger_cents == 20_00
+    assert "DOES NOT tie" in day_sheet_layout(sheet).subtitle
+
+
+def test_the_drawer_count_posts_its_difference_and_a_recount_replaces_it(demo_db):
+    manager, desk = find_staff("manager"), find_staff("desk")
+    a = _patients(1)[0]
+    collect_payment(desk, a.id, "40.00", "cash", "", None, "Payment")
+    collect_payment(desk, a.id, "12.50", "check", "501", None, "Payment")
+    expected = day_sheet(manager).drawer
+    short_by = 3_00
+    over_short = balance(acct.CASH_OVER_SHORT)
+    cash = balance(acct.CASH)
+    counted = expected.expected_cash_cents - short_by
+    drawer = count_drawer(desk, "t", f"{counted / 100:.2f}",
+                          str(expected.expected_checks_count),
+                          f"{expected.expected_checks_cents / 100:.2f}")  # fmt: skip
+    assert drawer.cash_difference == -short_by and drawer.checks_difference == 0
+    assert balance(acct.CASH_OVER_SHORT) - over_short == short_by
+    assert balance(acct.CASH) - cash == -short_by
+    with db.connection_context():
+        first = DrawerCount.get_by_id(drawer.count_id)
+        entry = JournalEntry.get_by_id(first.entry_id)
+        assert entry.source == "drawer" and entry.entry_date == clock.today()
+        assert (
+            AuditEvent.select()
+            .where((AuditEvent.action == "books.drawer_count") & (AuditEvent.entity_id == first.id))
+            .exists()
+        )
+    # Recounted: $1 over. The first count's entry is reversed, not edited.
+    drawer = count_drawer(manager, "t", f"{(expected.expected_cash_cents + 100) / 100:.2f}",
+                          str(expected.expected_checks_count),
+                          f"{expected.expected_checks_cents / 100:.2f}", "found $4")  # fmt: skip
+    assert drawer.cash_difference == 100 and drawer.recounts == 1
+    assert balance(acct.CASH_OVER_SHORT) - over_short == -100
+    assert balance(acct.CASH) - cash == 100
+    with db.connection_context():
+        second = DrawerCount.get_by_id(drawer.count_id)
+        assert second.replaces_id == first.id
+        assert JournalEntry.select().where(JournalEntry.reverses == first.entry_id).exists()
+        assert JournalEntry.get_by_id(first.entry_id).memo == entry.memo
+    sheet = day_sheet(manager)
+    assert sheet.drawer.counted and sheet.drawer.cash_difference == 100
+    assert any("over $1.00" in r[1] for r in day_sheet_layout(sheet).rows)
+    assert_books_tie()
+
+
+def test_a_count_is_refused_in_closed_books_and_for_bad_input(demo_db):
+    manager, desk = find_staff("manager"), find_staff("desk")
+    yesterday = clock.today() - dt.timedelta(days=1)
+    with db.connection_context():
+        counts = DrawerCount.select().count()
+    for args, field in (
+        (("t+1", "10"), "day"),
+        (("t", "-5"), "cash"),
+        (("t", "10", "2", "0"), "checks"),
+        (("t", "10", "0", "30"), "checks_count"),
+        (("t", "ten"), "cash"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            count_drawer(desk, *args)
+        assert field in refused.value.errors, (args, refused.value.errors)
+    set_lock_date(manager, yesterday)
+    with pytest.raises(ValidationError, match="closed through"):
+        count_drawer(desk, f"{yesterday:%m/%d/%Y}", "10.00")
+    with db.connection_context():
+        assert DrawerCount.select().count() == counts
+    with pytest.raises(ServiceError):
+        count_drawer(find_staff("billing"), "t", "10.00")  # not the desk's or the manager's
+
+
+def test_a_deposit_moves_the_picked_payments_to_the_bank_once(demo_db, tmp_path):
+    manager, desk = find_staff("manager"), find_staff("desk")
+    a, b = _patients(2)
+    collect_payment(desk, a.id, "40.00", "cash", "", None, "Payment")
+    collect_payment(desk, b.id, "65.00", "check", "7001", None, "Payment")
+    collect_payment(desk, b.id, "10.00", "check", "7002", None, "Payment")
+    collect_payment(desk, a.id, "9.00", "card", "AP1", None, "Payment")
+    today = clock.today()
+    waiting = [w for w in undeposited(manager) if w.day == today]
+    assert {w.reference for w in waiting if w.method == "check"} >= {"7001", "7002"}
+    # The drawer was counted $2 short: the bank gets the cash counted.
+    drawer = day_sheet(manager).drawer
+    count_drawer(desk, "t", f"{(drawer.expected_cash_cents - 200) / 100:.2f}",
+                 str(drawer.expected_checks_count),
+                 f"{drawer.expected_checks_cents / 100:.2f}")  # fmt: skip
+    bank, undep = balance(acct.BANK), balance(acct.UNDEPOSITED)
+    keys = [w.key for w in waiting]
+    deposit_id = make_deposit(manager, "t", "BR-2231", keys)
+    slip = deposit_slip(manager, deposit_id)
+    cash = sum(w.cents for w in waiting if w.method == "cash") - 200
+    checks = sum(w.cents for w in waiting if w.method in ("check", ""))
+    cards = sum(w.cents for w in waiting if w.method == "card")
+    assert (slip.cash_cents, slip.checks_cents, slip.cards_cents) == (cash, checks, cards)
+    assert slip.total_cents == cash + checks + cards
+    assert balance(acct.BANK) - bank == slip.total_cents
+    assert undep - balance(acct.UNDEPOSITED) == checks + cards
+    # Today's cash in the drawer: taken, counted short, deposited: nothing left.
+    yesterday = today - dt.timedelta(days=1)
+    assert balance(acct.CASH) - balance(acct.CASH, yesterday) == 0
+    layout = deposit_slip_layout(slip)
+    assert ("Check 7001", "Patient", "$65.00") in layout.rows
+    assert layout.rows[-1] == ("Total deposit", "", f"${slip.total_cents / 100:,.2f}")
+    # Once only: the same payments again are refused, nothing written.
+    assert not [w for w in undeposited(manager) if w.key in keys]
+    with pytest.raises(ValidationError, match="deposited already"):
+        make_deposit(manager, "t", "BR-2232", keys[:1])
+    with db.connection_context():
+        items = DepositItem.select().count()
+        with pytest.raises(IntegrityError), db.atomic():
+            DepositItem.create(deposit=deposit_id, kind="desk", source_id=int(
+                keys[0].split(":")[1]), method="cash", cents=1)  # fmt: skip
+        assert DepositItem.select().count() == items
+    # The day's drawer went to the bank: it is not recounted.
+    with pytest.raises(ValidationError, match="not recounted"):
+        count_drawer(desk, "t", "1.00")
+    # The slip as files.
+    pdf = export_statement(manager, "deposit_slip", "pdf", tmp_path / "slip.pdf",
+                           deposit_id=deposit_id)  # fmt: skip
+    assert pdf.read_bytes().startswith(b"%PDF")
+    csv = export_statement(manager, "deposit_slip", "csv", tmp_path / "slip.csv",
+                           deposit_id=deposit_id).read_text()  # fmt: skip
+    assert "Check 7001" in csv and "BR-2231" in csv
+    assert_books_tie()
+
+
+def test_a_deposit_is_refused_whole(demo_db):
+    manager = find_staff("manager")
+    a = _patients(1)[0]
+    collect_payment(find_staff("desk"), a.id, "5.00", "check", "88", None, "Payment")
+    key = [w.key for w in undeposited(manager) if w.reference == "88"]
+    for args, field in (
+        (("t", "", key), "bank_reference"),
+        (("t+1", "B", key), "day"),
+        (("t-400", "B", key), "day"),
+        (("t", "B", ["desk:999999999"]), "payments"),
+        (("t", "B", "desk:1"), "payments"),
+        (("t", "B", []), "payments"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            make_deposit(manager, *args)
+        assert field in refused.value.errors, (args, refused.value.errors)
+    set_lock_date(manager, clock.today() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="closed through"):
+        make_deposit(manager, "t-1", "B", key)
+    with db.connection_context():
+        assert not DepositItem.select().exists()
+    with pytest.raises(ServiceError):
+        make_deposit(find_staff("desk"), "t", "B", key)  # the manager's
+
+
+def test_the_day_sheet_as_files(demo_db, tmp_path):
+    manager = find_staff("manager")
+    pdf = export_statement(manager, "day_sheet", "pdf", tmp_path / "day.pdf", day=clock.today())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = export_statement(manager, "day_sheet", "csv", tmp_path / "day.csv",
+                            day=clock.today()).read_text()  # fmt: skip
+    assert "Day sheet" in text and "Ledger" in text and "Cash expected" in text
