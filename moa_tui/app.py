@@ -334,6 +334,17 @@ class MoaApp(SessionWatch, App):
 
         self.push_screen(PatientChartScreen(patient_id, edit=edit))
 
+    async def show_claims(self, what: str) -> None:
+        """The Claims area for the books' month end: its claims filtered to *what* (a
+        status: "ready", not yet sent), or the unbilled visits over it ("unbilled")."""
+        if self.current_mode != "claims":
+            await self.switch_mode("claims")
+        screen = self.screen
+        if what == "unbilled" and hasattr(screen, "action_unbilled"):
+            screen.action_unbilled()
+        elif hasattr(screen, "show_status"):
+            screen.show_status(what)
+
     def emergency_access(self, error, answered) -> None:
         """The emergency-access dialog for a restricted record (any screen's service call)."""
         from .screens.patients.dialogs import emergency_access

@@ -25,7 +25,7 @@ from moa_tui.services import clock
 from moa_tui.services.billing import posting
 from moa_tui.services.billing.x12.export import create_batches
 from moa_tui.services.books import accounts as acct
-from moa_tui.services.books.day_sheet import day_sheet
+from moa_tui.services.books.day_sheet import books_day_sheet as day_sheet
 from moa_tui.services.books.deposits import deposit_slip, make_deposit, undeposited
 from moa_tui.services.books.drawer import count_drawer
 from moa_tui.services.books.ledger import account_balance, set_lock_date

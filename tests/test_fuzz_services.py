@@ -47,7 +47,8 @@ from moa_tui.services.supplies import purchasing
 
 from . import records_helpers
 
-STATEMENT_KINDS = ["trial_balance", "profit_and_loss", "balance_sheet", "ledger_detail"]
+STATEMENT_KINDS = ["trial_balance", "profit_and_loss", "balance_sheet", "ledger_detail",
+                   "day_sheet", "deposit_slip"]  # fmt: skip
 
 # --- what a user can type --------------------------------------------------------------
 
@@ -760,8 +761,29 @@ def service_arguments(TEXT) -> dict[str, tuple[str, dict]]:  # noqa: N803
                 start=opt(DATE),
                 end=opt(DATE),
                 code=TEXT,
+                day=opt(DATE),
+                deposit_id=opt(ID),
             ),
         ),
+        # The day's money at the desk (issue 13 item 5).
+        "books_day_sheet": ("manager", dict(day=opt(DATE))),
+        "count_drawer": (
+            "desk",
+            dict(day=TEXT, cash=TEXT, checks_count=TEXT, checks=TEXT, note=TEXT),
+        ),
+        "undeposited": ("manager", dict()),
+        "make_deposit": (
+            "manager",
+            dict(
+                day=TEXT,
+                bank_reference=TEXT,
+                keys=opt(
+                    st.lists(st.one_of(TEXT, st.sampled_from(["desk:1", "payer:1"])), max_size=3)
+                ),
+            ),  # fmt: skip
+        ),
+        "deposit_slip": ("manager", dict(deposit_id=ID)),
+        "recent_deposits": ("manager", dict(limit=INT)),
         **records_helpers.fuzz_arguments(TEXT, ID, BOOL, FILE_NAME),
         # Payables and purchasing (issue 13 items 2, 3).
         "save_vendor": (

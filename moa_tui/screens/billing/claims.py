@@ -188,6 +188,10 @@ class ClaimsScreen(EdiActions, KeysetListScreen):
             self.filter = replace(self.filter, **{field: value})
             self.reload()
 
+    def show_status(self, status: str | None) -> None:
+        """Show the claims of one status (the books' month end: claims not yet sent)."""
+        self.query_one("#f-status", Select).value = status if status else Select.NULL
+
     def action_cycle(self, which: str) -> None:
         """Step a filter to its next value (blank = any) without leaving the list."""
         select = self.query_one(f"#f-{which}", Select)

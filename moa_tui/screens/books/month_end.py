@@ -1,6 +1,8 @@
 """Month end (issue 13 item 6): the month's checklist, x closes it (the lock date: no
 posting on or before its last day), o reopens to an earlier date with a reason (the
-manager's; audited); d picks another month."""
+manager's; audited); d picks another month. Enter on an item opens where it is worked:
+the unbilled visits or the claims ready to send (the Claims area), the bills, the day sheet of the
+first day whose drawer is off, the deposit, the trial balance."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from textual.widgets import Static
 from ...db import changes as topics
 from ...services import clock
 from ...services.books.ledger import set_lock_date
-from ...services.books.month_end import MonthEnd, month_end_checklist
+from ...services.books.month_end import CheckItem, MonthEnd, month_end_checklist
 from ...services.validate import parse_date
 from ...ui.text import plain
 from ...widgets.form import FieldSpec, FormDialog
@@ -44,7 +46,7 @@ class MonthEndScreen(TitledScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(PagedTable)
-        table.set_columns((Column("To do", 20), Column("Left", 8), Column("What", 40, share=1)))
+        table.set_columns((Column("To do", 20), Column("Left", 6), Column("What", 44, share=1)))
         table.focus()
 
     def reload(self) -> None:
@@ -65,7 +67,40 @@ class MonthEndScreen(TitledScreen):
             [i.label for i in state.items],
         )  # fmt: skip
         self.say("Ready to close: x" if state.ready and not state.closed else
-                 "d: another month · x: close · o: reopen")  # fmt: skip
+                 "Enter: work on it · d: another month · x: close · o: reopen")  # fmt: skip
+
+    def on_data_table_row_selected(self, event) -> None:
+        event.stop()
+        key = self.query_one(PagedTable).selected_key()
+        item = next((i for i in (self.state.items if self.state else ()) if i.label == key), None)
+        if item is not None:
+            self.open_item(item)
+
+    def open_item(self, item: CheckItem) -> None:
+        """The screen where *item* is worked (the Claims area for visits and claims)."""
+        if item.target in ("unbilled", "claims"):
+            self.app.call_later(self.app.show_claims, "unbilled" if item.target == "unbilled"
+                                else "ready")  # fmt: skip
+            return
+        if item.target == "bills":
+            from .payables import BillsScreen
+
+            screen = BillsScreen("open")
+        elif item.target == "day_sheet":
+            from .day_sheet import DaySheetScreen
+
+            screen = DaySheetScreen(item.day or self.month)
+        elif item.target == "deposits":
+            from .deposits import DepositScreen
+
+            screen = DepositScreen()
+        elif item.target == "statements":
+            from .statements import StatementsScreen
+
+            screen = StatementsScreen()
+        else:
+            return
+        self.app.push_screen(screen)
 
     def action_month(self) -> None:
         def submit(actor, values):

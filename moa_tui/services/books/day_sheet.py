@@ -317,7 +317,7 @@ def build_day_sheet(day: dt.date) -> DaySheet:
 
 
 @reader("books.read")
-def day_sheet(actor: StaffMember, day: dt.date | None = None) -> DaySheet:
+def books_day_sheet(actor: StaffMember, day: dt.date | None = None) -> DaySheet:
     """The day sheet of *day* (default today): totals only, no patient's name."""
     day = clock.today() if day is None else check_day(day)
     return build_day_sheet(day)

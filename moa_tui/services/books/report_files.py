@@ -17,7 +17,7 @@ from .. import clock
 from ..errors import ValidationError
 from ..files import save_export
 from ..validate import format_money
-from .day_sheet import METHOD_LABELS, DaySheet, day_sheet
+from .day_sheet import METHOD_LABELS, DaySheet, books_day_sheet
 from .deposits import DepositSlip, deposit_slip
 from .reports import (
     BalanceSheet,
@@ -146,7 +146,9 @@ def day_sheet_layout(sheet: DaySheet) -> Layout:
     rows.append(("", "Checks expected", str(d.expected_checks_count),
                  format_money(d.expected_checks_cents)))  # fmt: skip
     if d.counted:
-        when = f" ({d.counted_by}, {d.counted_at:%m/%d %H:%M})" if d.counted_at else ""
+        at = d.counted_at
+        shown = "" if at is None else f"{at:%H:%M}" if at.date() == sheet.day else f"{at:%m/%d/%Y}"
+        when = f" ({d.counted_by}, {shown})" if shown else ""
         rows.append(("", f"Cash counted{when}", "", format_money(d.cash_cents or 0)))
         rows.append(("", "Checks counted", str(d.checks_count),
                      format_money(d.checks_cents or 0)))  # fmt: skip
@@ -261,7 +263,7 @@ def _layout(actor: StaffMember, kind: str, params: dict) -> Layout:
                              limit=500)  # fmt: skip
         return ledger_detail_layout(page)
     if kind == "day_sheet":
-        return day_sheet_layout(day_sheet(actor, params.get("day")))
+        return day_sheet_layout(books_day_sheet(actor, params.get("day")))
     if kind == "deposit_slip":
         return deposit_slip_layout(deposit_slip(actor, params.get("deposit_id")))
     raise ValidationError.one("report", f"Unknown report {kind!r}.")
