@@ -8,7 +8,15 @@ import datetime as dt
 import pytest
 
 from moa_tui.db.database import db, write_transaction
-from moa_tui.db.models import Account, AccountMonth, AuditEvent, JournalEntry, JournalLine
+from moa_tui.db.models import (
+    Account,
+    AccountMonth,
+    AuditEvent,
+    JournalEntry,
+    JournalLine,
+    Patient,
+)
+from moa_tui.services import clock
 from moa_tui.services.books import accounts as acct
 from moa_tui.services.books.ledger import (
     account_balance,
@@ -20,6 +28,7 @@ from moa_tui.services.books.ledger import (
     set_lock_date,
 )
 from moa_tui.services.errors import NotFound, ValidationError
+from moa_tui.services.frontdesk.payments import collect_payment
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
 
@@ -185,8 +194,26 @@ def test_reopening_needs_a_reason_and_is_audited(manager):
         "lock date open -> 10/31/2026",
         "lock date 10/31/2026 -> open: Late vendor bill",
     ]
-    with pytest.raises(ValidationError, match="past today"):
+    with pytest.raises(ValidationError, match="yesterday at the latest"):
         set_lock_date(manager, dt.date(2027, 1, 1))
+
+
+def test_the_books_close_through_yesterday_at_the_latest(manager, desk):
+    """Every money event posts on its own day: a lock date of today would refuse the
+    desk's payments until the manager reopened the books, so today is refused; through
+    yesterday, today's postings go on."""
+    today = clock.today()
+    for day in (today, today + dt.timedelta(days=1)):
+        with pytest.raises(ValidationError, match="yesterday at the latest"):
+            set_lock_date(manager, day)
+    with db.connection_context():
+        assert lock_date() is None
+    set_lock_date(manager, today - dt.timedelta(days=1))
+    with db.connection_context():
+        patient_id = Patient.select(Patient.id).where(~Patient.restricted).scalar()
+    collect_payment(desk, patient_id, "5.00", "cash", "", None, "Payment")
+    with pytest.raises(ValidationError, match="closed through"):
+        post(manager, [(acct.BANK, 100), (acct.EQUITY, -100)], on=today - dt.timedelta(days=1))
 
 
 def test_lock_date_needs_the_manager(manager, desk):

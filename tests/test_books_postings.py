@@ -4,6 +4,8 @@ random sequence of events keeps them so (hypothesis). SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -187,9 +189,14 @@ def test_a_refused_event_posts_nothing_and_closed_books_refuse_the_event(biller)
     with pytest.raises(ValidationError):
         posting.post_eob(biller, c.id, c.version, [(None, "9999999.00", [])], "CHK9")
     assert entries("payer_payment") == before
-    set_lock_date(find_staff("manager"), clock.today())
+    # Closed through yesterday (the latest the books close), on a terminal whose clock
+    # is a day behind: the payment would post into the closed day.
+    yesterday = clock.today() - dt.timedelta(days=1)
+    set_lock_date(find_staff("manager"), yesterday)
+    clock.freeze(dt.datetime.combine(yesterday, dt.time(15, 0)))
     with pytest.raises(ValidationError, match="closed through"):
         posting.post_eob(biller, c.id, c.version, [(None, "1.00", [])], "CHK9")
+    clock.freeze(FROZEN_NOW)
     assert fresh(c.id).paid_cents == c.paid_cents  # the event rolled back with its entry
     assert_books_tie()
 
@@ -282,3 +289,36 @@ def test_opening_balances_carry_money_recorded_outside_the_books(demo_db):
     assert_books_tie()
     assert equity - balance(acct.EQUITY) == 7_700
     assert open_books(manager, "t") is None
+
+
+def test_reversing_a_patient_payment_restores_the_account_and_the_books(biller):
+    """A patient's payment on a claim, reversed: the claim, the patient's account (the
+    A/R sub-ledger) and the ledger (the payment account and patient A/R) all return to
+    where they were, and the control accounts still tie."""
+    c = sent_claim(2000)
+    before = (patient_balance_now(c.patient_id), balance(acct.CASH), balance(acct.PATIENT_AR),
+              balance(acct.PATIENT_CREDITS))  # fmt: skip
+    money_ = posting.post_patient_payment(biller, c.id, "15.00", "cash")
+    assert patient_balance_now(c.patient_id) == before[0] - 1500
+    assert balance(acct.CASH) == before[1] + 1500
+    assert_books_tie()
+    paid = next(p for p in money_.postings if p.kind == "patient_payment")
+    money_ = posting.reverse_posting(biller, paid.posting_id, "Check bounced")
+    assert money_.balance_cents == c.total_cents - c.paid_cents - c.adjusted_cents
+    assert (patient_balance_now(c.patient_id), balance(acct.CASH), balance(acct.PATIENT_AR),
+            balance(acct.PATIENT_CREDITS)) == before  # fmt: skip
+    with db.connection_context():
+        entry = (
+            AccountEntry.select().where(AccountEntry.patient == c.patient_id)
+            .order_by(AccountEntry.id.desc()).first()
+        )  # fmt: skip
+    assert (entry.kind, entry.cents, entry.method) == ("payment", 1500, "cash")
+    assert "reversed" in entry.description
+    assert_books_tie()
+    with pytest.raises(ValidationError, match="reversed already"):
+        posting.reverse_posting(biller, paid.posting_id, "Again")
+
+
+def patient_balance_now(patient_id: int) -> int:
+    with db.connection_context():
+        return patient_balance(patient_id)

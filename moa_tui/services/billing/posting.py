@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ...db import changes
 from ...db.models import AccountEntry, Claim, ClaimPosting, StaffMember
 from .. import clock
+from ..books import accounts as acct
 from ..books.postings import PAYMENT_ACCOUNT, Batch
 from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ValidationError
@@ -157,7 +158,25 @@ def reverse_posting(actor: StaffMember, posting_id: int, reason: str) -> ClaimMo
     adj = Adj(p.group_code, p.reason_code, -p.cents, p.remark_codes) if p.group_code else None
     post(c, actor, p.kind, -p.cents, line=p.line, adj=adj, method=p.method,
          reference=p.reference, note=f"Reversal: {reason}", reverses=p)  # fmt: skip
+    if p.kind == "patient_payment":
+        _patient_payment_back(actor, c, p)
     return _done(actor, c, "claim.reversal", f"posting {p.id} ({format_money(p.cents)}): {reason}")
+
+
+def _patient_payment_back(actor: StaffMember, c: Claim, p: ClaimPosting) -> None:
+    """A patient's payment reversed is taken back where post_patient_payment put it: out
+    of the account it went into (the drawer, undeposited funds) and back onto the
+    patient's account, which owes it again; the claim's side is the reversing posting."""
+    books = Batch()  # the patient's balance is read before the entry below moves it
+    books.add(PAYMENT_ACCOUNT.get(p.method, acct.UNDEPOSITED), -p.cents)
+    books.patient(c.patient_id, p.cents)
+    books.post(memo=f"Claim {c.id}: patient payment reversed ({p.method})",
+               source="patient_payment", source_id=c.id, staff=actor)  # fmt: skip
+    AccountEntry.create(
+        patient=c.patient_id, appointment=c.appointment_id, kind="payment", cents=p.cents,
+        description=f"Payment toward claim {c.id} reversed", method=p.method,
+        reference=p.reference, staff=actor, at=clock.now_utc(),
+    )  # fmt: skip
 
 
 @writer("claims.write", changes=(changes.CLAIMS, changes.PATIENTS))

@@ -308,14 +308,20 @@ def account_balances(through: dt.date | None = None) -> dict[str, int]:
 @writer("books.post", changes=(changes.BOOKS,))
 def set_lock_date(staff: StaffMember, day: dt.date | None, reason: str = "") -> dt.date | None:
     """Close the books through *day* (nothing posts on or before it) or, moving it back or
-    to None, reopen a period: that needs a reason, and both are audited. Refuses a date
-    after today. Returns the new lock date."""
+    to None, reopen a period: that needs a reason, and both are audited. Refuses today
+    or a later date: every money event posts on the day it happens, so books closed
+    through today would refuse the desk's payments and charges until reopened (a month
+    is closed once it is over, through its last day). Returns the new lock date."""
     if day is not None:
         if isinstance(day, dt.datetime):
             raise ValidationError.one("lock_date", "The lock date is a date, not a time.")
         check_date("lock_date", day, label="The lock date")
-        if day > clock.today():
-            raise ValidationError.one("lock_date", "The books cannot be closed past today.")
+        if day >= clock.today():
+            raise ValidationError.one(
+                "lock_date",
+                "The books can be closed through yesterday at the latest: today's charges "
+                "and payments still post.",
+            )
     reason = clean_text("reason", reason, max_len=160, label="Reason")
     settings = _settings()
     before = settings.lock_date
