@@ -151,10 +151,13 @@ def open_bills_cents() -> int:
 
 def received_not_billed_cents() -> int:
     """The value at the ordered price of the units received on purchase orders and not
-    yet billed, plus what was received by hand against GRNI (stock's r with no order: no
-    bill ever clears it here)."""
+    yet billed (negative for units billed ahead of their receipt), plus what was received
+    by hand against GRNI (stock's r with no order) less the GRNI lines of approved plain
+    bills, which clear it."""
     from moa_tui.db.models import (
         Account,
+        Bill,
+        BillLine,
         JournalEntry,
         JournalLine,
         PurchaseOrderLine,
@@ -176,7 +179,17 @@ def received_not_billed_cents() -> int:
         )
         .tuples()
     )
-    return on_orders - sum(amount for (amount,) in by_hand)
+    billed_by_hand = sum(
+        line.amount_cents
+        for line in BillLine.select(BillLine.amount_cents)
+        .join(Bill)
+        .where(
+            (Bill.status == "approved")
+            & BillLine.po_line_id.is_null()
+            & (BillLine.account_code == accounts.GRNI)
+        )
+    )
+    return on_orders - sum(amount for (amount,) in by_hand) - billed_by_hand
 
 
 def assert_payables_tie() -> None:

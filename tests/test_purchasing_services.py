@@ -193,3 +193,58 @@ def test_receiving_is_refused_on_a_draft_and_ordering_needs_the_manager(manager,
     rows, _ = order_list(manager, open_only=True)
     assert made.orders[0] not in [r.id for r in rows]
     assert PurchaseOrder.select().count() == 1  # the desk's try made nothing
+
+
+def test_stock_received_by_hand_is_cleared_by_its_bill_on_grni(manager, gloves_low):
+    """A delivery received by hand (no order) credits GRNI; the vendor's bill for it, a
+    plain bill with a line on GRNI, clears it, so GRNI does not grow with every hand
+    receipt. A GRNI line worth more than the hand receipts not yet billed is refused."""
+    from moa_tui.services.books.bills import create_bill
+    from moa_tui.services.supplies.inventory import receive_stock
+
+    grni, ap = account_balance(acct.GRNI), account_balance(acct.AP)
+    receive_stock(find_staff("desk"), gloves().id, 5, "Delivered without an order", "8.00")
+    assert account_balance(acct.GRNI) == grni - 4_000
+    assert_payables_tie()
+
+    def grni_bill(number: str, amount: str):
+        line = dict(account=acct.GRNI, description="Gloves", amount=amount)
+        return create_bill(manager, gloves_low.id, dict(number=number, bill_date="t"), [line])
+
+    with pytest.raises(ValidationError, match=r"not yet billed comes to \$40.00"):
+        grni_bill("H-1", "40.01")
+    first = grni_bill("H-1", "30.00")
+    second = grni_bill("H-2", "20.00")
+    approve_bill(manager, first.bill.id)
+    assert account_balance(acct.GRNI) == grni - 1_000
+    assert account_balance(acct.AP) == ap - 3_000
+    assert_payables_tie()
+    # Each draft fitted what was open when written; together they bill $10.00 too much.
+    entries = JournalEntry.select().count()
+    with pytest.raises(ValidationError, match=r"not yet billed comes to \$10.00"):
+        approve_bill(manager, second.bill.id)
+    assert JournalEntry.select().count() == entries
+    approve_bill(manager, grni_bill("H-3", "10.00").bill.id)
+    assert account_balance(acct.GRNI) == grni
+    assert_payables_tie()
+
+
+def test_a_unit_billed_ahead_of_its_receipt_is_cleared_when_it_comes(manager, gloves_low,
+                                                                     tmp_path):  # fmt: skip
+    """Billed for 5 with 4 received (the manager's override): GRNI holds the fifth as a
+    debit, billed and not yet received, and its receipt clears it; nothing is left on
+    GRNI for the order, and no unit is left to bill."""
+    order_id = sent_order(manager, tmp_path)
+    (line,) = order_detail(manager, order_id).lines
+    grni, adj = account_balance(acct.GRNI), account_balance(acct.INVENTORY_ADJ)
+    receive_order(manager, order_id, {line.id: "4"})
+    b = bill_from_order(manager, order_id, dict(number="B-5"), {line.id: ("5", "8.50")})
+    approve_bill(manager, b.bill.id, override_reason="Fifth box follows")
+    assert account_balance(acct.GRNI) == grni + 850  # a debit: billed, not yet received
+    assert account_balance(acct.INVENTORY_ADJ) == adj  # no variance: it is on the order
+    assert_payables_tie()
+    receive_order(manager, order_id, {line.id: "1"})
+    assert account_balance(acct.GRNI) == grni
+    po_line = PurchaseOrderLine.get_by_id(line.id)
+    assert po_line.received_qty == po_line.billed_qty == 5
+    assert_payables_tie()

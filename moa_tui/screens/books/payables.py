@@ -163,7 +163,8 @@ class BillsScreen(RecordView):
 
     def _cells(self, r: BillRow) -> tuple:
         return (f"{r.due_date:%m/%d/%Y}", plain(r.vendor), plain(r.number), r.state,
-                format_money(r.total_cents).rjust(11), format_money(r.open_cents).rjust(11))  # fmt: skip
+                format_money(r.total_cents).rjust(11),
+                format_money(r.open_cents).rjust(11))  # fmt: skip
 
     def _first(self, page) -> None:
         rows, _ = page
@@ -228,11 +229,12 @@ class BillsScreen(RecordView):
         self.app.push_screen(FormDialog("New bill", [
             FieldSpec("number", "Vendor's bill no.", "", max_length=30),
             FieldSpec("bill_date", "Bill date", "t", max_length=20),
-            FieldSpec("account", "Expense account", "6600", max_length=16),
+            FieldSpec("account", "Account", "6600", max_length=16),
             FieldSpec("description", "Description", "", max_length=120),
             FieldSpec("amount", "Amount", "", max_length=14),
             FieldSpec("memo", "Memo", "", max_length=200),
-        ], submit, hint="Due date from the vendor's terms · Esc: cancel"), self._open)  # fmt: skip
+        ], submit, hint="Account 2010: stock received by hand · Due date from the vendor's "
+                        "terms"), self._open)  # fmt: skip
 
     def action_from_order(self) -> None:
         self.call_service(orders_to_bill, then=self._pick_order)

@@ -2,7 +2,8 @@
 account's amount, or an ordered item's quantity and price), approved for payment, which
 posts the A/P entry in the same transaction:
 
-    Dr each expense account (a plain bill), or
+    Dr each expense account (a plain bill; a line on GRNI for stock received by hand,
+       not on an order, up to what such receipts are worth and is not yet billed), or
     Dr GRNI at the ordered price for the received units billed (a bill from a purchase
        order), the difference between the billed and the ordered price to INVENTORY_ADJ
        (purchase price variance: the stock already went in at the ordered price, so the
@@ -42,6 +43,7 @@ from ..validate import (
     parse_quantity,
 )
 from . import accounts as acct
+from .grni import check_hand_receipts
 from .ledger import post_journal
 from .vendors import PAYABLES_TOPICS, due_date, set_last_price, terms_label
 
@@ -162,10 +164,11 @@ def _expense_account(field: str, code) -> str:
     account = Account.get_or_none(Account.code == text)
     if account is None or not account.active:
         raise ValidationError.one(field, f"There is no active account {text}.")
-    if account.type != "expense":
+    if account.type != "expense" and account.code != acct.GRNI:
         raise ValidationError.one(
             field, f"{account.code} {account.name} is not an expense account; a bill's line "
-            "goes to an expense account (stock comes in through a purchase order)."
+            f"goes to an expense account, or to {acct.GRNI} for stock received by hand "
+            "(stock on an order is billed from the order)."
         )  # fmt: skip
     return account.code
 
@@ -202,8 +205,9 @@ def create_bill(actor: StaffMember, vendor_id: int, values: dict, lines: list[di
     vendor = get_or_refuse(Vendor, vendor_id, "vendor")
     head = _header(vendor, values)
     rows = _expense_lines(lines)
-    bill = Bill.create(vendor=vendor, created_by=actor, total_cents=sum(r["amount_cents"] for r in rows),
-                       **head)  # fmt: skip
+    check_hand_receipts([(r["account_code"], r["amount_cents"]) for r in rows])
+    total = sum(r["amount_cents"] for r in rows)
+    bill = Bill.create(vendor=vendor, created_by=actor, total_cents=total, **head)
     for r in rows:
         BillLine.create(bill=bill, **r)
     audit(actor, "payables.bill.add", entity="bill", entity_id=bill.id,
@@ -260,10 +264,13 @@ def _posting_lines(bill: Bill) -> list[tuple[str, int]]:
             debits[line.account_code] += line.amount_cents
             continue
         po_line = PurchaseOrderLine.get_by_id(line.po_line_id)
-        # Only units received and not yet billed clear GRNI, at the price they went into
-        # stock; anything else (a price difference, units billed past the receipts under
-        # an override) is purchase price variance.
-        matched = max(0, min(line.quantity, po_line.received_qty - po_line.billed_qty))
+        # Units ordered (or received) and not yet billed clear GRNI, at the price they
+        # went into stock; a price difference, and units billed past both the order and
+        # the receipts (under an override), are purchase price variance. Units billed
+        # ahead of their receipt (an override) leave GRNI holding a debit, "billed, not
+        # yet received", that their receipt's credit clears.
+        expected = max(po_line.quantity, po_line.received_qty)
+        matched = max(0, min(line.quantity, expected - po_line.billed_qty))
         grni = matched * po_line.unit_cents
         debits[acct.GRNI] += grni
         debits[acct.INVENTORY_ADJ] += line.amount_cents - grni
@@ -294,6 +301,12 @@ def approve_bill(
         )
     reason = clean_text("override_reason", override_reason, max_len=200, label="Reason")
     found = bill_mismatches(bill) if bill.purchase_order_id else []
+    check_hand_receipts(
+        BillLine.select(BillLine.account_code, BillLine.amount_cents)
+        .where((BillLine.bill == bill.id) & BillLine.po_line_id.is_null())
+        .tuples(),
+        "bill",
+    )
     if found and not reason:
         raise ValidationError.one(
             "bill", "The bill does not match its order: " + "; ".join(found) + "."
