@@ -114,6 +114,12 @@ async def test_month_end_items_open_where_they_are_worked(demo_db):
         await settle(pilot)
         await keys(pilot, "f11", "m")
         assert isinstance(app.screen, MonthEndScreen)
+        assert "Month ending 10/31/2026" in static_text(app, "#month-end-head")
+        await keys(pilot, "right_square_bracket")
+        assert "Month ending 11/30/2026" in static_text(app, "#month-end-head")
+        await keys(pilot, "left_square_bracket", "left_square_bracket")
+        assert "Month ending 09/30/2026" in static_text(app, "#month-end-head")
+        await keys(pilot, "right_square_bracket")
         rows = table_rows(app, "#month-end-table")
         labels = [r[0] for r in rows]
         for label, opens in (

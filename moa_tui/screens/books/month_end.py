@@ -1,8 +1,9 @@
 """Month end (issue 13 item 6): the month's checklist, x closes it (the lock date: no
 posting on or before its last day), o reopens to an earlier date with a reason (the
-manager's; audited); d picks another month. Enter on an item opens where it is worked:
-the unbilled visits or the claims ready to send (the Claims area), the bills, the day sheet of the
-first day whose drawer is off, the deposit, the trial balance."""
+manager's; audited); d picks another month, [ and ] the month before and after. Enter on
+an item opens where it is worked: the unbilled visits or the claims ready to send (the
+Claims area), the bills, the day sheet of the first day whose drawer is off, the deposit,
+the trial balance."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ class MonthEndScreen(TitledScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="books_month_end.back"),
         Binding("d", "month", "Month", id="books_month_end.month"),
+        Binding(
+            "left_square_bracket",
+            "step(-1)",
+            "Month before",
+            id="books_month_end.before",
+            show=False,
+        ),
+        Binding(
+            "right_square_bracket", "step(1)", "Month after", id="books_month_end.after", show=False
+        ),
         Binding("x", "close", "Close month", id="books_month_end.close"),
         Binding("o", "reopen", "Reopen", id="books_month_end.reopen"),
     ]
@@ -67,7 +78,7 @@ class MonthEndScreen(TitledScreen):
             [i.label for i in state.items],
         )  # fmt: skip
         self.say("Ready to close: x" if state.ready and not state.closed else
-                 "Enter: work on it · d: another month · x: close · o: reopen")  # fmt: skip
+                 "Enter: work on it · d or [ ]: another month · x: close · o: reopen")  # fmt: skip
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
@@ -113,6 +124,13 @@ class MonthEndScreen(TitledScreen):
 
         spec = FieldSpec("month", "A day in it", f"{self.month:%m/%d/%Y}", max_length=20)
         self.app.push_screen(FormDialog("Month end: which month", [spec], submit), chosen)
+
+    def action_step(self, months: int) -> None:
+        """The month before or after (the last day of it, as the checklist reads it)."""
+        first = self.month.replace(day=1)
+        self.month = first - dt.timedelta(days=1) if months < 0 else (
+            first + dt.timedelta(days=32)).replace(day=1)  # fmt: skip
+        self.reload()
 
     def action_close(self) -> None:
         if self.state is None:
