@@ -140,3 +140,19 @@ async def test_month_end_items_open_where_they_are_worked(demo_db):
 
         assert isinstance(app.screen, ClaimsScreen), app.screen
         assert app.screen.filter.status == "ready"
+
+
+async def test_the_desk_counts_the_drawer_from_the_flow_board(demo_db):
+    from moa_tui.db.database import db
+
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f3", "d")
+        assert isinstance(app.screen, FormDialog), app.screen
+        await keys(pilot, "enter", *"0.00", "ctrl+s")
+        assert not isinstance(app.screen, FormDialog), static_text(app, "#dialog-message")
+        assert "Counted:" in static_text(app, "#message")
+    with db.connection_context():
+        count = DrawerCount.get()
+        assert count.staff.username == "desk" and count.cash_cents == 0

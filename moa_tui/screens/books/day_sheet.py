@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from ...db import changes as topics
 from ...services import clock
-from ...services.books.day_sheet import DaySheet, books_day_sheet
+from ...services.books.day_sheet import DaySheet, Drawer, books_day_sheet
 from ...services.books.drawer import count_drawer
 from ...services.books.report_files import day_sheet_layout, export_statement
 from ...services.validate import format_money, parse_date
@@ -111,34 +111,12 @@ class DaySheetScreen(TitledScreen):
         self.reload()
 
     def action_count(self) -> None:
-        day = self.day
-
-        def submit(actor, values):
-            return count_drawer(actor, values["day"], values["cash"], values["checks_count"],
-                                values["checks"], values["note"])  # fmt: skip
-
         def counted(drawer) -> None:
-            if drawer is None:
-                return
-            if drawer.cash_difference:
-                word = "over" if drawer.cash_difference > 0 else "short"
-                said = (f"Counted: cash {word} {format_money(abs(drawer.cash_difference))}, "
-                        "posted to over and short.")  # fmt: skip
-            else:
-                said = "Counted: the cash is what the day took."
-            if drawer.checks_difference or drawer.checks_count != drawer.expected_checks_count:
-                said += " The checks differ: see the drawer below."
-            self.pending = (said, "ok" if drawer.balanced else "warning")
-            self.reload()
+            if drawer is not None:
+                self.pending = counted_message(drawer)
+                self.reload()
 
-        specs = [
-            FieldSpec("day", "Day", f"{day:%m/%d/%Y}", max_length=20),
-            FieldSpec("cash", "Cash counted", placeholder="less the float", max_length=14),
-            FieldSpec("checks_count", "Check count", placeholder="0", max_length=6),
-            FieldSpec("checks", "Checks total", placeholder="0.00", max_length=14),
-            FieldSpec("note", "Note", placeholder="optional", max_length=200),
-        ]
-        self.app.push_screen(FormDialog("Count the cash drawer", specs, submit), counted)
+        self.app.push_screen(drawer_count_dialog(self.day), counted)
 
     def action_save(self, fmt: str) -> None:
         day = self.day
@@ -153,3 +131,35 @@ class DaySheetScreen(TitledScreen):
 
         name = f"day-sheet-{day:%Y-%m-%d}.{fmt}"
         self.app.push_screen(ExportDialog(f"Day sheet ({fmt.upper()})", name, save), saved)
+
+
+def drawer_count_dialog(day: dt.date) -> FormDialog:
+    """The drawer count's form (the day sheet's n, the patient flow board's d): the day,
+    the cash counted less the float, the checks' number and total, a note. Closes with
+    the day's Drawer as counted."""
+
+    def submit(actor, values):
+        return count_drawer(actor, values["day"], values["cash"], values["checks_count"],
+                            values["checks"], values["note"])  # fmt: skip
+
+    specs = [
+        FieldSpec("day", "Day", f"{day:%m/%d/%Y}", max_length=20),
+        FieldSpec("cash", "Cash counted", placeholder="less the float", max_length=14),
+        FieldSpec("checks_count", "Check count", placeholder="0", max_length=6),
+        FieldSpec("checks", "Checks total", placeholder="0.00", max_length=14),
+        FieldSpec("note", "Note", placeholder="optional", max_length=200),
+    ]
+    return FormDialog("Count the cash drawer", specs, submit)
+
+
+def counted_message(drawer: Drawer) -> tuple[str, str]:
+    """What a count says once saved, and how (ok when the drawer balances)."""
+    if drawer.cash_difference:
+        word = "over" if drawer.cash_difference > 0 else "short"
+        said = (f"Counted: cash {word} {format_money(abs(drawer.cash_difference))}, "
+                "posted to over and short.")  # fmt: skip
+    else:
+        said = "Counted: the cash is what the day took."
+    if drawer.checks_difference or drawer.checks_count != drawer.expected_checks_count:
+        said += " The checks differ from the day's."
+    return said, "ok" if drawer.balanced else "warning"

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ...services import clock
 from ...services.frontdesk.flow_board import BoardRow, flow_board, rooms
 from ...services.scheduling.booking import undo_status
 from ...services.scheduling.schedule import FLOW, STATUS_LABELS, ScheduleRow, advance
@@ -18,6 +19,7 @@ from ...widgets.form import FieldSpec, FormDialog
 from ...widgets.paged_table import Column, PagedTable
 from ..base import PatientRowsScreen
 from ..billing.unbilled import open_charges
+from ..books.day_sheet import counted_message, drawer_count_dialog
 from ..scheduling.schedule import status_cell
 from .check_out import CheckOutScreen
 
@@ -38,13 +40,15 @@ class QueueScreen(PatientRowsScreen):
         Column("Total", 5),
     )
     TOPICS = frozenset({changes.SCHEDULE})  # refetched when another terminal changes these
-    ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write", "charges": "claims.write"}
+    ACTION_PERMISSIONS = {"advance": "checkin", "undo": "schedule.write", "charges": "claims.write",
+                          "count_drawer": "checkin"}  # fmt: skip
     BINDINGS = [
         Binding("a,space", "advance", "Next step", id="flow.advance"),
         Binding("u", "undo", "Undo step", id="flow.undo"),
         Binding("h", "toggle_done", "Hide/show out", id="flow.toggle_done"),
         Binding("c", "charges", "Charges", show=False, id="flow.charges"),
         Binding("enter", "open_patient", "Patient", show=False, id="flow.open_patient"),
+        Binding("d", "count_drawer", "Count drawer", show=False, id="flow.count_drawer"),
     ]
 
     def __init__(self) -> None:
@@ -199,3 +203,13 @@ class QueueScreen(PatientRowsScreen):
     def action_toggle_done(self) -> None:
         self.hide_done = not self.hide_done
         self.reload()
+
+    def action_count_drawer(self) -> None:
+        """The desk counts the cash drawer at the end of the day (the books' day sheet
+        shows it against what the day took)."""
+
+        def counted(drawer) -> None:
+            if drawer is not None:
+                self.say(*counted_message(drawer))
+
+        self.app.push_screen(drawer_count_dialog(clock.today()), counted)
