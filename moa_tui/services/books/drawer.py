@@ -69,13 +69,13 @@ def count_drawer(
     )  # fmt: skip
     if previous is not None and previous.entry_id:
         post_reversal(previous.entry_id, on=on, staff=actor,
-                      memo=f"Drawer {on:%m/%d/%Y} recounted (count #{count.id})")  # fmt: skip
+                      memo=f"Drawer recounted (count #{count.id})")  # fmt: skip
     difference = cash_cents - exp_cash
     entry_id = None
     if difference:
         word = "over" if difference > 0 else "short"
         entry_id = post_journal(
-            on=on, memo=f"Drawer {on:%m/%d/%Y} {word} {format_money(abs(difference))}",
+            on=on, memo=f"Drawer {word} {format_money(abs(difference))}, count #{count.id}",
             source="drawer", source_id=count.id,
             lines=[(acct.CASH, difference), (acct.CASH_OVER_SHORT, -difference)], staff=actor,
         )  # fmt: skip
