@@ -20,23 +20,29 @@ from moa_tui.db.models import (
     DrawerCount,
     JournalEntry,
     Patient,
+    SupplyItem,
 )
 from moa_tui.services import clock
 from moa_tui.services.billing import posting
 from moa_tui.services.billing.x12.export import create_batches
 from moa_tui.services.books import accounts as acct
+from moa_tui.services.books.bills import bill_from_order
 from moa_tui.services.books.day_sheet import books_day_sheet as day_sheet
 from moa_tui.services.books.deposits import deposit_slip, make_deposit, undeposited
 from moa_tui.services.books.drawer import count_drawer
 from moa_tui.services.books.ledger import account_balance, set_lock_date
+from moa_tui.services.books.month_end import drawer_differences, month_end_checklist
 from moa_tui.services.books.report_files import (
     day_sheet_layout,
     deposit_slip_layout,
     export_statement,
 )
+from moa_tui.services.books.vendors import save_vendor, set_vendor_item
 from moa_tui.services.errors import ServiceError, ValidationError
 from moa_tui.services.frontdesk.payments import collect_payment
 from moa_tui.services.security.staff import find_staff
+from moa_tui.services.supplies.purchasing import order_detail, orders_from_low_stock, send_order
+from moa_tui.services.supplies.receiving import receive_order
 
 from .books_invariants import assert_books_tie
 from .conftest import FROZEN_NOW
@@ -318,3 +324,52 @@ def test_the_day_sheet_as_files(demo_db, tmp_path):
     text = export_statement(manager, "day_sheet", "csv", tmp_path / "day.csv",
                             day=clock.today()).read_text()  # fmt: skip
     assert "Day sheet" in text and "Ledger" in text and "Cash expected" in text
+
+
+def test_month_end_lists_what_waits_and_each_clears(demo_db, tmp_path):
+
+    manager, desk = find_staff("manager"), find_staff("desk")
+    today = clock.today()
+
+    def items() -> dict[str, object]:
+        return {i.label: i for i in month_end_checklist(manager, today).items}
+
+    before = items()
+    assert [i.target for i in before.values()] == [
+        "unbilled", "claims", "bills", "bills", "day_sheet", "deposits", "statements",
+    ]  # fmt: skip
+    # A bill from an order that does not match it: not approved, and unmatched.
+    with db.connection_context():
+        item = SupplyItem.get(SupplyItem.name == "Exam gloves nitrile M")
+        SupplyItem.update(on_hand=2, reorder_point=5, reorder_qty=10).where(
+            SupplyItem.id == item.id
+        ).execute()
+    vendor = save_vendor(manager, dict(name="Acme Medical Supply", terms="net 30"))
+    set_vendor_item(manager, vendor.id, item.id, "8.50", preferred=True)
+    (order_id,) = orders_from_low_stock(manager, [item.id]).orders
+    send_order(manager, order_id, str(tmp_path / "po"))
+    (line,) = order_detail(manager, order_id).lines
+    receive_order(manager, order_id, {line.id: "6"})
+    bill_from_order(manager, order_id, dict(number="A-1", bill_date="t"), {line.id: ("10", "8.50")})
+    after = items()
+    assert after["Bills not approved"].count == before["Bills not approved"].count + 1
+    assert after["Unmatched bills"].count == before["Unmatched bills"].count + 1
+    # Cash taken and not counted: today is a drawer difference until a count balances it.
+    a = _patients(1)[0]
+    collect_payment(desk, a.id, "30.00", "cash", "", None, "Payment")
+    drawer = items()["Drawer differences"]
+    assert drawer.count >= 1 and drawer.day is not None
+    with db.connection_context():
+        assert today in drawer_differences(today)
+    sheet = day_sheet(manager).drawer
+    checks = f"{sheet.expected_checks_cents / 100:.2f}"
+    count_drawer(desk, "t", f"{sheet.expected_cash_cents / 100:.2f}",
+                 str(sheet.expected_checks_count), checks)  # fmt: skip
+    with db.connection_context():
+        assert today not in drawer_differences(today)
+    assert items()["Drawer differences"].count == drawer.count - 1
+    # Undeposited: the payments waiting, until deposited.
+    waiting = items()["Undeposited payments"].count
+    assert waiting >= 1
+    make_deposit(manager, "t", "BR-9")
+    assert items()["Undeposited payments"].count == 0
