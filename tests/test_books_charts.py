@@ -14,14 +14,14 @@ from moa_tui.db.database import db
 from moa_tui.db.models import AccountEntry, ClaimPosting, SupplyItem
 from moa_tui.services import clock
 from moa_tui.services.billing import posting
-from moa_tui.services.books.charts import collections_by_week
+from moa_tui.services.books.charts import collections_by_week, weekly_collections
 from moa_tui.services.buckets import month_starts, week_starts
 from moa_tui.services.errors import ValidationError
 from moa_tui.services.frontdesk.payments import collect_payment
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff
 from moa_tui.services.supplies.inventory import adjust_stock, receive_stock, use_stock
-from moa_tui.services.supplies.usage_chart import usage_by_month
+from moa_tui.services.supplies.usage_chart import monthly_use, usage_by_month
 
 from .conftest import FROZEN_NOW
 from .test_books_postings import sent_claim
@@ -157,3 +157,30 @@ def test_usage_refusals(manager):
 
     with pytest.raises(NotFound):
         usage_by_month(manager, 10**9)
+
+
+@pytest.mark.sqlite_only
+def test_the_charts_queries_read_only_the_year_they_show(manager, monkeypatch):
+    """Not every payment entry ever posted (ten years of them, in a practice's books): the
+    lines of the drawer, undeposited funds and bank in the year, by their index; and an
+    item's use in the year, not all its movements."""
+    seen = []
+    execute = db.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.startswith("SELECT") and "CASE" in sql:
+            seen.append((sql, params))
+        return execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", spy)
+    with db.connection_context():
+        weekly_collections(TODAY)
+        monthly_use(SupplyItem.get(SupplyItem.name == "Exam gloves nitrile M"), TODAY)
+        weekly, monthly = (
+            " / ".join(row[3] for row in execute("EXPLAIN QUERY PLAN " + sql, params))
+            for sql, params in seen
+        )
+    assert "journalline_account_id_entry_date_id" in weekly, weekly
+    assert "journalentry_source" not in weekly, weekly
+    # An item's use: its "use" movements of the year, summed from the index alone.
+    assert "COVERING INDEX stock_movement_item_id_kind_at_quantity" in monthly, monthly

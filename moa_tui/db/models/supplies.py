@@ -75,6 +75,10 @@ class StockMovement(BaseModel):
     source = CharField(max_length=20, default="")  # e.g. "appointment", "po_receipt"
     source_id = IntegerField(null=True)
 
+    class Meta:
+        # An item's use by month (supplies/usage_chart.py), summed from the index alone.
+        indexes = ((("item", "kind", "at", "quantity"), False),)
+
 
 class SupplySettings(BaseModel):
     """One row: how many days ahead the near-expiry worklist looks."""

@@ -62,7 +62,11 @@ def weekly_collections(through: dt.date, weeks: int = 52) -> Collections:
     starts = week_starts(through, weeks)
     ends = starts[1:] + [starts[-1] + WEEK]
     week = bucket_of(JournalLine.entry_date, ends)
-    accounts = Account.select(Account.id).where(Account.code.in_(MONEY_ACCOUNTS))
+    # The accounts' ids as values (not a subquery): the planner then walks those accounts'
+    # lines in the year ((account, entry_date) index), not every payment entry ever.
+    accounts = [
+        a for (a,) in Account.select(Account.id).where(Account.code.in_(MONEY_ACCOUNTS)).tuples()
+    ]
     rows = (
         JournalLine.select(week, JournalEntry.source, fn.SUM(JournalLine.amount))
         .join(JournalEntry)
