@@ -16,6 +16,7 @@ from moa_tui.db.models import (
     Appointment,
     AuditEvent,
     Claim,
+    ClaimPosting,
     DepositItem,
     DrawerCount,
     JournalEntry,
@@ -373,3 +374,31 @@ def test_month_end_lists_what_waits_and_each_clears(demo_db, tmp_path):
     assert waiting >= 1
     make_deposit(manager, "t", "BR-9")
     assert items()["Undeposited payments"].count == 0
+
+
+def test_a_payment_taken_back_nets_on_the_day_sheet_and_in_the_deposit(demo_db):
+    manager, biller = find_staff("manager"), find_staff("billing")
+    before = day_sheet(manager)
+    c = _sent_claim(2_000)
+    posting.post_patient_payment(biller, c.id, "20.00", "check", "6021")
+    with db.connection_context():
+        paid = ClaimPosting.get((ClaimPosting.claim == c.id) & (ClaimPosting.reference == "6021"))
+    posting.reverse_posting(biller, paid.id, "Check bounced")
+    sheet = day_sheet(manager)
+    assert sheet.ties_ledger, [t for t in sheet.ties if not t.ties]
+    assert sheet.by_method.get("check", 0) == before.by_method.get("check", 0)
+    assert sheet.drawer.expected_checks_count == before.drawer.expected_checks_count
+    waiting = [w for w in undeposited(manager) if w.reference == "6021"]
+    assert sorted(w.cents for w in waiting) == [-20_00, 20_00]
+    undep = balance(acct.UNDEPOSITED)
+    # Alone, the taken-back check comes to nothing to deposit; with its payment, it nets.
+    with pytest.raises(ValidationError, match="comes to nothing"):
+        make_deposit(manager, "t", "BR-1", [w.key for w in waiting if w.cents < 0])
+    a = _patients(1)[0]
+    collect_payment(find_staff("desk"), a.id, "7.00", "check", "6022", None, "Payment")
+    keys = [w.key for w in undeposited(manager) if w.reference in ("6021", "6022")]
+    deposit_id = make_deposit(manager, "t", "BR-2", keys)
+    slip = deposit_slip(manager, deposit_id)
+    assert (slip.checks_count, slip.checks_cents, slip.total_cents) == (1, 7_00, 7_00)
+    assert balance(acct.UNDEPOSITED) == undep  # the $7 check in and out, the pair nets
+    assert_books_tie()

@@ -85,7 +85,7 @@ class DepositScreen(TitledScreen):
         self.set_title(f"{len(self.waiting)} waiting")
         picked = self.picked()
         totals = by_method(picked)
-        checks = sum(1 for w in picked if w.method in ("check", ""))
+        checks = sum(1 if w.cents > 0 else -1 for w in picked if w.method in ("check", ""))
         self.query_one("#deposit-head", Static).update(
             f"Picked {len(picked)}: cash {format_money(totals.get('cash', 0))} · "
             f"{checks} checks {format_money(totals.get('check', 0))} · cards "

@@ -134,44 +134,54 @@ def check_day(day, field: str = "day") -> dt.date:
     return check_date(field, day, label="The day")
 
 
-def desk_money(start: dt.datetime, end: dt.datetime):
+def desk_money(start: dt.datetime, end: dt.datetime) -> list[tuple]:
     """The patients' account entries between two instants that are money taken or charged:
-    rows of (kind, is co-pay, is late fee, method, count, cents)."""
+    rows of (kind, is co-pay, is late fee, method, count, cents). A reversal (a payment
+    taken back, cents > 0) counts -1: the count is of what stands."""
     copay = AccountEntry.description == "Co-pay"
     late = AccountEntry.description.startswith(LATE_FEE)
-    return (
+    back = AccountEntry.cents > 0
+    rows = (
         AccountEntry.select(
-            AccountEntry.kind,
-            copay,
-            late,
-            AccountEntry.method,
-            fn.COUNT(AccountEntry.id),
-            fn.SUM(AccountEntry.cents),
-        )  # fmt: skip
-        .where(
-            (AccountEntry.at >= start)
-            & (AccountEntry.at < end)
-            & AccountEntry.kind.in_(("charge", "payment"))
-        )  # fmt: skip
-        .group_by(AccountEntry.kind, copay, late, AccountEntry.method)
-        .tuples()
-    )
-
-
-def claim_money(start: dt.datetime, end: dt.datetime):
-    """The claims' postings between two instants that move money on the day sheet: rows
-    of (kind, method, count, cents). (A patient's payment on a claim is read from their
-    account entry, where it is also written.)"""
-    return (
-        ClaimPosting.select(
-            ClaimPosting.kind, ClaimPosting.method,
-            fn.COUNT(ClaimPosting.id), fn.SUM(ClaimPosting.cents),
-        )  # fmt: skip
-        .where((ClaimPosting.at >= start) & (ClaimPosting.at < end)
-               & ClaimPosting.kind.in_(("payer_payment", "adjustment", "write_off", "refund")))
-        .group_by(ClaimPosting.kind, ClaimPosting.method)
+            AccountEntry.kind, copay, late, AccountEntry.method, back,
+            fn.COUNT(AccountEntry.id), fn.SUM(AccountEntry.cents),
+        )
+        .where((AccountEntry.at >= start) & (AccountEntry.at < end)
+               & AccountEntry.kind.in_(("charge", "payment")))
+        .group_by(AccountEntry.kind, copay, late, AccountEntry.method, back)
         .tuples()
     )  # fmt: skip
+    merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, is_copay, is_late, method, positive, count, cents in rows:
+        reversal = bool(positive) == (kind == "payment")
+        slot = merged[kind, bool(is_copay), bool(is_late), method]
+        slot[0] += -int(count) if reversal else int(count)
+        slot[1] += int(cents)
+    return [(*key, count, cents) for key, (count, cents) in merged.items()]
+
+
+def claim_money(start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """The claims' postings between two instants that move money on the day sheet: rows
+    of (kind, method, count, cents), a reversal counting -1. (A patient's payment on a
+    claim is read from their account entry, where it is also written.)"""
+    negative = ClaimPosting.cents < 0
+    rows = (
+        ClaimPosting.select(
+            ClaimPosting.kind, ClaimPosting.method, negative,
+            fn.COUNT(ClaimPosting.id), fn.SUM(ClaimPosting.cents),
+        )
+        .where((ClaimPosting.at >= start) & (ClaimPosting.at < end)
+               & ClaimPosting.kind.in_(("payer_payment", "adjustment", "write_off", "refund")))
+        .group_by(ClaimPosting.kind, ClaimPosting.method, negative)
+        .tuples()
+    )  # fmt: skip
+    merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, method, is_negative, count, cents in rows:
+        reversal = bool(is_negative) != (kind == "refund")
+        slot = merged[kind, method]
+        slot[0] += -int(count) if reversal else int(count)
+        slot[1] += int(cents)
+    return [(*key, count, cents) for key, (count, cents) in merged.items()]
 
 
 def ledger_lines(day: dt.date) -> dict[tuple[str, str], int]:

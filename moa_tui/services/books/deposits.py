@@ -19,8 +19,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from peewee import JOIN
-
 from ...db import changes
 from ...db.models import (
     AccountEntry,
@@ -103,7 +101,7 @@ def waiting_payments(limit: int = MOST) -> list[Waiting]:
         )  # fmt: skip
         .where(
             (AccountEntry.kind == "payment")
-            & (AccountEntry.cents < 0)
+            & (AccountEntry.cents != 0)
             & AccountEntry.method.in_(("cash", "check", "card"))
             & AccountEntry.id.not_in(_deposited("desk"))
         )  # fmt: skip
@@ -113,9 +111,10 @@ def waiting_payments(limit: int = MOST) -> list[Waiting]:
     )
     for pid, at, method, reference, description, cents in desk:
         source = "Co-pay" if description == "Co-pay" else "Patient payment"
+        if cents > 0:
+            source = "Payment taken back"
         out.append(Waiting(f"desk:{pid}", clock.utc_to_local(at).date(), method, reference,
                            source, -cents))  # fmt: skip
-    Reversal = ClaimPosting.alias()
     payer = (
         ClaimPosting.select(
             ClaimPosting.id,
@@ -127,14 +126,10 @@ def waiting_payments(limit: int = MOST) -> list[Waiting]:
         )  # fmt: skip
         .join(Claim, on=ClaimPosting.claim == Claim.id)
         .join(Payer, on=Claim.payer == Payer.id)
-        .switch(ClaimPosting)
-        .join(Reversal, JOIN.LEFT_OUTER, on=Reversal.reverses == ClaimPosting.id)
         .where(
             (ClaimPosting.kind == "payer_payment")
-            & (ClaimPosting.cents > 0)
+            & (ClaimPosting.cents != 0)
             & (ClaimPosting.method != "eft")
-            & ClaimPosting.reverses.is_null()
-            & Reversal.id.is_null()
             & ClaimPosting.id.not_in(_deposited("payer"))
         )  # fmt: skip
         .order_by(ClaimPosting.at, ClaimPosting.id)
@@ -213,13 +208,14 @@ def make_deposit(
     drawers = _drawer_differences({w.day for w in picked if w.method == "cash"})
     cash += sum(c.cash_cents - c.expected_cash_cents for c in drawers)
     checks = [w for w in picked if w.method in ("check", "")]
+    checks_count = sum(1 if w.cents > 0 else -1 for w in checks)  # a check taken back: -1
     cards = sum(w.cents for w in picked if w.method == "card")
     checks_cents = sum(w.cents for w in checks)
     total = cash + checks_cents + cards
     if total <= 0:
         raise ValidationError.one("payments", "The deposit comes to nothing.")
     deposit = Deposit.create(
-        deposited_on=on, bank_reference=reference, cash_cents=cash, checks_count=len(checks),
+        deposited_on=on, bank_reference=reference, cash_cents=cash, checks_count=checks_count,
         checks_cents=checks_cents, cards_cents=cards, total_cents=total, staff=actor,
         at=clock.now_utc(),
     )  # fmt: skip
@@ -241,7 +237,7 @@ def make_deposit(
     Deposit.update(entry_id=entry).where(Deposit.id == deposit.id).execute()
     audit(actor, "books.deposit", entity="deposit", entity_id=deposit.id,
           detail=f"{on:%m/%d/%Y} {reference}: {len(picked)} payment(s), cash "
-          f"{format_money(cash)}, {len(checks)} check(s) {format_money(checks_cents)}, cards "
+          f"{format_money(cash)}, {checks_count} check(s) {format_money(checks_cents)}, cards "
           f"{format_money(cards)}, total {format_money(total)}")  # fmt: skip
     return deposit.id
 
