@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from moa_tui.db.database import db
 from moa_tui.db.models import (
@@ -402,3 +402,20 @@ def test_a_payment_taken_back_nets_on_the_day_sheet_and_in_the_deposit(demo_db):
     assert (slip.checks_count, slip.checks_cents, slip.total_cents) == (1, 7_00, 7_00)
     assert balance(acct.UNDEPOSITED) == undep  # the $7 check in and out, the pair nets
     assert_books_tie()
+
+
+def test_every_day_of_the_demo_ties(demo_db):
+    """The demo's months of charges, desk payments, 835s and EOBs, day by day."""
+    manager = find_staff("manager")
+    with db.connection_context():
+        first = JournalEntry.select(fn.MIN(JournalEntry.entry_date)).scalar()
+    day, busy, seen = first, 0, set()
+    while day <= clock.today():
+        sheet = day_sheet(manager, day)
+        assert sheet.ties_ledger, (day, [t for t in sheet.ties if not t.ties])
+        busy += bool(sheet.lines)
+        seen |= {x.label for x in sheet.lines}
+        day += dt.timedelta(days=1)
+    assert busy > 20
+    assert {"Claims billed to payers", "Payer payments: EFT", "Contractual adjustments",
+            "Patient payments: Cash"} <= seen, seen  # fmt: skip

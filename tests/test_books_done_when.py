@@ -43,7 +43,7 @@ from moa_tui.widgets.export import ExportDialog
 from moa_tui.widgets.form import FormDialog
 
 from .books_invariants import assert_books_tie, assert_payables_tie
-from .ui_helpers import move_to_row, settle, static_text, table_rows
+from .ui_helpers import settle, static_text, table_rows
 
 SIZE = (80, 24)
 GLOVES = "Exam gloves nitrile M"
@@ -59,6 +59,15 @@ async def keys(pilot, *pressed: str) -> None:
     for key in pressed:
         await pilot.press(key)
         await settle(pilot)
+
+
+async def cursor_to(pilot, app, predicate) -> None:
+    """Walk the table's cursor to the first row whose cells satisfy *predicate*, by keys."""
+    table = app.screen.focused
+    rows = table_rows(app, type(table))
+    target = next(i for i, row in enumerate(rows) if predicate(row))
+    while table.cursor_row != target:
+        await keys(pilot, "down" if table.cursor_row < target else "up")
 
 
 def _pdf_text(path) -> str:
@@ -102,7 +111,7 @@ async def test_the_office_manager_walks_issue_13_done_when(demo_db, tmp_path):
         await keys(pilot, "l")
         assert isinstance(app.screen, ConfirmDialog)
         await keys(pilot, "y")
-        move_to_row(app, lambda row: row[1] == "Northwind Medical Supply")
+        await cursor_to(pilot, app, lambda row: row[1] == "Northwind Medical Supply")
         await keys(pilot, "enter")
         assert isinstance(app.screen, OrderScreen)
         order = app.screen.detail
