@@ -39,6 +39,7 @@ class Layout:
     subtitle: str
     headings: tuple[str, ...]
     rows: list[tuple[str, ...]]  # a row of "" cells with a label is a section heading
+    widths: tuple[int, ...] | None = None  # the PDF's column widths (mm), if not the usual
 
 
 def _money(cents: int) -> str:
@@ -192,6 +193,7 @@ def deposit_slip_layout(slip: DepositSlip) -> Layout:
         f"{slip.deposited_on:%m/%d/%Y}, bank reference {slip.bank_reference}, by {slip.staff}",
         ("Item", "From", "Amount"),
         rows,
+        (50, 90, 40),
     )
 
 
@@ -234,7 +236,9 @@ def render_pdf(layout: Layout, printed_by: str) -> bytes:
     pdf.set_font("Helvetica", "", 9)
     n = len(layout.headings)
     money_cols = 2 if n == 4 else 1 if n == 3 else 3
-    widths = {3: (20, 120, 40), 4: (20, 90, 35, 35), 6: (22, 14, 76, 22, 22, 24)}[n]
+    widths = (
+        layout.widths or {3: (20, 120, 40), 4: (20, 90, 35, 35), 6: (22, 14, 76, 22, 22, 24)}[n]
+    )
     align = tuple("LEFT" if i < n - money_cols else "RIGHT" for i in range(n))
     with pdf.table(
         col_widths=widths,
