@@ -660,3 +660,24 @@ def test_every_recall_page_is_a_range_of_its_index_first_and_deep(clinic, plans)
 
 def _alias(aliases: dict[str, str]) -> str:
     return next(alias for alias, table in aliases.items() if table == "recall")
+
+
+# --- the books' day sheet --------------------------------------------------------------
+
+
+def test_the_day_sheet_reads_one_day_by_index(clinic, plans, monkeypatch):
+    """The day's account entries, claim postings and journal lines, each a range of an
+    index on its instant or date, never the whole table."""
+    from moa_tui.services.books.day_sheet import books_day_sheet
+
+    monkeypatch.setattr(
+        "tests.test_query_plans.BIG", BIG | {"account_entry", "claim_posting"}, raising=True
+    )
+    plans.take()
+    sheet = books_day_sheet(find_staff("manager"), TODAY - dt.timedelta(days=1))
+    taken = plans.take()
+    read = {table for _sql, aliases, _lines in taken for table in aliases.values()}
+    assert {"account_entry", "claim_posting", "journal_line"} <= read, read
+    for statement in taken:
+        assert not problems(statement, sort_ok=True), problems(statement, sort_ok=True)
+    assert sheet.ties_ledger

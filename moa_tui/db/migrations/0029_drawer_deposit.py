@@ -1,6 +1,8 @@
 """The day's money at the desk (issue 13 item 5): the cash drawer's counts (a recount
 names the count it replaces) and bank deposits with the payments each took (a payment is
-deposited once: kind and source are unique). Backend-neutral (peewee schema calls)."""
+deposited once: kind and source are unique); the day sheet reads a day's account entries
+and claim postings by their instant (an index on each's "at"). Backend-neutral (peewee
+schema calls)."""
 from peewee import *
 
 
@@ -60,8 +62,16 @@ def up(migrator, db):
             indexes = ((('kind', 'source_id'), True),)
 
     db.create_tables([DrawerCount, Deposit, DepositItem])
+    migrator.migrate(
+        migrator.add_index('account_entry', ('at',), False),
+        migrator.add_index('claim_posting', ('at',), False),
+    )
 
 
 def down(migrator, db):
+    migrator.migrate(
+        migrator.drop_index('claim_posting', 'claim_posting_at'),
+        migrator.drop_index('account_entry', 'account_entry_at'),
+    )
     for table in ('deposit_item', 'deposit', 'drawer_count'):
         migrator.migrate(migrator.drop_table(table))

@@ -67,4 +67,4 @@ class AccountEntry(BaseModel):
     at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("patient", "at"), False),)
+        indexes = ((("patient", "at"), False), (("at",), False))  # (at): the day sheet

@@ -113,7 +113,7 @@ class ClaimPosting(BaseModel):
     at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("claim", "id"), False),)
+        indexes = ((("claim", "id"), False), (("at",), False))  # (at): the day sheet
 
 
 class AdjustmentReason(BaseModel):
