@@ -62,6 +62,10 @@ async def test_the_day_sheet_the_drawer_and_a_deposit_by_keys(demo_db, tmp_path)
         assert any(r[1] == "Patient payments: Check" for r in rows)
         table = app.screen.query_one("#day-sheet-table")
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= 80
+        await keys(pilot, "left_square_bracket")
+        assert static_text(app, "#day-sheet-head").startswith("Tue 11/17/2026")
+        await keys(pilot, "right_square_bracket")
+        assert static_text(app, "#day-sheet-head").startswith("Wed 11/18/2026")
         # Count the drawer: $1.00 short in cash, the one check.
         cents = int(expected.replace("$", "").replace(",", "").replace(".", "")) - 100
         await keys(pilot, "n")

@@ -89,7 +89,8 @@ class DaySheetScreen(TitledScreen):
             self.say(*self.pending)
             self.pending = None
         elif sheet.ties_ledger:
-            self.say("Every total ties to the ledger · n: count drawer · c/f: CSV/PDF", "ok")
+            self.say("Every total ties to the ledger · [ ]: other days · n: count · c/f: save",
+                     "ok")  # fmt: skip
         else:
             off = ", ".join(t.label for t in sheet.ties if not t.ties)
             self.say(f"Does not tie to the ledger: {off}", "warning")
