@@ -69,7 +69,8 @@ class Tie:
 
 @dataclass(frozen=True)
 class Drawer:
-    """The drawer's expected takings (the day's cash and checks) and its last count."""
+    """The drawer's expected takings (the desk's cash and checks of the day) and its last
+    count."""
 
     expected_cash_cents: int
     expected_checks_count: int
@@ -217,7 +218,9 @@ def _billed(day: dt.date) -> tuple[int, int]:
 
 
 def expected_drawer(day: dt.date) -> tuple[int, int, int]:
-    """What the drawer should hold from *day*'s takings: (cash cents, checks, check cents)."""
+    """What the drawer should hold from *day*'s takings at the desk (patients' payments and
+    co-pays; a payer's check comes by mail to billing, not through the drawer, and goes to
+    the bank with the deposit): (cash cents, checks, check cents)."""
     start, end = day_bounds(day)
     cash = checks = checks_cents = 0
     for kind, _copay, _late, method, count, cents in desk_money(start, end):
@@ -227,12 +230,6 @@ def expected_drawer(day: dt.date) -> tuple[int, int, int]:
             elif method == "check":
                 checks += int(count)
                 checks_cents -= int(cents)
-    for kind, method, count, cents in claim_money(start, end):
-        if kind == "payer_payment" and method == "cash":
-            cash += int(cents)
-        elif kind == "payer_payment" and method == "check":
-            checks += int(count)
-            checks_cents += int(cents)
     return cash, checks, checks_cents
 
 

@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from ...db.models import AccountEntry, Bill, Claim, ClaimPosting, DrawerCount, StaffMember
+from ...db.models import AccountEntry, Bill, Claim, DrawerCount, StaffMember
 from .. import clock
 from ..billing.unbilled import unbilled_before
 from ..core import reader
@@ -113,7 +113,7 @@ def _undeposited(end: dt.date) -> int:
 
 def drawer_differences(end: dt.date) -> list[dt.date]:
     """The days of *end*'s month (to today) whose drawer was counted and differs from the
-    day's takings, or took cash or checks and was never counted."""
+    desk's takings, or whose desk took cash or checks and was never counted."""
     first = end.replace(day=1)
     last = min(end, clock.today())
     if last < first:
@@ -125,13 +125,6 @@ def drawer_differences(end: dt.date) -> list[dt.date]:
         for (at,) in AccountEntry.select(AccountEntry.at)
         .where((AccountEntry.at >= start) & (AccountEntry.at < stop)
                & (AccountEntry.kind == "payment") & AccountEntry.method.in_(("cash", "check")))
-        .tuples()
-    } | {
-        clock.utc_to_local(at).date()
-        for (at,) in ClaimPosting.select(ClaimPosting.at)
-        .where((ClaimPosting.at >= start) & (ClaimPosting.at < stop)
-               & (ClaimPosting.kind == "payer_payment")
-               & ClaimPosting.method.in_(("cash", "check")))
         .tuples()
     }  # fmt: skip
     counted = {
