@@ -127,8 +127,8 @@ def test_the_day_sheet_ties_to_the_ledger_through_a_busy_day(demo_db):
     sheet = day_sheet(manager)
     assert sheet.ties_ledger, [t for t in sheet.ties if not t.ties]
     grew = {k: v - _figures(before)[k] for k, v in _figures(sheet).items()}
-    assert grew["Payments into the cash drawer"] == 20_00 + 25_00
-    assert grew["Checks and cards, undeposited"] == 50_00 + 15_00 + 30_00  # the EOB's check
+    assert grew["Cash payments"] == 20_00 + 25_00
+    assert grew["Check and card payments"] == 50_00 + 15_00 + 30_00  # the EOB's check
     assert grew["Contractual adjustments"] == 5_00
     assert grew["Write-offs"] == 2_00
     assert grew["Refunds to payers"] == 4_00
@@ -167,7 +167,7 @@ def test_a_day_sheet_that_does_not_tie_says_so(demo_db):
     sheet = day_sheet(manager)
     assert not sheet.ties_ledger
     off = [t for t in sheet.ties if not t.ties]
-    assert [t.label for t in off] == ["Payments into the cash drawer"]
+    assert [t.label for t in off] == ["Cash payments"]
     assert off[0].sheet_cents - off[0].ledger_cents == 20_00
     assert "DOES NOT tie" in day_sheet_layout(sheet).subtitle
 
@@ -418,5 +418,5 @@ def test_every_day_of_the_demo_ties(demo_db):
         seen |= {x.label for x in sheet.lines}
         day += dt.timedelta(days=1)
     assert busy > 20
-    assert {"Claims billed to payers", "Payer payments: EFT", "Contractual adjustments",
+    assert {"Billed to payers (entries)", "Payer payments: EFT", "Contractual adjustments",
             "Patient payments: Cash"} <= seen, seen  # fmt: skip

@@ -7,8 +7,9 @@ day, and the cash drawer's expected takings beside what was counted.
 
 Where each figure comes from:
 - co-pays charged, late fees: the patients' account entries (AccountEntry charges);
-- claims billed to payers: the ledger's "charge" entries, the payer part booked when a
-  claim is billed (postings.claims_moved): only the ledger keeps that figure;
+- billed to payers: the ledger's "charge" entries, the payer part booked when a claim is
+  billed (postings.claims_moved): only the ledger keeps that figure; counted by entry (an
+  837 batch sent, a claim's status moved by hand);
 - payments: AccountEntry payments (the desk's, co-pays, a patient's payment on a claim)
   and payers' ClaimPosting payments, by method;
 - adjustments, write-offs, refunds: the claims' postings.
@@ -280,7 +281,7 @@ def build_day_sheet(day: dt.date) -> DaySheet:
 
     billed_count, billed_cents = _billed(day)
     if billed_count:
-        lines.append(SheetLine("Charges", "Claims billed to payers", billed_count, billed_cents))
+        lines.append(SheetLine("Charges", "Billed to payers (entries)", billed_count, billed_cents))
     for label in ("Co-pays charged", "Late fees"):
         if label in charges:
             lines.append(SheetLine("Charges", label, *charges[label]))
@@ -308,11 +309,11 @@ def build_day_sheet(day: dt.date) -> DaySheet:
         Tie("Charges", sheet.total("Charges"),
             -posted(("charge", "patient_payment"), acct.REVENUE)
             - posted(("late_fee",), acct.LATE_FEES)),
-        Tie("Payments into the cash drawer", held[acct.CASH],
+        Tie("Cash payments", held[acct.CASH],
             posted(PAYMENT_SOURCES, acct.CASH)),
-        Tie("Checks and cards, undeposited", held[acct.UNDEPOSITED],
+        Tie("Check and card payments", held[acct.UNDEPOSITED],
             posted(PAYMENT_SOURCES, acct.UNDEPOSITED)),
-        Tie("EFT into the bank", held[acct.BANK], posted(PAYMENT_SOURCES, acct.BANK)),
+        Tie("EFT payments", held[acct.BANK], posted(PAYMENT_SOURCES, acct.BANK)),
         Tie("Contractual adjustments", other["adjustment"][1] if "adjustment" in other else 0,
             posted(("adjustment", "payer_payment"), acct.CONTRACTUAL)),
         Tie("Write-offs", other["write_off"][1] if "write_off" in other else 0,
