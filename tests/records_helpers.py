@@ -83,6 +83,7 @@ def fuzz_arguments(TEXT, ID, BOOL, FILE_NAME) -> dict:  # noqa: N803 (the strate
         "document_for_export": ("desk", dict(document_id=ID)),
         "export_document": ("desk", dict(document_id=ID, path=FILE_NAME, overwrite=BOOL)),
         "set_document_limit": ("manager", dict(megabytes=TEXT)),
+        "document_limit": ("desk", dict()),
         # What a disclosure released, and its export (issue 12 item 9).
         "release_choices": ("desk", dict(patient_id=ID)),
         "release_bundle": ("desk", dict(disclosure_id=ID)),

@@ -105,6 +105,8 @@ def _file(folder, name: str, data: bytes):
         (lambda d: d, "is a folder"),
         (lambda d: d / "missing.pdf", "There is no file"),
         (lambda d: _file(d, "empty.pdf", b""), "is empty"),
+        # a named pipe: refused, not waited on for a writer that never comes
+        (lambda d: (os.mkfifo(d / "pipe.pdf"), d / "pipe.pdf")[1], "not an ordinary file"),
         (lambda d: _file(d, "big.pdf", b"x" * (1024 * 1024 + 1)), "1 MB at most"),
         (lambda d: _file(d, "old.db", b"SQLite format 3\x00" + bytes(100)), "database or a backup"),
     ],

@@ -13,7 +13,9 @@ never through here.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -197,6 +199,27 @@ def check_target(target: Path) -> None:
             )
 
 
+def open_regular(path: Path) -> int:
+    """A descriptor open for reading on the ordinary file at *path*. Opened without
+    blocking, so a named pipe or a device typed as a scan cannot hang the reader (opening
+    a pipe for reading waits for a writer); anything but an ordinary file raises OSError."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not an ordinary file")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first *size* bytes of the ordinary file at *path* (OSError otherwise)."""
+    with os.fdopen(open_regular(path), "rb") as handle:
+        return handle.read(size)
+
+
 def check_source(source: Path) -> Path:
     """A file typed to be read in (a scan filed to a chart): its real path, unless it is
     what no export may touch either (the database, its journals, its key file, a file
@@ -210,8 +233,7 @@ def check_source(source: Path) -> Path:
     if _beside_database(real):
         raise ValidationError.one("path", refuse)
     try:
-        with real.open("rb") as handle:
-            head = handle.read(16)
+        head = read_head(real, 16)
     except OSError:
         return real  # the caller's read says why, beside the field
     if head == b"SQLite format 3\x00":

@@ -6,6 +6,10 @@ from peewee import BooleanField, CharField, IntegerField
 
 from .base import BaseModel
 
+# The largest document a chart takes, in MB, until the manager sets another (the one place
+# this default is named; services/records/documents.py reads the setting).
+DOCUMENT_MAX_MB = 10
+
 
 class ClinicSettings(BaseModel):
     """One row: the practice itself."""
@@ -21,8 +25,8 @@ class ClinicSettings(BaseModel):
     no_response_days = IntegerField(default=30)  # claims worklist: sent, no 835 after N days
     # Where exports go by default ("" = each user's documents folder).
     export_dir = CharField(max_length=500, default="")
-    # The largest document filed to a chart, in MB (issue 12 item 8).
-    document_max_mb = IntegerField(default=10)
+    # The largest document filed to a chart, in MB (issue 12 item 8): the manager sets it.
+    document_max_mb = IntegerField(default=DOCUMENT_MAX_MB)
     # Built by --demo: the only kind of database --demo will open.
     is_demo = BooleanField(default=False)
     # Fingerprint of the key the audit trail is sealed with (never the key itself).

@@ -25,8 +25,10 @@ from ..base import RecordView
 KINDS = [(label, key) for key, label in KIND_LABELS.items()]
 
 
-def file_document_dialog(patient_id: int, name: str) -> FormDialog:
-    """File a scanned file: path, type, date, description; closes with the DocumentRow."""
+def file_document_dialog(patient_id: int, name: str, limit_mb: int) -> FormDialog:
+    """File a scanned file: path, type, date, description; closes with the DocumentRow.
+    A file that is missing, a folder, not an ordinary file, unreadable, empty or larger
+    than *limit_mb* (the clinic's setting) is refused beside the File field."""
     return FormDialog(
         f"File a document · {name}",
         [
@@ -36,7 +38,8 @@ def file_document_dialog(patient_id: int, name: str) -> FormDialog:
             FieldSpec("description", "Description", max_length=200),
         ],
         lambda actor, values: file_document(actor, patient_id, values),
-        hint="A name alone is looked for in the export folder. Enter: next / file · Esc cancel",
+        hint=f"Up to {limit_mb} MB. A name alone is looked for in the export folder. "
+        "Enter: next / file · Esc cancel",
     )
 
 

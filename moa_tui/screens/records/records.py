@@ -23,6 +23,7 @@ from ...services.records.clinical import (
     set_no_known_allergies,
     stop_medication,
 )
+from ...services.records.documents import document_limit
 from ...services.records.summary import ClinicalRecord, clinical_record
 from ...ui.text import plain
 from ...widgets.dialogs import InfoDialog, PickDialog
@@ -277,8 +278,11 @@ class RecordsScreen(RecordView):
         )
 
     def action_file(self) -> None:
+        self.call_service(document_limit, then=self._file_dialog, group="limit")
+
+    def _file_dialog(self, limit_mb: int) -> None:
         self.app.push_screen(
-            file_document_dialog(self.patient_id, self.patient_name),
+            file_document_dialog(self.patient_id, self.patient_name, limit_mb),
             self._saved("Document filed."),
         )
 

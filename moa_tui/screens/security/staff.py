@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ...services.records.documents import LIMIT_MB_MAX, document_limit, set_document_limit
 from ...services.security.security import ROLE_LABELS
 from ...services.security.staff import (
     StaffRow,
@@ -49,6 +50,9 @@ class StaffScreen(AreaScreen):
         Binding("w", "wait_warning", "Wait warning", show=False, id="staff.wait_warning"),
         Binding("e", "export_folder", "Export folder", show=False, id="staff.export_folder"),
         Binding("t", "clinic_phone", "Clinic phone", show=False, id="staff.clinic_phone"),
+        Binding(
+            "m", "document_limit", "Document size limit", show=False, id="staff.document_limit"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -224,4 +228,18 @@ class StaffScreen(AreaScreen):
                 phone is not None
                 and self.say(f"Visit slips now give {phone or 'no phone number'}.", "ok")
             ),
+        )
+
+    def action_document_limit(self) -> None:
+        self.call_service(document_limit, then=self._ask_document_limit)
+
+    def _ask_document_limit(self, current: int) -> None:
+        self.app.push_screen(
+            FormDialog(
+                "The largest document filed to a chart",
+                [FieldSpec("megabytes", "MB", str(current), max_length=3)],
+                lambda actor, v: set_document_limit(actor, v["megabytes"]),
+                hint=f"A whole number of MB, 1 to {LIMIT_MB_MAX}. Enter: save · Esc: cancel",
+            ),
+            lambda mb: mb is not None and self.say(f"A chart now takes {mb} MB at most.", "ok"),
         )

@@ -1,9 +1,10 @@
 """Documents filed to a patient (issue 12 items 8, 10): a scanned file read in from a
 typed path, with its type, date and description, kept inside the database (its bytes in a
 table of their own, so lists stay light) with its SHA-256 and a size limit (a clinic
-setting, 10 MB unless the manager sets another). It comes back out only through the one
-safe export path (files.save_export: 0600, never over a file without the user's yes),
-its checksum verified on the way; a text file can also be read in the app.
+setting, DOCUMENT_MAX_MB unless the manager sets another: Staff area, m). It comes back
+out only through the one safe export path (files.save_export: 0600, never over a file
+without the user's yes), its checksum verified on the way; a text file can also be read in
+the app.
 
 A typed path is untrusted: what files.check_source refuses (the database, its journals,
 its key, backups) is never read in, and a folder, an empty, unreadable or too large file
@@ -13,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from pathlib import Path
 
 from ...db.models import ClinicSettings, DocumentBlob, PatientDocument, StaffMember
+from ...db.models.clinic import DOCUMENT_MAX_MB
 from ...text import REPLACEMENT, printable
 from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
-from ..files import check_source, export_target, save_export
+from ..files import check_source, export_target, open_regular, save_export
 from ..patients.privacy import require_access
 from .common import Checks, day_text, read_chart, texts
 
@@ -101,8 +104,15 @@ def patient_documents(patient_id: int, limit: int = 50) -> list[DocumentRow]:
 
 
 def _limit_mb() -> int:
+    """The clinic's setting (set_document_limit), DOCUMENT_MAX_MB until it is set."""
     settings = ClinicSettings.select(ClinicSettings.document_max_mb).first()
-    return settings.document_max_mb if settings and settings.document_max_mb else 10
+    return settings.document_max_mb if settings and settings.document_max_mb else DOCUMENT_MAX_MB
+
+
+@reader("records.file")
+def document_limit(actor: StaffMember) -> int:
+    """The largest document a chart takes, in MB (the filing dialog says it)."""
+    return _limit_mb()
 
 
 def _check_meta(values, *, with_path: bool) -> dict:
@@ -152,7 +162,7 @@ def read_source(path: Path, limit: int) -> bytes:
     if info.st_size > limit:
         raise ValidationError.one("path", too_big)
     try:
-        with real.open("rb") as handle:
+        with os.fdopen(open_regular(real), "rb") as handle:  # never blocks on a pipe
             data = handle.read(limit + 1)
     except OSError as exc:
         raise ValidationError.one("path", f"{path} cannot be read: {exc.strerror}.") from None
