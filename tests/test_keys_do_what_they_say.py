@@ -239,3 +239,93 @@ async def test_a_key_the_role_may_use_still_works(demo_db):
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
+
+
+# --- one meaning per key across the app ----------------------------------------------------
+
+# A Ctrl, Alt or F-key bound on several screens must mean one idea on all of them; where the
+# words differ by screen, they are listed here as that one idea. A new meaning for one of
+# these keys fails the test below until it is given a key of its own.
+ONE_IDEA = {
+    "ctrl+s": {"Save", "Save PDF"},  # save what is on the screen
+    "ctrl+q": {"Quit", "Sign out", "Close (staff)"},  # leave the app
+    "ctrl+n": {"New patient", "Switch user"},  # someone new: a new record, the next person
+    "ctrl+l": {"Letters sent", "Pick account"},  # a list to look at or pick from
+    "ctrl+t": {"Templates"},  # the letter templates (the letter screen and the editor)
+    "ctrl+r": {"Referrals"},  # the Patients area's open referrals (Ctrl+F is refills)
+    "ctrl+f": {"Refills"},  # the caller's refill requests, from the New call screen
+    "f1": {"Help", "Close help"},
+}
+
+
+def _bindings_by_key() -> dict[str, set[tuple[str, str]]]:
+    """Every Ctrl, Alt and F-key moa-tui's own classes bind: key -> {(words, class)}."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import moa_tui
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for info in pkgutil.walk_packages(moa_tui.__path__, "moa_tui."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if not inspect.isclass(obj) or obj.__module__ != module.__name__:
+                continue
+            for binding in obj.__dict__.get("BINDINGS", []):
+                if not isinstance(binding, Binding):
+                    continue
+                for key in binding.key.split(","):
+                    if key.startswith(("ctrl+", "alt+")) or key[1:].isdigit() and key[0] == "f":
+                        found.setdefault(key, set()).add((binding.description, obj.__name__))
+    return found
+
+
+def test_each_ctrl_alt_and_f_key_means_one_thing_across_the_app():
+    found = _bindings_by_key()
+    assert {words for words, _where in found["ctrl+r"]} == {"Referrals"}
+    assert {where for _words, where in found["ctrl+f"]} == {"NewCallScreen"}
+    clashes = {}
+    for key, uses in found.items():
+        words = {w for w, _where in uses}
+        if len(words) > 1 and not words <= ONE_IDEA.get(key, set()):
+            clashes[key] = sorted(uses)
+    assert not clashes, f"a key with two meanings: {clashes}"
+
+
+async def test_ctrl_f_in_a_call_shows_the_refills_and_n_makes_the_call_one(demo_db):
+    from moa_tui.db.models import Appointment, Patient
+    from moa_tui.screens.comms.new_call import NewCallScreen
+    from moa_tui.screens.comms.refills import PatientRefillsScreen, RefillCallScreen
+    from moa_tui.screens.records.open_referrals import OpenReferralsScreen
+    from moa_tui.widgets.keybar import KeyBar
+
+    seen = Appointment.select(Appointment.patient).join(Patient).where(~Patient.restricted)
+    patient = Patient.get_by_id(seen.order_by(Appointment.patient).first().patient_id)
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "ctrl+r")  # Patients: Ctrl+R is the open referrals
+        await settle(pilot)
+        assert isinstance(app.screen, OpenReferralsScreen)
+        await pilot.press("escape", "f10")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        line = str(app.screen.query_one(KeyBar).render())
+        assert "^f Refills" in line and "Refill request" not in line, line
+        await pilot.press("ctrl+r")  # no meaning here: nothing opens
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        await pilot.press(*f"{patient.last_name[:4]} {patient.first_name[:3]}".lower())
+        await settle(pilot)
+        await pilot.press("enter", *"Ann Roe", "ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientRefillsScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RefillCallScreen)
+        assert app.screen.query_one("#caller").value.endswith("Ann Roe")  # the call's caller

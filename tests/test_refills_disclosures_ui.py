@@ -60,7 +60,10 @@ async def test_a_refill_from_a_call_in_few_keys_then_where_it_stands(demo_db):
         await settle(pilot)
         await keys.press("enter")  # the first match is the patient
         await settle(pilot)
-        await keys.press("ctrl+r")  # the call is a refill request
+        await keys.press("ctrl+f")  # the patient's refills
+        await settle(pilot)
+        assert isinstance(app.screen, PatientRefillsScreen)
+        await keys.press("n")  # the call is a new refill request
         await settle(pilot)
         assert isinstance(app.screen, RefillCallScreen)
         assert app.screen.focused.id == "medication"  # caller and callback came along
@@ -73,8 +76,8 @@ async def test_a_refill_from_a_call_in_few_keys_then_where_it_stands(demo_db):
         await keys.type("212-555-0142")
         await keys.press("enter", "enter", "enter")  # the patient's prescriber; no note: saves
         await settle(pilot)
-        assert not isinstance(app.screen, (RefillCallScreen, NewCallScreen))
-        assert keys.count <= 10, keys.count
+        assert not isinstance(app.screen, (RefillCallScreen, PatientRefillsScreen, NewCallScreen))
+        assert keys.count <= 11, keys.count
         r = RefillRequest.select().order_by(RefillRequest.id.desc()).get()
         assert (r.patient_id, r.medication, r.dose, r.pharmacy_phone, r.status) == (
             patient.id, "Metformin", "500 mg", "2125550142", "sent",
@@ -106,13 +109,13 @@ async def test_no_patient_or_a_bad_pharmacy_phone_is_refused_and_nothing_saved(d
         await settle(pilot)
         await pilot.press("f10")
         await settle(pilot)
-        await pilot.press("enter", "ctrl+r")  # not a patient: no refill request
+        await pilot.press("enter", "ctrl+f")  # not a patient: no refill request
         await settle(pilot)
         assert isinstance(app.screen, NewCallScreen)
         assert "for a patient" in static_text(app, "#call-patient")
         await pilot.press(*search)
         await settle(pilot)
-        await pilot.press("enter", "ctrl+r")
+        await pilot.press("enter", "ctrl+f", "n")
         await settle(pilot)
         assert isinstance(app.screen, RefillCallScreen)
         await pilot.press(*"Metformin", "enter", "enter", *"Corner Drug", "enter")
@@ -123,6 +126,10 @@ async def test_no_patient_or_a_bad_pharmacy_phone_is_refused_and_nothing_saved(d
         assert app.screen.focused.id == "pharmacy_phone"
         await pilot.press("escape")
         await settle(pilot)
+        assert isinstance(app.screen, PatientRefillsScreen)  # Esc: back, nothing logged
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)  # the call is still being taken
     assert (RefillRequest.select().count(), InboxMessage.select().count()) == before
 
 

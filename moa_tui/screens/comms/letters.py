@@ -184,7 +184,8 @@ class TemplatesScreen(TitledScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="templates.back"),
         Binding("ctrl+s", "save", "Save", priority=True, id="templates.save"),
-        Binding("ctrl+n", "pick", "Another", priority=True, id="templates.pick"),
+        # Ctrl+T: the list of templates, as in the letter screen (Ctrl+N is New patient).
+        Binding("ctrl+t", "pick", "Templates", priority=True, id="templates.pick"),
     ]
     ACTION_PERMISSIONS = {"save": "comms.admin"}
 

@@ -46,8 +46,9 @@ class NewCallScreen(TitledScreen):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="call.cancel"),
         Binding("ctrl+s", "save", "Save", id="call.save"),
-        Binding("ctrl+r", "refill", "Refill request", id="call.refill"),
-        Binding("ctrl+f", "refills", "Their refills", id="call.refills"),
+        # Ctrl+F: the caller's refills, where each stands, and n a new request from this
+        # call (Ctrl+R is Referrals, in the Patients area: one meaning per key).
+        Binding("ctrl+f", "refills", "Refills", id="call.refills"),
     ]
 
     def __init__(self) -> None:
@@ -201,26 +202,23 @@ class NewCallScreen(TitledScreen):
             self.app.bell()
         return self.patient is not None
 
-    def action_refill(self) -> None:
-        """The call is a refill request: the same caller, callback and patient."""
+    def action_refills(self) -> None:
+        """The patient's refill requests, where each stands (to tell the caller); n there
+        makes this call a new request (the same caller, callback and patient), and the
+        call closes once it is logged."""
         if not self._need_patient():
             return
-        from .refills import RefillCallScreen
+        from .refills import PatientRefillsScreen
 
         values = self.query_one(Form).values()
-        screen = RefillCallScreen(
-            self.patient.id, self.patient.name, values["caller"], values["callback"]
+        screen = PatientRefillsScreen(
+            self.patient.id, self.patient.name, values["caller"], values["callback"], True
         )
         self.app.push_screen(screen, self._refill_logged)
 
     def _refill_logged(self, logged) -> None:
         if logged is not None:
             self.dismiss(logged)  # not returned: the dialog's callback must not await it
-
-    def action_refills(self) -> None:
-        """Where the patient's refill requests stand (to tell the caller)."""
-        if self._need_patient():
-            self.app.patient_refills(self.patient.id, self.patient.name)
 
 
 def call_logged_text(logged) -> str:

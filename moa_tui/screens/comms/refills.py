@@ -1,7 +1,7 @@
-"""Refill requests (issue 12 item 7): logged from a call (Ctrl+R in the New call screen,
-or n in a patient's refills), routed to the prescriber's inbox; a patient's requests with
-where each stands (from the chart, f, and from the call screen's patient, Ctrl+F); the
-next step (s here, f on a refill in the inbox)."""
+"""Refill requests (issue 12 item 7): a patient's requests with where each stands (from the
+chart, f, and from the New call screen's patient, Ctrl+F); n there logs a new one (from a
+call: its caller and callback come along, and the call closes once it is logged), routed
+to the prescriber's inbox; the next step (s here, f on a refill in the inbox)."""
 
 from __future__ import annotations
 
@@ -197,10 +197,20 @@ class PatientRefillsScreen(TitledScreen):
     ]
     ACTION_PERMISSIONS = {"step": "comms.write", "new": "comms.write"}
 
-    def __init__(self, patient_id: int, name: str = "") -> None:
+    def __init__(
+        self,
+        patient_id: int,
+        name: str = "",
+        caller: str = "",
+        callback: str = "",
+        from_call: bool = False,
+    ) -> None:
         super().__init__()
         self.patient_id = patient_id
         self.patient_name = name
+        self.caller = caller
+        self.callback = callback
+        self.from_call = from_call  # a request logged here closes this list with it
         self.rows: dict[str, RefillRow] = {}
 
     def compose_body(self) -> ComposeResult:
@@ -262,8 +272,11 @@ class PatientRefillsScreen(TitledScreen):
 
     def action_new(self) -> None:
         def logged(result: LoggedRefill | None) -> None:
-            if result is not None:
+            if result is not None and self.from_call:
+                self.dismiss(result)  # the call it came from closes with it
+            elif result is not None:
                 self.say(refill_logged_text(result), "ok")
                 self.reload()
 
-        self.app.push_screen(RefillCallScreen(self.patient_id, self.patient_name), logged)
+        screen = RefillCallScreen(self.patient_id, self.patient_name, self.caller, self.callback)
+        self.app.push_screen(screen, logged)
