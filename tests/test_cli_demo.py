@@ -15,6 +15,18 @@ from moa_tui import cli
 from moa_tui.db.backup import check_backup
 from moa_tui.db.database import db, open_database, use_keys
 from moa_tui.db.models import ClinicSettings, Patient, StaffMember
+from moa_tui.services.demo import build as demo_build
+
+from .conftest import SMALL_DEMO
+
+
+@pytest.fixture
+def small_demo(monkeypatch):
+    """--demo builds the small clinic: these tests are about the file and the commands,
+    not the demo's size (test_demo_is_built_once_and_leaves_other_files_alone builds the
+    real one)."""
+    monkeypatch.setattr(demo_build, "DEMO_SIZE", SMALL_DEMO)
+    return SMALL_DEMO.patients
 
 
 def test_demo_is_built_once_and_leaves_other_files_alone(tmp_path):
@@ -32,12 +44,12 @@ def test_demo_is_built_once_and_leaves_other_files_alone(tmp_path):
     db.close()
 
 
-def test_an_empty_demo_file_is_built_on_the_next_start(tmp_path):
+def test_an_empty_demo_file_is_built_on_the_next_start(tmp_path, small_demo):
     # As if the first start was interrupted after the file was created.
     path = open_database(tmp_path / "demo.db")
     cli.prepare_demo(path)
     with db.connection_context():
-        assert Patient.select().count() == 2000
+        assert Patient.select().count() == small_demo
     db.close()
 
 
@@ -105,13 +117,13 @@ def test_demo_refuses_a_real_clinic_and_writes_nothing(real_clinic, home, capsys
     assert not (real_clinic.parent / "copy.db").exists()
 
 
-def test_the_demo_is_marked_and_reopened(home):
+def test_the_demo_is_marked_and_reopened(home, small_demo):
     assert cli.main(["--demo", "audit", "verify"]) == 0
     path = cli.demo_path()
     rows = _rows(path)
-    assert rows["settings"][0]["is_demo"] and rows["patients"] == 2000
+    assert rows["settings"][0]["is_demo"] and rows["patients"] == small_demo
     assert cli.main(["--demo", "audit", "verify"]) == 0
-    assert _rows(path)["patients"] == 2000
+    assert _rows(path)["patients"] == small_demo
 
 
 def test_a_database_with_staff_is_not_built_into(tmp_path):
@@ -134,16 +146,16 @@ def test_a_database_with_staff_is_not_built_into(tmp_path):
 # --- --demo with every command; no command invents an empty clinic (item 9) -------------------
 
 
-def test_demo_works_with_the_commands(home, tmp_path, capsys):
+def test_demo_works_with_the_commands(home, tmp_path, capsys, small_demo):
     copy = tmp_path / "demo-copy.db"
     assert cli.main(["--demo", "backup", str(copy)]) == 0
     assert check_backup(copy, None).is_demo
     assert cli.main(["--demo", "verify-backup", str(copy)]) == 0
     assert cli.main(["--demo", "restore", str(copy)]) == 0
-    assert _rows(cli.demo_path())["patients"] == 2000
+    assert _rows(cli.demo_path())["patients"] == small_demo
 
 
-def test_demo_restores_only_a_demo_backup(home, real_clinic, tmp_path, capsys):
+def test_demo_restores_only_a_demo_backup(home, real_clinic, tmp_path, capsys, small_demo):
     assert cli.main(["--demo", "audit", "verify"]) == 0
     demo = cli.demo_path()
     before = _rows(demo)

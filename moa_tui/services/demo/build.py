@@ -96,10 +96,16 @@ def demo_zone(instant: dt.datetime) -> str:
     return DEMO_ZONES[0]  # not reached: the zones leave no gap as wide as MIDDAY
 
 
-def build_demo(size: DemoSize = DemoSize(), seed: int = 2026) -> None:
-    """Fill an empty, migrated database with the demo clinic, in one transaction. The clinic
+# The demo clinic --demo builds (the README describes it).
+DEMO_SIZE = DemoSize()
+
+
+def build_demo(size: DemoSize | None = None, seed: int = 2026) -> None:
+    """Fill an empty, migrated database with the demo clinic (DEMO_SIZE unless *size*
+    says otherwise), in one transaction. The clinic
     is placed where it is mid-day now (demo_zone) and the clock is set to its zone; its day
     follows the clock: the morning seen, the afternoon to come."""
+    size = size or DEMO_SIZE
     rng = random.Random(seed)
     zone = demo_zone(clock.now_local().datetime)
     clock.set_zone(zone)
