@@ -81,6 +81,7 @@ def test_a_release_names_the_documents_and_letters_picked(desk):
     assert "Dr Ng's notes; Letter 11/18/2026" in csv_text
 
 
+@pytest.mark.both_backends  # (it writes a file, so it would run on SQLite only)
 def test_the_release_exports_the_files_and_the_cover_letter_each_audited(desk, tmp_path):
     patient = _patients()[0]
     doc, letter = _filed(desk, patient)
