@@ -73,8 +73,13 @@ class BillScreen(RecordView):
         )
 
     def _cells(self, x: BillLineRow) -> tuple:
-        return (plain(x.description or "-"), x.account_code or "PO", str(x.quantity).rjust(5),
-                format_money(x.unit_cents).rjust(10), format_money(x.amount_cents).rjust(11))  # fmt: skip
+        return (
+            plain(x.description or "-"),
+            x.account_code or "PO",
+            str(x.quantity).rjust(5),
+            format_money(x.unit_cents).rjust(10),
+            format_money(x.amount_cents).rjust(11),
+        )
 
     def _after(self, result) -> None:
         if result is not None:

@@ -195,8 +195,8 @@ class OrderScreen(RecordView):
             plain(f"{o.vendor} · {o.status_label} · {format_money(o.total_cents)} · {what}")
         )
         keys = [str(x.id) for x in detail.lines]
-        self.query_one(PagedTable).set_rows([self._cells(x) for x in detail.lines], keys,
-                                            keep=self.query_one(PagedTable).selected_key())  # fmt: skip
+        table = self.query_one(PagedTable)
+        table.set_rows([self._cells(x) for x in detail.lines], keys, keep=table.selected_key())
 
     def _cells(self, x: OrderLineRow) -> tuple:
         return (

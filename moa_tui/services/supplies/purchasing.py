@@ -285,8 +285,10 @@ def order_text(detail: OrderDetail, clinic: str, vendor_address: str = "") -> st
            f"Date: {(o.ordered_on or clock.today()):%m/%d/%Y}", ""]  # fmt: skip
     out.append(f"{'Item':<12} {'Description':<30} {'Qty':>6} {'Unit price':>11} {'Amount':>12}")
     for x in detail.lines:
-        out.append(f"{x.sku[:12]:<12} {x.name[:30]:<30} {x.quantity:>6} "
-                   f"{format_money(x.unit_cents):>11} {format_money(x.amount_cents):>12}")  # fmt: skip
+        out.append(
+            f"{x.sku[:12]:<12} {x.name[:30]:<30} {x.quantity:>6} "
+            f"{format_money(x.unit_cents):>11} {format_money(x.amount_cents):>12}"
+        )
     out += ["", f"{'Total':<51} {format_money(o.total_cents):>22}"]
     if detail.memo:
         out += ["", detail.memo]
