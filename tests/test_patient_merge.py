@@ -70,3 +70,31 @@ def test_merge_moves_the_chart_referrals_letters_and_messages_too(demo_db):
     event = AuditEvent.get(AuditEvent.action == "patient.merge")
     assert event.patient_id == keep.id and "allerg" in event.detail and "document" in event.detail
     assert moved.text() in event.detail
+
+
+async def test_the_merge_dialog_shows_every_kind_that_moves_at_80x24(demo_db):
+    from moa_tui.cli import make_app
+    from moa_tui.widgets.form import FormDialog
+
+    from .ui_helpers import settle
+
+    keep, dup = Patient.select().where(~Patient.restricted).order_by(Patient.id).limit(2)
+    for model, field, _one, _many in MERGED:  # one row of every kind the demo has
+        row = model.select().where(getattr(model, field) != dup.id).first()
+        if row is not None:
+            model.update({getattr(model, field): dup.id}).where(model.id == row.id).execute()
+    app = make_app(demo_db, actor=find_staff("manager"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_patient(keep.id)
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press(*dup.mrn, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        hint = app.screen.query_one(".hint")
+        text = str(hint.content)
+        assert "allerg" in text and "document" in text and "referral" in text
+        # Wrapped, not cut: every line of it is on the screen.
+        assert hint.region.height == hint.virtual_size.height >= 3
+        assert hint.region.bottom <= 24 and hint.region.right <= 80
