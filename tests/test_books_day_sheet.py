@@ -247,7 +247,7 @@ def test_a_deposit_moves_the_picked_payments_to_the_bank_once(demo_db, tmp_path)
     collect_payment(desk, b.id, "10.00", "check", "7002", None, "Payment")
     collect_payment(desk, a.id, "9.00", "card", "AP1", None, "Payment")
     today = clock.today()
-    waiting = [w for w in undeposited(manager) if w.day == today]
+    waiting = [w for w in undeposited(manager).rows if w.day == today]
     assert {w.reference for w in waiting if w.method == "check"} >= {"7001", "7002"}
     # The drawer was counted $2 short: the bank gets the cash counted.
     drawer = day_sheet(manager).drawer
@@ -272,7 +272,7 @@ def test_a_deposit_moves_the_picked_payments_to_the_bank_once(demo_db, tmp_path)
     assert ("Check 7001", "Patient", "$65.00") in layout.rows
     assert layout.rows[-1] == ("Total deposit", "", f"${slip.total_cents / 100:,.2f}")
     # Once only: the same payments again are refused, nothing written.
-    assert not [w for w in undeposited(manager) if w.key in keys]
+    assert not [w for w in undeposited(manager).rows if w.key in keys]
     with pytest.raises(ValidationError, match="deposited already"):
         make_deposit(manager, "t", "BR-2232", keys[:1])
     with db.connection_context():
@@ -298,7 +298,7 @@ def test_a_deposit_is_refused_whole(demo_db):
     manager = find_staff("manager")
     a = _patients(1)[0]
     collect_payment(find_staff("desk"), a.id, "5.00", "check", "88", None, "Payment")
-    key = [w.key for w in undeposited(manager) if w.reference == "88"]
+    key = [w.key for w in undeposited(manager).rows if w.reference == "88"]
     for args, field in (
         (("t", "", key), "bank_reference"),
         (("t+1", "B", key), "day"),
@@ -389,7 +389,7 @@ def test_a_payment_taken_back_nets_on_the_day_sheet_and_in_the_deposit(demo_db):
     assert sheet.ties_ledger, [t for t in sheet.ties if not t.ties]
     assert sheet.by_method.get("check", 0) == before.by_method.get("check", 0)
     assert sheet.drawer.expected_checks_count == before.drawer.expected_checks_count
-    waiting = [w for w in undeposited(manager) if w.reference == "6021"]
+    waiting = [w for w in undeposited(manager).rows if w.reference == "6021"]
     assert sorted(w.cents for w in waiting) == [-20_00, 20_00]
     undep = balance(acct.UNDEPOSITED)
     # Alone, the taken-back check comes to nothing to deposit; with its payment, it nets.
@@ -397,7 +397,7 @@ def test_a_payment_taken_back_nets_on_the_day_sheet_and_in_the_deposit(demo_db):
         make_deposit(manager, "t", "BR-1", [w.key for w in waiting if w.cents < 0])
     a = _patients(1)[0]
     collect_payment(find_staff("desk"), a.id, "7.00", "check", "6022", None, "Payment")
-    keys = [w.key for w in undeposited(manager) if w.reference in ("6021", "6022")]
+    keys = [w.key for w in undeposited(manager).rows if w.reference in ("6021", "6022")]
     deposit_id = make_deposit(manager, "t", "BR-2", keys)
     slip = deposit_slip(manager, deposit_id)
     assert (slip.checks_count, slip.checks_cents, slip.total_cents) == (1, 7_00, 7_00)
@@ -420,3 +420,18 @@ def test_every_day_of_the_demo_ties(demo_db):
     assert busy > 20
     assert {"Billed to payers (entries)", "Payer payments: EFT", "Contractual adjustments",
             "Patient payments: Cash"} <= seen, seen  # fmt: skip
+
+
+def test_the_waiting_list_says_when_more_wait_and_the_count_is_whole(demo_db):
+    from moa_tui.services.books.deposits import waiting_count, waiting_payments
+
+    with db.connection_context():
+        whole = waiting_payments(limit=100_000)
+        short = waiting_payments(limit=1)
+        today = clock.today()
+        assert not whole.more and len(whole.rows) > 2
+        assert short.more and 1 <= len(short.rows) <= 2  # the oldest of each kind
+        assert {w.key for w in short.rows} <= {w.key for w in whole.rows}
+        assert waiting_count(today) == len(whole.rows)
+        yesterday = today - dt.timedelta(days=1)
+        assert waiting_count(yesterday) == len([w for w in whole.rows if w.day <= yesterday])

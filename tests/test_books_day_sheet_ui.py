@@ -37,6 +37,19 @@ async def test_deposit_screen_opens(demo_db, tmp_path):
         await settle(pilot)
         await keys(pilot, "f11", "e")
         assert isinstance(app.screen, DepositScreen), app.screen
+        assert "More wait" not in static_text(app, "#message")
+
+
+async def test_a_deposit_list_cut_short_says_so(demo_db, monkeypatch):
+    from moa_tui.services.books import deposits
+
+    monkeypatch.setattr(deposits, "MOST", 1)  # one of each kind listed; the demo has more
+    app = make_app(demo_db, actor=find_staff("manager"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f11", "e")
+        assert 1 <= len(table_rows(app, "#deposit-table")) <= 2
+        assert "More wait than these" in static_text(app, "#message")
 
 
 async def test_the_day_sheet_the_drawer_and_a_deposit_by_keys(demo_db, tmp_path):

@@ -14,6 +14,7 @@ from ...db import changes as topics
 from ...services import clock
 from ...services.books.deposits import (
     Waiting,
+    WaitingList,
     by_method,
     make_deposit,
     recent_deposits,
@@ -51,6 +52,7 @@ class DepositScreen(TitledScreen):
     def __init__(self) -> None:
         super().__init__()
         self.waiting: list[Waiting] = []
+        self.more = False  # more wait than listed (the oldest MOST of each kind are)
         self.left_out: set[str] = set()  # keys not picked (all are, to begin with)
         self.slip_id: int | None = None  # the slip c and f save
         self.pending: str = ""  # said once the list is shown again
@@ -68,13 +70,20 @@ class DepositScreen(TitledScreen):
     def reload(self) -> None:
         self.call_service(undeposited, then=self._show, group="page")
 
-    def _show(self, waiting: list[Waiting]) -> None:
-        self.waiting = waiting
-        self.left_out &= {w.key for w in waiting}
+    def _show(self, waiting: WaitingList) -> None:
+        self.waiting = waiting.rows
+        self.more = waiting.more
+        self.left_out &= {w.key for w in waiting.rows}
         self._fill()
         if self.pending:
             self.say(self.pending, "ok")
             self.pending = ""
+        elif self.more:
+            self.say(
+                "More wait than these: the oldest of each kind are listed; deposit them and"
+                " the rest follow.",
+                "warning",
+            )
         else:
             self.say("Space: pick or leave · a: all/none · x: deposit · c/f: slip · l: earlier")
 
@@ -82,7 +91,7 @@ class DepositScreen(TitledScreen):
         return [w for w in self.waiting if w.key not in self.left_out]
 
     def _fill(self) -> None:
-        self.set_title(f"{len(self.waiting)} waiting")
+        self.set_title(f"{len(self.waiting):,}{'+' if self.more else ''} waiting")
         picked = self.picked()
         totals = by_method(picked)
         checks = sum(1 if w.cents > 0 else -1 for w in picked if w.method in ("check", ""))

@@ -87,65 +87,97 @@ def _deposited(kind: str):
     return DepositItem.select(DepositItem.source_id).where(DepositItem.kind == kind)
 
 
-def waiting_payments(limit: int = MOST) -> list[Waiting]:
-    """The payments not yet deposited, oldest first (at most *limit* of each kind)."""
+@dataclass(frozen=True)
+class WaitingList:
+    rows: list[Waiting]  # oldest first
+    more: bool  # more are waiting than listed: the oldest MOST of each kind are
+
+
+def _desk_waiting():
+    """A patient's payments at the desk or on a claim not yet deposited."""
+    return AccountEntry.select().where(
+        (AccountEntry.kind == "payment")
+        & (AccountEntry.cents != 0)
+        & AccountEntry.method.in_(("cash", "check", "card"))
+        & AccountEntry.id.not_in(_deposited("desk"))
+    )
+
+
+def _payer_waiting():
+    """A payer's payments by check, card or cash not yet deposited."""
+    return ClaimPosting.select().where(
+        (ClaimPosting.kind == "payer_payment")
+        & (ClaimPosting.cents != 0)
+        & (ClaimPosting.method != "eft")
+        & ClaimPosting.id.not_in(_deposited("payer"))
+    )
+
+
+def waiting_count(through: dt.date) -> int:
+    """How many payments taken on or before *through* (clinic local) wait for the bank."""
+    cutoff = clock.local_to_utc(dt.datetime.combine(through + dt.timedelta(days=1), dt.time()))
+    return (
+        _desk_waiting().where(AccountEntry.at < cutoff).count()
+        + _payer_waiting().where(ClaimPosting.at < cutoff).count()
+    )
+
+
+def waiting_payments(limit: int | None = None) -> WaitingList:
+    """The payments not yet deposited, oldest first: at most *limit* (MOST) of each kind,
+    and whether more wait."""
+    limit = limit or MOST
     out: list[Waiting] = []
     desk = (
-        AccountEntry.select(
+        _desk_waiting()
+        .select(
             AccountEntry.id,
             AccountEntry.at,
             AccountEntry.method,
             AccountEntry.reference,
             AccountEntry.description,
             AccountEntry.cents,
-        )  # fmt: skip
-        .where(
-            (AccountEntry.kind == "payment")
-            & (AccountEntry.cents != 0)
-            & AccountEntry.method.in_(("cash", "check", "card"))
-            & AccountEntry.id.not_in(_deposited("desk"))
-        )  # fmt: skip
+        )
         .order_by(AccountEntry.at, AccountEntry.id)
-        .limit(limit)
+        .limit(limit + 1)
         .tuples()
     )
-    for pid, at, method, reference, description, cents in desk:
+    desk = list(desk)
+    more = len(desk) > limit
+    for pid, at, method, reference, description, cents in desk[:limit]:
         source = "Co-pay" if description == "Co-pay" else "Patient payment"
         if cents > 0:
             source = "Payment taken back"
         out.append(Waiting(f"desk:{pid}", clock.utc_to_local(at).date(), method, reference,
                            source, -cents))  # fmt: skip
     payer = (
-        ClaimPosting.select(
+        _payer_waiting()
+        .select(
             ClaimPosting.id,
             ClaimPosting.at,
             ClaimPosting.method,
             ClaimPosting.reference,
             Payer.name,
             ClaimPosting.cents,
-        )  # fmt: skip
+        )
         .join(Claim, on=ClaimPosting.claim == Claim.id)
         .join(Payer, on=Claim.payer == Payer.id)
-        .where(
-            (ClaimPosting.kind == "payer_payment")
-            & (ClaimPosting.cents != 0)
-            & (ClaimPosting.method != "eft")
-            & ClaimPosting.id.not_in(_deposited("payer"))
-        )  # fmt: skip
         .order_by(ClaimPosting.at, ClaimPosting.id)
-        .limit(limit)
+        .limit(limit + 1)
         .tuples()
     )
-    for pid, at, method, reference, name, cents in payer:
+    payer = list(payer)
+    more = more or len(payer) > limit
+    for pid, at, method, reference, name, cents in payer[:limit]:
         out.append(Waiting(f"payer:{pid}", clock.utc_to_local(at).date(), method, reference,
                            name, cents))  # fmt: skip
     out.sort(key=lambda w: (w.day, w.key))
-    return out
+    return WaitingList(out, more)
 
 
 @reader("books.read")
-def undeposited(actor: StaffMember) -> list[Waiting]:
-    """What a deposit would take: the payments not yet deposited, oldest first."""
+def undeposited(actor: StaffMember) -> WaitingList:
+    """What a deposit would take: the payments not yet deposited, oldest first (the oldest
+    MOST of each kind; ``more`` says whether others wait behind them)."""
     return waiting_payments()
 
 
@@ -196,7 +228,7 @@ def make_deposit(
     check_open(on, "day")
     reference = clean_text("bank_reference", bank_reference, max_len=40, required=True,
                            label="Bank reference")  # fmt: skip
-    picked = _picked(keys, waiting_payments())
+    picked = _picked(keys, waiting_payments().rows)
     if not picked:
         raise ValidationError.one("payments", "There is nothing to deposit.")
     latest = max(w.day for w in picked)

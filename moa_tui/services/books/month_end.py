@@ -22,7 +22,7 @@ from ..errors import ValidationError
 from ..supplies.matching import bill_mismatches
 from ..validate import check_date
 from .day_sheet import day_bounds, drawer_of
-from .deposits import waiting_payments
+from .deposits import waiting_count
 from .ledger import lock_date
 from .reports import _trial_balance
 
@@ -108,7 +108,7 @@ def _unmatched_bills(end: dt.date) -> int:
 
 
 def _undeposited(end: dt.date) -> int:
-    return sum(1 for w in waiting_payments() if w.day <= end)
+    return waiting_count(end)
 
 
 def drawer_differences(end: dt.date) -> list[dt.date]:
