@@ -101,6 +101,7 @@ class MoaApp(SessionWatch, App):
     # --- sign-in and the idle lock -------------------------------------------------
 
     def on_mount(self) -> None:
+        self.steady_collector()
         self.start_change_watcher(self.db_path)
         self.start_idle_timer()
         if self.keymap_problem:
@@ -152,6 +153,7 @@ class MoaApp(SessionWatch, App):
             return
         self.switch_mode(areas[0])
         self.urgent_calls.check()
+        self.call_after_refresh(self.steady_collector)  # the first area built and alive
 
     @property
     def signed_in(self) -> bool:

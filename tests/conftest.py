@@ -18,6 +18,7 @@ worker): see _Server. Everything a worker made is dropped when it ends.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import itertools
 import os
@@ -41,6 +42,17 @@ DEMO_PASSWORD = "demo-password-2026"
 # No phone messages: the comms tests start from empty inboxes (test_demo_messages.py
 # builds the demo's).
 SMALL_DEMO = DemoSize(patients=200, days_each_side=3, claims=60, messages=False)
+
+
+@pytest.fixture(autouse=True)
+def _collector_put_back():
+    """An app freezes what it has built for the garbage collector (SessionWatch.
+    steady_collector): right for one app a process, a leak for a worker that runs a
+    thousand. Each test's app is given back to the collector."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture(autouse=True)

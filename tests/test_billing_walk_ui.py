@@ -25,6 +25,7 @@ from moa_tui.screens.billing.claims import ClaimScreen, ClaimsScreen
 from moa_tui.screens.billing.edi import PostingReportScreen
 from moa_tui.screens.billing.statements import ListThenAsk
 from moa_tui.screens.billing.unbilled import UnbilledScreen
+from moa_tui.services.billing.claims import STATUS_LABELS
 from moa_tui.services.billing.x12.checker import check
 from moa_tui.services.billing.x12.write835 import RemitClaim, RemitLine, render_835
 from moa_tui.services.security.staff import find_staff
@@ -99,6 +100,16 @@ def _remittance(claims: list[Claim], payer_name: str, payer_code: str) -> str:
     return render_835(out, payer_name=payer_name, payer_id=payer_code, payee_name="Clinic",
                       payee_npi="1234567893", check_no="WALK1", paid_on=at.date(),
                       interchange_no=7, at=at)  # fmt: skip
+
+
+async def show_status(pilot, status: str) -> None:
+    """Step the claims list's status filter (s) until it shows *status* only."""
+    for _ in range(len(STATUS_LABELS) + 1):
+        if pilot.app.screen.filter.status == status:
+            return
+        await pilot.press("s")
+        await settle(pilot)
+    raise AssertionError(f"the status filter never showed {status}")
 
 
 async def test_the_billers_walk(demo_db, tmp_path):
@@ -201,6 +212,8 @@ async def test_the_billers_walk(demo_db, tmp_path):
         ]
 
         # 5. Work the denial into a corrected claim: r, yes, a note; fixed and scrubbed.
+        # The denied claims first (s steps the status filter), then the new denial.
+        await show_status(pilot, "denied")
         move_to_row(app, lambda row: row[0] == str(denied.id), "#claims-table")
         await pilot.press("enter")
         await settle(pilot)
@@ -234,6 +247,7 @@ async def test_the_billers_walk(demo_db, tmp_path):
         # 6. The patient's check for the share the payer left on the partial claim.
         share = partial.total_cents - partial.paid_cents - partial.adjusted_cents
         assert share > 0
+        await show_status(pilot, "partial")
         move_to_row(app, lambda row: row[0] == str(partial.id), "#claims-table")
         await pilot.press("p")
         await settle(pilot)

@@ -87,6 +87,27 @@ async def test_the_dummy_hash_is_made_once_the_sign_in_is_shown(demo_db):
         assert security._dummy_hash.cache_info().currsize == 1
 
 
+async def test_the_session_keeps_what_it_built_out_of_the_collectors_way(demo_db):
+    """Full garbage collections of the whole heap paused keys 75-135 ms on a large clinic:
+    what start-up and the first area built is frozen, and full collections come rarely."""
+    import gc
+
+    from moa_tui.cli import make_app
+
+    from .ui_helpers import settle
+
+    gc.unfreeze()
+    app = make_app(demo_db, "desk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        at_sign_in = gc.get_freeze_count()
+        assert at_sign_in > 0 and gc.get_threshold()[2] == 1000
+        await pilot.press(*"demo-password-2026", "enter")
+        await settle(pilot)
+        assert app.current_mode == "schedule"
+        assert gc.get_freeze_count() > at_sign_in  # the first area's screen too
+
+
 CLI_PROBE = """
 import json, sys
 import moa_tui.cli as cli

@@ -40,7 +40,7 @@ from .refunds import REFUND_BINDINGS, REFUND_PERMISSIONS, RefundActions
 from .unbilled import UnbilledScreen
 from .worklists import WorklistScreen, follow_up_dialog, pick_worklist
 
-PAGE = 100
+PAGE = 40  # rows per fetch: two screens and a half at 80x24 (a DataTable row costs to make)
 STATUS_STYLE = {
     "denied": "bold red",
     "held": "bold red",
