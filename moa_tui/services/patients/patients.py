@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
+from ...db.database import on_postgresql
 from ...db.models import (
     Appointment,
     AppointmentType,
@@ -120,11 +121,14 @@ def search_patients(actor: StaffMember, text: str, limit: int = SEARCH_LIMIT) ->
     text = (text or "").strip()
     if not text:
         return []
-    # `merged_into + 0`: the merged-into index can never be chosen for this filter (SQLite
-    # would walk its 99% of NULLs and sort them, issue 10); each kind of search walks its
-    # own index instead (name: last_key, first_key, dob, in the order shown). Same SQL on
-    # PostgreSQL. tests/test_query_plans.py pins the plans.
-    query = Patient.select(*HIT_COLUMNS).where((Patient.merged_into + 0).is_null())
+    # SQLite: `merged_into + 0`, so the merged-into index can never be chosen for this
+    # filter (SQLite would walk its 99% of NULLs and sort them, issue 10); each kind of
+    # search walks its own index instead (name: last_key, first_key, dob, in the order
+    # shown; tests/test_query_plans.py pins the plans). PostgreSQL: the plain column,
+    # whose statistics say it is nearly all NULL; an expression's IS NULL it guesses at
+    # 0.5%, and then fetched every "smi..." (4,683 of 250,000) to sort them: 15 ms, not 0.4.
+    merged = Patient.merged_into if on_postgresql() else Patient.merged_into + 0
+    query = Patient.select(*HIT_COLUMNS).where(merged.is_null())
     digits = re.sub(r"[\s().+\-]", "", text)
     if digits.isdigit() and len(digits) in (10, 11):
         phone = digits[-10:]
