@@ -70,7 +70,7 @@ def move_to_postgresql(
     open_database(target)  # reload the audit state: the trail is the file's now
     report = MoveReport(counts, name)
     _check_counts(target, report)
-    _analyze(target)
+    _vacuum_analyze(target)
     return report
 
 
@@ -233,13 +233,15 @@ def kinds_has_serial(pg, table: str) -> bool:
     return bool(row and row[0])
 
 
-def _analyze(target: str) -> None:
-    """The planner's statistics for the rows just loaded (PostgreSQL's advice after a bulk
-    load: autovacuum would take them only later, and until then the first screens are
-    planned blind). A sample of each table: seconds at a clinic network's size."""
+def _vacuum_analyze(target: str) -> None:
+    """VACUUM (ANALYZE) the rows just loaded, PostgreSQL's advice after a bulk load:
+    statistics, so the first screens are not planned blind until autovacuum comes round,
+    and the visibility map, without which no index-only scan can be used (the denials
+    worklist summed by payer read 26,000 table pages for 415 ms; after it, 14 ms from
+    its covering index). About 8 s for a 250,000-patient clinic."""
     with _pg(target) as pg:
-        pg.autocommit = True
-        pg.execute("ANALYZE")
+        pg.autocommit = True  # VACUUM runs outside a transaction
+        pg.execute("VACUUM (ANALYZE)")
 
 
 def _check_counts(target: str, report: MoveReport) -> None:
