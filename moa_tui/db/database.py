@@ -97,15 +97,36 @@ def _postgres_class():
 
     load_psycopg()
     from playhouse.postgres_ext import Psycopg3Database
+    from psycopg.pq import TransactionStatus
 
-    class ClinicPostgres(Psycopg3Database):
+    class ClinicPostgres(IdleConnections, Psycopg3Database):
         """peewee's psycopg 3 database, given the whole ``postgresql://`` URL as its name
         (peewee hands such a name to psycopg as the conninfo), so ``db.database`` names
-        the clinic on either backend."""
+        the clinic on either backend; it keeps a few connections open between service
+        calls while the app runs, each asked whether it is alive before it is reused
+        (pooling.py)."""
 
         key = None  # encryption at rest is the server's business
 
+        def _new_connection(self):
+            return Psycopg3Database._connect(self)
+
+        def _clean(self, conn) -> bool:
+            return (
+                not conn.closed
+                and not conn.broken
+                and conn.info.transaction_status == TransactionStatus.IDLE
+            )
+
+        def _usable(self, conn) -> bool:
+            try:
+                conn.execute("SELECT 1")  # a server restarted since is found here
+            except Exception:  # noqa: BLE001 - any failure: a new connection instead
+                return False
+            return self._clean(conn)
+
         def init(self, database, **kwargs):
+            self._pool_reset()  # another server or database: none of the last is reused
             # Parameters are bound on the client (psycopg's ClientCursor, as psycopg2
             # did): with server-side binding `payer_id + $1` in a SELECT and
             # `payer_id + $2` in its GROUP BY are different expressions to PostgreSQL,
@@ -142,9 +163,11 @@ db.initialize(_sqlite)
 
 
 def keep_connections(keep: bool) -> None:
-    """While the app runs, keep a few SQLite connections open between service calls
-    (pooling.py); ``False`` when it ends. PostgreSQL: nothing (a connection per call)."""
+    """While the app runs, keep a few connections open between service calls
+    (pooling.py); ``False`` when it ends."""
     _sqlite.hold_connections(keep)
+    if _postgres is not None:
+        _postgres.hold_connections(keep)
 
 
 def on_postgresql() -> bool:
