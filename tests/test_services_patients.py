@@ -339,3 +339,32 @@ def test_chart_values_round_trip_through_update(desk, john):
     assert saved.values == chart.values
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert event.detail == "changed: "
+
+
+def test_search_finds_what_its_query_composed_anew_finds(desk):
+    """The search runs SQL composed once per kind of term, its values put in the
+    parameters' places: the same hits, in the same order, as the query composed for the
+    term itself, for every kind of term (and a merged record found by none)."""
+    from moa_tui.db.database import db
+    from moa_tui.services.patients.patients import search_query
+
+    with db.connection_context():
+        people = list(Patient.select().where(Patient.phone_mobile != "").order_by(Patient.id))
+        Patient.update(merged_into=people[1].id).where(Patient.id == people[0].id).execute()
+    cases = []
+    for p in people[1:13:3]:
+        cases += [
+            (p.phone_mobile, "phone", (p.phone_mobile,)),
+            (p.mrn, "mrn", (p.mrn,)),
+            (f"{p.dob:%m/%d/%Y}", "dob", (p.dob,)),
+            (p.last_key[:2], "last", (p.last_key[:2],)),
+            (f"{p.last_key}, {p.first_key[:1]}", "last_first", (p.last_key, p.first_key[:1])),
+        ]
+    for term, kind, values in cases:
+        with db.connection_context():
+            expected = [row[0] for row in search_query(kind, *values, limit=7).tuples()]
+        hits = search_patients(desk, term, limit=7)
+        assert [h.id for h in hits] == expected and expected, (term, kind)
+        assert all(isinstance(h.dob, dt.date) and isinstance(h.restricted, bool) for h in hits)
+        assert people[0].id not in expected
+    assert search_patients(desk, people[0].mrn) == []  # merged into people[1]
