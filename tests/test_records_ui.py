@@ -160,3 +160,34 @@ async def test_the_chart_shows_allergies_first_and_billing_sees_no_record(demo_d
         assert "Allergies" not in static_text(app, "#chart-body")
         await _keys(pilot, "a")
         assert isinstance(app.screen, PatientChartScreen)
+
+
+async def test_a_chart_opens_with_its_summary_in_one_trip_and_a_refused_summary_leaves_it(
+    demo_db, monkeypatch
+):
+    """The chart and its clinical summary come back together (one worker trip, one paint);
+    when the summary is refused the chart is still shown, with the refusal said."""
+    from moa_tui.screens.patients import chart as chart_screen
+    from moa_tui.services.errors import ServiceError
+
+    trips = []
+    real = chart_screen._chart_and_record
+    monkeypatch.setattr(chart_screen, "_chart_and_record", lambda *a: trips.append(a) or real(*a))
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _keys(pilot, *CHART)
+        assert isinstance(app.screen, PatientChartScreen) and len(trips) == 1
+        assert "Allergies" in static_text(app, "#chart-body")
+
+    def refused(actor, patient_id):
+        raise ServiceError("The clinical record is not available just now.")
+
+    monkeypatch.setattr(chart_screen, "clinical_record", refused)
+    app = make_app(demo_db, actor=find_staff("desk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _keys(pilot, *CHART)
+        assert isinstance(app.screen, PatientChartScreen)
+        assert "MRN" in static_text(app, "#chart-body")
+        assert "not available just now" in static_text(app, "#message")

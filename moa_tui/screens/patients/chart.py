@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...services import clock
+from ...services.core import SessionEnded
 from ...services.errors import ServiceError
 from ...services.patients.patients import (
     SEXES,
@@ -46,6 +47,23 @@ async def check_in_patient(screen, patient_id: int, say) -> None:
     done = await screen.app.open_check_in(row.id)
     if done:
         say(f"{done.patient} checked in at {clock.now_local().naive:%H:%M}.", "ok")
+
+
+def _chart_and_record(actor, patient_id: int) -> tuple:
+    """The chart and its clinical summary in one trip to a worker thread, each read in its
+    own transaction and audited as its own service does (the summary only for staff who
+    may read it): fetched one after the other from the screen they cost two worker trips
+    and two paints of the chart (issue 10: open a chart). A refused summary leaves the
+    chart shown, with the refusal said: (chart, record or None, refusal or "")."""
+    chart = open_patient(actor, patient_id)
+    if not can(actor, "clinical.read"):
+        return chart, None, ""
+    try:
+        return chart, clinical_record(actor, patient_id), ""
+    except (SessionEnded, ReasonRequired):
+        raise  # the terminal's business (call_service): sign out, or ask why
+    except ServiceError as exc:
+        return chart, None, str(exc)
 
 
 class PatientChartScreen(RecordView):
@@ -185,7 +203,18 @@ class PatientChartScreen(RecordView):
             yield Static("Loading…", id="chart-body")
 
     def reload(self) -> None:
-        self.call_service(open_patient, self.patient_id, then=self._show, failed=self._failed)
+        self.call_service(
+            _chart_and_record, self.patient_id, then=self._show_both, failed=self._failed
+        )
+
+    def _show_both(self, answer: tuple) -> None:
+        chart, record, refusal = answer
+        if record is not None or refusal:
+            self._clinical_for = chart
+            self.clinical = record.summary_lines() if record is not None else []
+        self._show(chart)
+        if refusal:
+            self.say(refusal, "error")
 
     def _failed(self, error: ServiceError) -> None:
         body = self.query_one("#chart-body", Static)
