@@ -18,6 +18,7 @@ from .db.anchors import write_anchor
 from .db.database import resolve_path
 from .db.models import StaffMember
 from .db.optimize import optimize_on_close
+from .openers import PatientOpeners
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
 from .services.security.security import can, prepare_sign_in
 from .ui.keymap import load_keymap
@@ -46,7 +47,7 @@ def _declared_here(node: object, binding: Binding) -> bool:
     return False
 
 
-class MoaApp(SessionWatch, App):
+class MoaApp(PatientOpeners, SessionWatch, App):
     """The front desk. One instance per terminal; many share one database file."""
 
     TITLE = "moa-tui"
@@ -258,55 +259,6 @@ class MoaApp(SessionWatch, App):
                 self.urgent_calls.check()
 
         self.push_screen(NewCallScreen(), logged)
-
-    def new_task(self, about: str = "", **links) -> None:
-        """A task about a patient, a claim or a message (patient_id=, claim_id=,
-        message_id=), asked for over the current screen."""
-        from .screens.comms.task_form import new_task
-
-        new_task(self.screen, about, **links)
-
-    def new_letter(self, patient_id: int, name: str = "", referral_id: int | None = None) -> None:
-        """A letter about a patient from a template (issue 12 item 3), over this screen;
-        with *referral_id*, that referral's letter, prefilled."""
-        from .screens.comms.letters import LetterScreen
-
-        self.push_screen(LetterScreen(patient_id, name, referral_id))
-
-    def referrals(self, patient_id: int | None = None, name: str = "") -> None:
-        """A patient's referrals and authorizations, or (no patient) the office's open
-        referrals (issue 12 item 6), over this screen."""
-        from .screens.records import open_referrals as lists
-
-        if patient_id is None:
-            self.push_screen(lists.OpenReferralsScreen())
-        else:
-            self.push_screen(lists.PatientReferralsScreen(patient_id, name))
-
-    def patient_mail(self, patient_id: int, name: str = "") -> None:
-        """The mail in and out about a patient (issue 12 item 4), over this screen."""
-        from .screens.comms.mail import PatientMailScreen
-
-        self.push_screen(PatientMailScreen(patient_id, name))
-
-    def patient_refills(self, patient_id: int, name: str = "") -> None:
-        """A patient's refill requests and where each stands (issue 12 item 7)."""
-        from .screens.comms.refills import PatientRefillsScreen
-
-        self.push_screen(PatientRefillsScreen(patient_id, name))
-
-    def patient_disclosures(self, patient_id: int, name: str = "") -> None:
-        """A patient's disclosure log and its accounting (issue 12 item 9)."""
-        from .screens.records.disclosures import DisclosuresScreen
-
-        self.push_screen(DisclosuresScreen(patient_id, name))
-
-    def patient_records(self, patient_id: int, name: str = "") -> None:
-        """A patient's allergies, medications, problems, vitals, notes and documents
-        (issue 12 item 8), over this screen."""
-        from .screens.records.records import RecordsScreen
-
-        self.push_screen(RecordsScreen(patient_id, name))
 
     def set_inbox_counts(self, counts) -> None:
         """Show my open items (and urgent calls nobody took) in the area bar."""
