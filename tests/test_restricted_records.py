@@ -33,7 +33,7 @@ from moa_tui.screens.scheduling.schedule import ScheduleScreen
 from moa_tui.services.frontdesk.payments import Receipt
 from moa_tui.services.patients import privacy
 from moa_tui.services.patients.patients import ReasonRequired, open_patient
-from moa_tui.services.scheduling.schedule import _row
+from moa_tui.services.scheduling.rows import schedule_row
 from moa_tui.services.security.staff import find_staff
 from moa_tui.widgets.form import FormDialog
 
@@ -239,7 +239,7 @@ class Case:
                 a, receipt(), str(tmp / f"r{len(list(tmp.iterdir()))}.pdf")
             ),
             "visit_slip._visit_slip_heading": lambda a: visit_slip.save_visit_slip(
-                a, _row(appt()), None, str(tmp / f"s{len(list(tmp.iterdir()))}.pdf")
+                a, schedule_row(appt()), None, str(tmp / f"s{len(list(tmp.iterdir()))}.pdf")
             ),
             "claims.open_claim": lambda a: claims.open_claim(a, c.id),
             "claims.change_claim_status": lambda a: claims.change_claim_status(

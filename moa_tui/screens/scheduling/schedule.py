@@ -221,20 +221,17 @@ class ScheduleScreen(AppointmentActions, PatientRowsScreen):
         names = tell_apart(
             ((r.patient_id, r.patient, r.patient_dob) for r in rows), table.column_width("Patient")
         )
-        table.set_rows(
-            [
-                (
-                    f"{r.starts_at:%H:%M}",
-                    plain(r.provider),
-                    plain(names[r.patient_id]),
-                    plain(r.appt_type),
-                    status_cell(r),
-                )
-                for r in rows
-            ],
-            list(self.rows),
-            keep,
-        )
+
+        def cells(r: ScheduleRow) -> tuple:
+            return (
+                f"{r.starts_at:%H:%M}",
+                plain(r.provider),
+                plain(names[r.patient_id]),
+                plain(r.appt_type),
+                status_cell(r),
+            )
+
+        table.set_rows(rows, list(self.rows), keep, cells)
         day = self.day
         when = days_from_today((day - clock.today()).days)
         who = self.provider.name if self.provider else "all providers"

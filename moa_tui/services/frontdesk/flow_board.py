@@ -17,9 +17,10 @@ from ..core import reader
 from ..scheduling.schedule import (
     IN_OFFICE,
     ScheduleRow,
-    _appointments,
-    _row,
+    listed_appointments,
+    listing,
     rooms_in_use,
+    schedule_row,
 )
 
 WAIT_WARN_MINUTES = 15
@@ -57,20 +58,16 @@ def flow_board(actor: StaffMember, warn_minutes: int | None = None) -> list[Boar
         settings = ClinicSettings.select().first()
         warn_minutes = settings.wait_warn_minutes if settings else WAIT_WARN_MINUTES
     today = dt.datetime.combine(clock.today(), dt.time.min)
-    query = (
-        _appointments()
-        .where(
-            (Appointment.starts_at >= today)
-            & (Appointment.starts_at < today + dt.timedelta(days=1))
-            & Appointment.arrived_at.is_null(False)
-            & Appointment.status.not_in(["cancelled", "no_show", "booked"])
-        )
-        .limit(1000)
-    )
+    query = listed_appointments().where(
+        (Appointment.starts_at >= today)
+        & (Appointment.starts_at < today + dt.timedelta(days=1))
+        & Appointment.arrived_at.is_null(False)
+        & Appointment.status.not_in(["cancelled", "no_show", "booked"])
+    )  # one day: never cut at a row count (issue 10)
     now = clock.now_utc()
     rows = []
-    for a in query:
-        r = _row(a)
+    for a in listing(query):
+        r = schedule_row(a)
         end = r.status_at if r.status == "checked_out" else now
         in_status = (
             int(((now if r.status != "checked_out" else end) - r.status_at).total_seconds() // 60)

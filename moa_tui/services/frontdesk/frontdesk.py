@@ -27,8 +27,8 @@ from ..patients.privacy import require_access
 from ..scheduling.schedule import (
     ScheduleRow,
     _check_version,
-    _row,
     insurance_verified,
+    schedule_row,
 )
 from ..validate import clean_text
 
@@ -166,7 +166,7 @@ def visit_desk(actor: StaffMember, appointment_id: int) -> VisitDesk:
             .first()
         )
     return VisitDesk(
-        appointment=_row(a),
+        appointment=schedule_row(a),
         payer=coverage.payer.name if coverage else "",
         member_id=coverage.member_id if coverage else "",
         copay_cents=coverage.copay_cents if coverage and not a.self_pay else 0,

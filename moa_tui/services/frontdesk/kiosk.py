@@ -16,7 +16,8 @@ from .. import clock
 from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
 from ..patients.patient_form import name_key
-from ..scheduling.schedule import DETAILS_CHANGED_NOTE, _set_status
+from ..scheduling.rows import DETAILS_CHANGED_NOTE
+from ..scheduling.schedule import _set_status
 from ..validate import clean_text, format_phone, parse_dob
 
 SEE_THE_DESK = "We could not find your appointment. Please see the front desk."

@@ -12,7 +12,7 @@ from ...db.models import Appointment, BlockedTime, Provider, StaffMember
 from ..core import get_or_refuse, reader
 from ..validate import check_date
 from .availability import blocked_between
-from .schedule import SCHEDULE_LIMIT, ScheduleRow, _appointments, _row
+from .schedule import SCHEDULE_LIMIT, ScheduleRow, listed_appointments, listing, schedule_row
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def booked_during(
     check_date("starts_at", starts_at)
     check_date("ends_at", ends_at)
     # A visit is at most a working day long: one that began 8 hours earlier may run in.
-    query = _appointments().where(
+    query = listed_appointments().where(
         (Appointment.starts_at > starts_at - dt.timedelta(hours=8))
         & (Appointment.starts_at < ends_at)
         & (Appointment.status == "booked")
@@ -114,7 +114,7 @@ def booked_during(
         query = query.where(Appointment.provider == provider_id)
     query = query.order_by(Appointment.starts_at, Provider.full_name, Appointment.id)
     return [
-        _row(a)
-        for a in query.limit(SCHEDULE_LIMIT)
+        schedule_row(a)
+        for a in listing(query.limit(SCHEDULE_LIMIT))
         if a.starts_at + dt.timedelta(minutes=a.minutes) > starts_at
     ]

@@ -22,7 +22,7 @@ from ..errors import Conflict, ServiceError, ValidationError
 from ..patients.privacy import require_access
 from ..validate import check_date, check_limit, clean_text
 from .availability import blocked_between, offering, provider_hours
-from .schedule import ACTIVE, STATUS_TIME, ScheduleRow, _check_version, _row, _set_status
+from .schedule import ACTIVE, STATUS_TIME, ScheduleRow, _check_version, _set_status, schedule_row
 
 # Slot, SlotFilter and find_open_slots stay importable from here for the screens.
 from .slots import Slot, SlotFilter, find_open_slots, open_slots  # noqa: F401
@@ -194,7 +194,7 @@ def book_appointment(
     booked = _book(actor, patient, provider, kind, starts_at, length, override)
     if recall_id is not None:
         close_for_booking(actor, recall_id, booked)
-    return _row(booked)
+    return schedule_row(booked)
 
 
 @writer("schedule.write")
@@ -210,7 +210,7 @@ def reschedule(
     rescheduled with a link to it."""
     old = get_or_refuse(Appointment, appointment_id, "appointment")
     _check_version(old, version)
-    return _row(_move(actor, old, starts_at, provider_id, override))
+    return schedule_row(_move(actor, old, starts_at, provider_id, override))
 
 
 def _move(actor, old: Appointment, starts_at, provider_id=None, override="") -> Appointment:
@@ -299,7 +299,7 @@ def undo_status(actor: StaffMember, appointment_id: int, version: int) -> Schedu
         entity_id=a.id,
         detail=f"{last.to_status} -> {last.from_status}",
     )
-    return _row(a)
+    return schedule_row(a)
 
 
 @writer("schedule.read", changes=())  # a writer: reading a restricted record is audited

@@ -22,14 +22,8 @@ from ..parsing import (  # noqa: F401
 )
 from ..validate import check_date
 from .availability import DAY_MINUTES, blocked_between, covering_reason, minute_of, provider_hours
-from .schedule import (
-    ACTIVE,
-    STATUS_LABELS,
-    DayCounts,
-    ProviderInfo,
-    active_providers,
-    patient_display,
-)
+from .rows import patient_display
+from .schedule import ACTIVE, STATUS_LABELS, DayCounts, ProviderInfo, active_providers
 
 SLOT_MINUTES = 15  # one row of a time grid
 DEFAULT_RANGE = (8 * 60, 17 * 60)  # rows to show when nobody works that day

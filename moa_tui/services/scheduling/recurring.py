@@ -11,7 +11,7 @@ from ..core import audit, get_or_refuse, writer
 from ..errors import Conflict, ServiceError, ValidationError
 from ..validate import check_date
 from .booking import _book, _load
-from .schedule import ScheduleRow, _check_version, _row, _set_status
+from .schedule import ScheduleRow, _check_version, _set_status, schedule_row
 
 MAX_OCCURRENCES = 52
 RULES = {"weekly": "every N weeks", "monthly": "every N months"}
@@ -95,7 +95,9 @@ def create_series(
     booked, skipped = [], []
     for when in occurrences(first_start, rule, interval, count, until):
         try:
-            booked.append(_row(_book(actor, patient, provider, kind, when, length, "", series)))
+            booked.append(
+                schedule_row(_book(actor, patient, provider, kind, when, length, "", series))
+            )
         except (Conflict, ValidationError) as exc:
             skipped.append((when, str(exc).split(": ", 1)[-1]))
     if not booked:

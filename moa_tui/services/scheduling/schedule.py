@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from ...db.models import (
     Appointment,
     AppointmentStatusChange,
-    AppointmentType,
     Coverage,
     EligibilityCheck,
     Patient,
@@ -21,6 +20,7 @@ from ..core import audit, get_or_refuse, reader, writer
 from ..errors import Conflict, NotFound, ServiceError, ValidationError
 from ..security.security import require
 from ..validate import check_date, clean_text
+from .rows import ScheduleRow, listed_appointments, listing, schedule_row
 
 # The statuses and the one count of them; other modules import them from here too.
 from .statuses import (  # noqa: F401
@@ -45,89 +45,6 @@ class ProviderInfo:
     short_name: str
 
 
-@dataclass(frozen=True)
-class ScheduleRow:
-    id: int
-    version: int
-    starts_at: dt.datetime
-    minutes: int
-    provider_id: int
-    provider: str
-    patient_id: int
-    patient: str
-    appt_type: str
-    status: str
-    status_at: dt.datetime | None  # UTC instant of the current status, if any
-    arrived_at: dt.datetime | None  # UTC
-    room: str = ""
-    type_id: int = 0
-    cancel_reason: str = ""  # patient, clinic, late
-    series_id: int | None = None
-    moved_to: dt.datetime | None = None  # when a rescheduled visit now takes place
-    moved_from: dt.datetime | None = None  # where a visit brought forward was (waitlist)
-    details_changed: bool = False  # told the kiosk their address or phone changed
-    patient_dob: dt.date | None = None  # tells apart two patients of one name on a list
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-# What the kiosk adds to the visit's note when the patient says their address or phone
-# changed; the flow board and the check-in screen flag such a visit (no column needed).
-DETAILS_CHANGED_NOTE = "Kiosk: patient says address/phone changed."
-
-
-def patient_display(last: str, first: str) -> str:
-    return f"{last}, {first}"
-
-
-def _row(a: Appointment, moved_to: dt.datetime | None = None) -> ScheduleRow:
-    field = STATUS_TIME.get(a.status)
-    return ScheduleRow(
-        id=a.id,
-        version=a.version,
-        starts_at=a.starts_at,
-        minutes=a.minutes,
-        provider_id=a.provider.id,
-        provider=a.provider.short_name,
-        patient_id=a.patient.id,
-        patient=patient_display(a.patient.last_name, a.patient.first_name),
-        appt_type=a.appt_type.name,
-        status=a.status,
-        status_at=getattr(a, field) if field else None,
-        arrived_at=a.arrived_at,
-        room=a.room if a.status in ("roomed", "with_provider") else "",
-        type_id=a.appt_type.id,
-        cancel_reason=a.cancel_reason,
-        series_id=a.series_id,
-        moved_to=moved_to,
-        details_changed=DETAILS_CHANGED_NOTE in (a.note or ""),
-        patient_dob=a.patient.dob,
-    )
-
-
-def _appointments():
-    # Only the columns a row shows: a day of a big practice is hundreds of rows.
-    return (
-        Appointment.select(
-            Appointment,
-            Patient.id,
-            Patient.first_name,
-            Patient.last_name,
-            Patient.dob,
-            Provider.id,
-            Provider.short_name,
-            Provider.full_name,
-            AppointmentType.id,
-            AppointmentType.name,
-        )
-        .join_from(Appointment, Patient)
-        .join_from(Appointment, Provider)
-        .join_from(Appointment, AppointmentType)
-    )
-
-
 def active_providers() -> list[ProviderInfo]:
     """The providers who see patients, by name (inside the caller's transaction)."""
     query = Provider.select().where(Provider.active).order_by(Provider.full_name)
@@ -146,13 +63,13 @@ def day_schedule(
     """Every appointment on *day* (never cut at a row count), by provider then time
     (optionally one provider only)."""
     start = dt.datetime.combine(check_date("day", day), dt.time.min)
-    query = _appointments().where(
+    query = listed_appointments().where(
         (Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1))
     )
     if provider_id is not None:
         query = query.where(Appointment.provider == provider_id)
     query = query.order_by(Provider.full_name, Appointment.starts_at, Appointment.id)
-    found = list(query)
+    found = listing(query)
     moved = [a.rescheduled_to_id for a in found if a.rescheduled_to_id]
     moved_to = (
         dict(
@@ -163,17 +80,17 @@ def day_schedule(
         if moved
         else {}
     )
-    return [_row(a, moved_to.get(a.rescheduled_to_id)) for a in found]
+    return [schedule_row(a, moved_to.get(a.rescheduled_to_id)) for a in found]
 
 
 @reader("schedule.read")
 def appointment_row(actor: StaffMember, appointment_id: int) -> ScheduleRow:
     """One appointment as the schedule shows it (after a call on the calls list: its
     freed slot to offer, or the visit to move)."""
-    a = _appointments().where(Appointment.id == appointment_id).first()
-    if a is None:
+    found = listing(listed_appointments().where(Appointment.id == appointment_id))
+    if not found:
         raise ServiceError("That appointment is no longer on file.")
-    return _row(a)
+    return schedule_row(found[0])
 
 
 def _who_when(a: Appointment) -> str:
@@ -212,7 +129,7 @@ def _set_status(actor: StaffMember, a: Appointment, status: str, action: str) ->
         entity_id=a.id,
         detail=f"{a.starts_at:%Y-%m-%d %H:%M} with {a.provider.short_name}",
     )
-    return _row(a)
+    return schedule_row(a)
 
 
 @writer("checkin")
@@ -259,8 +176,8 @@ def visit_to_check_in(actor: StaffMember, patient_id: int) -> ScheduleRow:
     none today, naming the visit they are already checked in to, if any."""
     patient = get_or_refuse(Patient, patient_id, "patient")
     start = dt.datetime.combine(clock.today(), dt.time.min)
-    today = list(
-        _appointments()
+    today = listing(
+        listed_appointments()
         .where(
             (Appointment.patient == patient.id)
             & (Appointment.starts_at >= start)
@@ -271,13 +188,13 @@ def visit_to_check_in(actor: StaffMember, patient_id: int) -> ScheduleRow:
     name = f"{patient.first_name} {patient.last_name}"
     booked = [a for a in today if a.status == "booked"]
     if booked:
-        return _row(booked[0])
+        return schedule_row(booked[0])
     here = [a for a in today if a.status in FLOW]
     if here:
         a = here[-1]
         raise Conflict(
             f"{name} is already checked in ({STATUS_LABELS[a.status].lower()}, "
-            f"{a.starts_at:%H:%M} with {a.provider.short_name})."
+            f"{a.starts_at:%H:%M} with {a.provider})."
         )
     raise NotFound(f"{name} has no appointment today to check in; b books one.")
 

@@ -19,7 +19,7 @@ from ..core import audit, get_or_refuse, reader, writer
 from ..errors import ServiceError, ValidationError
 from ..validate import check_date, check_limit, clean_text, format_phone, step_date
 from .booking import Slot, _book, _load, _move
-from .schedule import ACTIVE, ScheduleRow, _check_version, _row, _set_status
+from .schedule import ACTIVE, ScheduleRow, _check_version, _set_status, schedule_row
 
 CALL_OUTCOMES = {
     "confirmed": "Confirmed",
@@ -264,7 +264,7 @@ def book_from_waitlist(
         entity_id=entry.id,
         detail=f"moved from {moved_from:%Y-%m-%d %H:%M}" if moved_from else "",
     )
-    return replace(_row(a), moved_from=moved_from)
+    return replace(schedule_row(a), moved_from=moved_from)
 
 
 def _refuse_overlap(patient, start: dt.datetime, minutes: int, moving) -> None:
