@@ -114,7 +114,7 @@ class SessionWatch:
 
     def _changes_seen(self, topics: set[str]) -> None:
         self._show_away(self._watcher.away)
-        if topics:
+        if topics and self.screen_stack:  # (a look as the app closes finds no screen)
             # Only the visible screen refetches now, and only if it shows one of these
             # topics; the others refetch when they come back.
             self.screen.post_message(DataChanged(frozenset(topics)))
