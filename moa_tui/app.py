@@ -13,16 +13,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .areas import AREAS
+from .areas import AREAS, preload
 from .db.anchors import write_anchor
 from .db.database import resolve_path
 from .db.models import StaffMember
 from .db.optimize import optimize_on_close
 from .openers import PatientOpeners
 from .screens.security.signin import ChangePasswordScreen, LockScreen, LoginScreen
-from .services.security.security import can, prepare_sign_in
+from .services.security.security import can
 from .ui.keymap import load_keymap
 from .ui.session import SessionWatch
+from .ui.stylesheet import keep_parsed_rules
 
 # The blank mode under the sign-in screen after a session was ended.
 SIGNED_OUT = "signed_out"
@@ -83,6 +84,7 @@ class MoaApp(PatientOpeners, SessionWatch, App):
         keymap_file: Path | None = None,
     ) -> None:
         super().__init__()
+        keep_parsed_rules(self)
         self.actor = actor
         self.db_path = resolve_path(db_path)  # a file, or a postgresql:// URL kept whole
         self.clinic_name = clinic_name
@@ -112,10 +114,11 @@ class MoaApp(PatientOpeners, SessionWatch, App):
             self.push_screen(
                 LoginScreen(self.clinic_name, self.username, self.signin_note), self._signed_in
             )
-            # Once the sign-in is painted: the hash an unknown username is checked against,
-            # so the first such attempt takes as long as a wrong password, not twice that.
             self.call_after_refresh(
-                self.run_worker, prepare_sign_in, thread=True, exit_on_error=False
+                self.run_worker,
+                functools.partial(preload, self.start_area),
+                thread=True,
+                exit_on_error=False,
             )
         else:
             self._signed_in(self.actor)

@@ -15,9 +15,10 @@ def _screen(module: str, name: str) -> Callable[[], Screen]:
     imported)."""
 
     def build() -> Screen:
-        return getattr(importlib.import_module(f"moa_tui.screens.{module}"), name)()
+        return getattr(importlib.import_module(build.module), name)()
 
     build.__qualname__ = name
+    build.module = f"moa_tui.screens.{module}"
     return build
 
 
@@ -50,3 +51,10 @@ AREAS = {
     "inbox": ("f9,alt+9", "Inbox", _screen("comms.inbox", "InboxScreen"), "comms.read"),
     "books": ("f11,alt+minus", "Books", _screen("books.hub", "BooksScreen"), "books.read"),
 }
+
+
+def preload(name: str) -> None:
+    """Import the area's screen ahead of its first showing: the app does it in a thread
+    while the sign-in is on screen, so the imports (90 ms for the schedule) overlap the
+    typing and the password check instead of following them."""
+    importlib.import_module(AREAS[name][2].module)

@@ -1,6 +1,6 @@
 """Nothing heavy at import (issue 10): importing the app loads no area's screens (each is
-imported when its area is first shown) and computes no password hash (the dummy hash for
-unknown usernames is made at the first sign-in that needs it)."""
+imported when its area is first shown) and computes no password hash (an unknown username
+is checked against a dummy hash written in the code)."""
 
 from __future__ import annotations
 
@@ -71,20 +71,25 @@ def test_each_area_builds_its_screen_when_first_shown():
         assert type(screen).__name__ == build.__qualname__, name
 
 
-async def test_the_dummy_hash_is_made_once_the_sign_in_is_shown(demo_db):
-    from moa_tui.cli import make_app
-    from moa_tui.screens.security.signin import LoginScreen
+def test_an_unknown_username_is_checked_against_a_hash_nobody_waits_for(monkeypatch):
+    """The dummy hash is written in the code with the library's parameters, so checking a
+    password against it costs what checking a real one does, and no sign-in waits for
+    one to be made. This fails when argon2-cffi changes its parameters: renew DUMMY_HASH
+    (`python -c "import argon2, secrets; print(argon2.PasswordHasher().hash(secrets.
+    token_urlsafe(32)))"`); until then the app makes one when first needed."""
+    import argon2
+
     from moa_tui.services.security import security
 
-    from .ui_helpers import settle
+    class NoHashing(argon2.PasswordHasher):
+        def hash(self, *args, **kwargs):
+            raise AssertionError("a dummy hash was made")
 
+    assert not argon2.PasswordHasher().check_needs_rehash(security.DUMMY_HASH)
     security._dummy_hash.cache_clear()
-    app = make_app(demo_db, "desk")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await app.workers.wait_for_complete()
-        assert isinstance(app.screen, LoginScreen)
-        assert security._dummy_hash.cache_info().currsize == 1
+    monkeypatch.setattr(security, "_hasher", NoHashing())
+    assert security._dummy_hash() == security.DUMMY_HASH
+    assert security._verify("", "not a real password") is False
 
 
 async def test_the_session_keeps_what_it_built_out_of_the_collectors_way(demo_db):

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import pwd
+import secrets
 import threading
 
 from argon2 import PasswordHasher
@@ -37,25 +38,29 @@ WRONG = "Wrong username or password."
 from .roles import PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS  # noqa: E402,F401
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# One argon2 computation at a time in a process: each takes 64 MiB, and the dummy hash
-# made after the sign-in paints must not overlap a sign-in's check (two at once were
+# One argon2 computation at a time in a process: each takes 64 MiB (two at once were
 # +64 MiB of peak memory, issue 10). A terminal signs in one person at a time anyway.
 _argon2 = threading.RLock()
 
 
+# What an unknown username's password is checked against, so that it takes as long as a
+# wrong password: the hash of a random password nobody kept, made once with the library's
+# parameters and written here, so no sign-in waits for one to be made (140 ms and 64 MiB,
+# and the check queued behind it: issue 10). It matches nothing that matters: an unknown
+# username is refused whatever the check says. Should the library's parameters change, a
+# dummy is made with the new ones when first needed (and a test asks for this renewed).
+DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$OD+GMrQ9eoFcilVuIcIT8Q$"
+    "gB+4h+pyaopz9HneN2M5QUhvTNrmuUKPvraTtSxDaSA"
+)
+
+
 @functools.cache
 def _dummy_hash() -> str:
-    """Verifying against this keeps an unknown username as slow as a wrong password. Made
-    when first needed (argon2 takes 64 MiB and tens of ms), not at import: start-up paints
-    first (issue 10)."""
+    if not _hasher.check_needs_rehash(DUMMY_HASH):
+        return DUMMY_HASH
     with _argon2:
-        return _hasher.hash("not a real password")
-
-
-def prepare_sign_in() -> None:
-    """Make the dummy hash ahead of the first sign-in (the app calls it in a thread once
-    the sign-in screen is painted)."""
-    _dummy_hash()
+        return _hasher.hash(secrets.token_urlsafe(32))
 
 
 class PermissionDenied(ServiceError):
