@@ -22,6 +22,7 @@ from moa_tui.services.billing import worklists
 from moa_tui.services.billing.claim_totals import claim_totals
 from moa_tui.services.billing.claims import AGE_BUCKETS, STATUS_LABELS, ClaimFilter, claims_page
 from moa_tui.services.demo.large import generate_clinic
+from moa_tui.services.frontdesk.flow_board import flow_board
 from moa_tui.services.patients.patients import search_patients
 from moa_tui.services.scheduling.calendar import day_grid
 from moa_tui.services.scheduling.day_sheet import day_sheet
@@ -299,6 +300,7 @@ def test_the_day_views_read_only_the_day(clinic, plans):
     with db.connection_context():
         provider = Provider.select().where(Provider.active).first().id
     day_schedule(clinic, TODAY)
+    flow_board(clinic)
     day_grid(clinic, TODAY)
     day_sheet(clinic, TODAY, provider)
     taken = plans.take()
