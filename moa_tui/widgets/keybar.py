@@ -55,11 +55,13 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def shown_keys(self) -> tuple[tuple[str, str, bool], ...]:
+    def shown_keys(self, active: dict | None = None) -> tuple[tuple[str, str, bool], ...]:
         """(key as displayed, description, enabled) for each shown binding, one per
-        action (the first key bound to it), in the screen's order."""
+        action (the first key bound to it), in the screen's order (of *active*, the
+        screen's active bindings, when the caller has them)."""
         keys: dict[str, tuple[str, str, bool]] = {}
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        active = self.screen.active_bindings if active is None else active
+        for _node, binding, enabled, _tooltip in active.values():
             if binding.show and binding.action not in keys:
                 keys[binding.action] = (
                     self.app.get_key_display(binding),
@@ -68,10 +70,10 @@ class KeyBar(Widget, can_focus=False):
                 )
         return tuple(keys.values())
 
-    def palette_key(self) -> tuple[str, str, bool] | None:
+    def palette_key(self, active: dict) -> tuple[str, str, bool] | None:
         """The command palette's key, shown at the right end as the Footer did."""
         app = self.app
-        found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        found = active.get(app.COMMAND_PALETTE_BINDING)
         if not app.ENABLE_COMMAND_PALETTE or found is None:
             return None
         _node, binding, enabled, _tooltip = found
@@ -80,7 +82,9 @@ class KeyBar(Widget, can_focus=False):
     def _bindings_changed(self, screen) -> None:
         if not self.is_attached or screen is not self.screen:
             return
-        keys, palette = self.shown_keys(), self.palette_key()
+        # (The screen works its active bindings out anew on each reading: read once.)
+        active = screen.active_bindings
+        keys, palette = self.shown_keys(active), self.palette_key(active)
         if (keys, palette) != (self._keys, self._palette):  # else nothing to draw
             self._keys, self._palette = keys, palette
             self.refresh()
