@@ -512,3 +512,20 @@ def test_two_processes_racing_for_one_slot_one_wins(desk, demo_db):
         & (Appointment.status == "booked")
     )
     assert same_slot.count() == 1
+
+
+def test_a_row_read_off_a_model_is_the_row_the_lists_read(desk):
+    """Writers make their answer from the appointment in hand (schedule_row(model)); the
+    lists read plain tuples (listing). Both give the same row, for every status of the
+    demo's day."""
+    from dataclasses import replace
+
+    from moa_tui.db.database import db
+    from moa_tui.services.scheduling.rows import schedule_row
+
+    listed = day_schedule(desk, clock.today())
+    assert {r.status for r in listed} >= {"booked", "arrived", "checked_out", "cancelled"}
+    with db.connection_context():
+        for row in listed:
+            from_model = schedule_row(Appointment.get_by_id(row.id))
+            assert from_model == replace(row, moved_to=None), row.id
