@@ -35,6 +35,10 @@ def is_unsafe(ch: str) -> bool:
 
 def first_unsafe(text: str) -> str | None:
     """The first unsafe character in *text*, or None."""
+    if text.isascii() and text.isprintable():
+        # Only U+0020-U+007E: none is unsafe. Checked in C, this is nearly every cell of
+        # every list (a claims page was 44,000 calls of is_unsafe, 4 ms, issue 10).
+        return None
     return next((ch for ch in text if is_unsafe(ch)), None)
 
 

@@ -73,6 +73,20 @@ def test_input_terminal_and_files_agree_on_every_character(ch):
     assert (text.printable(ch) != ch) == unsafe
 
 
+def test_the_quick_look_at_plain_ascii_agrees_with_the_categories():
+    """first_unsafe skips the per-character look for printable ASCII: that must never
+    hide an unsafe character (every ASCII character is checked)."""
+    for code in range(128):
+        ch = chr(code)
+        assert text.first_unsafe(f"ok{ch}ok") == (ch if text.is_unsafe(ch) else None), code
+
+
+@given(st.text())
+def test_first_unsafe_finds_the_first_unsafe_character_of_any_text(value):
+    expected = next((ch for ch in value if text.is_unsafe(ch)), None)
+    assert text.first_unsafe(value) == expected
+
+
 def test_decomposed_input_is_stored_composed():
     composed = "Jos\u00e9"
     decomposed = "Jose\u0301"
