@@ -11,6 +11,7 @@ pseudo-terminal of 80x24 (tests/pty_terminal.py), as an SSH session would run th
 
 from __future__ import annotations
 
+import compileall
 import os
 import re
 import statistics
@@ -39,6 +40,28 @@ F_KEYS = {
 }
 DOWN = b"\x1b[B"
 QUIT = b"\x11"  # ctrl+q
+
+
+def installed_bytecode() -> None:
+    """Compile moa-tui's modules as an installed copy has them. pip compiles a regular
+    install's bytecode, and Python writes an editable one's on its first start; where
+    PYTHONDONTWRITEBYTECODE is set (as in this project's development sessions) every
+    start would compile the app from source again (~50 ms measured), which no clinic's
+    server does. The bare app's libraries are compiled already (pip did it)."""
+    compileall.compile_dir(ROOT / "moa_tui", quiet=1)
+
+
+def password_check() -> float:
+    """Seconds one sign-in's password check takes here (argon2id at the parameters
+    security.py uses; the cold start to the schedule includes one)."""
+    from moa_tui.services.security.security import DUMMY_HASH, _verify
+
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        _verify(DUMMY_HASH, "not the password")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def _env() -> dict[str, str]:
