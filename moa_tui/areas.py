@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
+from .services import clock
+
 
 def _screen(module: str, name: str) -> Callable[[], Screen]:
     """An area's screen (screens/<module>.py), imported when the area is first shown
@@ -55,6 +57,7 @@ AREAS = {
 
 def preload(name: str) -> None:
     """Import the area's screen ahead of its first showing: the app does it in a thread
-    while the sign-in is on screen, so the imports (90 ms for the schedule) overlap the
-    typing and the password check instead of following them."""
+    while the sign-in is on screen, so the imports (90 ms for the schedule, and the clock's
+    arrow) overlap the typing and the password check instead of following them."""
+    clock.load()
     importlib.import_module(AREAS[name][2].module)

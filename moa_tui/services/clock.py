@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import arrow
+if TYPE_CHECKING:
+    import arrow
 
 _frozen: arrow.Arrow | None = None
 _zone = "America/New_York"
+
+
+def _arrow():
+    """The arrow module, imported when the time is first asked: with dateutil and its
+    locales it is 30-40 ms of imports, and nothing on the way to the sign-in screen asks
+    the time (issue 10: cold start to sign-in). areas.preload loads it while sign-in is
+    on screen."""
+    import arrow
+
+    return arrow
+
+
+def load() -> None:
+    _arrow()
 
 
 def set_zone(zone: str) -> None:
@@ -18,16 +34,16 @@ def set_zone(zone: str) -> None:
 def freeze(when: arrow.Arrow | dt.datetime | str | None) -> None:
     """Stop the clock at *when* (clinic local time if naive); None starts it again."""
     global _frozen
-    _frozen = None if when is None else arrow.get(when, tzinfo=_zone)
+    _frozen = None if when is None else _arrow().get(when, tzinfo=_zone)
 
 
 def now_local() -> arrow.Arrow:
-    return (_frozen or arrow.utcnow()).to(_zone)
+    return (_frozen or _arrow().utcnow()).to(_zone)
 
 
 def now_utc() -> dt.datetime:
     """Naive UTC, to the second: how instants are stored."""
-    return (_frozen or arrow.utcnow()).to("UTC").naive.replace(microsecond=0)
+    return (_frozen or _arrow().utcnow()).to("UTC").naive.replace(microsecond=0)
 
 
 def today() -> dt.date:
@@ -35,8 +51,8 @@ def today() -> dt.date:
 
 
 def local_to_utc(local: dt.datetime) -> dt.datetime:
-    return arrow.get(local, tzinfo=_zone).to("UTC").naive
+    return _arrow().get(local, tzinfo=_zone).to("UTC").naive
 
 
 def utc_to_local(utc: dt.datetime) -> dt.datetime:
-    return arrow.get(utc, tzinfo="UTC").to(_zone).naive
+    return _arrow().get(utc, tzinfo="UTC").to(_zone).naive

@@ -10,7 +10,6 @@ swallows F-keys. Read once at start; a bad file is reported in one line, never r
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -26,6 +25,8 @@ def load_keymap(path: Path | None) -> tuple[dict[str, str], str]:
     that cannot be used at all: nothing remapped and a one-line problem naming the file."""
     if path is None or not path.exists():
         return {}, ""
+    import tomllib  # only where a site has a keymap: most start without one (issue 10)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
