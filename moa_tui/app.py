@@ -104,7 +104,7 @@ class MoaApp(PatientOpeners, SessionWatch, App):
     # --- sign-in and the idle lock -------------------------------------------------
 
     def on_mount(self) -> None:
-        self.steady_collector()
+        self.call_after_refresh(self.steady_collector)  # once the first screen is painted
         self.start_change_watcher(self.db_path)
         self.start_idle_timer()
         if self.keymap_problem:

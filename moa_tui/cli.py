@@ -20,6 +20,7 @@ from .db.database import (
     use_cli_keys,
 )
 from .db.partials import remove_stale_partials
+from .entry import collector_on
 from .services import clock
 from .services.errors import ServiceError
 
@@ -98,6 +99,7 @@ def prepare_demo(path: Path, *, build: bool = True) -> Path:
     open_database(path)
     if is_empty():
         if build:
+            collector_on()  # a whole clinic's build is work, not loading (entry.py)
             load_clinic()
             build_demo()
     elif not is_demo_clinic():  # written between the check and the opening
@@ -259,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             # Copies of the records that a restore killed mid-way left beside the database.
             remove_stale_partials(resolve_path(args.db).parent)
         if args.command:
+            collector_on()  # (off while the program loaded: entry.py)
             return args.run(args)
         path = open_database(resolve_path(args.db))
         if database.read_only_copy:

@@ -198,7 +198,7 @@ class KioskApp(SessionWatch, App):
         self.actor: StaffMember | None = actor
 
     def on_mount(self) -> None:
-        self.steady_collector()
+        self.call_after_refresh(self.steady_collector)  # once the first screen is painted
         self.start_idle_timer()
         if self.actor is None:
             note = "Set-up: sign in with the kiosk account."

@@ -289,3 +289,72 @@ def test_the_schedules_first_paint_imports_none_of_the_screens_its_keys_open(dem
         "moa_tui.services.scheduling.recurring",
     }
     assert not opened_by_keys & loaded, sorted(opened_by_keys & loaded)
+
+
+COLLECTOR_PROBE = """
+import gc, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(1))
+sys.argv = ["moa-tui", "--help"]
+from moa_tui import entry
+try:
+    entry.main()
+except SystemExit:
+    pass
+import moa_tui.db.models
+print(len(collections), gc.isenabled())
+"""
+
+
+def test_the_command_loads_with_the_collector_off():
+    """entry.main (the moa-tui command) turns the collector off before anything loads:
+    loading cli (peewee, every model) and parsing the command line make no collection
+    (with the collector on they made dozens), and it is still off when cli.main runs."""
+    out = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        check=True,
+    )
+    assert out.stdout.split()[-2:] == ["0", "False"], out.stdout
+
+
+def test_a_command_and_a_demo_build_run_with_the_collector_on(tmp_path, monkeypatch):
+    """Work is not loading: cli.main turns the collector back on before a command runs
+    (and prepare_demo before it builds a clinic), with what was loaded frozen."""
+    import gc
+    import io
+
+    from moa_tui import cli
+    from moa_tui.db.database import db
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery 2026\n"))
+    add = ["staff", "add", "admin", "--name", "Ada Admin", "--password-stdin"]
+    gc.disable()
+    try:
+        assert cli.main(["--db", str(tmp_path / "clinic.db"), *add]) == 0
+        assert gc.isenabled()
+        gc.disable()
+        cli.prepare_demo(tmp_path / "demo.db")
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        db.close()
+
+
+async def test_the_app_turns_the_collector_on_once_its_first_screen_is_painted(demo_db):
+    import gc
+
+    from moa_tui import cli
+    from moa_tui.screens.security.signin import LoginScreen
+
+    app = cli.make_app(demo_db, "desk")
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

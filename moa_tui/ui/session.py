@@ -47,9 +47,11 @@ class SessionWatch:
         collector's sight (gc.freeze), and a full collection comes after 1,000 younger
         ones instead of 10. Full collections of the whole heap paused a key 75-135 ms a
         dozen times in a few minutes of work on a large clinic; with this none came in
-        the benchmark's session (benchmarks/run.py: peak memory is one of its rows)."""
+        the benchmark's session (benchmarks/run.py: peak memory is one of its rows).
+        Started from the command line, the collector was off until now (entry.py)."""
         gc.freeze()
         gc.set_threshold(700, 10, 1000)
+        gc.enable()
 
     def start_idle_timer(self) -> None:
         self._last_input = time.monotonic()
