@@ -8,11 +8,12 @@ import gc
 def main() -> int:
     """Run moa-tui with the garbage collector off until there is work to collect after.
     Loading (moa-tui's modules and peewee, then Textual, the app and its first screen)
-    makes some 300,000 objects that live as long as the process, and the collector's
-    passes over them while they were made were ~20 ms of a cold start to sign-in (issue
-    10, measured in a pseudo-terminal). It comes back on (collector_on) once the app has
-    painted its first screen (SessionWatch.steady_collector), when a command starts, or
-    before a demo clinic is built (cli.py)."""
+    makes some 80,000 objects the collector tracks (gc.get_objects() after make_app),
+    all alive as long as the process, and the collector's passes over them while they
+    were made were 12-20 ms of a cold start to sign-in (issue 10: the median of nine
+    starts in a pseudo-terminal, with and without). It comes back on (collector_on) once
+    the app has painted its first screen (SessionWatch.steady_collector), when a command
+    starts, or before a demo clinic is built (cli.py)."""
     gc.disable()
     from .cli import main as run
 
