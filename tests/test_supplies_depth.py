@@ -22,7 +22,7 @@ from moa_tui.db.models import (
 )
 from moa_tui.services.books import accounts
 from moa_tui.services.books.ledger import account_balance
-from moa_tui.services.errors import ValidationError
+from moa_tui.services.errors import NotFound, ValidationError
 from moa_tui.services.supplies.counts import record_count
 from moa_tui.services.supplies.inventory import adjust_stock, receive_stock, use_stock
 from moa_tui.services.supplies.lots import (
@@ -193,6 +193,18 @@ def test_using_an_expired_lot_by_hand_is_refused(desk, fresh):
     with pytest.raises(ValidationError) as err:
         use_supplies(desk, fresh.id, "1", "Room 2", lot_id=lot.id)
     assert "expired 11/01/2026" in err.value.errors["lot"]
+    assert _written() == before
+
+
+def test_using_at_a_location_not_on_file_is_refused_as_such(desk, fresh):
+    """A location id nobody has (a stale screen, a forged call) is refused by name, not
+    an unexpected error from the lookup that named it in the shortage message (found by
+    test_fuzz_services: location_id=-1)."""
+    receive_stock(desk, fresh.id, 5, "Delivery", unit_cost="1")
+    before = _written()
+    for location_id in (-1, 0, 987_654):
+        with pytest.raises(NotFound, match="stock location"):
+            use_supplies(desk, fresh.id, "1", "Room 2", location_id=location_id)
     assert _written() == before
 
 

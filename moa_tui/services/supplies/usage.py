@@ -62,14 +62,17 @@ def take_first_expiring(
 ) -> Used:
     """Take *qty* units of *item* from its unexpired lots, first expiring first, and post
     their cost to supplies expense. Refuses, naming them, when only expired units would
-    make up the quantity."""
+    make up the quantity, and a location not on file."""
+    at = None
+    if location_id is not None:
+        at = get_or_refuse(StockLocation, location_id, "stock location")
     today = clock.today()
     lots = _fefo(item, location_id)
     good = [lot for lot in lots if not valuation.expired(lot.expiry, today)]
     have = sum(lot.on_hand for lot in good)
     if have < qty:
         bad = [lot for lot in lots if valuation.expired(lot.expiry, today)]
-        where = f" at {StockLocation.get_by_id(location_id).name}" if location_id else ""
+        where = f" at {at.name}" if at else ""
         message = f"{item.name}: only {quantity(have, item.unit)} usable{where}"
         if bad:
             message += (
