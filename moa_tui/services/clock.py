@@ -23,6 +23,7 @@ def _arrow():
 
 
 def load() -> None:
+    """Import arrow now (areas.preload, in a thread while sign-in is on screen)."""
     _arrow()
 
 
