@@ -22,12 +22,8 @@ from moa_tui.db.models import (
 from moa_tui.services.comms.letters import record_letter
 from moa_tui.services.errors import ServiceError, ValidationError
 from moa_tui.services.files import FileExists
-from moa_tui.services.records.disclosures import (
-    accounting_csv,
-    disclosure_accounting,
-    patient_disclosures,
-    record_disclosure,
-)
+from moa_tui.services.records.accounting import accounting_csv, disclosure_accounting
+from moa_tui.services.records.disclosures import patient_disclosures, record_disclosure
 from moa_tui.services.records.documents import store_document
 from moa_tui.services.records.releases import (
     COVER_TEMPLATE,

@@ -37,7 +37,7 @@ from moa_tui.services.comms.recalls import RecallFilter
 from moa_tui.services.errors import ServiceError
 from moa_tui.services.frontdesk import payments, visit_slip
 from moa_tui.services.patients.patients import FORM_FIELDS
-from moa_tui.services.records import disclosures as records_disclosures
+from moa_tui.services.records import accounting as records_accounting
 from moa_tui.services.records.authorizations import AUTH_FIELDS
 from moa_tui.services.records.referrals import REFERRAL_FIELDS
 from moa_tui.services.scheduling.booking import SlotFilter
@@ -925,8 +925,8 @@ COMPOSITES = {
     "save_letter": comms_letters.save_letter,
     "save_reminder_texts": comms_reminders.save_reminder_texts,
     "save_reminder_letters": comms_reminders.save_reminder_letters,
-    "save_accounting_letter": records_disclosures.save_accounting_letter,
-    "export_accounting_csv": records_disclosures.export_accounting_csv,
+    "save_accounting_letter": records_accounting.save_accounting_letter,
+    "export_accounting_csv": records_accounting.export_accounting_csv,
     "export_statement": books_report_files.export_statement,
     **records_helpers.COMPOSITES,
     "send_order": purchasing.send_order,

@@ -32,13 +32,15 @@ from moa_tui.services.comms.refills import (
 )
 from moa_tui.services.errors import Conflict, ServiceError, ValidationError
 from moa_tui.services.patients.privacy import ReasonRequired
-from moa_tui.services.records.disclosures import (
-    NOT_REQUIRED,
+from moa_tui.services.records.accounting import (
     disclosure_accounting,
     export_accounting_csv,
+    save_accounting_letter,
+)
+from moa_tui.services.records.disclosures import (
+    NOT_REQUIRED,
     patient_disclosures,
     record_disclosure,
-    save_accounting_letter,
 )
 from moa_tui.services.security.security import PermissionDenied
 from moa_tui.services.security.staff import find_staff

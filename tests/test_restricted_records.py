@@ -149,7 +149,7 @@ class Case:
 
         from moa_tui.services.billing import charges, scrubber, statements
         from moa_tui.services.comms import letters, mail, recalls, refills, reminders, templates
-        from moa_tui.services.records import disclosures
+        from moa_tui.services.records import accounting, disclosures
 
         def refill_values() -> dict:
             prescriber = Provider.select().where(Provider.active).first().id
@@ -308,9 +308,7 @@ class Case:
                 {"recipient_name": "Dr Ruiz", "description": "notes", "purpose": "treatment"},
             ),  # fmt: skip
             "disclosures.patient_disclosures": lambda a: disclosures.patient_disclosures(a, p.id),
-            "disclosures.disclosure_accounting": lambda a: disclosures.disclosure_accounting(
-                a, p.id
-            ),
+            "accounting.disclosure_accounting": lambda a: accounting.disclosure_accounting(a, p.id),
             **records_helpers.restricted_calls(p, tmp),
             # (Any recall the demo gave the patient goes first: one open recall of a kind.)
             "recalls.add_recall": lambda a: [

@@ -9,15 +9,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from ...services.records.accounting import (
+    disclosure_accounting,
+    export_accounting_csv,
+    save_accounting_letter,
+)
 from ...services.records.disclosures import (
     NOT_REQUIRED,
     PURPOSE_LABELS,
     DisclosureRow,
-    disclosure_accounting,
-    export_accounting_csv,
     patient_disclosures,
     record_disclosure,
-    save_accounting_letter,
 )
 from ...services.records.releases import ReleaseChoice, export_release, release_choices
 from ...services.wording import plural
